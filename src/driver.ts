@@ -1,0 +1,287 @@
+/**
+ * The provider driver contract. The core (src/) owns it; each folder under providers/ implements
+ * it and is the only place that imports that cloud's SDK. The core never sees SDK types or
+ * exception classes: drivers translate cloud failures into CloudError kinds and own their
+ * retries, backoff and waits on asynchronous cloud states.
+ *
+ * Vocabulary shared by the three clouds (see DESIGN.md's mapping table):
+ *   version  — an immutable published unit of code+config: Lambda version, Azure slot content,
+ *              Cloud Run revision. Identified by an opaque string.
+ *   pointer  — what traffic follows: Lambda alias `live`, Azure production slot, Cloud Run
+ *              service traffic. Moving it is a release; moving it back is a rollback.
+ *   revision — the pointer's optimistic-concurrency token (Lambda RevisionId, ARM/Cloud Run etag).
+ *              Every pointer write is conditional on the revision read before it.
+ */
+import type { CloudErrorKind } from './errors.js';
+import type { ProviderName, ResolvedFunction, ResolvedManifest, TriggerKind } from './manifest/model.js';
+import type { ArtifactSet } from './package/artifact.js';
+import type { Reporter } from './report/reporter.js';
+
+export type { ProviderName, TriggerKind, CloudErrorKind };
+
+/** Static facts about a provider, available without loading its SDK (used by `fnx validate`). */
+export interface ProviderCapabilities {
+  readonly name: ProviderName;
+  /** 'native': layers are published separately and attached; 'merged': copied into each function zip. */
+  readonly layers: 'native' | 'merged';
+  readonly traffic: 'weighted' | 'slot' | 'revision';
+  readonly triggers: readonly TriggerKind[];
+  readonly runtimes: readonly string[];
+  readonly limits: ProviderLimits;
+}
+
+export interface ProviderLimits {
+  readonly memoryMb: { readonly min: number; readonly max: number };
+  readonly timeoutSeconds: { readonly max: number; readonly maxEventDriven?: number };
+  readonly maxLayers?: number;
+  /** Largest zip sent inline in an API request; larger ones go through object storage. */
+  readonly directUploadBytes?: number;
+  /** Largest unzipped code size, layers included. */
+  readonly unzippedBytes?: number;
+  /** Total bytes of environment variable names and values. */
+  readonly environmentBytes?: number;
+}
+
+/** Common to every request: cancellation and progress. */
+export interface RequestContext {
+  /** Aborted on Ctrl-C: start no new cloud call; let in-flight calls finish; leave no pointer on an unpublished version. */
+  readonly signal: AbortSignal;
+  readonly reporter: Reporter;
+  /** Upper bound on concurrent work across functions (default 8). */
+  readonly concurrency: number;
+}
+
+export interface InspectRequest extends RequestContext {
+  readonly manifest: ResolvedManifest;
+}
+
+/** What is deployed for one service+stage, as read from the cloud. Driver-specific payload, neutral summary. */
+export interface DeployedState {
+  readonly provider: ProviderName;
+  /** Deployed function names (manifest names) fnx owns in this stage, including ones no longer in the manifest. */
+  readonly functions: readonly string[];
+  /** Driver-private details the driver's plan() reads. The core never looks inside. */
+  readonly detail: unknown;
+}
+
+export interface PlanRequest {
+  readonly manifest: ResolvedManifest;
+  readonly artifacts: ArtifactSet;
+  readonly deployed: DeployedState;
+  /** Limit the plan to these functions (from --function); others are reported as no-change. */
+  readonly only?: readonly string[];
+  /** Deploy metadata to stamp on new versions. */
+  readonly deploy: DeployMetadata;
+}
+
+export interface DeployMetadata {
+  /** Unique per `fnx deploy` run. */
+  readonly id: string;
+  readonly time: string;
+  readonly commit?: string;
+  readonly actor?: string;
+}
+
+export type PlanOp = 'create' | 'update' | 'no-change' | 'delete';
+
+export interface FieldChange {
+  readonly field: string;
+  /** Secret-bearing fields carry `masked: true` and never a value. */
+  readonly from?: unknown;
+  readonly to?: unknown;
+  readonly masked?: boolean;
+}
+
+export interface PlanAction {
+  /** Stable within a plan, e.g. "function:createOrder", "trigger:createOrder:http:POST /orders". */
+  readonly id: string;
+  readonly op: PlanOp;
+  /** Neutral resource type: function, code, config, layer, version, alias, role, trigger:http, ... */
+  readonly resource: string;
+  /** Cloud-side name of the resource. */
+  readonly name: string;
+  /** Manifest function this action belongs to, if any. */
+  readonly function?: string;
+  readonly changes?: readonly FieldChange[];
+  /** One line for humans (e.g. "upload 1.2 MB", "kept: no native equivalent, see notes"). */
+  readonly summary?: string;
+}
+
+/** Data before action: printed by `fnx plan`, executed verbatim by `fnx deploy`. JSON-serialisable. */
+export interface ProviderPlan {
+  readonly provider: ProviderName;
+  /** Region / location / project the plan targets. */
+  readonly target: string;
+  readonly actions: readonly PlanAction[];
+  /** How settings without a native equivalent are handled on this provider. */
+  readonly notes: readonly string[];
+  /** Driver-private data apply() needs (read revisions, ARNs). JSON-serialisable; never secret values. */
+  readonly detail: unknown;
+}
+
+export interface ApplyRequest extends RequestContext {
+  readonly manifest: ResolvedManifest;
+  readonly artifacts: ArtifactSet;
+  readonly plan: ProviderPlan;
+  readonly deploy: DeployMetadata;
+}
+
+/** Per function: the version apply published, and where traffic was before. Traffic has not moved yet. */
+export interface PublishedVersion {
+  readonly function: string;
+  /** Version serving traffic before this deploy (undefined on first deploy). */
+  readonly previous?: string;
+  /** Version to release. Equal to `previous` when nothing changed. */
+  readonly candidate: string;
+  /** Pointer revision read during apply; the first shift is conditional on it. */
+  readonly revision: string;
+}
+
+export interface ApplyResult {
+  readonly provider: ProviderName;
+  readonly published: readonly PublishedVersion[];
+  /** Number of mutating cloud calls made (0 when nothing changed). */
+  readonly writes: number;
+  readonly uploadedBytes: number;
+}
+
+/** Where a function's traffic goes right now. */
+export interface TrafficState {
+  readonly function: string;
+  /** Version getting (1 - weight) of traffic; undefined if the pointer does not exist. */
+  readonly primary?: string;
+  /** Version getting `weight` of traffic during a shift. */
+  readonly candidate?: string;
+  /** 0..1 */
+  readonly weight: number;
+  readonly revision: string;
+  /** The release in progress or last finished, as recorded on the pointer. */
+  readonly release?: ReleaseRecord;
+}
+
+export interface ShiftRequest {
+  readonly function: ResolvedFunction;
+  readonly manifest: ResolvedManifest;
+  /** Version that keeps (1 - weight). */
+  readonly primary: string;
+  /** Version that gets `weight`; omit (or weight 0) to send everything to primary. */
+  readonly candidate?: string;
+  readonly weight: number;
+  /** Must equal the pointer's current revision, else CloudError 'precondition'. */
+  readonly revision: string;
+  /** Recorded on the pointer so any runner can continue or abort the release. */
+  readonly release: ReleaseRecord;
+  readonly signal: AbortSignal;
+}
+
+export type ReleaseStatus = 'in-progress' | 'live' | 'rolled-back' | 'superseded';
+
+export interface ReleaseRecord {
+  readonly deployId: string;
+  readonly version: string;
+  readonly previous?: string;
+  readonly status: ReleaseStatus;
+  readonly strategy: string;
+  /** Index into the policy's steps reached so far. */
+  readonly step: number;
+  readonly steps: readonly number[];
+  readonly time: string;
+  readonly commit?: string;
+  readonly reason?: string;
+}
+
+export interface HealthRequest {
+  readonly function: ResolvedFunction;
+  readonly manifest: ResolvedManifest;
+  readonly version: string;
+  readonly alarms: readonly string[];
+  /** ISO time; metrics from then until now. */
+  readonly since: string;
+}
+
+export interface HealthSample {
+  readonly alarmsFiring: readonly string[];
+  readonly invocations: number;
+  readonly errors: number;
+}
+
+export interface InvokeRequest {
+  readonly function: ResolvedFunction | string;
+  readonly manifest: ResolvedManifest;
+  /** Version to invoke; undefined = the pointer. */
+  readonly version?: string;
+  readonly payload: unknown;
+}
+
+export interface InvokeResult {
+  readonly ok: boolean;
+  readonly payload: unknown;
+  readonly error?: string;
+}
+
+export interface HistoryRequest {
+  readonly manifest: ResolvedManifest;
+  readonly function: string;
+  readonly signal: AbortSignal;
+}
+
+export interface FunctionStatus {
+  readonly function: string;
+  readonly traffic: TrafficState;
+  readonly releases: readonly ReleaseRecord[];
+  readonly triggers: readonly string[];
+  readonly urls: readonly string[];
+}
+
+export interface RemoveRequest extends RequestContext {
+  readonly manifest: ResolvedManifest;
+  readonly deployed: DeployedState;
+}
+
+export interface RemoveResult {
+  readonly deleted: readonly string[];
+}
+
+export interface ProviderDriver {
+  readonly capabilities: ProviderCapabilities;
+
+  /** Read-only. Finds every resource fnx owns for manifest.service + manifest.stage (by tags). */
+  inspect(req: InspectRequest): Promise<DeployedState>;
+
+  /** Pure: desired (manifest + artifacts) vs deployed -> actions. Makes no cloud call. */
+  plan(req: PlanRequest): ProviderPlan;
+
+  /**
+   * Executes exactly the plan's actions: uploads code, writes configuration, layers, roles and
+   * triggers, publishes versions. Does NOT move traffic (the pointer is only created on first
+   * deploy, pointing at the first published version). Idempotent: safe to re-run after a crash.
+   */
+  apply(req: ApplyRequest): Promise<ApplyResult>;
+
+  /** Reads the pointer of one function. */
+  traffic(req: HistoryRequest): Promise<TrafficState>;
+
+  /** Sets the pointer's weights conditionally on `revision`; returns the new state. */
+  shift(req: ShiftRequest): Promise<TrafficState>;
+
+  /** Health signals of one version since a time: firing alarms and error counts. */
+  health(req: HealthRequest): Promise<HealthSample>;
+
+  /** Invokes a function synchronously (release hooks). */
+  invoke(req: InvokeRequest): Promise<InvokeResult>;
+
+  /** Release history of one function, newest first, read from the cloud (not local files). */
+  history(req: HistoryRequest): Promise<readonly ReleaseRecord[]>;
+
+  /** Status of every deployed function of the stage. */
+  status(req: InspectRequest): Promise<readonly FunctionStatus[]>;
+
+  /** Plan of what remove() would delete: everything fnx tagged for this stage, nothing else. */
+  planRemove(req: { manifest: ResolvedManifest; deployed: DeployedState }): ProviderPlan;
+
+  /** Deletes what planRemove listed. */
+  remove(req: RemoveRequest): Promise<RemoveResult>;
+}
+
+/** Loaded lazily by providers/index.ts; creating a driver may read credentials but makes no call. */
+export type DriverFactory = (manifest: ResolvedManifest) => ProviderDriver;

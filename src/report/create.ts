@@ -1,0 +1,84 @@
+/** Builds the Reporter for the current process: interactive (ora), plain (CI, pipes) or JSON. */
+import type { FnxError } from '../errors.js';
+import { formatError, githubAnnotations, palette } from './format.js';
+import type { OutputStreams, Reporter, ReporterOptions, Step } from './reporter.js';
+
+export function reporterOptionsFromEnv(json: boolean, streams: OutputStreams, env = process.env): ReporterOptions {
+  const tty = Boolean(streams.stderr.isTTY) && env.CI !== 'true' && env.TERM !== 'dumb';
+  return {
+    json,
+    interactive: tty && !json,
+    color: tty && env.NO_COLOR === undefined && env.FORCE_COLOR !== '0',
+    githubAnnotations: env.GITHUB_ACTIONS === 'true',
+    streams,
+  };
+}
+
+type OraFactory = (opts: { text: string; stream: NodeJS.WritableStream; color?: false }) => {
+  start(): { text: string; succeed(t?: string): void; fail(t?: string): void };
+};
+
+export async function createReporter(options: ReporterOptions): Promise<Reporter> {
+  // ora is loaded only for interactive sessions: start-up in CI stays lean.
+  const ora = options.interactive ? ((await import('ora')).default as unknown as OraFactory) : undefined;
+  return new StreamReporter(options, ora);
+}
+
+class StreamReporter implements Reporter {
+  readonly json: boolean;
+  private readonly p;
+
+  constructor(
+    private readonly options: ReporterOptions,
+    private readonly ora: OraFactory | undefined,
+  ) {
+    this.json = options.json;
+    this.p = palette(options.color);
+  }
+
+  info(message: string): void {
+    if (!this.json) this.options.streams.stderr.write(`${message}\n`);
+  }
+
+  warn(message: string): void {
+    if (!this.json) this.options.streams.stderr.write(`${this.p.yellow('warning:')} ${message}\n`);
+    if (this.options.githubAnnotations) this.options.streams.stdout.write(`::warning::${message.replace(/\n/g, '%0A')}\n`);
+  }
+
+  step(title: string): Step {
+    if (this.json) return { update() {}, succeed() {}, fail() {} };
+    if (this.ora) {
+      const spinner = this.ora({ text: title, stream: this.options.streams.stderr }).start();
+      return {
+        update: (text) => (spinner.text = text),
+        succeed: (text) => spinner.succeed(text ?? title),
+        fail: (text) => spinner.fail(text ?? title),
+      };
+    }
+    const err = this.options.streams.stderr;
+    return {
+      update() {},
+      succeed: (text) => err.write(`${this.p.green('✓')} ${text ?? title}\n`),
+      fail: (text) => err.write(`${this.p.red('✗')} ${text ?? title}\n`),
+    };
+  }
+
+  print(text: string): void {
+    if (!this.json) this.options.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  data(value: unknown): void {
+    if (this.json) this.options.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  error(err: FnxError): void {
+    if (this.options.githubAnnotations) {
+      for (const line of githubAnnotations(err)) this.options.streams.stdout.write(`${line}\n`);
+    }
+    if (this.json) {
+      this.options.streams.stdout.write(`${JSON.stringify({ ok: false, error: err.toJSON() }, null, 2)}\n`);
+      return;
+    }
+    this.options.streams.stderr.write(`${formatError(err, this.p)}\n`);
+  }
+}

@@ -1,0 +1,59 @@
+/** Text formatting shared by reporters: colour (only when allowed) and error rendering. */
+import { FnxErrorList, type FnxError } from '../errors.js';
+
+export interface Palette {
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+
+export function palette(color: boolean): Palette {
+  if (!color) {
+    const id = (s: string) => s;
+    return { red: id, yellow: id, green: id, dim: id, bold: id };
+  }
+  return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+function flatten(err: FnxError): readonly FnxError[] {
+  return err instanceof FnxErrorList ? err.errors : [err];
+}
+
+/** `fnx.yaml:12:5 error E_CODE message` + indented hint, one block per error. */
+export function formatError(err: FnxError, p: Palette, cwd = process.cwd()): string {
+  const lines: string[] = [];
+  const list = flatten(err);
+  for (const e of list) {
+    const where = e.location ? `${relativeTo(cwd, e.location.file)}:${e.location.line}:${e.location.column}: ` : '';
+    lines.push(`${where}${p.red('error')} ${p.dim(`[${e.code}]`)} ${e.message}`);
+    if (e.hint) lines.push(`  ${p.yellow('hint:')} ${e.hint}`);
+  }
+  if (err instanceof FnxErrorList && list.length > 1) lines.push(p.bold(`${list.length} errors`));
+  return lines.join('\n');
+}
+
+/** GitHub Actions workflow commands, one per located error. */
+export function githubAnnotations(err: FnxError, cwd = process.cwd()): string[] {
+  return flatten(err).map((e) => {
+    const props = e.location
+      ? `file=${escapeProperty(relativeTo(cwd, e.location.file))},line=${e.location.line},col=${e.location.column},`
+      : '';
+    const text = e.hint ? `${e.message} (hint: ${e.hint})` : e.message;
+    return `::error ${props}title=${escapeProperty(e.code)}::${escapeData(text)}`;
+  });
+}
+
+function relativeTo(cwd: string, file: string): string {
+  return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

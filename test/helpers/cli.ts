@@ -1,0 +1,55 @@
+/** Runs the built CLI (bin/fnx.js) as a user would and captures what they see. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const fnxBin = fileURLToPath(new URL('../../bin/fnx.js', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  /** Send SIGINT after this many ms (or when `interruptWhen` matches stderr). */
+  interruptAfterMs?: number;
+  interruptWhen?: RegExp;
+  timeoutMs?: number;
+}
+
+export function runFnx(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...process.env, CI: 'true', NO_COLOR: '1', GITHUB_ACTIONS: '', ...options.env })) {
+      if (v !== undefined) env[k] = v;
+    }
+    const child = spawn(process.execPath, [fnxBin, ...args], { cwd: options.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    const interrupt = () => {
+      if (!interrupted) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (options.interruptWhen && options.interruptWhen.test(stderr)) interrupt();
+    });
+    const timers: NodeJS.Timeout[] = [];
+    if (options.interruptAfterMs !== undefined) timers.push(setTimeout(interrupt, options.interruptAfterMs));
+    timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      timers.forEach(clearTimeout);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}

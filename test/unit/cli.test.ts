@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { runFnx } from '../helpers/cli.js';
+
+describe('fnx CLI entry', () => {
+  it('lists every command in --help and exits 0', async () => {
+    const r = await runFnx(['--help']);
+    expect(r.code).toBe(0);
+    for (const cmd of ['init', 'validate', 'package', 'plan', 'deploy', 'rollback', 'status', 'remove']) {
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+    }
+  });
+
+  it('exits 2 with a usage message on an unknown command', async () => {
+    const r = await runFnx(['deploi']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command 'deploi'");
+  });
+
+  it('exits 2 on a bad option value', async () => {
+    const r = await runFnx(['deploy', '--concurrency', 'zero']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('positive integer');
+  });
+
+  it('prints the version', async () => {
+    const r = await runFnx(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
