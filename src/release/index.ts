@@ -1,60 +1,61 @@
 /**
  * The release engine's entry: moves each function's pointer from `previous` to `candidate`
- * following its ReleasePolicy. Provider-neutral: talks to drivers only through ProviderDriver.
- *
- * (Interim all-at-once implementation; the release-engine issue replaces the body, not the signature.)
+ * following its ReleasePolicy (all-at-once, canary, linear or explicit steps), watching the health
+ * gates and hooks, and rolling back automatically on any failure. Provider-neutral: talks to
+ * drivers only through ProviderDriver (shift, traffic, health, invoke, status).
  */
-import type { DeployMetadata, ProviderDriver, PublishedVersion, ReleaseRecord } from '../driver.js';
-import type { ResolvedManifest } from '../manifest/model.js';
-import type { Reporter } from '../report/reporter.js';
-import { systemClock, type Clock } from './clock.js';
+import { CloudError, FnxError, InterruptedError, toFnxError } from '../errors.js';
+import { clockFromEnv } from './clock.js';
+import type { EngineContext } from './context.js';
+import { Progress } from './progress.js';
+import { releaseFunction } from './release-function.js';
+import type { ReleaseOutcome, ReleaseRequest } from './types.js';
 
-export interface ReleaseRequest {
-  readonly driver: ProviderDriver;
-  readonly manifest: ResolvedManifest;
-  readonly published: readonly PublishedVersion[];
-  readonly deploy: DeployMetadata;
-  readonly reporter: Reporter;
-  readonly signal: AbortSignal;
-  /** false: start canary/linear releases (first step) and return with status 'in-progress'. */
-  readonly wait: boolean;
-  /** On interrupt during a shift: true leaves weights as they are; false (default) rolls back. */
-  readonly keepOnInterrupt: boolean;
-  readonly clock?: Clock;
-}
+export type { ReleaseOutcome, ReleaseOutcomeStatus, ReleaseRequest } from './types.js';
+export type { Clock } from './clock.js';
+export { clockFromEnv, scaledClock, systemClock } from './clock.js';
+export { rolledBackError } from './outcome.js';
 
-export interface ReleaseOutcome {
-  readonly function: string;
-  readonly status: 'live' | 'in-progress' | 'rolled-back' | 'unchanged';
-  readonly version: string;
-  readonly previous?: string;
-  readonly reason?: string;
-}
-
-/** Releases every published version; never throws for a failed gate (that is an outcome), only for cloud/usage errors. */
+/**
+ * Releases every published version, functions in parallel. Never throws for a failed gate or hook
+ * (that is a 'rolled-back' outcome: see rolledBackError for exit code 3); throws InterruptedError
+ * (exit 130) on Ctrl-C, CloudError 'precondition' (exit 4) on a concurrent change, and FnxError
+ * when an automatic rollback itself fails.
+ */
 export async function releaseAll(req: ReleaseRequest): Promise<readonly ReleaseOutcome[]> {
-  void (req.clock ?? systemClock);
+  const progress = new Progress(req.reporter);
+  const ctx: EngineContext = {
+    driver: req.driver,
+    manifest: req.manifest,
+    reporter: req.reporter,
+    signal: req.signal,
+    clock: req.clock ?? clockFromEnv(),
+    keepOnInterrupt: req.keepOnInterrupt,
+    progress,
+  };
+  const settled = await Promise.allSettled(
+    req.published.map((p) => {
+      const fn = req.manifest.functions.find((f) => f.name === p.function);
+      return fn ? releaseFunction(ctx, fn, p, req.deploy, req.wait) : Promise.resolve(undefined);
+    }),
+  );
   const outcomes: ReleaseOutcome[] = [];
-  for (const p of req.published) {
-    const fn = req.manifest.functions.find((f) => f.name === p.function);
-    if (!fn) continue;
-    if (p.previous === p.candidate) {
-      outcomes.push({ function: p.function, status: 'unchanged', version: p.candidate });
-      continue;
-    }
-    const record: ReleaseRecord = {
-      deployId: req.deploy.id,
-      version: p.candidate,
-      ...(p.previous ? { previous: p.previous } : {}),
-      status: 'live',
-      strategy: 'all-at-once',
-      step: 0,
-      steps: [100],
-      time: req.deploy.time,
-      ...(req.deploy.commit ? { commit: req.deploy.commit } : {}),
-    };
-    await req.driver.shift({ function: fn, manifest: req.manifest, primary: p.candidate, weight: 0, revision: p.revision, release: record, signal: req.signal });
-    outcomes.push({ function: p.function, status: 'live', version: p.candidate, ...(p.previous ? { previous: p.previous } : {}) });
+  const errors: FnxError[] = [];
+  for (const s of settled) {
+    if (s.status === 'rejected') errors.push(toFnxError(s.reason));
+    else if (s.value) outcomes.push(s.value);
   }
+  progress.finish(errors.length === 0 && outcomes.every((o) => o.status !== 'rolled-back'));
+  if (errors.length > 0) throw mostSevere(errors);
   return outcomes;
+}
+
+/** Interrupt first (the user asked to stop), then a failed rollback, then a concurrent change. */
+function mostSevere(errors: readonly FnxError[]): FnxError {
+  return (
+    errors.find((e) => e instanceof InterruptedError) ??
+    errors.find((e) => e.code === 'E_RELEASE_ROLLBACK_FAILED') ??
+    errors.find((e) => e instanceof CloudError && e.kind === 'precondition') ??
+    (errors[0] as FnxError)
+  );
 }

@@ -1,0 +1,50 @@
+/** Runs every health gate of a function's policy once: alarms and error rate (driver.health), HTTP probe. */
+import { FnxError, InterruptedError } from '../../errors.js';
+import type { EngineContext, FunctionRelease } from '../context.js';
+import { alarmFailure } from './alarms.js';
+import { errorRateFailure } from './error-rate.js';
+import { probeUrl, runProbe } from './http-probe.js';
+
+/** Resolves with the first failure reason, or undefined when every gate passes. Throws only on interrupt. */
+export async function checkGates(ctx: EngineContext, rel: FunctionRelease): Promise<string | undefined> {
+  const health = rel.fn.release.health;
+  if (ctx.signal.aborted) throw new InterruptedError();
+  if (health.alarms.length > 0 || health.errorRate !== undefined) {
+    let sample;
+    try {
+      sample = await ctx.driver.health({
+        function: rel.fn,
+        manifest: ctx.manifest,
+        version: rel.candidate,
+        alarms: health.alarms,
+        since: new Date(rel.stepStartedAt).toISOString(),
+      });
+    } catch (err) {
+      if (err instanceof InterruptedError || ctx.signal.aborted) throw err;
+      return `health signals could not be read: ${err instanceof FnxError || err instanceof Error ? err.message : String(err)}`;
+    }
+    const failure = (health.alarms.length > 0 ? alarmFailure(sample, health.alarms) : undefined) ??
+      (health.errorRate !== undefined ? errorRateFailure(sample, health.errorRate) : undefined);
+    if (failure) return failure;
+  }
+  if (health.http) {
+    const url = probeUrl(health.http, rel.fn, await probeBase(ctx, rel));
+    if (!url) return `HTTP probe: ${rel.fn.name} has no http URL to probe (set release.health.http.url)`;
+    return runProbe(health.http, url, ctx.signal);
+  }
+  return undefined;
+}
+
+/** The function's first reported URL, read once per release. */
+async function probeBase(ctx: EngineContext, rel: FunctionRelease): Promise<string | null> {
+  if (rel.probeBase !== undefined) return rel.probeBase;
+  if (rel.fn.release.health.http?.url) return (rel.probeBase = null);
+  try {
+    const statuses = await ctx.driver.status({ manifest: ctx.manifest, reporter: ctx.reporter, signal: ctx.signal, concurrency: 1 });
+    rel.probeBase = statuses.find((s) => s.function === rel.fn.name)?.urls[0] ?? null;
+  } catch (err) {
+    if (err instanceof InterruptedError || ctx.signal.aborted) throw err;
+    return null;
+  }
+  return rel.probeBase;
+}

@@ -1,0 +1,14 @@
+/** Builds the ReleaseRecord written on the pointer with every shift (the release's state, in the cloud). */
+import type { ReleaseRecord, ReleaseStatus } from '../driver.js';
+
+/** The fields of a record that stay fixed for the whole release. */
+export type ReleaseBase = Omit<ReleaseRecord, 'status' | 'step' | 'reason'>;
+
+export function recordAt(base: ReleaseBase, status: ReleaseStatus, step: number, reason?: string): ReleaseRecord {
+  return { ...base, status, step: Math.max(0, step), ...(reason ? { reason } : {}) };
+}
+
+/** A short deploy id for commands that move a pointer without a deploy (rollback). */
+export function commandId(verb: string, now: number): string {
+  return `${verb}-${now.toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}

@@ -1,0 +1,56 @@
+/** One function's release after `driver.apply`: preTraffic hook, steps with gates, live, postTraffic hook. */
+import type { DeployMetadata, PublishedVersion } from '../driver.js';
+import type { ResolvedFunction } from '../manifest/model.js';
+import type { EngineContext, FunctionRelease } from './context.js';
+import { runHook } from './gates/hooks.js';
+import { normaliseSteps } from './plan-steps.js';
+import { recordAt } from './record.js';
+import { settle } from './settle.js';
+import { shiftTo, drive } from './shift-loop.js';
+import type { ReleaseOutcome } from './types.js';
+
+export async function releaseFunction(
+  ctx: EngineContext,
+  fn: ResolvedFunction,
+  p: PublishedVersion,
+  deploy: DeployMetadata,
+  wait: boolean,
+): Promise<ReleaseOutcome> {
+  const provider = ctx.driver.capabilities.name;
+  if (p.previous === p.candidate) return { function: fn.name, status: 'unchanged', version: p.candidate, previous: p.previous, provider };
+  const steps = normaliseSteps(fn.release.steps);
+  const base = {
+    deployId: deploy.id,
+    version: p.candidate,
+    ...(p.previous ? { previous: p.previous } : {}),
+    strategy: fn.release.strategy,
+    steps,
+    time: deploy.time,
+    ...(deploy.commit ? { commit: deploy.commit } : {}),
+  };
+  if (!p.previous) {
+    // First deploy: the driver already pointed the new pointer at the candidate; record the release.
+    await ctx.driver.shift({ function: fn, manifest: ctx.manifest, primary: p.candidate, weight: 0, revision: p.revision, release: recordAt(base, 'live', steps.length - 1), signal: ctx.signal });
+    ctx.progress.ended(`${fn.name} (${provider})`, `${p.candidate} is live (first release)`);
+    return { function: fn.name, status: 'live', version: p.candidate, provider, percent: 100 };
+  }
+  const rel: FunctionRelease = {
+    fn,
+    base,
+    candidate: p.candidate,
+    previous: p.previous,
+    revision: p.revision,
+    step: -1,
+    stepStartedAt: ctx.clock.now(),
+    phase: 'pending',
+  };
+  return settle(ctx, rel, async () => {
+    const pre = await runHook(ctx, rel, 'preTraffic');
+    if (pre) return pre;
+    if (!wait && steps.length > 1) {
+      await shiftTo(ctx, rel, 0);
+      return undefined;
+    }
+    return drive(ctx, rel);
+  });
+}

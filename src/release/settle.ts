@@ -1,0 +1,61 @@
+/**
+ * Turns a release attempt into an outcome: success, a failure reason (rolled back automatically,
+ * exit 3 later), an interrupt (rolled back unless keepOnInterrupt, then exit 130), a concurrent
+ * change (exit 4, nothing rolled back: the pointer is no longer ours), or any other error during
+ * the shift (rolled back like a failed gate).
+ */
+import { CloudError, FnxError, InterruptedError } from '../errors.js';
+import { label, type EngineContext, type FunctionRelease } from './context.js';
+import { revert } from './revert.js';
+import type { ReleaseOutcome } from './types.js';
+
+export async function settle(ctx: EngineContext, rel: FunctionRelease, attempt: () => Promise<string | undefined>): Promise<ReleaseOutcome> {
+  const who = label(ctx, rel);
+  let failure: string | undefined;
+  try {
+    failure = await attempt();
+  } catch (err) {
+    if (err instanceof InterruptedError || ctx.signal.aborted) return interrupted(ctx, rel);
+    if (err instanceof CloudError && err.kind === 'precondition') {
+      ctx.progress.ended(who, 'stopped: the traffic pointer was changed concurrently', true);
+      throw new CloudError(err.provider, 'precondition', `${who}: the traffic pointer was changed by another deploy or rollback while releasing ${rel.candidate}; this release stopped and did not touch it again.`, {
+        hint: 'Check `fnx status`, then deploy again (or `fnx rollback`) once the other operation finished.',
+        cause: err,
+      });
+    }
+    failure = `error during the release: ${err instanceof FnxError || err instanceof Error ? err.message : String(err)}`;
+  }
+  const base = { function: rel.fn.name, version: rel.candidate, previous: rel.previous, provider: ctx.driver.capabilities.name };
+  if (failure) {
+    await revert(ctx, rel, failure);
+    ctx.progress.ended(who, `rolled back to ${rel.previous}: ${failure}`, true);
+    return { ...base, status: 'rolled-back', reason: failure, percent: 0 };
+  }
+  if (rel.phase === 'live') {
+    ctx.progress.ended(who, `${rel.candidate} is live`);
+    return { ...base, status: 'live', percent: 100 };
+  }
+  const percent = rel.base.steps[rel.step] ?? 0;
+  ctx.progress.ended(who, `${percent}% on ${rel.candidate}; finish with \`fnx promote --stage ${ctx.manifest.stage}\` or abort with \`fnx rollback --stage ${ctx.manifest.stage}\``);
+  return { ...base, status: 'in-progress', percent };
+}
+
+async function interrupted(ctx: EngineContext, rel: FunctionRelease): Promise<never> {
+  const who = label(ctx, rel);
+  const stage = ctx.manifest.stage;
+  if (rel.phase === 'pending') {
+    throw new InterruptedError(`Interrupted before any traffic moved to ${rel.candidate} (${who}).`);
+  }
+  if (ctx.keepOnInterrupt) {
+    const percent = rel.phase === 'live' ? 100 : rel.base.steps[rel.step] ?? 0;
+    ctx.progress.ended(who, `interrupted; left at ${percent}% on ${rel.candidate}`, true);
+    throw new InterruptedError(`Interrupted: ${who} left at ${percent}% on ${rel.candidate} (release still in progress).`, {
+      hint: `Finish it with \`fnx promote --stage ${stage}\` or abort it with \`fnx rollback --stage ${stage}\` (from any machine).`,
+    });
+  }
+  await revert(ctx, rel, 'interrupted');
+  ctx.progress.ended(who, `interrupted: rolled back to ${rel.previous}`, true);
+  throw new InterruptedError(`Interrupted: ${who} rolled back to ${rel.previous}.`, {
+    hint: 'Deploy again to release it, or use --keep-on-interrupt to leave the weights as they are on Ctrl-C.',
+  });
+}

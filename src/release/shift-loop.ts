@@ -1,0 +1,103 @@
+/**
+ * The step loop: move the pointer step by step, hold each step for the policy's interval while
+ * the health gates are polled, then make the candidate the primary and run the final checks.
+ * Every pointer write is conditional on the revision returned by the previous one.
+ */
+import { InterruptedError } from '../errors.js';
+import { label, type EngineContext, type FunctionRelease } from './context.js';
+import { checkGates } from './gates/index.js';
+import { runHook } from './gates/hooks.js';
+import { weightOf } from './plan-steps.js';
+import { recordAt } from './record.js';
+
+/** Gates are polled this often while a step is held (and once at the end of each hold). */
+export const GATE_POLL_MS = 15_000;
+
+/** Moves the pointer to step `index` (< last): previous keeps the rest, the candidate gets steps[index]%. */
+export async function shiftTo(ctx: EngineContext, rel: FunctionRelease, index: number, holdMs?: number): Promise<void> {
+  if (ctx.signal.aborted) throw new InterruptedError();
+  const steps = rel.base.steps;
+  const percent = steps[index] ?? 100;
+  const state = await ctx.driver.shift({
+    function: rel.fn,
+    manifest: ctx.manifest,
+    primary: rel.previous,
+    candidate: rel.candidate,
+    weight: weightOf(percent),
+    revision: rel.revision,
+    release: recordAt(rel.base, 'in-progress', index),
+    signal: ctx.signal,
+  });
+  rel.revision = state.revision;
+  rel.step = index;
+  rel.phase = 'in-progress';
+  rel.stepStartedAt = ctx.clock.now();
+  const intervalMs = rel.fn.release.intervalSeconds * 1000;
+  const hold = holdMs ?? intervalMs;
+  const laterHolds = Math.max(0, steps.length - 2 - index) * intervalMs;
+  ctx.progress.step({ who: label(ctx, rel), candidate: rel.candidate, previous: rel.previous, percent, index, total: steps.length, holdMs: hold, leftMs: hold + laterHolds });
+}
+
+/** Makes the candidate the primary with no weighted version, recording the release as live. */
+export async function shiftLive(ctx: EngineContext, rel: FunctionRelease): Promise<void> {
+  if (ctx.signal.aborted) throw new InterruptedError();
+  const last = rel.base.steps.length - 1;
+  const state = await ctx.driver.shift({
+    function: rel.fn,
+    manifest: ctx.manifest,
+    primary: rel.candidate,
+    weight: 0,
+    revision: rel.revision,
+    release: recordAt(rel.base, 'live', last),
+    signal: ctx.signal,
+  });
+  rel.revision = state.revision;
+  rel.step = last;
+  rel.phase = 'live';
+  rel.stepStartedAt = ctx.clock.now();
+  ctx.progress.step({ who: label(ctx, rel), candidate: rel.candidate, previous: rel.previous, percent: 100, index: last, total: rel.base.steps.length });
+}
+
+/** Holds the current step for `ms`, polling the gates; always checks them at least once. Resolves with a failure reason. */
+export async function hold(ctx: EngineContext, rel: FunctionRelease, ms: number): Promise<string | undefined> {
+  const who = label(ctx, rel);
+  const percent = rel.base.steps[rel.step] ?? 100;
+  let remaining = Math.max(0, ms);
+  do {
+    const tick = Math.min(GATE_POLL_MS, remaining);
+    if (tick > 0) {
+      ctx.progress.waiting(who, percent, remaining);
+      await ctx.clock.sleep(tick, ctx.signal);
+      remaining -= tick;
+    }
+    const failure = await checkGates(ctx, rel);
+    if (failure) return failure;
+  } while (remaining > 0);
+  return undefined;
+}
+
+/**
+ * Runs the release from the pointer's current step to the end. `holdCurrentMs`: first hold the
+ * step already in effect for that long (promote continuing a release). Resolves with a failure
+ * reason (the caller rolls back), or undefined once the candidate is live and checked.
+ */
+export async function drive(ctx: EngineContext, rel: FunctionRelease, holdCurrentMs?: number): Promise<string | undefined> {
+  const last = rel.base.steps.length - 1;
+  const intervalMs = rel.fn.release.intervalSeconds * 1000;
+  if (holdCurrentMs !== undefined && rel.step >= 0 && rel.step < last) {
+    const failure = await hold(ctx, rel, holdCurrentMs);
+    if (failure) return failure;
+  }
+  for (let i = rel.step + 1; i < last; i++) {
+    await shiftTo(ctx, rel, i);
+    const failure = await hold(ctx, rel, intervalMs);
+    if (failure) return failure;
+  }
+  return finish(ctx, rel);
+}
+
+/** Final step: candidate live, then gates once more and the postTraffic hook. */
+export async function finish(ctx: EngineContext, rel: FunctionRelease): Promise<string | undefined> {
+  if (rel.phase !== 'live') await shiftLive(ctx, rel);
+  return (await checkGates(ctx, rel)) ?? (await runHook(ctx, rel, 'postTraffic'));
+}
