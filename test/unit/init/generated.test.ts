@@ -1,0 +1,91 @@
+/**
+ * Every template, as generated, is a working project: its manifest has the expected shape, its
+ * own tests pass, and `fnx validate` and `fnx package` succeed on it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { repoRoot, runFnx } from '../../helpers/cli.js';
+import { listFiles, read, TEMPLATES } from './helpers.js';
+
+const TRIGGER: Record<(typeof TEMPLATES)[number], string> = {
+  'node-http': 'http',
+  'node-queue': 'queue',
+  'node-schedule': 'schedule',
+  'python-http': 'http',
+};
+const PROVIDER_SETS = [['aws'], ['aws', 'azure', 'gcp']] as const;
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+interface Manifest {
+  service: string;
+  providers: Record<string, Record<string, unknown>>;
+  defaults: { runtime: string; memory: number };
+  functions: Record<string, { handler: string; triggers: Record<string, unknown>[] }>;
+  stages: { prod: unknown };
+}
+
+describe.each(TEMPLATES.flatMap((t) => PROVIDER_SETS.map((p) => [t, p] as const)))('template %s with providers %j', (template, providers) => {
+  let cwd = '';
+  let dir = '';
+  let manifest: Manifest;
+  const env = { AZURE_SUBSCRIPTION_ID: undefined, GOOGLE_CLOUD_PROJECT: undefined };
+
+  beforeAll(async () => {
+    cwd = mkdtempSync(join(tmpdir(), `fnx-gen-${template}-`));
+    dir = join(cwd, 'svc');
+    const r = await runFnx(['init', 'svc', '-t', template, '-p', providers.join(','), '--yes'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    manifest = parse(read(dir, 'fnx.yaml')) as Manifest;
+  });
+
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('has the $schema first line, no unfilled placeholder, and the expected manifest shape', () => {
+    expect(read(dir, 'fnx.yaml').split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/fnx-cli/schemas/fnx.schema.json');
+    for (const f of listFiles(dir)) expect(read(dir, f), f).not.toMatch(/\{\{\w+\}\}/);
+    expect(manifest.service).toBe('svc');
+    expect(Object.keys(manifest.providers)).toEqual([...providers]);
+    if (providers.includes('aws')) expect(manifest.providers.aws).toEqual({ region: 'us-east-1' });
+    if (providers.length === 3) {
+      expect(manifest.providers.azure).toMatchObject({ resourceGroup: 'svc-${stage}', location: 'westeurope' });
+      expect(manifest.providers.azure!.subscriptionId).toMatch(/^\$\{env:AZURE_SUBSCRIPTION_ID, [0-9a-f-]{36}\}$/);
+      expect(manifest.providers.gcp).toMatchObject({ project: '${env:GOOGLE_CLOUD_PROJECT, my-project}', region: 'europe-west1' });
+    }
+    const meta = JSON.parse(readFileSync(join(repoRoot, 'templates', template, 'template.json'), 'utf8')) as { runtime: string };
+    expect(manifest.defaults.runtime).toBe(meta.runtime);
+    const fns = Object.values(manifest.functions);
+    expect(fns).toHaveLength(1);
+    expect(fns[0]!.handler).toBe('src/handler.handler');
+    expect(fns[0]!.triggers.map((t) => Object.keys(t)[0])).toContain(TRIGGER[template]);
+    expect(manifest.stages.prod).toBeTruthy();
+  });
+
+  it("passes the project's own handler tests", (ctx) => {
+    if (template.startsWith('node')) {
+      const r = spawnSync(process.execPath, ['--test'], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    } else {
+      if (!hasPython) ctx.skip();
+      const r = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', 'tests'], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    }
+  });
+
+  it('passes `fnx validate` as generated, for dev and prod', async (ctx) => {
+    for (const stage of ['dev', 'prod']) {
+      const r = await runFnx(['validate', '--stage', stage], { cwd: dir, env });
+      if (r.stderr.includes('E_NOT_AVAILABLE')) ctx.skip();
+      expect(r.code, `${stage}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+  });
+
+  it('passes `fnx package` as generated, without npm install', async (ctx) => {
+    const r = await runFnx(['package'], { cwd: dir, env });
+    if (r.stderr.includes('E_NOT_AVAILABLE')) ctx.skip();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+});
