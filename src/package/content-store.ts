@@ -1,0 +1,389 @@
+/**
+ * Compressed file contents keyed by the sha256 of the uncompressed bytes. Entries are appended to
+ * pack files (one per run, plus one per large file) so a run creates a handful of files instead of
+ * one per source file.
+ *
+ * Persistent mode (`.fnx/cache/`) guarantees:
+ * - Safe if interrupted: packs are written under a temporary name and renamed when complete; the
+ *   index is replaced atomically (temp file + rename) after the packs are in place. A pack or index
+ *   left by a killed run is never trusted: unreferenced packs are deleted, and an entry whose pack
+ *   is missing or too short is dropped.
+ * - Corruption is detected: every entry carries the CRC32 of its compressed bytes, checked on each
+ *   read (CorruptEntryError); callers drop the entry and rebuild it.
+ * - Bounded: packs not used by the current run are evicted oldest-use first above `maxBytes`.
+ * - Never stale: the stat index (path, size, mtime, inode -> content hash) is consulted only when
+ *   all three match, and files modified within the last few seconds are not recorded (a later edit
+ *   within the file system's mtime granularity could otherwise go unnoticed).
+ *
+ * Ephemeral mode (`--no-cache`) uses a private temporary folder removed by close().
+ */
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, constants as zc } from 'node:zlib';
+
+const INDEX_VERSION = 1;
+const RACY_WINDOW_MS = 3000;
+const READ_CHUNK = 4 << 20;
+const SMALL_ENTRY = 256 << 10;
+
+export interface StoredEntry {
+  readonly size: number;
+  readonly crc: number;
+  readonly method: 0 | 8;
+  readonly csize: number;
+  readonly pack: string;
+  readonly offset: number;
+  /** CRC32 of the compressed bytes. */
+  readonly ccrc: number;
+}
+
+type EntryRow = [size: number, crc: number, method: 0 | 8, csize: number, pack: string, offset: number, ccrc: number];
+type StatRow = [size: number, mtimeMs: number, ino: number, sha: string];
+
+interface IndexFile {
+  version: number;
+  zlib: string;
+  level: number;
+  packs: Record<string, { size: number; lastUsed: number }>;
+  entries: Record<string, EntryRow>;
+  stat: Record<string, StatRow>;
+}
+
+export class CorruptEntryError extends Error {
+  constructor(readonly sha: string) {
+    super(`cache entry ${sha} is corrupt`);
+  }
+}
+
+export interface StoreOptions {
+  /** `.fnx/cache` folder, or undefined for an ephemeral store. */
+  readonly dir?: string;
+  readonly level: number;
+  readonly maxBytes: number;
+  /** Time of the run, for the racy-mtime rule and pack ages. */
+  readonly now?: number;
+}
+
+/** A pack being appended to during this run. */
+export class PackWriter {
+  offset = 0;
+  readonly fd: number;
+  constructor(
+    readonly id: string,
+    readonly tmpPath: string,
+  ) {
+    this.fd = openSync(tmpPath, 'w+');
+  }
+  append(data: Buffer): number {
+    const at = this.offset;
+    let off = 0;
+    while (off < data.length) off += writeSync(this.fd, data, off, data.length - off, at + off);
+    this.offset += data.length;
+    return at;
+  }
+}
+
+export class ContentStore {
+  private readonly packsDir: string;
+  private readonly index: IndexFile;
+  private readonly readFds = new Map<string, number>();
+  private readonly writers = new Map<string, PackWriter>();
+  private current: PackWriter | undefined;
+  private readonly usedPacks = new Set<string>();
+  private dirty = false;
+  private readonly now: number;
+  private closed = false;
+  private readonly window = { pack: '', start: 0, length: 0, buf: Buffer.allocUnsafe(READ_CHUNK) };
+  private readonly scratch = Buffer.allocUnsafe(READ_CHUNK);
+
+  private constructor(
+    private readonly root: string,
+    private readonly persistent: boolean,
+    private readonly options: StoreOptions,
+  ) {
+    this.packsDir = join(root, 'packs');
+    mkdirSync(this.packsDir, { recursive: true });
+    this.now = options.now ?? Date.now();
+    this.index = persistent ? this.loadIndex() : emptyIndex(options.level);
+  }
+
+  static open(options: StoreOptions): ContentStore {
+    if (options.dir) return new ContentStore(options.dir, true, options);
+    return new ContentStore(mkdtempSync(join(tmpdir(), 'fnx-pack-')), false, options);
+  }
+
+  private loadIndex(): IndexFile {
+    let idx: IndexFile;
+    try {
+      idx = JSON.parse(readFileSync(join(this.root, 'index.json'), 'utf8')) as IndexFile;
+      if (idx.version !== INDEX_VERSION || idx.zlib !== zlibVersion() || idx.level !== this.options.level || !idx.packs || !idx.entries || !idx.stat) {
+        idx = emptyIndex(this.options.level);
+      }
+    } catch {
+      idx = emptyIndex(this.options.level);
+    }
+    // Drop entries whose pack is missing or shorter than recorded (a crash after rename but
+    // before the data reached the disk, or a truncated file).
+    const actual = new Map<string, number>();
+    for (const id of Object.keys(idx.packs)) {
+      try {
+        actual.set(id, statSync(this.packPath(id)).size);
+      } catch {
+        delete idx.packs[id];
+        this.dirty = true;
+      }
+    }
+    for (const [sha, row] of Object.entries(idx.entries)) {
+      const size = actual.get(row[4]);
+      if (size === undefined || row[5] + row[3] > size) {
+        delete idx.entries[sha];
+        this.dirty = true;
+      }
+    }
+    return idx;
+  }
+
+  private packPath(id: string): string {
+    return join(this.packsDir, `${id}.pack`);
+  }
+
+  /** The content hash recorded for this exact file state, if its entry is still stored. */
+  shaForStat(path: string, size: number, mtimeMs: number, ino: number): string | undefined {
+    const row = this.index.stat[path];
+    if (!row || row[0] !== size || row[1] !== mtimeMs || row[2] !== ino) return undefined;
+    return this.index.entries[row[3]] ? row[3] : undefined;
+  }
+
+  recordStat(path: string, size: number, mtimeMs: number, ino: number, sha: string): void {
+    if (!this.persistent || mtimeMs > this.now - RACY_WINDOW_MS) return;
+    const row = this.index.stat[path];
+    if (row && row[0] === size && row[1] === mtimeMs && row[2] === ino && row[3] === sha) return;
+    this.index.stat[path] = [size, mtimeMs, ino, sha];
+    this.dirty = true;
+  }
+
+  get(sha: string): StoredEntry | undefined {
+    const row = this.index.entries[sha];
+    if (!row) return undefined;
+    return { size: row[0], crc: row[1], method: row[2], csize: row[3], pack: row[4], offset: row[5], ccrc: row[6] };
+  }
+
+  /** Appends a compressed entry to this run's shared pack. */
+  put(sha: string, meta: { size: number; crc: number; method: 0 | 8 }, data: Buffer): StoredEntry {
+    this.current ??= this.newWriter();
+    const offset = this.current.append(data);
+    return this.record(sha, meta, this.current.id, offset, data.length, crc32(data));
+  }
+
+  /** A pack of its own for one large entry, written by streaming; finish with `commitLarge`. */
+  openLarge(): PackWriter {
+    return this.newWriter();
+  }
+
+  /** Drops a large-entry pack that turned out not to be needed. */
+  discard(w: PackWriter): void {
+    closeSync(w.fd);
+    rmSync(w.tmpPath, { force: true });
+    this.writers.delete(w.id);
+  }
+
+  commitLarge(w: PackWriter, sha: string, meta: { size: number; crc: number; method: 0 | 8 }, ccrc: number): StoredEntry {
+    return this.record(sha, meta, w.id, 0, w.offset, ccrc);
+  }
+
+  private record(sha: string, meta: { size: number; crc: number; method: 0 | 8 }, pack: string, offset: number, csize: number, ccrc: number): StoredEntry {
+    this.index.entries[sha] = [meta.size, meta.crc >>> 0, meta.method, csize, pack, offset, ccrc >>> 0];
+    this.dirty = true;
+    return { ...meta, csize, pack, offset, ccrc };
+  }
+
+  private newWriter(): PackWriter {
+    const id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    const w = new PackWriter(id, join(this.packsDir, `${id}.${process.pid}.tmp`));
+    this.writers.set(id, w);
+    return w;
+  }
+
+  /** Forgets an entry (found corrupt); the next put rebuilds it. */
+  forget(sha: string): void {
+    delete this.index.entries[sha];
+    this.dirty = true;
+  }
+
+  private fdFor(pack: string): number {
+    const w = this.writers.get(pack);
+    if (w) return w.fd;
+    let fd = this.readFds.get(pack);
+    if (fd === undefined) {
+      fd = openSync(this.packPath(pack), 'r');
+      this.readFds.set(pack, fd);
+    }
+    return fd;
+  }
+
+  /**
+   * Streams an entry's compressed bytes into `sink`, checking length and CRC; throws
+   * CorruptEntryError. Chunks are only valid until `sink` returns. Small entries are served from a
+   * read-ahead window over the pack (entries of one folder sit close together in a pack).
+   */
+  read(sha: string, e: StoredEntry, sink: (chunk: Buffer) => void): void {
+    this.usedPacks.add(e.pack);
+    if (e.csize === 0) {
+      if (e.ccrc !== 0) throw new CorruptEntryError(sha);
+      return;
+    }
+    let fd: number;
+    try {
+      fd = this.fdFor(e.pack);
+    } catch {
+      throw new CorruptEntryError(sha);
+    }
+    if (e.csize <= SMALL_ENTRY) {
+      const w = this.window;
+      if (w.pack !== e.pack || e.offset < w.start || e.offset + e.csize > w.start + w.length) {
+        w.pack = e.pack;
+        w.start = e.offset;
+        w.length = readFully(fd, w.buf, w.buf.length, e.offset);
+        if (w.length < e.csize) throw new CorruptEntryError(sha);
+      }
+      const chunk = w.buf.subarray(e.offset - w.start, e.offset - w.start + e.csize);
+      if (crc32(chunk) >>> 0 !== e.ccrc) throw new CorruptEntryError(sha);
+      sink(chunk);
+      return;
+    }
+    let done = 0;
+    let crc = 0;
+    const buf = this.scratch;
+    while (done < e.csize) {
+      const len = Math.min(buf.length, e.csize - done);
+      if (readFully(fd, buf, len, e.offset + done) < len) throw new CorruptEntryError(sha);
+      const chunk = buf.subarray(0, len);
+      crc = crc32(chunk, crc);
+      done += len;
+      sink(chunk);
+    }
+    // A mismatch surfaces after the bytes were handed over: writers abort the archive being written.
+    if (crc >>> 0 !== e.ccrc) throw new CorruptEntryError(sha);
+  }
+
+  /** Checks that an entry's bytes are intact without using them. */
+  verify(sha: string): boolean {
+    const e = this.get(sha);
+    if (!e) return false;
+    try {
+      this.read(sha, e, () => {});
+      return true;
+    } catch (err) {
+      if (err instanceof CorruptEntryError) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Finishes the run: persistent stores rename complete packs into place, evict, write the index
+   * and delete leftovers; ephemeral stores delete everything.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const fd of this.readFds.values()) closeSync(fd);
+    for (const w of this.writers.values()) closeSync(w.fd);
+    if (!this.persistent) {
+      rmSync(this.root, { recursive: true, force: true });
+      return;
+    }
+    for (const w of this.writers.values()) {
+      if (w.offset === 0) {
+        rmSync(w.tmpPath, { force: true });
+        continue;
+      }
+      renameSync(w.tmpPath, this.packPath(w.id));
+      this.index.packs[w.id] = { size: w.offset, lastUsed: this.now };
+      this.dirty = true;
+    }
+    for (const id of this.usedPacks) {
+      const p = this.index.packs[id];
+      if (p && p.lastUsed !== this.now) {
+        p.lastUsed = this.now;
+        this.dirty = true;
+      }
+    }
+    this.evict();
+    if (this.dirty) this.writeIndex();
+    this.removeLeftovers();
+  }
+
+  private evict(): void {
+    let total = Object.values(this.index.packs).reduce((n, p) => n + p.size, 0);
+    if (total <= this.options.maxBytes) return;
+    const candidates = Object.entries(this.index.packs)
+      .filter(([id]) => !this.usedPacks.has(id) && !this.writers.has(id))
+      .sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    const gone = new Set<string>();
+    for (const [id, p] of candidates) {
+      if (total <= this.options.maxBytes) break;
+      gone.add(id);
+      total -= p.size;
+      delete this.index.packs[id];
+    }
+    if (!gone.size) return;
+    for (const [sha, row] of Object.entries(this.index.entries)) if (gone.has(row[4])) delete this.index.entries[sha];
+    this.dirty = true;
+  }
+
+  private writeIndex(): void {
+    for (const [path, row] of Object.entries(this.index.stat)) if (!this.index.entries[row[3]]) delete this.index.stat[path];
+    const tmp = join(this.root, `index.json.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(this.index));
+    renameSync(tmp, join(this.root, 'index.json'));
+  }
+
+  /** Deletes packs no index entry references and temporary files of runs that are gone. */
+  private removeLeftovers(): void {
+    if (!existsSync(this.packsDir)) return;
+    for (const name of readdirSync(this.packsDir)) {
+      const tmp = /^(.+)\.(\d+)\.tmp$/.exec(name);
+      if (tmp) {
+        if (!isAlive(Number(tmp[2]))) rmSync(join(this.packsDir, name), { force: true });
+        continue;
+      }
+      const pack = /^(.+)\.pack$/.exec(name);
+      if (!pack || !this.index.packs[pack[1]!]) rmSync(join(this.packsDir, name), { force: true });
+    }
+    for (const name of readdirSync(this.root)) {
+      const tmp = /^index\.json\.(\d+)\.tmp$/.exec(name);
+      if (tmp && !isAlive(Number(tmp[1]))) rmSync(join(this.root, name), { force: true });
+    }
+  }
+}
+
+/** Reads up to `len` bytes at `position`; fewer only at end of file. */
+function readFully(fd: number, buf: Buffer, len: number, position: number): number {
+  let got = 0;
+  while (got < len) {
+    const n = readSync(fd, buf, got, len - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+function emptyIndex(level: number): IndexFile {
+  return { version: INDEX_VERSION, zlib: zlibVersion(), level, packs: {}, entries: {}, stat: {} };
+}
+
+function zlibVersion(): string {
+  return `${process.versions.zlib}/${zc.Z_DEFAULT_STRATEGY}`;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

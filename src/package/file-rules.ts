@@ -1,0 +1,99 @@
+/**
+ * What goes into an artifact: default excludes, `.fnxignore` (gitignore syntax, at the project
+ * root) and a function's `package.include` / `package.exclude` globs (picomatch, relative to the
+ * project root, dotfiles matched). Globs that point outside the project are refused.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import { ExitCode, FnxError, type SourceLocation } from '../errors.js';
+import type { WalkRules } from './walk.js';
+
+/** Directories never packaged from the project's own tree (node_modules comes from dependency resolution). */
+const SKIP_DIRS_ANYWHERE = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.pytest_cache', '.mypy_cache', '.venv', '.idea', '.vscode', '__tests__', 'test', 'tests']);
+const SKIP_DIRS_AT_ROOT = new Set(['.fnx']);
+/** Junk inside any tree, dependencies and layers included. */
+const JUNK_DIRS = new Set(['.git', '.hg', '.svn', '.cache', '.idea', '.vscode', '__pycache__']);
+const JUNK_FILE = /(^|\/)(\.DS_Store|Thumbs\.db|desktop\.ini|\.#[^/]*|[^/]*~|[^/]*\.sw[op]|[^/]*\.pyc)$/;
+const PROJECT_ONLY_FILE = /(^|\/)([^/]*\.(test|spec)\.[^/]+|\.env(\.[^/]*)?|\.fnxignore|\.gitignore|\.npmrc)$/;
+
+export const DEFAULT_EXCLUDES_DOC = [
+  '.git/, .hg/, .svn/, .fnx/, node_modules/ (production dependencies are added separately)',
+  'test/, tests/, __tests__/, *.test.*, *.spec.*',
+  '.idea/, .vscode/, .DS_Store, Thumbs.db, *.swp, *~, .#*',
+  '__pycache__/, .pytest_cache/, .venv/, *.pyc',
+  '.env, .env.*, .npmrc, .gitignore, .fnxignore, the manifest file',
+];
+
+/** Loads `<root>/.fnxignore`, or an empty matcher. */
+export function loadFnxIgnore(rootDir: string): Ignore {
+  const ig = ignore();
+  const file = join(rootDir, '.fnxignore');
+  if (existsSync(file)) ig.add(readFileSync(file, 'utf8'));
+  return ig;
+}
+
+/** Throws E_PACKAGE_ESCAPE for a glob that is absolute or climbs out with `..`. */
+export function checkGlob(glob: string, owner: string, location?: SourceLocation): void {
+  const parts = glob.replace(/\\/g, '/').split('/');
+  if (isAbsolute(glob) || /^[a-zA-Z]:/.test(glob) || parts.includes('..')) {
+    throw new FnxError('E_PACKAGE_ESCAPE', `${owner}: the package glob "${glob}" points outside the project directory.`, {
+      hint: 'Package globs are relative to the directory of fnx.yaml and cannot use ".." or absolute paths.',
+      exitCode: ExitCode.usage,
+      ...(location ? { location } : {}),
+    });
+  }
+}
+
+function normalizeGlob(g: string): string {
+  return g.replace(/\\/g, '/').replace(/^\.\//, '');
+}
+
+/** Rules for the project's own files of one function. */
+export function projectRules(opts: {
+  include: readonly string[];
+  exclude: readonly string[];
+  ignore: Ignore;
+  manifestRel: string;
+}): WalkRules {
+  const include = opts.include.map(normalizeGlob);
+  const isIncluded = picomatch(include.length ? include : ['**'], { dot: true });
+  const isExcluded = opts.exclude.length ? picomatch(opts.exclude.map(normalizeGlob), { dot: true }) : () => false;
+  // A directory is worth entering only if some include glob can match below it.
+  const bases = include.map((g) => picomatch.scan(g).base).map((b) => b.replace(/\/$/, ''));
+  const mayContain = (rel: string) => bases.some((b) => b === '' || b === rel || b.startsWith(rel + '/') || rel.startsWith(b + '/'));
+  return {
+    enterDir(rel) {
+      const name = basename(rel);
+      if (SKIP_DIRS_ANYWHERE.has(name) || (!rel.includes('/') && SKIP_DIRS_AT_ROOT.has(name))) return false;
+      if (!mayContain(rel) || isExcluded(rel) || opts.ignore.ignores(`${rel}/`)) return false;
+      return true;
+    },
+    takeFile(rel) {
+      if (rel === opts.manifestRel || JUNK_FILE.test(rel) || PROJECT_ONLY_FILE.test(rel)) return false;
+      return isIncluded(rel) && !isExcluded(rel) && !opts.ignore.ignores(rel);
+    },
+  };
+}
+
+/**
+ * Rules for dependency packages and layer folders. `rootRel` maps a walk path to its path
+ * relative to the project root (what `.fnxignore` and exclude globs see).
+ */
+export function treeRules(opts: { ignore: Ignore; exclude?: readonly string[]; skipNodeModules: boolean; rootRel: (rel: string) => string }): WalkRules {
+  const isExcluded = opts.exclude?.length ? picomatch(opts.exclude.map(normalizeGlob), { dot: true }) : () => false;
+  return {
+    enterDir(rel) {
+      const name = basename(rel);
+      if (JUNK_DIRS.has(name) || (opts.skipNodeModules && name === 'node_modules')) return false;
+      const r = opts.rootRel(rel);
+      return !isExcluded(r) && !opts.ignore.ignores(`${r}/`);
+    },
+    takeFile(rel) {
+      if (JUNK_FILE.test(rel)) return false;
+      const r = opts.rootRel(rel);
+      return !isExcluded(r) && !opts.ignore.ignores(r);
+    },
+  };
+}

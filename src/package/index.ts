@@ -1,0 +1,231 @@
+/**
+ * The packaging step: plan the archives (layout.ts), compress each distinct file once into the
+ * content store (compress.ts, content-store.ts), write every archive from the stored entries
+ * (zip-writer.ts) into `.fnx/build/<stage>/`, and record the set in artifacts.json.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode, FnxError, InterruptedError } from '../errors.js';
+import type { ResolvedFunction, ResolvedManifest } from '../manifest/model.js';
+import type { Reporter } from '../report/reporter.js';
+import type { Artifact, ArtifactSet } from './artifact.js';
+import { compressSources } from './compress.js';
+import { ContentStore, CorruptEntryError, type StoredEntry } from './content-store.js';
+import { Planner, type PlannedArtifact, type Source } from './layout.js';
+import { formatBytes } from './limits.js';
+import { compareNames, writeZip, type ZipEntry } from './zip-writer.js';
+
+export { checkLimits, uploadMode, formatBytes } from './limits.js';
+export type { Artifact, ArtifactSet } from './artifact.js';
+export { findArtifact } from './artifact.js';
+
+/** Deflate level of every entry (zip's default). Part of the cache key. */
+export const COMPRESSION_LEVEL = 6;
+const DEFAULT_CACHE_MAX_BYTES = 1024 * 1024 * 1024;
+/** Changes whenever the archive bytes for the same entries would change. */
+const FORMAT = 'fnx-zip-1';
+
+export interface PackageOptions {
+  /** Only these functions (and the layers they use); default all. */
+  readonly functions?: readonly string[];
+  /** Use and update `.fnx/cache/` (default true). */
+  readonly cache?: boolean;
+  readonly reporter?: Reporter;
+  readonly signal?: AbortSignal;
+  /** Bound of `.fnx/cache/` in bytes (default 1 GiB). */
+  readonly cacheMaxBytes?: number;
+}
+
+/** Where `fnx package` writes for a stage. */
+export function buildDir(manifest: ResolvedManifest): string {
+  return join(manifest.rootDir, '.fnx', 'build', manifest.stage);
+}
+
+function selectFunctions(manifest: ResolvedManifest, names: readonly string[] | undefined): ResolvedFunction[] {
+  if (!names?.length) return [...manifest.functions];
+  const known = new Map(manifest.functions.map((f) => [f.name, f]));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length) {
+    throw new FnxError('E_USAGE_FUNCTION', `Unknown function${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, {
+      hint: `Functions in this manifest: ${[...known.keys()].join(', ')}.`,
+      exitCode: ExitCode.usage,
+    });
+  }
+  return [...new Set(names)].map((n) => known.get(n)!);
+}
+
+interface KeyRecord {
+  key: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+  sha256Base64: string;
+  unzippedSize: number;
+  files: number;
+}
+
+function readKeys(file: string): Record<string, KeyRecord> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, KeyRecord>;
+  } catch {
+    return {};
+  }
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+type StoredZipEntry = ZipEntry & { readonly sha: string; readonly stored: StoredEntry };
+
+/**
+ * Builds the artifacts of `manifest` (all functions, or `opts.functions`) and returns the set.
+ * Throws FnxError for packaging problems (empty function, missing handler, path escaping the
+ * project, missing dependencies) and InterruptedError when `signal` aborts.
+ */
+export async function packageArtifacts(manifest: ResolvedManifest, opts: PackageOptions = {}): Promise<ArtifactSet> {
+  const started = Date.now();
+  const functions = selectFunctions(manifest, opts.functions);
+  const useCache = opts.cache !== false;
+  const step = opts.reporter?.step(`Packaging ${functions.length} function${functions.length === 1 ? '' : 's'}`);
+  try {
+    const planned = new Planner(manifest).plan(functions);
+    const outDir = buildDir(manifest);
+    mkdirSync(join(outDir, 'functions'), { recursive: true });
+    mkdirSync(join(outDir, 'layers'), { recursive: true });
+    const sources = new Map<string, Source>();
+    for (const a of planned) for (const e of a.entries) sources.set(e.source.path, e.source);
+    let totalBytes = 0;
+    for (const s of sources.values()) totalBytes += s.size;
+
+    const store = ContentStore.open({
+      ...(useCache ? { dir: join(manifest.rootDir, '.fnx', 'cache') } : {}),
+      level: COMPRESSION_LEVEL,
+      maxBytes: opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+    });
+    let artifacts: Artifact[];
+    try {
+      let lastUpdate = 0;
+      const shaOf = await compressSources(sources.values(), store, {
+        level: COMPRESSION_LEVEL,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onProgress: (p) => {
+          const now = Date.now();
+          if (now - lastUpdate < 100) return;
+          lastUpdate = now;
+          step?.update(`Packaging: ${p.files}/${sources.size} files, ${formatBytes(p.bytes)} of ${formatBytes(totalBytes)}`);
+        },
+      });
+      artifacts = await writeAll(planned, shaOf, store, sources, outDir, useCache, opts, (text) => step?.update(text));
+    } finally {
+      store.close();
+    }
+
+    const set: ArtifactSet = { version: 1, service: manifest.service, stage: manifest.stage, artifacts };
+    writeAtomic(join(outDir, 'artifacts.json'), `${JSON.stringify(set, null, 2)}\n`);
+    if (!opts.functions?.length) removeStale(outDir, planned);
+    const total = artifacts.reduce((n, a) => n + a.size, 0);
+    step?.succeed(`Packaged ${artifacts.length} artifact${artifacts.length === 1 ? '' : 's'} (${formatBytes(total)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    return set;
+  } catch (err) {
+    step?.fail(err instanceof InterruptedError ? 'Packaging interrupted' : 'Packaging failed');
+    throw err;
+  }
+}
+
+async function writeAll(
+  planned: readonly PlannedArtifact[],
+  shaOf: Map<string, string>,
+  store: ContentStore,
+  sources: Map<string, Source>,
+  outDir: string,
+  useCache: boolean,
+  opts: PackageOptions,
+  update: (text: string) => void,
+): Promise<Artifact[]> {
+  const keysFile = join(outDir, '.keys.json');
+  const prevKeys = useCache ? readKeys(keysFile) : {};
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const keys: Record<string, KeyRecord> = {};
+      const out: Artifact[] = [];
+      for (const [i, a] of planned.entries()) {
+        if (opts.signal?.aborted) throw new InterruptedError();
+        update(`Writing ${a.file} (${i + 1}/${planned.length})`);
+        const rec = writeArtifact(a, shaOf, store, outDir, prevKeys[a.file]);
+        keys[a.file] = rec;
+        out.push({
+          type: a.type,
+          name: a.name,
+          providers: a.providers,
+          path: join(outDir, a.file),
+          size: rec.size,
+          unzippedSize: rec.unzippedSize,
+          files: rec.files,
+          sha256: rec.sha256,
+          sha256Base64: rec.sha256Base64,
+        });
+      }
+      if (useCache) writeAtomic(keysFile, JSON.stringify({ ...prevKeys, ...keys }));
+      return out;
+    } catch (err) {
+      if (!(err instanceof CorruptEntryError)) throw err;
+      if (attempt > 0) {
+        throw new FnxError('E_PACKAGE_CACHE', 'The packaging cache is corrupt and could not be repaired.', {
+          hint: 'Delete .fnx/cache and run again, or run with --no-cache.',
+          cause: err,
+        });
+      }
+      // Check every entry this run needs, drop the damaged ones and rebuild them from the files.
+      const bad = new Set<string>();
+      for (const sha of new Set(shaOf.values())) {
+        if (!store.verify(sha)) {
+          store.forget(sha);
+          bad.add(sha);
+        }
+      }
+      const rehash = new Set([...shaOf].filter(([, sha]) => bad.has(sha)).map(([p]) => p));
+      const again = await compressSources(
+        [...rehash].map((p) => sources.get(p)!),
+        store,
+        { level: COMPRESSION_LEVEL, rehash, ...(opts.signal ? { signal: opts.signal } : {}) },
+      );
+      for (const [p, sha] of again) shaOf.set(p, sha);
+    }
+  }
+}
+
+function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: ContentStore, outDir: string, prev: KeyRecord | undefined): KeyRecord {
+  const entries: StoredZipEntry[] = a.entries.map((e) => {
+    const sha = shaOf.get(e.source.path)!;
+    const stored = store.get(sha);
+    if (!stored) throw new CorruptEntryError(sha);
+    return { name: e.name, mode: e.source.mode, crc: stored.crc, size: stored.size, csize: stored.csize, method: stored.method, sha, stored };
+  });
+  entries.sort((x, y) => compareNames(x.name, y.name));
+  const h = createHash('sha256').update(`${FORMAT}\n${COMPRESSION_LEVEL}\n${process.versions.zlib}\n`);
+  for (const e of entries) h.update(`${e.name}\0${e.mode}\0${e.sha}\n`);
+  const key = h.digest('hex');
+  const path = join(outDir, a.file);
+  if (prev?.key === key) {
+    try {
+      const st = statSync(path);
+      if (st.size === prev.size && st.mtimeMs === prev.mtimeMs) return prev;
+    } catch {}
+  }
+  const r = writeZip(path, entries, (e, sink) => store.read(e.sha, e.stored, sink));
+  return { key, mtimeMs: statSync(path).mtimeMs, ...r };
+}
+
+/** Deletes archives of functions or layers that are no longer in the manifest. */
+function removeStale(outDir: string, planned: readonly PlannedArtifact[]): void {
+  const keep = new Set(planned.map((a) => a.file));
+  for (const sub of ['functions', 'layers']) {
+    for (const name of readdirSync(join(outDir, sub))) {
+      if (!keep.has(`${sub}/${name}`)) rmSync(join(outDir, sub, name), { force: true });
+    }
+  }
+}

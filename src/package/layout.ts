@@ -1,0 +1,252 @@
+/**
+ * Decides which files go into which archive under which name, without reading any file content.
+ *
+ * - A function archive holds the function's own files (include/exclude, .fnxignore, default
+ *   excludes) and, for Node runtimes, the production dependencies of the project's package.json,
+ *   unless one of its layers is built from that same package.json.
+ * - Providers with native layers (AWS) get the function archive as is, plus one archive per layer
+ *   (`nodejs/node_modules/...` for a package layer, a folder layer as it is).
+ * - Providers that merge layers (Azure, GCP) get one archive holding the function's files over
+ *   the layers' contents: package layers as `node_modules/...`, folder layers with the AWS prefixes
+ *   `nodejs/node_modules/`, `nodejs/nodeNN/node_modules/` and `python/` mapped to the root. Later
+ *   layers override earlier ones; the function's own files override every layer.
+ */
+import { realpathSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import type { Ignore } from 'ignore';
+import { capabilities } from '../../providers/index.js';
+import { ExitCode, FnxError } from '../errors.js';
+import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } from '../manifest/model.js';
+import { checkGlob, loadFnxIgnore, projectRules, treeRules } from './file-rules.js';
+import { productionDeps } from './node-deps.js';
+import { escapeError, isInside, walk, type FoundFile } from './walk.js';
+
+/** A file on disk, identified by the path it was found at. */
+export interface Source {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+  /** 0o644 or 0o755 (any execute bit set). */
+  readonly mode: number;
+}
+
+export interface PlannedEntry {
+  readonly name: string;
+  readonly source: Source;
+}
+
+export interface PlannedArtifact {
+  readonly type: 'function' | 'layer';
+  readonly name: string;
+  readonly providers: readonly ProviderName[];
+  /** Posix path relative to the build folder. */
+  readonly file: string;
+  readonly entries: readonly PlannedEntry[];
+}
+
+const posix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+function toSource(f: FoundFile): Source {
+  return { path: f.real, size: f.stat.size, mtimeMs: f.stat.mtimeMs, ino: f.stat.ino, mode: f.stat.mode & 0o111 ? 0o755 : 0o644 };
+}
+
+/** Maps an AWS-style layer path to where merged providers expect it, or keeps it. */
+export function mergedLayerPath(rel: string): string {
+  const m = /^nodejs\/(?:node\d+\/)?(node_modules\/.+)$/.exec(rel) ?? /^python\/(?:lib\/python[\d.]+\/site-packages\/)?(.+)$/.exec(rel);
+  return m ? m[1]! : rel;
+}
+
+/** Archive-relative file paths that can hold the handler `handler` for `runtime`. */
+export function handlerFiles(handler: string, runtime: string): string[] {
+  const dot = handler.lastIndexOf('.');
+  const base = dot > 0 ? handler.slice(0, dot) : handler;
+  if (runtime.startsWith('python')) return [`${base.includes('/') ? base : base.replace(/\./g, '/')}.py`];
+  return ['.js', '.mjs', '.cjs'].map((ext) => `${base}${ext}`);
+}
+
+export class Planner {
+  private readonly realRoot: string;
+  private readonly ignore: Ignore;
+  private readonly manifestRel: string;
+  private readonly projectFiles = new Map<string, Array<{ rel: string; source: Source }>>();
+  private readonly depsCache = new Map<string, Array<{ rel: string; source: Source }>>();
+  private readonly layerCache = new Map<string, Array<{ rel: string; source: Source }>>();
+
+  constructor(private readonly manifest: ResolvedManifest) {
+    this.realRoot = realpathSync(manifest.rootDir);
+    this.ignore = loadFnxIgnore(manifest.rootDir);
+    this.manifestRel = posix(relative(manifest.rootDir, manifest.file));
+  }
+
+  /** The function's own files (no dependencies), keyed by archive path. */
+  private ownFiles(fn: ResolvedFunction): Array<{ rel: string; source: Source }> {
+    for (const g of [...fn.package.include, ...fn.package.exclude]) checkGlob(g, `function "${fn.name}"`, fn.location);
+    const key = JSON.stringify([fn.package.include, fn.package.exclude]);
+    let files = this.projectFiles.get(key);
+    if (!files) {
+      const found: Array<{ rel: string; source: Source }> = [];
+      const rules = projectRules({ include: fn.package.include, exclude: fn.package.exclude, ignore: this.ignore, manifestRel: this.manifestRel });
+      walk(this.manifest.rootDir, this.realRoot, rules, (f) => found.push({ rel: f.rel, source: toSource(f) }));
+      files = found;
+      this.projectFiles.set(key, files);
+    }
+    return files;
+  }
+
+  /** Production dependency files of a package.json, with paths relative to its folder. */
+  private depFiles(pkgJson: string): Array<{ rel: string; source: Source }> {
+    let files = this.depsCache.get(pkgJson);
+    if (files) return files;
+    let real: string;
+    try {
+      real = realpathSync(pkgJson);
+    } catch {
+      throw new FnxError('E_PACKAGE_JSON', `Cannot read ${pkgJson}: it does not exist.`, {
+        hint: 'Fix the layer\'s `from:` path (relative to fnx.yaml).',
+        exitCode: ExitCode.usage,
+      });
+    }
+    if (!isInside(this.realRoot, real)) throw escapeError(pkgJson, real, this.realRoot);
+    const dir = join(pkgJson, '..');
+    const dirRel = posix(relative(this.manifest.rootDir, dir));
+    const found: Array<{ rel: string; source: Source }> = [];
+    for (const pkg of productionDeps(pkgJson).packages) {
+      const rules = treeRules({
+        ignore: this.ignore,
+        skipNodeModules: true,
+        rootRel: (rel) => (dirRel ? `${dirRel}/${rel}` : rel),
+      });
+      // The package folder itself is entered through the rules too, so .fnxignore can drop a package.
+      if (!rules.enterDir(pkg)) continue;
+      walk(join(dir, pkg), this.realRoot, rules, (f) => found.push({ rel: f.rel, source: toSource(f) }), pkg);
+    }
+    files = found;
+    this.depsCache.set(pkgJson, files);
+    return files;
+  }
+
+  /** A layer's files in the native (AWS) layout. */
+  private layerFiles(layer: ResolvedLayer): Array<{ rel: string; source: Source }> {
+    let files = this.layerCache.get(layer.name);
+    if (files) return files;
+    if (layer.kind === 'package') {
+      files = this.depFiles(layer.path).map((f) => ({ rel: `nodejs/${f.rel}`, source: f.source }));
+    } else {
+      const real = safeRealpath(layer.path, `layer "${layer.name}"`);
+      if (!isInside(this.realRoot, real)) throw escapeError(`The folder of layer "${layer.name}" (${layer.path})`, real, this.realRoot);
+      const dirRel = posix(relative(this.manifest.rootDir, layer.path));
+      const found: Array<{ rel: string; source: Source }> = [];
+      const rules = treeRules({ ignore: this.ignore, skipNodeModules: false, rootRel: (rel) => (dirRel ? `${dirRel}/${rel}` : rel) });
+      walk(layer.path, this.realRoot, rules, (f) => found.push({ rel: f.rel, source: toSource(f) }));
+      files = found;
+    }
+    if (!files.length) {
+      throw new FnxError('E_PACKAGE_EMPTY_LAYER', `Layer "${layer.name}" has no files (${layer.kind === 'package' ? `no production dependencies in ${layer.path}` : `folder ${layer.path} is empty`}).`, {
+        hint: layer.kind === 'package' ? 'Add dependencies to that package.json and run npm install, or remove the layer.' : 'Put the layer contents in that folder, or remove the layer.',
+        exitCode: ExitCode.usage,
+        ...(layer.location ? { location: layer.location } : {}),
+      });
+    }
+    this.layerCache.set(layer.name, files);
+    return files;
+  }
+
+  private layer(fn: ResolvedFunction, name: string): ResolvedLayer {
+    const layer = this.manifest.layers[name];
+    if (!layer) {
+      throw new FnxError('E_PACKAGE_UNKNOWN_LAYER', `Function "${fn.name}" uses layer "${name}", which is not defined under layers.`, {
+        hint: `Define it under layers (e.g. layers: { ${name}: { path: layers/${name} } }) or remove it from the function.`,
+        exitCode: ExitCode.usage,
+        ...(fn.location ? { location: fn.location } : {}),
+      });
+    }
+    return layer;
+  }
+
+  /** The archives for `functions` and the layers they use on providers with native layers. */
+  plan(functions: readonly ResolvedFunction[]): PlannedArtifact[] {
+    const out: PlannedArtifact[] = [];
+    const layerProviders = new Map<string, Set<ProviderName>>();
+    const rootPkg = join(this.manifest.rootDir, 'package.json');
+    for (const fn of functions) {
+      const layers = fn.layers.map((n) => this.layer(fn, n));
+      const own = new Map<string, Source>();
+      for (const f of this.ownFiles(fn)) own.set(f.rel, f.source);
+      if (own.size === 0) {
+        throw new FnxError('E_PACKAGE_EMPTY', `Function "${fn.name}" has no files to package (include: ${JSON.stringify(fn.package.include)}, exclude: ${JSON.stringify(fn.package.exclude)}).`, {
+          hint: 'Check package.include / package.exclude and .fnxignore: the globs are relative to the directory of fnx.yaml.',
+          exitCode: ExitCode.usage,
+          ...(fn.location ? { location: fn.location } : {}),
+        });
+      }
+      const candidates = handlerFiles(fn.handler, fn.runtime);
+      if (!candidates.some((c) => own.has(c))) {
+        throw new FnxError('E_PACKAGE_HANDLER', `The handler of function "${fn.name}" (${fn.handler}) needs ${candidates.join(' or ')}, which is not in its package.`, {
+          hint: 'Check the handler path (relative to fnx.yaml, without extension) and that package.include / exclude / .fnxignore keep that file.',
+          exitCode: ExitCode.usage,
+          ...(fn.location ? { location: fn.location } : {}),
+        });
+      }
+      const ownDepsFromLayer = layers.some((l) => l.kind === 'package' && l.path === rootPkg);
+      if (fn.runtime.startsWith('nodejs') && !ownDepsFromLayer && existsFile(rootPkg)) {
+        const excluded = fn.package.exclude.length ? picomatch(fn.package.exclude.map((g) => g.replace(/^\.\//, '')), { dot: true }) : () => false;
+        for (const f of this.depFiles(rootPkg)) if (!own.has(f.rel) && !excluded(f.rel)) own.set(f.rel, f.source);
+      }
+      const native = fn.providers.filter((p) => capabilities[p].layers === 'native');
+      const merged = fn.providers.filter((p) => capabilities[p].layers === 'merged');
+      const groups: Array<{ providers: ProviderName[]; withLayers: boolean }> =
+        layers.length === 0 || merged.length === 0 || native.length === 0
+          ? [{ providers: [...fn.providers], withLayers: layers.length > 0 && native.length === 0 }]
+          : [
+              { providers: native, withLayers: false },
+              { providers: merged, withLayers: true },
+            ];
+      for (const g of groups) {
+        const files = new Map<string, Source>();
+        if (g.withLayers) {
+          for (const l of layers) for (const f of this.layerFiles(l)) files.set(mergedLayerPath(f.rel), f.source);
+        }
+        for (const [rel, s] of own) files.set(rel, s);
+        const suffix = groups.length > 1 ? `.${g.providers.join('-')}` : '';
+        out.push({ type: 'function', name: fn.name, providers: g.providers, file: `functions/${fn.name}${suffix}.zip`, entries: toEntries(files) });
+      }
+      for (const l of layers) {
+        const set = layerProviders.get(l.name) ?? new Set<ProviderName>();
+        for (const p of native) set.add(p);
+        layerProviders.set(l.name, set);
+      }
+    }
+    for (const [name, providers] of [...layerProviders].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      if (!providers.size) continue;
+      const files = new Map<string, Source>();
+      for (const f of this.layerFiles(this.manifest.layers[name]!)) files.set(f.rel, f.source);
+      out.push({ type: 'layer', name, providers: [...providers].sort(), file: `layers/${name}.zip`, entries: toEntries(files) });
+    }
+    return out;
+  }
+}
+
+function toEntries(files: Map<string, Source>): PlannedEntry[] {
+  return [...files].map(([name, source]) => ({ name, source }));
+}
+
+function existsFile(p: string): boolean {
+  try {
+    return realpathSync(p) !== '';
+  } catch {
+    return false;
+  }
+}
+
+function safeRealpath(p: string, what: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    throw new FnxError('E_PACKAGE_LAYER_PATH', `The folder of ${what} does not exist: ${p}.`, {
+      hint: 'Create the folder (relative to fnx.yaml) or fix the layer path.',
+      exitCode: ExitCode.usage,
+    });
+  }
+}
