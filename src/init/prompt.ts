@@ -105,14 +105,14 @@ class LineQueue {
     output.write(question);
     const next = this.buffered.shift();
     if (next !== undefined) return Promise.resolve(next);
-    if (this.interrupted || this.signal?.aborted) return Promise.reject(new InterruptedError());
+    if (this.interrupted || this.signal?.aborted) return Promise.reject(interrupted());
     if (this.ended) return Promise.reject(inputEnded());
     return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
   }
 
   private interrupt(): void {
     this.interrupted = true;
-    if (this.waiting) this.settle().reject(new InterruptedError());
+    if (this.waiting) this.settle().reject(interrupted());
   }
 
   private settle() {
@@ -120,6 +120,10 @@ class LineQueue {
     this.waiting = undefined;
     return w;
   }
+}
+
+function interrupted(): InterruptedError {
+  return new InterruptedError('Interrupted: nothing was written.', { hint: 'Run `fnx init` again when you are ready.' });
 }
 
 function inputEnded(): FnxError {

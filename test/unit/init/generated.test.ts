@@ -3,20 +3,18 @@
  * own tests pass, and `fnx validate` and `fnx package` succeed on it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot, runFnx } from '../../helpers/cli.js';
-import { listFiles, read, TEMPLATES } from './helpers.js';
+import { listFiles, read } from './helpers.js';
 
-const TRIGGER: Record<(typeof TEMPLATES)[number], string> = {
-  'node-http': 'http',
-  'node-queue': 'queue',
-  'node-schedule': 'schedule',
-  'python-http': 'http',
-};
+const templatesDir = join(repoRoot, 'templates');
+/** Every template on disk (the templates test checks that the required four are among them). */
+const TEMPLATES = readdirSync(templatesDir).filter((t) => existsSync(join(templatesDir, t, 'template.json')));
+const meta = (t: string) => JSON.parse(readFileSync(join(templatesDir, t, 'template.json'), 'utf8')) as { runtime: string; trigger: string };
 const PROVIDER_SETS = [['aws'], ['aws', 'azure', 'gcp']] as const;
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
@@ -55,17 +53,16 @@ describe.each(TEMPLATES.flatMap((t) => PROVIDER_SETS.map((p) => [t, p] as const)
       expect(manifest.providers.azure!.subscriptionId).toMatch(/^\$\{env:AZURE_SUBSCRIPTION_ID, [0-9a-f-]{36}\}$/);
       expect(manifest.providers.gcp).toMatchObject({ project: '${env:GOOGLE_CLOUD_PROJECT, my-project}', region: 'europe-west1' });
     }
-    const meta = JSON.parse(readFileSync(join(repoRoot, 'templates', template, 'template.json'), 'utf8')) as { runtime: string };
-    expect(manifest.defaults.runtime).toBe(meta.runtime);
+    expect(manifest.defaults.runtime).toBe(meta(template).runtime);
     const fns = Object.values(manifest.functions);
     expect(fns).toHaveLength(1);
     expect(fns[0]!.handler).toBe('src/handler.handler');
-    expect(fns[0]!.triggers.map((t) => Object.keys(t)[0])).toContain(TRIGGER[template]);
+    expect(fns[0]!.triggers.map((t) => Object.keys(t)[0])).toContain(meta(template).trigger);
     expect(manifest.stages.prod).toBeTruthy();
   });
 
   it("passes the project's own handler tests", (ctx) => {
-    if (template.startsWith('node')) {
+    if (meta(template).runtime.startsWith('nodejs')) {
       const r = spawnSync(process.execPath, ['--test'], { cwd: dir, encoding: 'utf8' });
       expect(r.status, r.stdout + r.stderr).toBe(0);
     } else {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -191,5 +191,62 @@ describe('fnx init', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('from template node-http (providers: aws)');
     expect(stdout).not.toContain('Template [');
+  });
+
+  describe('on a terminal (pseudo-terminal via `script`)', () => {
+    const hasScript = spawnSync('script', ['--version']).status === 0;
+
+    /** Runs `fnx init ARGS` on a pty, answering each prompt that matches. */
+    function onTerminal(cwd: string, args: string, answers: [RegExp, string][]): Promise<{ code: number | null; out: string }> {
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI') env[k] = v;
+      Object.assign(env, { TERM: 'xterm', NO_COLOR: '1' });
+      const child = spawn('script', ['-qec', `"${process.execPath}" "${fnxBin}" init ${args}`, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      const pending = [...answers];
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const next = pending[0];
+        if (next && next[0].test(out)) {
+          pending.shift();
+          child.stdin.write(next[1]);
+        }
+      });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+      return new Promise((resolve) =>
+        child.on('close', (code) => {
+          clearTimeout(killer);
+          resolve({ code, out });
+        }),
+      );
+    }
+
+    it.skipIf(!hasScript)('asks for the template and the providers', async () => {
+      const cwd = tempDir();
+      const r = await onTerminal(cwd, 'tty-app', [
+        [/Template \[1\]: $/, '4\r'],
+        [/\[aws\]: $/, 'gcp,aws\r'],
+      ]);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('2) node-queue');
+      expect(r.out).toContain('from template python-http (providers: aws, gcp)');
+      expect(Object.keys((parse(read(join(cwd, 'tty-app'), 'fnx.yaml')) as { providers: object }).providers)).toEqual(['aws', 'gcp']);
+    });
+
+    it.skipIf(!hasScript)('does not ask with --yes', async () => {
+      const cwd = tempDir();
+      const r = await onTerminal(cwd, 'tty-yes --yes', []);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).not.toContain('Template [');
+      expect(r.out).toContain('from template node-http (providers: aws)');
+    });
+
+    it.skipIf(!hasScript)('Ctrl-C at a question exits 130 and writes nothing', async () => {
+      const cwd = tempDir();
+      const r = await onTerminal(cwd, 'tty-int', [[/Template \[1\]: $/, '\u0003']]);
+      expect(r.code, r.out).toBe(130);
+      expect(r.out).toContain('nothing was written');
+      expect(readdirSync(cwd)).toEqual([]);
+    });
   });
 });
