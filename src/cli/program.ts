@@ -175,10 +175,15 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   withManifestOptions(program.command('promote').description('finish a canary/linear release in progress'))
     .option('-f, --function <name...>', 'only these functions')
     .option('-p, --provider <name...>', 'only these providers')
-    .action((o: RawManifestOpts & { function?: string[]; provider?: string[] }) =>
+    .option('--now', 'go to 100% at once, skipping the remaining waits and health gates')
+    .option('--keep-on-interrupt', 'on Ctrl-C during a traffic shift, leave the weights as they are')
+    .action((o: RawManifestOpts & { function?: string[]; provider?: string[]; now?: boolean; keepOnInterrupt?: boolean }) =>
       set(o.json, async (ctx) => {
         const { promoteCommand } = await import('../commands/promote.js');
-        await promoteCommand({ ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [] }, ctx);
+        await promoteCommand(
+          { ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [], now: Boolean(o.now), keepOnInterrupt: Boolean(o.keepOnInterrupt) },
+          ctx,
+        );
       }),
     );
 

@@ -2,10 +2,11 @@
 import type { ReleaseRecord, ReleaseStatus } from '../driver.js';
 
 /** The fields of a record that stay fixed for the whole release. */
-export type ReleaseBase = Omit<ReleaseRecord, 'status' | 'step' | 'reason'>;
+export type ReleaseBase = Omit<ReleaseRecord, 'status' | 'step' | 'reason' | 'time'>;
 
-export function recordAt(base: ReleaseBase, status: ReleaseStatus, step: number, reason?: string): ReleaseRecord {
-  return { ...base, status, step: Math.max(0, step), ...(reason ? { reason } : {}) };
+/** The record for a pointer write at clock time `at` (`time` is when the release reached this state). */
+export function recordAt(base: ReleaseBase, status: ReleaseStatus, step: number, at: number, reason?: string): ReleaseRecord {
+  return { ...base, status, step: Math.max(0, step), time: new Date(at).toISOString(), ...(reason ? { reason } : {}) };
 }
 
 /** A short deploy id for commands that move a pointer without a deploy (rollback). */

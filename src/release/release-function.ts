@@ -25,12 +25,11 @@ export async function releaseFunction(
     ...(p.previous ? { previous: p.previous } : {}),
     strategy: fn.release.strategy,
     steps,
-    time: deploy.time,
     ...(deploy.commit ? { commit: deploy.commit } : {}),
   };
   if (!p.previous) {
     // First deploy: the driver already pointed the new pointer at the candidate; record the release.
-    await ctx.driver.shift({ function: fn, manifest: ctx.manifest, primary: p.candidate, weight: 0, revision: p.revision, release: recordAt(base, 'live', steps.length - 1), signal: ctx.signal });
+    await ctx.driver.shift({ function: fn, manifest: ctx.manifest, primary: p.candidate, weight: 0, revision: p.revision, release: recordAt(base, 'live', steps.length - 1, ctx.clock.now()), signal: ctx.signal });
     ctx.progress.ended(`${fn.name} (${provider})`, `${p.candidate} is live (first release)`);
     return { function: fn.name, status: 'live', version: p.candidate, provider, percent: 100 };
   }

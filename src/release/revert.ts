@@ -28,7 +28,7 @@ export async function revert(ctx: EngineContext, rel: FunctionRelease, reason: s
       primary: rel.previous,
       weight: 0,
       revision: current.revision,
-      release: recordAt(rel.base, 'rolled-back', rel.step, reason),
+      release: recordAt(rel.base, 'rolled-back', rel.step, ctx.clock.now(), reason),
       signal,
     });
     rel.revision = state.revision;

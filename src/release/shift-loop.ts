@@ -25,7 +25,7 @@ export async function shiftTo(ctx: EngineContext, rel: FunctionRelease, index: n
     candidate: rel.candidate,
     weight: weightOf(percent),
     revision: rel.revision,
-    release: recordAt(rel.base, 'in-progress', index),
+    release: recordAt(rel.base, 'in-progress', index, ctx.clock.now()),
     signal: ctx.signal,
   });
   rel.revision = state.revision;
@@ -48,7 +48,7 @@ export async function shiftLive(ctx: EngineContext, rel: FunctionRelease): Promi
     primary: rel.candidate,
     weight: 0,
     revision: rel.revision,
-    release: recordAt(rel.base, 'live', last),
+    release: recordAt(rel.base, 'live', last, ctx.clock.now()),
     signal: ctx.signal,
   });
   rel.revision = state.revision;

@@ -1,0 +1,37 @@
+/** Reading a function's release history (newest first, from the cloud) to find rollback targets. */
+import type { ReleaseRecord } from '../driver.js';
+
+/** Strategy recorded for pointer moves made by `fnx rollback`. */
+export const ROLLBACK_STRATEGY = 'rollback';
+
+/**
+ * The version that was live before `current`: walking the history newest first, the first release
+ * that went fully live (status live or superseded) and is neither `current` nor a version traffic
+ * was rolled back from (by `fnx rollback` or automatically) more recently than it went live.
+ * Repeated rollbacks therefore step further back, as far as the history reaches.
+ */
+export function previousRelease(history: readonly ReleaseRecord[], current: string): string | undefined {
+  const excluded = new Set<string>([current]);
+  for (const r of history) {
+    if (r.strategy === ROLLBACK_STRATEGY) {
+      if (r.previous) excluded.add(r.previous);
+      continue;
+    }
+    if (r.status === 'rolled-back') {
+      excluded.add(r.version);
+      continue;
+    }
+    if ((r.status === 'live' || r.status === 'superseded') && !excluded.has(r.version)) return r.version;
+  }
+  return undefined;
+}
+
+/** Every version the history mentions. */
+export function knownVersions(history: readonly ReleaseRecord[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of history) {
+    out.add(r.version);
+    if (r.previous) out.add(r.previous);
+  }
+  return out;
+}

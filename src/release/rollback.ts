@@ -1,0 +1,122 @@
+/**
+ * `fnx rollback`: for each selected function, either aborts the release in progress (all traffic
+ * back to the previous version, recorded rolled back), or moves the pointer back to the release
+ * before the live one (or to `to`), recorded as a release with strategy "rollback". Everything is
+ * read from the cloud (pointer and history), so it works from a fresh CI runner. Every target is
+ * worked out before anything moves: a selection that cannot be rolled back changes nothing.
+ */
+import type { ProviderDriver, ReleaseRecord, TrafficState } from '../driver.js';
+import { CloudError, ExitCode, FnxError } from '../errors.js';
+import type { ResolvedFunction, ResolvedManifest } from '../manifest/model.js';
+import type { Reporter } from '../report/reporter.js';
+import { clockFromEnv, type Clock } from './clock.js';
+import { knownVersions, previousRelease, ROLLBACK_STRATEGY } from './history.js';
+import { commandId } from './record.js';
+import type { StageTarget } from './targets.js';
+
+export interface RollbackRequest {
+  readonly manifest: ResolvedManifest;
+  readonly targets: readonly StageTarget[];
+  readonly reporter: Reporter;
+  readonly signal: AbortSignal;
+  /** Version to move to instead of the previous release. */
+  readonly to?: string;
+  /** True when the user named the functions (--function): each one must be rollback-able. */
+  readonly explicit: boolean;
+  readonly clock?: Clock;
+}
+
+export interface RollbackResult {
+  readonly function: string;
+  readonly provider: string;
+  /** aborted: a release in progress was stopped; rolled-back: the pointer moved back; unchanged: already there. */
+  readonly action: 'aborted' | 'rolled-back' | 'unchanged';
+  readonly from: string;
+  readonly to: string;
+}
+
+interface Move {
+  readonly t: StageTarget;
+  readonly fn: ResolvedFunction;
+  readonly state: TrafficState;
+  readonly action: RollbackResult['action'];
+  readonly to: string;
+  readonly from: string;
+  readonly known: boolean;
+}
+
+export async function rollbackStage(req: RollbackRequest): Promise<readonly RollbackResult[]> {
+  const clock = req.clock ?? clockFromEnv();
+  const moves: Move[] = [];
+  const problems: string[] = [];
+  for (const t of req.targets) {
+    for (const fn of t.functions) {
+      const who = `${fn.name} (${t.provider})`;
+      const state = await t.driver.traffic({ manifest: req.manifest, function: fn.name, signal: req.signal });
+      if (!state.primary) {
+        problems.push(`${who} is not deployed in stage ${req.manifest.stage}`);
+        continue;
+      }
+      const r = state.release;
+      if (r?.status === 'in-progress' && state.candidate) {
+        moves.push({ t, fn, state, action: 'aborted', from: r.version, to: req.to ?? r.previous ?? state.primary, known: true });
+        continue;
+      }
+      const history = await t.driver.history({ manifest: req.manifest, function: fn.name, signal: req.signal });
+      const target = req.to ?? previousRelease(history, state.primary) ?? fallbackPrevious(r, state.primary);
+      if (!target) {
+        problems.push(`${who} has no release before ${state.primary}`);
+        continue;
+      }
+      const action = target === state.primary ? 'unchanged' : 'rolled-back';
+      moves.push({ t, fn, state, action, from: state.primary, to: target, known: knownVersions(history).has(target) });
+    }
+  }
+  if (problems.length > 0 && (req.explicit || moves.length === 0)) {
+    throw new FnxError('E_ROLLBACK_NO_PREVIOUS', `Nothing to roll back: ${problems.join('; ')}. Nothing was changed.`, {
+      hint: req.to ? 'Check the version with `fnx status`.' : 'Rollback needs an earlier release of the function: deploy at least twice, or pass --to <version>.',
+      exitCode: ExitCode.usage,
+    });
+  }
+  for (const p of problems) req.reporter.warn(`skipped: ${p}`);
+
+  const results: RollbackResult[] = [];
+  for (const m of moves) {
+    const base = { function: m.fn.name, provider: m.t.provider, from: m.from, to: m.to };
+    if (m.action === 'unchanged') {
+      results.push({ ...base, action: 'unchanged' });
+      continue;
+    }
+    await moveBack(req, m, clock.now());
+    results.push({ ...base, action: m.action });
+  }
+  return results;
+}
+
+async function moveBack(req: RollbackRequest, m: Move, at: number): Promise<void> {
+  const time = new Date(at).toISOString();
+  const r = m.state.release;
+  const record: ReleaseRecord =
+    m.action === 'aborted' && r
+      ? { ...r, status: 'rolled-back', time, reason: 'aborted by fnx rollback' }
+      : { deployId: commandId('rollback', at), version: m.to, previous: m.from, status: 'live', strategy: ROLLBACK_STRATEGY, step: 0, steps: [100], time, reason: `rolled back from ${m.from}` };
+  const driver: ProviderDriver = m.t.driver;
+  try {
+    await driver.shift({ function: m.fn, manifest: req.manifest, primary: m.to, weight: 0, revision: m.state.revision, release: record, signal: req.signal });
+  } catch (err) {
+    if (!m.known && err instanceof CloudError && (err.kind === 'not-found' || err.kind === 'invalid')) {
+      throw new FnxError('E_ROLLBACK_UNKNOWN_VERSION', `${m.fn.name} (${m.t.provider}): version ${m.to} cannot be made live: ${err.message}`, {
+        hint: 'Pass a published version of the function (see `fnx status`). Nothing was changed for this function.',
+        exitCode: ExitCode.usage,
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+/** Without usable history, the pointer's own record still names the version before it. */
+function fallbackPrevious(r: ReleaseRecord | undefined, current: string): string | undefined {
+  if (!r || r.version !== current || r.strategy === ROLLBACK_STRATEGY || r.status !== 'live') return undefined;
+  return r.previous;
+}
