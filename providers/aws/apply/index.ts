@@ -1,0 +1,127 @@
+/**
+ * apply(): executes a plan. Order: layers, the HTTP API, then each function (bounded concurrency):
+ * role -> log group -> function code/config -> publish -> alias (first deploy only) -> concurrency
+ * -> triggers; then orphans are deleted. On Ctrl-C nothing new starts, in-flight steps finish, and
+ * InterruptedError is thrown; an alias is only ever created on a published version.
+ */
+import pLimit from 'p-limit';
+import type { ApplyRequest, ApplyResult, PublishedVersion } from '../../../src/driver.js';
+import { FnxError, InterruptedError } from '../../../src/errors.js';
+import type { AwsClients } from '../clients.js';
+import { awsFunctions, desiredFunction, desiredLayers } from '../desired.js';
+import { statementId } from '../names.js';
+import type { AwsPlanDetail } from '../plan.js';
+import { removeFunction } from '../remove.js';
+import { KeyedLock, type ApplyContext } from './context.js';
+import { applyFunction } from './function.js';
+import { publishLayer } from './layers.js';
+import { applyRole } from './role.js';
+import { applyConcurrency, applyLogGroup } from './settings.js';
+import { applyHttp, deleteApi, ensureApi } from './triggers/http.js';
+import { applyQueues } from './triggers/queue.js';
+import { applySchedules } from './triggers/schedule.js';
+import { applyStorage } from './triggers/storage.js';
+import { applyTopics } from './triggers/topic.js';
+import { applyVersion } from './version.js';
+
+/** Most useful error of several: a concurrent-change precondition first (exit 4), then the first. */
+function firstError(errors: unknown[]): unknown {
+  return errors.find((e) => (e as { kind?: string }).kind === 'precondition') ?? errors.find((e) => e instanceof FnxError && !(e instanceof InterruptedError)) ?? errors[0];
+}
+
+export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<ApplyResult> {
+  const detail = req.plan.detail as AwsPlanDetail;
+  const writesBefore = aws.writes;
+  const bytesBefore = aws.uploadedBytes;
+  const ctx: ApplyContext = {
+    aws,
+    manifest: req.manifest,
+    artifacts: req.artifacts,
+    detail,
+    actions: new Map(req.plan.actions.map((a) => [a.id, a])),
+    deploy: req.deploy,
+    signal: req.signal,
+    reporter: req.reporter,
+    locks: new KeyedLock(),
+  };
+  const limit = pLimit(Math.max(1, req.concurrency));
+  const errors: unknown[] = [];
+  const guard = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+    if (req.signal.aborted || errors.length) return undefined;
+    try {
+      return await work();
+    } catch (err) {
+      errors.push(err);
+      return undefined;
+    }
+  };
+  const target = { region: detail.region, accountId: detail.accountId };
+  const inScope = awsFunctions(req.manifest).filter((f) => detail.functions[f.name]);
+
+  // Layers first: functions attach their new version ARNs.
+  const layerArns: Record<string, string> = {};
+  for (const [name, l] of Object.entries(detail.deployed.layers)) if (l.latest && !detail.publishLayers.includes(name)) layerArns[name] = l.latest.arn;
+  const layers = desiredLayers({ ...req.manifest, functions: inScope }, req.artifacts).filter((l) => detail.publishLayers.includes(l.layer));
+  await Promise.all(
+    layers.map((l) =>
+      limit(() =>
+        guard(async () => {
+          const step = req.reporter.step(`layer ${l.name}: publishing`);
+          layerArns[l.layer] = await publishLayer(ctx, l);
+          step.succeed(`layer ${l.name}: published ${layerArns[l.layer]?.split(':').pop() ?? ''}`);
+        }),
+      ),
+    ),
+  );
+  await guard(() => ensureApi(ctx));
+
+  const published: PublishedVersion[] = [];
+  await Promise.all(
+    inScope.map((f) =>
+      limit(() =>
+        guard(async () => {
+          const d = desiredFunction(req.manifest, f, req.artifacts, target, layerArns);
+          const cur = detail.deployed.functions[f.name];
+          const planned = req.plan.actions.filter((a) => a.function === f.name && a.op !== 'no-change');
+          const step = planned.length ? req.reporter.step(`${d.name}: ${planned.map((a) => `${a.op} ${a.resource}`).join(', ')}`) : undefined;
+          try {
+            await applyRole(ctx, d);
+            await applyLogGroup(ctx, d);
+            if (ctx.signal.aborted) return;
+            await applyFunction(ctx, d, cur, d.config.Layers);
+            if (ctx.signal.aborted) return;
+            const version = await applyVersion(ctx, d, cur);
+            if (!version) return;
+            await applyConcurrency(ctx, d);
+            await applyHttp(ctx, d);
+            await applySchedules(ctx, d, statementId.schedule);
+            await applyQueues(ctx, d);
+            await applyStorage(ctx, d);
+            await applyTopics(ctx, d);
+            published.push(version);
+            step?.succeed(`${d.name}: ${version.previous === version.candidate ? `version ${version.candidate} (unchanged)` : `version ${version.candidate} published`}`);
+          } catch (err) {
+            step?.fail(`${d.name}: failed`);
+            throw err;
+          }
+        }),
+      ),
+    ),
+  );
+  await Promise.all(
+    detail.orphans.map((fn) =>
+      limit(() =>
+        guard(async () => {
+          const cur = detail.deployed.functions[fn];
+          if (cur) await removeFunction(ctx, cur);
+        }),
+      ),
+    ),
+  );
+  await guard(() => deleteApi(ctx));
+
+  if (errors.length) throw firstError(errors);
+  if (req.signal.aborted) throw new InterruptedError('Interrupted: in-flight AWS calls finished; no alias points at an unpublished version.');
+  published.sort((a, b) => a.function.localeCompare(b.function));
+  return { provider: 'aws', published, writes: aws.writes - writesBefore, uploadedBytes: aws.uploadedBytes - bytesBefore };
+}

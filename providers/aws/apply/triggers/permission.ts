@@ -1,0 +1,40 @@
+/** Invoke permissions on the alias `live` for trigger sources (API Gateway, EventBridge, S3, SNS). */
+import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import type { DesiredFunction } from '../../desired.js';
+import { ALIAS } from '../../names.js';
+import type { AwsClients } from '../../clients.js';
+import { kindOf, notConflict, type ApplyContext } from '../context.js';
+
+export async function allow(ctx: { aws: AwsClients }, fnName: string, sid: string, principal: string, sourceArn: string, sourceAccount?: string): Promise<void> {
+  const { aws } = ctx;
+  try {
+    await aws.call(
+      'AddPermission',
+      () =>
+        aws.lambda.send(
+          new AddPermissionCommand({
+            FunctionName: fnName,
+            Qualifier: ALIAS,
+            StatementId: sid,
+            Action: 'lambda:InvokeFunction',
+            Principal: principal,
+            SourceArn: sourceArn,
+            ...(sourceAccount ? { SourceAccount: sourceAccount } : {}),
+          }),
+        ),
+      { resource: fnName, retryable: notConflict },
+    );
+  } catch (err) {
+    if (kindOf(err) !== 'conflict') throw err;
+  }
+}
+
+export async function revoke(ctx: { aws: AwsClients }, fnName: string, sid: string): Promise<void> {
+  const { aws } = ctx;
+  await aws.find('RemovePermission', () => aws.lambda.send(new RemovePermissionCommand({ FunctionName: fnName, Qualifier: ALIAS, StatementId: sid })), { resource: fnName });
+}
+
+/** True when the function has a statement with this id (as inspected). */
+export function hasStatement(ctx: ApplyContext, d: DesiredFunction, sid: string): boolean {
+  return Boolean(ctx.detail.deployed.functions[d.fn]?.statements.some((s) => s.sid === sid));
+}

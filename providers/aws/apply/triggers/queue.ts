@@ -1,0 +1,33 @@
+/** queue triggers: SQS event source mappings on the alias (the role's policy grants the queue reads). */
+import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import type { DesiredFunction } from '../../desired.js';
+import { changes, kindOf, notConflict, type ApplyContext } from '../context.js';
+
+export async function applyQueues(ctx: ApplyContext, d: DesiredFunction): Promise<void> {
+  const { aws } = ctx;
+  const cur = ctx.detail.deployed.functions[d.fn];
+  for (const t of d.triggers) {
+    if (t.kind !== 'queue') continue;
+    const action = changes(ctx, `trigger:${d.fn}:${t.key}`);
+    if (!action) continue;
+    const existing = cur?.mappings.find((m) => m.sourceArn === t.queueArn);
+    if (existing) {
+      await aws.call('UpdateEventSourceMapping', () => aws.lambda.send(new UpdateEventSourceMappingCommand({ UUID: existing.uuid, BatchSize: t.batchSize })), { resource: t.queueArn });
+      continue;
+    }
+    try {
+      await aws.call(
+        'CreateEventSourceMapping',
+        () => aws.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: d.aliasArn, EventSourceArn: t.queueArn, BatchSize: t.batchSize, Enabled: true })),
+        { resource: t.queueArn, retryable: (err) => notConflict(err) || /cannot be assumed|permission|not authorized/i.test((err as Error)?.message ?? '') },
+      );
+    } catch (err) {
+      if (kindOf(err) !== 'conflict') throw err;
+    }
+  }
+  for (const m of cur?.mappings ?? []) {
+    if (changes(ctx, `trigger:${d.fn}:queue:${m.sourceArn}`)?.op === 'delete') {
+      await aws.find('DeleteEventSourceMapping', () => aws.lambda.send(new DeleteEventSourceMappingCommand({ UUID: m.uuid })), { resource: m.sourceArn });
+    }
+  }
+}

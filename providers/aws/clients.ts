@@ -1,0 +1,158 @@
+/**
+ * SDK clients and the one call path every AWS request takes: bounded retry (retry.ts), error
+ * translation (errors.ts), and counting of mutating calls and uploaded bytes (ApplyResult).
+ *
+ * Region: the manifest's providers.aws.region wins; AWS_REGION is the fallback when the manifest
+ * has none. Credentials and endpoints come from the SDK's standard chain (AWS_PROFILE or the
+ * manifest's providers.aws.profile, AWS_ACCESS_KEY_ID..., AWS_ENDPOINT_URL[_<SERVICE>]).
+ */
+import { ApiGatewayV2Client as APIGatewayClient } from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsProviderConfig } from '../../src/manifest/model.js';
+import { translateError } from './errors.js';
+import { defaultRetry, fastRetry, isRetryable, withRetry, type RetryOptions } from './retry.js';
+
+const WRITE_PREFIXES = ['Create', 'Update', 'Put', 'Delete', 'Publish', 'Tag', 'Untag', 'Add', 'Remove', 'Subscribe', 'Unsubscribe', 'Attach', 'Detach'];
+
+export function isWriteOperation(operation: string): boolean {
+  return WRITE_PREFIXES.some((p) => operation.startsWith(p));
+}
+
+/** Delays (seconds, as the SDK waiters take them) for waitUntil* calls. */
+export interface WaiterTiming {
+  readonly minDelay: number;
+  readonly maxDelay: number;
+  readonly maxWaitTime: number;
+}
+
+export interface AwsSettings {
+  readonly region: string;
+  readonly profile?: string;
+  /** True when AWS_ENDPOINT_URL points the SDK elsewhere (an emulator): shorter waits, path-style S3. */
+  readonly localEndpoint: boolean;
+  readonly retry: RetryOptions;
+  readonly waiter: WaiterTiming;
+  /** Artifacts larger than this go through S3 (Lambda's direct upload limit, lowered only for tests). */
+  readonly directUploadBytes: number;
+}
+
+const DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+/** Reads the settings from the manifest's aws block and the environment. */
+export function awsSettings(config: AwsProviderConfig | undefined, env: NodeJS.ProcessEnv = process.env): AwsSettings {
+  const region = config?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const localEndpoint = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_LAMBDA);
+  const delayMs = Number(env.FNX_AWS_WAITER_DELAY_MS) || (localEndpoint ? 50 : 1000);
+  const direct = Number(env.FNX_AWS_DIRECT_UPLOAD_BYTES);
+  return {
+    region,
+    ...(config?.profile ? { profile: config.profile } : {}),
+    localEndpoint,
+    retry: localEndpoint ? fastRetry : defaultRetry,
+    waiter: { minDelay: delayMs / 1000, maxDelay: Math.max(delayMs / 1000, localEndpoint ? 0.5 : 10), maxWaitTime: localEndpoint ? 120 : 900 },
+    directUploadBytes: Number.isFinite(direct) && direct > 0 ? direct : DIRECT_UPLOAD_BYTES,
+  };
+}
+
+export interface CallOptions {
+  /** Resource named in error messages. */
+  readonly resource?: string;
+  /** Narrows which failures are retried (default: throttled, unavailable, conflict, IAM propagation). */
+  readonly retryable?: (err: unknown) => boolean;
+}
+
+/** Clients (created on first use) plus the counting, retrying call path. */
+export class AwsClients {
+  writes = 0;
+  uploadedBytes = 0;
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(readonly settings: AwsSettings) {}
+
+  private client<T>(key: string, make: (config: Record<string, unknown>) => T): T {
+    let c = this.cache.get(key) as T | undefined;
+    if (!c) {
+      c = make({
+        region: this.settings.region,
+        maxAttempts: 4,
+        ...(this.settings.profile ? { profile: this.settings.profile } : {}),
+      });
+      this.cache.set(key, c);
+    }
+    return c;
+  }
+
+  get lambda(): LambdaClient {
+    return this.client('lambda', (c) => new LambdaClient(c));
+  }
+  get iam(): IAMClient {
+    return this.client('iam', (c) => new IAMClient(c));
+  }
+  get sts(): STSClient {
+    return this.client('sts', (c) => new STSClient(c));
+  }
+  get events(): EventBridgeClient {
+    return this.client('events', (c) => new EventBridgeClient(c));
+  }
+  get sqs(): SQSClient {
+    return this.client('sqs', (c) => new SQSClient(c));
+  }
+  get s3(): S3Client {
+    return this.client('s3', (c) => new S3Client({ ...c, ...(this.settings.localEndpoint ? { forcePathStyle: true } : {}) }));
+  }
+  get sns(): SNSClient {
+    return this.client('sns', (c) => new SNSClient(c));
+  }
+  get apigw(): APIGatewayClient {
+    return this.client('apigw', (c) => new APIGatewayClient(c));
+  }
+  get cloudwatch(): CloudWatchClient {
+    return this.client('cloudwatch', (c) => new CloudWatchClient(c));
+  }
+  get logs(): CloudWatchLogsClient {
+    return this.client('logs', (c) => new CloudWatchLogsClient(c));
+  }
+
+  /**
+   * Runs one AWS operation with retries; translates failures into FnxError/CloudError and counts
+   * mutating operations (every attempt of a write counts: that is what the cloud saw).
+   */
+  async call<T>(operation: string, send: () => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const write = isWriteOperation(operation);
+    try {
+      return await withRetry(
+        () => {
+          if (write) this.writes += 1;
+          return send();
+        },
+        this.settings.retry,
+        options.retryable ?? isRetryable,
+      );
+    } catch (err) {
+      throw translateError(err, operation, options.resource);
+    }
+  }
+
+  /** Like call(), but resolves undefined when the resource does not exist. */
+  async find<T>(operation: string, send: () => Promise<T>, options: CallOptions = {}): Promise<T | undefined> {
+    try {
+      return await this.call(operation, send, options);
+    } catch (err) {
+      if ((err as { kind?: string }).kind === 'not-found') return undefined;
+      throw err;
+    }
+  }
+
+  destroy(): void {
+    for (const c of this.cache.values()) (c as { destroy?: () => void }).destroy?.();
+    this.cache.clear();
+  }
+}

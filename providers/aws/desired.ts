@@ -1,0 +1,241 @@
+/**
+ * What the manifest asks for on AWS, function by function, in AWS terms. Pure: the same manifest,
+ * account and region always give the same desired state; plan() compares it with inspect()'s result.
+ */
+import { ExitCode, FnxError } from '../../src/errors.js';
+import type { ResolvedFunction, ResolvedManifest, Trigger } from '../../src/manifest/model.js';
+import type { Artifact, ArtifactSet } from '../../src/package/artifact.js';
+import { findArtifact } from '../../src/package/artifact.js';
+import { arn, functionName, layerName, logGroupName, ownershipTags, roleName, ruleName, statementId, notificationId } from './names.js';
+import { executionPolicy, type PolicyDocument } from './policy.js';
+import { scheduleExpression } from './schedule.js';
+
+export interface Target {
+  readonly region: string;
+  readonly accountId: string;
+}
+
+const RUNTIMES: Readonly<Record<string, string>> = {
+  nodejs20: 'nodejs20.x',
+  nodejs22: 'nodejs22.x',
+  nodejs24: 'nodejs24.x',
+  'python3.10': 'python3.10',
+  'python3.11': 'python3.11',
+  'python3.12': 'python3.12',
+  'python3.13': 'python3.13',
+};
+
+export function lambdaRuntime(fn: ResolvedFunction): string {
+  const runtime = RUNTIMES[fn.runtime];
+  if (!runtime) {
+    throw new FnxError('E_AWS_RUNTIME', `function ${fn.name}: runtime "${fn.runtime}" is not supported on AWS Lambda`, {
+      hint: `Use one of: ${Object.keys(RUNTIMES).join(', ')}.`,
+      exitCode: ExitCode.usage,
+      ...(fn.location ? { location: fn.location } : {}),
+    });
+  }
+  return runtime;
+}
+
+/** Environment variable that carries a secret's ARN: DB_PASSWORD -> DB_PASSWORD_SECRET_ARN. */
+export function secretEnvName(name: string): string {
+  return `${name}_SECRET_ARN`;
+}
+
+/** A secret reference: a full ARN (Secrets Manager or SSM Parameter Store) or a Secrets Manager secret name. */
+export function secretArn(t: Target, ref: string): string {
+  return ref.startsWith('arn:') ? ref : arn.secret(t.region, t.accountId, ref);
+}
+
+/** The configuration fields fnx manages (and compares), in Lambda's shape. */
+export interface FunctionConfig {
+  readonly Runtime: string;
+  readonly Handler: string;
+  readonly MemorySize: number;
+  readonly Timeout: number;
+  readonly Role: string;
+  readonly Environment: Readonly<Record<string, string>>;
+  /** Layer version ARNs; `layer:<name>` placeholders stand for versions apply() publishes. */
+  readonly Layers: readonly string[];
+  readonly TracingMode: 'Active' | 'PassThrough';
+  readonly DeadLetterArn: string;
+  readonly SubnetIds: readonly string[];
+  readonly SecurityGroupIds: readonly string[];
+}
+
+export type DesiredTrigger =
+  | { readonly kind: 'http'; readonly key: string; readonly routeKey: string; readonly authorization: 'NONE' | 'AWS_IAM' }
+  | { readonly kind: 'schedule'; readonly key: string; readonly rule: string; readonly expression: string; readonly enabled: boolean; readonly statementId: string }
+  | { readonly kind: 'queue'; readonly key: string; readonly queueArn: string; readonly batchSize: number }
+  | {
+      readonly kind: 'storage';
+      readonly key: string;
+      readonly bucket: string;
+      readonly id: string;
+      readonly events: readonly string[];
+      readonly prefix?: string;
+      readonly suffix?: string;
+      readonly statementId: string;
+    }
+  | { readonly kind: 'topic'; readonly key: string; readonly topicArn: string; readonly statementId: string };
+
+export interface DesiredFunction {
+  /** Manifest name. */
+  readonly fn: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly aliasArn: string;
+  readonly config: FunctionConfig;
+  readonly architecture: 'x86_64' | 'arm64';
+  /** Environment keys holding secret ARNs (masked in plans). */
+  readonly secretKeys: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  /** Generated role, unless the manifest names one. */
+  readonly role?: { readonly name: string; readonly policy: PolicyDocument };
+  readonly logGroup: { readonly name: string; readonly retention?: number };
+  readonly reserved?: number;
+  readonly provisioned?: number;
+  readonly triggers: readonly DesiredTrigger[];
+  readonly artifact: Artifact;
+}
+
+export interface DesiredLayer {
+  readonly layer: string;
+  readonly name: string;
+  readonly artifact: Artifact;
+}
+
+const S3_EVENTS = { created: 's3:ObjectCreated:*', deleted: 's3:ObjectRemoved:*' } as const;
+
+function desiredTrigger(t: Target, fnName: string, trigger: Trigger): DesiredTrigger {
+  switch (trigger.kind) {
+    case 'http': {
+      const routeKey = `${trigger.method.toUpperCase()} ${trigger.path}`;
+      return { kind: 'http', key: `http:${routeKey}`, routeKey, authorization: trigger.auth === 'iam' ? 'AWS_IAM' : 'NONE' };
+    }
+    case 'schedule': {
+      const expression = scheduleExpression(trigger);
+      const rule = ruleName(fnName, expression);
+      return { kind: 'schedule', key: `schedule:${expression}`, rule, expression, enabled: trigger.enabled, statementId: statementId.schedule(rule) };
+    }
+    case 'queue': {
+      const queueArn = trigger.arn ?? arn.queue(t.region, t.accountId, trigger.name ?? '');
+      return { kind: 'queue', key: `queue:${queueArn}`, queueArn, batchSize: trigger.batchSize };
+    }
+    case 'storage': {
+      const events = [...new Set(trigger.events.map((e) => S3_EVENTS[e]))].sort();
+      const key = `storage:${trigger.bucket}:${events.join(',')}:${trigger.prefix ?? ''}:${trigger.suffix ?? ''}`;
+      return {
+        kind: 'storage',
+        key,
+        bucket: trigger.bucket,
+        id: notificationId(fnName, key),
+        events,
+        ...(trigger.prefix ? { prefix: trigger.prefix } : {}),
+        ...(trigger.suffix ? { suffix: trigger.suffix } : {}),
+        statementId: statementId.storage(trigger.bucket),
+      };
+    }
+    case 'topic': {
+      const topicArn = trigger.name.startsWith('arn:') ? trigger.name : arn.topic(t.region, t.accountId, trigger.name);
+      return { kind: 'topic', key: `topic:${topicArn}`, topicArn, statementId: statementId.topic(topicArn) };
+    }
+  }
+}
+
+function resolveRole(t: Target, value: string): string {
+  return value.startsWith('arn:') ? value : arn.role(t.accountId, value);
+}
+
+function missingArtifact(type: string, name: string): FnxError {
+  return new FnxError('E_AWS_ARTIFACT', `no AWS ${type} artifact for "${name}"`, {
+    hint: 'Run `fnx package` (deploy packages automatically); this is a bug if it persists.',
+  });
+}
+
+/** Functions of the manifest deployed to AWS. */
+export function awsFunctions(manifest: ResolvedManifest): ResolvedFunction[] {
+  return manifest.functions.filter((f) => f.providers.includes('aws'));
+}
+
+export function desiredLayers(manifest: ResolvedManifest, artifacts: ArtifactSet): DesiredLayer[] {
+  const used = new Set(awsFunctions(manifest).flatMap((f) => f.layers));
+  return [...used].sort().map((layer) => {
+    const artifact = findArtifact(artifacts, 'layer', layer, 'aws');
+    if (!artifact) throw missingArtifact('layer', layer);
+    return { layer, name: layerName(manifest.service, manifest.stage, layer), artifact };
+  });
+}
+
+/**
+ * The desired state of one function. `layerArns` maps layer names to the version ARN to attach
+ * (absent: a version apply() will publish; the placeholder `layer:<name>` stands for it).
+ */
+export function desiredFunction(
+  manifest: ResolvedManifest,
+  fn: ResolvedFunction,
+  artifacts: ArtifactSet,
+  t: Target,
+  layerArns: Readonly<Record<string, string>>,
+): DesiredFunction {
+  const name = functionName(manifest.service, manifest.stage, fn.name);
+  const artifact = findArtifact(artifacts, 'function', fn.name, 'aws');
+  if (!artifact) throw missingArtifact('function', fn.name);
+  const aws = manifest.providers.aws;
+  const triggers = fn.triggers.map((tr) => desiredTrigger(t, name, tr));
+  const secretEntries = Object.entries(fn.secrets).map(([k, ref]) => [secretEnvName(k), secretArn(t, ref.secret)] as const);
+  const deadLetterArn = fn.deadLetter?.queue
+    ? fn.deadLetter.queue.startsWith('arn:')
+      ? fn.deadLetter.queue
+      : arn.queue(t.region, t.accountId, fn.deadLetter.queue)
+    : fn.deadLetter?.topic
+      ? fn.deadLetter.topic.startsWith('arn:')
+        ? fn.deadLetter.topic
+        : arn.topic(t.region, t.accountId, fn.deadLetter.topic)
+      : '';
+  const log = logGroupName(name);
+  const explicitRole = fn.role ?? aws?.role;
+  const role = explicitRole
+    ? undefined
+    : {
+        name: roleName(manifest.service, manifest.stage, fn.name),
+        policy: executionPolicy({
+          logGroupArn: arn.logGroup(t.region, t.accountId, log),
+          queueArns: triggers.flatMap((tr) => (tr.kind === 'queue' ? [tr.queueArn] : [])),
+          ...(deadLetterArn ? { deadLetterArn } : {}),
+          secretArns: secretEntries.map(([, v]) => v),
+          tracing: fn.tracing,
+          vpc: Boolean(fn.network && fn.network.subnets.length > 0),
+        }),
+      };
+  const environment: Record<string, string> = { ...fn.environment };
+  for (const [k, v] of secretEntries) environment[k] = v;
+  return {
+    fn: fn.name,
+    name,
+    arn: arn.function(t.region, t.accountId, name),
+    aliasArn: arn.alias(t.region, t.accountId, name),
+    config: {
+      Runtime: lambdaRuntime(fn),
+      Handler: fn.handler,
+      MemorySize: fn.memory,
+      Timeout: fn.timeout,
+      Role: explicitRole ? resolveRole(t, explicitRole) : arn.role(t.accountId, role!.name),
+      Environment: environment,
+      Layers: fn.layers.map((l) => layerArns[l] ?? `layer:${l}`),
+      TracingMode: fn.tracing ? 'Active' : 'PassThrough',
+      DeadLetterArn: deadLetterArn,
+      SubnetIds: [...(fn.network?.subnets ?? [])].sort(),
+      SecurityGroupIds: [...(fn.network?.securityGroups ?? [])].sort(),
+    },
+    architecture: fn.architecture,
+    secretKeys: secretEntries.map(([k]) => k),
+    tags: { ...(aws?.tags ?? {}), ...fn.tags, ...ownershipTags(manifest.service, manifest.stage, fn.name) },
+    ...(role ? { role } : {}),
+    logGroup: { name: log, ...(fn.logRetention ? { retention: fn.logRetention } : {}) },
+    ...(fn.concurrency.max !== undefined ? { reserved: fn.concurrency.max } : {}),
+    ...(fn.concurrency.warm ? { provisioned: fn.concurrency.warm } : {}),
+    triggers,
+    artifact,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Translation of AWS SDK exceptions into fnx CloudError kinds. The core branches on kinds only;
+ * this is the one place that knows AWS exception names.
+ */
+import { CloudError, ExitCode, FnxError, type CloudErrorKind } from '../../src/errors.js';
+
+interface SdkErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: 'client' | 'server';
+}
+
+const BY_NAME: Readonly<Record<string, CloudErrorKind>> = {
+  TooManyRequestsException: 'throttled',
+  ThrottlingException: 'throttled',
+  Throttling: 'throttled',
+  ThrottledException: 'throttled',
+  RequestLimitExceeded: 'throttled',
+  SlowDown: 'throttled',
+  ResourceConflictException: 'conflict',
+  ConflictException: 'conflict',
+  ConcurrentModificationException: 'conflict',
+  ConcurrentModification: 'conflict',
+  OperationAbortedException: 'conflict',
+  OperationAborted: 'conflict',
+  ResourceInUseException: 'conflict',
+  PreconditionFailedException: 'precondition',
+  PreconditionFailed: 'precondition',
+  ResourceNotFoundException: 'not-found',
+  NotFoundException: 'not-found',
+  NoSuchEntity: 'not-found',
+  NoSuchEntityException: 'not-found',
+  NoSuchBucket: 'not-found',
+  NotFound: 'not-found',
+  NotFoundError: 'not-found',
+  'AWS.SimpleQueueService.NonExistentQueue': 'not-found',
+  QueueDoesNotExist: 'not-found',
+  ProvisionedConcurrencyConfigNotFoundException: 'not-found',
+  AccessDenied: 'unauthorized',
+  AccessDeniedException: 'unauthorized',
+  AuthorizationError: 'unauthorized',
+  UnrecognizedClientException: 'unauthorized',
+  InvalidClientTokenId: 'unauthorized',
+  InvalidSignatureException: 'unauthorized',
+  SignatureDoesNotMatch: 'unauthorized',
+  ExpiredToken: 'unauthorized',
+  ExpiredTokenException: 'unauthorized',
+  UnauthorizedException: 'unauthorized',
+  LimitExceeded: 'quota',
+  LimitExceededException: 'quota',
+  CodeStorageExceededException: 'quota',
+  ServiceQuotaExceededException: 'quota',
+  TooManyBuckets: 'quota',
+  InvalidParameterValueException: 'invalid',
+  InvalidRequestContentException: 'invalid',
+  ValidationException: 'invalid',
+  ValidationError: 'invalid',
+  MalformedPolicyDocument: 'invalid',
+  MalformedPolicyDocumentException: 'invalid',
+  BadRequestException: 'invalid',
+  RequestTooLargeException: 'invalid',
+  InvalidParameterException: 'invalid',
+  InvalidArgument: 'invalid',
+  EntityAlreadyExists: 'conflict',
+  EntityAlreadyExistsException: 'conflict',
+  ResourceAlreadyExistsException: 'conflict',
+  BucketAlreadyOwnedByYou: 'conflict',
+  ServiceException: 'unavailable',
+  ServiceUnavailableException: 'unavailable',
+  ServiceUnavailable: 'unavailable',
+  InternalFailure: 'unavailable',
+  InternalError: 'unavailable',
+  InternalServerError: 'unavailable',
+  InternalServerErrorException: 'unavailable',
+  EC2ThrottledException: 'throttled',
+};
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout']);
+
+const HINTS: Readonly<Record<CloudErrorKind, string>> = {
+  throttled: 'AWS is throttling requests: retry in a minute, or lower --concurrency.',
+  conflict: 'Another operation is changing this resource: wait for it to finish and run the command again.',
+  precondition: 'Another deploy changed this stage concurrently. Check `fnx status`, then run the command again.',
+  'not-found': 'Check the name and region, or run `fnx deploy` first.',
+  unauthorized: 'The AWS credentials in use lack a permission: check the IAM policy of the caller (AWS_PROFILE / role).',
+  quota: 'An AWS service quota was reached: raise it in the Service Quotas console or delete unused resources.',
+  invalid: 'AWS rejected the request: check the manifest values named in the message.',
+  unavailable: 'AWS is unavailable or the network failed: run the command again (fnx converges).',
+};
+
+/** Name of an SDK error (exception class name, or Node network code). */
+export function errorName(err: unknown): string {
+  const e = err as SdkErrorLike | undefined;
+  return e?.name && e.name !== 'Error' ? e.name : (e?.code ?? 'Error');
+}
+
+/** The CloudError kind of any SDK failure. */
+export function errorKind(err: unknown): CloudErrorKind {
+  if (err instanceof CloudError) return err.kind;
+  const e = err as SdkErrorLike | undefined;
+  const name = errorName(err);
+  const byName = BY_NAME[name];
+  if (byName) return byName;
+  if (NETWORK_CODES.has(name) || (e?.code && NETWORK_CODES.has(e.code))) return 'unavailable';
+  const status = e?.$metadata?.httpStatusCode;
+  if (status === 429) return 'throttled';
+  if (status === 412) return 'precondition';
+  if (status === 409) return 'conflict';
+  if (status === 404) return 'not-found';
+  if (status === 401 || status === 403) return 'unauthorized';
+  if ((status !== undefined && status >= 500) || e?.$fault === 'server') return 'unavailable';
+  return 'invalid';
+}
+
+export function isNotFound(err: unknown): boolean {
+  return errorKind(err) === 'not-found';
+}
+
+export function isCredentialsError(err: unknown): boolean {
+  const name = errorName(err);
+  const message = (err as SdkErrorLike | undefined)?.message ?? '';
+  return name === 'CredentialsProviderError' || /could not load credentials|credential is missing|Unable to locate credentials/i.test(message);
+}
+
+export function credentialsError(cause?: unknown): FnxError {
+  return new FnxError('E_AWS_CREDENTIALS', 'No AWS credentials found: fnx could not authenticate to AWS.', {
+    hint: 'Set AWS_PROFILE (after `aws configure` or `aws sso login`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run in an environment with an IAM role.',
+    exitCode: ExitCode.failed,
+    cause,
+  });
+}
+
+/**
+ * Wraps any SDK failure into an FnxError: credentials problems into E_AWS_CREDENTIALS, everything
+ * else into a CloudError naming the operation and the resource.
+ */
+export function translateError(err: unknown, operation: string, resource?: string): FnxError {
+  if (err instanceof FnxError) return err;
+  if (isCredentialsError(err)) return credentialsError(err);
+  const kind = errorKind(err);
+  const message = ((err as SdkErrorLike | undefined)?.message ?? String(err)).replace(/\s+/g, ' ').trim();
+  const where = resource ? ` (${resource})` : '';
+  return new CloudError('aws', kind, `AWS ${operation}${where} failed: ${errorName(err)}: ${message}`, {
+    hint: HINTS[kind],
+    cause: err,
+    details: { operation, ...(resource ? { resource } : {}), awsError: errorName(err) },
+  });
+}

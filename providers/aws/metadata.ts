@@ -1,0 +1,98 @@
+/**
+ * Deploy metadata stored in AWS itself, so history and rollback work from a fresh CI runner:
+ * - each published version's Description: {"fnx":1,"d":deployId,"t":time,"c":commit}
+ * - the alias Description: the current ReleaseRecord, compact JSON.
+ * Both are at most 256 characters (Lambda's limit).
+ */
+import type { DeployMetadata, ReleaseRecord, ReleaseStatus } from '../../src/driver.js';
+
+export const DESCRIPTION_MAX = 256;
+
+export interface VersionMeta {
+  readonly deployId: string;
+  readonly time: string;
+  readonly commit?: string;
+}
+
+export function versionDescription(deploy: DeployMetadata): string {
+  const full = JSON.stringify({ fnx: 1, d: deploy.id, t: deploy.time, ...(deploy.commit ? { c: deploy.commit } : {}) });
+  if (full.length <= DESCRIPTION_MAX) return full;
+  return JSON.stringify({ fnx: 1, d: deploy.id.slice(0, 40), t: deploy.time.slice(0, 40), ...(deploy.commit ? { c: deploy.commit.slice(0, 40) } : {}) });
+}
+
+export function parseVersionDescription(text: string | undefined): VersionMeta | undefined {
+  if (!text?.startsWith('{')) return undefined;
+  try {
+    const o = JSON.parse(text) as { fnx?: number; d?: string; t?: string; c?: string };
+    if (o.fnx !== 1 || typeof o.d !== 'string' || typeof o.t !== 'string') return undefined;
+    return { deployId: o.d, time: o.t, ...(o.c ? { commit: o.c } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+const STATUSES: readonly ReleaseStatus[] = ['in-progress', 'live', 'rolled-back', 'superseded'];
+
+/** Steps as text: "+10" for an even linear sequence ending at 100, else "10,20,100". */
+function encodeSteps(steps: readonly number[]): string {
+  const first = steps[0];
+  if (first !== undefined && steps.length > 2 && steps.every((s, i) => s === Math.min(100, first * (i + 1))) && steps[steps.length - 1] === 100) return `+${first}`;
+  return steps.join(',');
+}
+
+function decodeSteps(text: string | undefined): number[] {
+  if (!text) return [100];
+  if (text.startsWith('+')) {
+    const step = Number(text.slice(1));
+    if (!(step > 0)) return [100];
+    const out: number[] = [];
+    for (let s = step; s < 100; s += step) out.push(s);
+    out.push(100);
+    return out;
+  }
+  return text.split(',').map(Number).filter((n) => Number.isFinite(n));
+}
+
+export function releaseDescription(r: ReleaseRecord): string {
+  const base = {
+    fnx: 1,
+    d: r.deployId,
+    v: r.version,
+    ...(r.previous ? { p: r.previous } : {}),
+    s: STATUSES.indexOf(r.status),
+    st: r.strategy,
+    i: r.step,
+    ss: encodeSteps(r.steps),
+    t: r.time,
+    ...(r.commit ? { c: r.commit } : {}),
+  };
+  let text = JSON.stringify(base);
+  if (r.reason) {
+    const room = DESCRIPTION_MAX - text.length - 8;
+    if (room > 10) text = JSON.stringify({ ...base, r: r.reason.slice(0, room) });
+  }
+  if (text.length > DESCRIPTION_MAX) text = JSON.stringify({ ...base, d: r.deployId.slice(0, 16), c: r.commit?.slice(0, 12) });
+  return text.slice(0, DESCRIPTION_MAX);
+}
+
+export function parseReleaseDescription(text: string | undefined): ReleaseRecord | undefined {
+  if (!text?.startsWith('{')) return undefined;
+  try {
+    const o = JSON.parse(text) as { fnx?: number; d?: string; v?: string; p?: string; s?: number; st?: string; i?: number; ss?: string; t?: string; c?: string; r?: string };
+    if (o.fnx !== 1 || typeof o.v !== 'string') return undefined;
+    return {
+      deployId: o.d ?? '',
+      version: o.v,
+      ...(o.p ? { previous: o.p } : {}),
+      status: STATUSES[o.s ?? 1] ?? 'live',
+      strategy: o.st ?? 'all-at-once',
+      step: o.i ?? 0,
+      steps: decodeSteps(o.ss),
+      time: o.t ?? '',
+      ...(o.c ? { commit: o.c } : {}),
+      ...(o.r ? { reason: o.r } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * plan(): pure comparison of the desired state (desired.ts) with what inspect() read (state.ts).
+ * Produces field-level changes per resource; secret-bearing fields are masked. apply() executes
+ * exactly these actions, reading the driver-private detail below.
+ */
+import type { FieldChange, PlanAction, PlanOp, PlanRequest, ProviderPlan } from '../../src/driver.js';
+import type { ResolvedManifest } from '../../src/manifest/model.js';
+import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type FunctionConfig, type Target } from './desired.js';
+import { parseReleaseDescription } from './metadata.js';
+import { apiName, arn } from './names.js';
+import { canonicalPolicy } from './policy.js';
+import { type AwsDeployed, type DeployedFunction } from './state.js';
+
+/** What apply() needs beyond the actions: read state and decisions. JSON only, no secret values. */
+export interface AwsPlanDetail {
+  readonly accountId: string;
+  readonly region: string;
+  readonly deployed: AwsDeployed;
+  /** Layers to publish (by manifest layer name). */
+  readonly publishLayers: readonly string[];
+  /** Per manifest function in scope. */
+  readonly functions: Readonly<Record<string, PlannedFunction>>;
+  /** Deployed functions no longer in the manifest (deleted by apply). */
+  readonly orphans: readonly string[];
+  /** Whether the stage's HTTP API must exist after apply (undefined: leave it as it is). */
+  readonly api?: 'keep' | 'create' | 'delete';
+}
+
+export interface PlannedFunction {
+  readonly name: string;
+  readonly exists: boolean;
+  /** A new version will be published. */
+  readonly publish: boolean;
+  /** Version to release when nothing is published (already published, not rolled back). */
+  readonly candidate?: string;
+}
+
+function act(id: string, op: PlanOp, resource: string, name: string, fn?: string, changes?: FieldChange[], summary?: string): PlanAction {
+  return { id, op, resource, name, ...(fn ? { function: fn } : {}), ...(changes && changes.length ? { changes } : {}), ...(summary ? { summary } : {}) };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Field-level differences of two configurations; environment per key, secret keys masked. */
+export function configChanges(from: FunctionConfig, to: FunctionConfig, secretKeys: readonly string[]): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const scalar: (keyof FunctionConfig)[] = ['Runtime', 'Handler', 'MemorySize', 'Timeout', 'Role', 'TracingMode', 'DeadLetterArn'];
+  const labels: Partial<Record<keyof FunctionConfig, string>> = {
+    Runtime: 'runtime',
+    Handler: 'handler',
+    MemorySize: 'memory',
+    Timeout: 'timeout',
+    Role: 'role',
+    TracingMode: 'tracing',
+    DeadLetterArn: 'deadLetter',
+    Layers: 'layers',
+    SubnetIds: 'network.subnets',
+    SecurityGroupIds: 'network.securityGroups',
+  };
+  for (const k of scalar) if (!same(from[k], to[k])) changes.push({ field: labels[k] ?? k, from: from[k] || undefined, to: to[k] || undefined });
+  for (const k of ['Layers', 'SubnetIds', 'SecurityGroupIds'] as const) if (!same(from[k], to[k])) changes.push({ field: labels[k] ?? k, from: from[k], to: to[k] });
+  const keys = [...new Set([...Object.keys(from.Environment), ...Object.keys(to.Environment)])].sort();
+  for (const k of keys) {
+    const a = from.Environment[k];
+    const b = to.Environment[k];
+    if (a === b) continue;
+    if (secretKeys.includes(k) || /secret|password|token/i.test(k)) changes.push({ field: `environment.${k}`, masked: true });
+    else changes.push({ field: `environment.${k}`, ...(a !== undefined ? { from: a } : {}), ...(b !== undefined ? { to: b } : {}) });
+  }
+  return changes;
+}
+
+function tagChanges(from: Readonly<Record<string, string>>, to: Readonly<Record<string, string>>): FieldChange[] {
+  const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
+  return keys.filter((k) => from[k] !== to[k]).map((k) => ({ field: `tags.${k}`, ...(from[k] !== undefined ? { from: from[k] } : {}), ...(to[k] !== undefined ? { to: to[k] } : {}) }));
+}
+
+function triggerActions(d: DesiredFunction, cur: DeployedFunction | undefined, deployed: AwsDeployed): PlanAction[] {
+  const out: PlanAction[] = [];
+  const id = (key: string) => `trigger:${d.fn}:${key}`;
+  const statements = new Set(cur?.statements.map((s) => s.sid) ?? []);
+  const integration = deployed.api?.integrations.find((i) => i.uri === d.aliasArn);
+  const routes = integration ? (deployed.api?.routes ?? []).filter((r) => r.target === `integrations/${integration.id}`) : [];
+  const wanted = new Set(d.triggers.map((t) => t.key));
+  for (const t of d.triggers) {
+    const resource = `trigger:${t.kind}`;
+    switch (t.kind) {
+      case 'http': {
+        const route = routes.find((r) => r.key === t.routeKey);
+        if (!route || !statements.has('fnx-http')) out.push(act(id(t.key), route ? 'update' : 'create', resource, t.routeKey, d.fn, undefined, route ? 'add invoke permission' : 'route on the stage HTTP API'));
+        else if (route.authorization !== t.authorization) out.push(act(id(t.key), 'update', resource, t.routeKey, d.fn, [{ field: 'auth', from: route.authorization, to: t.authorization }]));
+        else out.push(act(id(t.key), 'no-change', resource, t.routeKey, d.fn));
+        break;
+      }
+      case 'schedule': {
+        const rule = cur?.rules.find((r) => r.name === t.rule);
+        if (!rule || !statements.has(t.statementId) || !rule.targetArn) out.push(act(id(t.key), rule ? 'update' : 'create', resource, t.rule, d.fn, undefined, t.expression));
+        else if (rule.enabled !== t.enabled) out.push(act(id(t.key), 'update', resource, t.rule, d.fn, [{ field: 'enabled', from: rule.enabled, to: t.enabled }]));
+        else out.push(act(id(t.key), 'no-change', resource, t.rule, d.fn, undefined, t.expression));
+        break;
+      }
+      case 'queue': {
+        const m = cur?.mappings.find((x) => x.sourceArn === t.queueArn);
+        if (!m) out.push(act(id(t.key), 'create', resource, t.queueArn, d.fn, undefined, `event source mapping, batch ${t.batchSize}`));
+        else if (m.batchSize !== t.batchSize) out.push(act(id(t.key), 'update', resource, t.queueArn, d.fn, [{ field: 'batchSize', from: m.batchSize, to: t.batchSize }]));
+        else out.push(act(id(t.key), 'no-change', resource, t.queueArn, d.fn));
+        break;
+      }
+      case 'storage': {
+        const n = cur?.notifications.find((x) => x.id === t.id);
+        const ok = n && statements.has(t.statementId);
+        out.push(act(id(t.key), ok ? 'no-change' : n ? 'update' : 'create', resource, t.bucket, d.fn, undefined, `${t.events.join(',')}${t.prefix ? ` prefix ${t.prefix}` : ''}${t.suffix ? ` suffix ${t.suffix}` : ''}`));
+        break;
+      }
+      case 'topic': {
+        const s = cur?.subscriptions.find((x) => x.topicArn === t.topicArn);
+        const ok = s && statements.has(t.statementId);
+        out.push(act(id(t.key), ok ? 'no-change' : s ? 'update' : 'create', resource, t.topicArn, d.fn));
+        break;
+      }
+    }
+  }
+  if (cur) {
+    for (const r of routes) {
+      const key = `http:${r.key}`;
+      if (!wanted.has(key)) out.push(act(id(key), 'delete', 'trigger:http', r.key, d.fn));
+    }
+    for (const r of cur.rules) {
+      const key = `schedule:${r.expression}`;
+      if (!wanted.has(key) || !d.triggers.some((t) => t.kind === 'schedule' && t.rule === r.name)) out.push(act(id(key), 'delete', 'trigger:schedule', r.name, d.fn));
+    }
+    for (const m of cur.mappings) {
+      const key = `queue:${m.sourceArn}`;
+      if (!wanted.has(key)) out.push(act(id(key), 'delete', 'trigger:queue', m.sourceArn, d.fn));
+    }
+    for (const n of cur.notifications) {
+      if (!d.triggers.some((t) => t.kind === 'storage' && t.id === n.id)) out.push(act(id(`storage:${n.id}`), 'delete', 'trigger:storage', n.bucket, d.fn));
+    }
+    for (const s of cur.subscriptions) {
+      const key = `topic:${s.topicArn}`;
+      if (!wanted.has(key)) out.push(act(id(key), 'delete', 'trigger:topic', s.topicArn, d.fn));
+    }
+  }
+  return out;
+}
+
+function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, deployed: AwsDeployed, placeholderLayers: boolean): { actions: PlanAction[]; planned: PlannedFunction } {
+  const a: PlanAction[] = [];
+  const fn = d.fn;
+  if (d.role) {
+    const policy = canonicalPolicy(d.role.policy);
+    const sids = d.role.policy.Statement.map((s) => s.Sid).join(', ');
+    if (!cur?.role) a.push(act(`role:${fn}`, 'create', 'role', d.role.name, fn, undefined, `least privilege: ${sids}`));
+    else if (cur.role.policy !== policy) a.push(act(`role:${fn}`, 'update', 'role', d.role.name, fn, [{ field: 'policy', from: cur.role.policy ? JSON.parse(cur.role.policy) : undefined, to: d.role.policy }], `statements: ${sids}`));
+    else a.push(act(`role:${fn}`, 'no-change', 'role', d.role.name, fn));
+  }
+  if (!cur?.logGroup) a.push(act(`loggroup:${fn}`, 'create', 'log-group', d.logGroup.name, fn, undefined, d.logGroup.retention ? `retention ${d.logGroup.retention} days` : 'retention: never expire'));
+  else if (cur.logGroup.retention !== d.logGroup.retention) a.push(act(`loggroup:${fn}`, 'update', 'log-group', d.logGroup.name, fn, [{ field: 'logRetention', from: cur.logGroup.retention, to: d.logGroup.retention }]));
+  else a.push(act(`loggroup:${fn}`, 'no-change', 'log-group', d.logGroup.name, fn));
+
+  let publish: boolean;
+  if (!cur) {
+    a.push(act(`function:${fn}`, 'create', 'function', d.name, fn, undefined, `upload ${formatBytes(d.artifact.size)}, ${d.config.Runtime}, ${d.config.MemorySize} MB, ${d.architecture}`));
+    publish = true;
+  } else {
+    const codeChanges: FieldChange[] = [];
+    if (cur.codeSha256 !== d.artifact.sha256Base64) codeChanges.push({ field: 'codeSha256', from: cur.codeSha256, to: d.artifact.sha256Base64 });
+    if (cur.architecture !== d.architecture) codeChanges.push({ field: 'architecture', from: cur.architecture, to: d.architecture });
+    a.push(codeChanges.length ? act(`code:${fn}`, 'update', 'code', d.name, fn, codeChanges, `upload ${formatBytes(d.artifact.size)}`) : act(`code:${fn}`, 'no-change', 'code', d.name, fn));
+    const configDiff = configChanges(cur.config, d.config, d.secretKeys);
+    a.push(configDiff.length ? act(`config:${fn}`, 'update', 'config', d.name, fn, configDiff) : act(`config:${fn}`, 'no-change', 'config', d.name, fn));
+    const tags = tagChanges(cur.tags, d.tags);
+    if (tags.length) a.push(act(`tags:${fn}`, 'update', 'tags', d.name, fn, tags));
+    const latest = cur.versions[cur.versions.length - 1];
+    publish = codeChanges.length > 0 || configDiff.length > 0 || placeholderLayers || !latest || latest.fingerprint !== cur.latestFingerprint;
+  }
+  const record = parseReleaseDescription(cur?.alias?.description);
+  const latest = cur?.versions[cur.versions.length - 1]?.version;
+  let candidate: string | undefined;
+  if (!publish && cur?.alias) {
+    const rolledBack = record?.status === 'rolled-back' && record.version === latest;
+    candidate = latest && !rolledBack ? latest : cur.alias.version;
+  }
+  a.push(
+    publish
+      ? act(`version:${fn}`, 'create', 'version', d.name, fn, undefined, 'publish a new version (traffic moves in the release step)')
+      : act(`version:${fn}`, 'no-change', 'version', d.name, fn, undefined, candidate && candidate !== cur?.alias?.version ? `release already published version ${candidate}` : undefined),
+  );
+  if (!cur?.alias) a.push(act(`alias:${fn}`, 'create', 'alias', `${d.name}:live`, fn, undefined, 'points at the first published version'));
+  else a.push(act(`alias:${fn}`, 'no-change', 'alias', `${d.name}:live`, fn, undefined, `live -> ${cur.alias.version}`));
+
+  if (d.reserved !== cur?.reserved) {
+    const op: PlanOp = d.reserved === undefined ? 'delete' : cur?.reserved === undefined ? 'create' : 'update';
+    a.push(act(`concurrency:${fn}`, op, 'concurrency', d.name, fn, [{ field: 'concurrency.max', from: cur?.reserved, to: d.reserved }]));
+  }
+  if (d.provisioned !== cur?.provisioned) {
+    const op: PlanOp = d.provisioned === undefined ? 'delete' : cur?.provisioned === undefined ? 'create' : 'update';
+    a.push(act(`provisioned:${fn}`, op, 'provisioned-concurrency', `${d.name}:live`, fn, [{ field: 'concurrency.warm', from: cur?.provisioned, to: d.provisioned }]));
+  }
+  a.push(...triggerActions(d, cur, deployed));
+  return { actions: a, planned: { name: d.name, exists: Boolean(cur), publish, ...(candidate ? { candidate } : {}) } };
+}
+
+function target(deployed: AwsDeployed): Target {
+  return { region: deployed.region, accountId: deployed.accountId };
+}
+
+export function planDeploy(req: PlanRequest): ProviderPlan {
+  const deployed = req.deployed.detail as AwsDeployed;
+  const manifest: ResolvedManifest = req.manifest;
+  const t = target(deployed);
+  const actions: PlanAction[] = [];
+  const inScope = awsFunctions(manifest).filter((f) => !req.only?.length || req.only.includes(f.name));
+
+  const layers = desiredLayers({ ...manifest, functions: inScope }, req.artifacts);
+  const layerArns: Record<string, string> = {};
+  const publishLayers: string[] = [];
+  for (const l of layers) {
+    const cur = deployed.layers[l.layer]?.latest;
+    if (cur && cur.sha256 === l.artifact.sha256) {
+      layerArns[l.layer] = cur.arn;
+      actions.push(act(`layer:${l.layer}`, 'no-change', 'layer', l.name, undefined, undefined, `version ${cur.version}`));
+    } else {
+      publishLayers.push(l.layer);
+      actions.push(
+        act(`layer:${l.layer}`, cur ? 'update' : 'create', 'layer', l.name, undefined, cur ? [{ field: 'sha256', from: cur.sha256, to: l.artifact.sha256 }] : undefined, `publish a new layer version (${formatBytes(l.artifact.size)})`),
+      );
+    }
+  }
+
+  const wantsApi = awsFunctions(manifest).some((f) => f.triggers.some((tr) => tr.kind === 'http'));
+  let api: AwsPlanDetail['api'];
+  const apiLabel = apiName(manifest.service, manifest.stage);
+  if (wantsApi) {
+    api = deployed.api && deployed.api.hasDefaultStage ? 'keep' : 'create';
+    actions.push(act('api', deployed.api ? (deployed.api.hasDefaultStage ? 'no-change' : 'update') : 'create', 'http-api', apiLabel, undefined, undefined, deployed.api ? deployed.api.endpoint : 'HTTP API with a $default stage'));
+  } else if (deployed.api && !req.only?.length) {
+    api = 'delete';
+    actions.push(act('api', 'delete', 'http-api', apiLabel, undefined, undefined, 'no http trigger left'));
+  }
+
+  const functions: Record<string, PlannedFunction> = {};
+  for (const f of inScope) {
+    const d = desiredFunction(manifest, f, req.artifacts, t, layerArns);
+    const placeholders = d.config.Layers.some((l) => l.startsWith('layer:'));
+    const { actions: fa, planned } = functionActions(d, deployed.functions[f.name], deployed, placeholders);
+    actions.push(...fa);
+    functions[f.name] = planned;
+  }
+
+  const orphans: string[] = [];
+  if (!req.only?.length) {
+    const names = new Set(awsFunctions(manifest).map((f) => f.name));
+    for (const [fn, cur] of Object.entries(deployed.functions)) {
+      if (names.has(fn)) continue;
+      orphans.push(fn);
+      actions.push(act(`function:${fn}`, 'delete', 'function', cur.name, fn, undefined, 'no longer in fnx.yaml: function, role, triggers and log group are deleted'));
+    }
+  }
+
+  const detail: AwsPlanDetail = { accountId: deployed.accountId, region: deployed.region, deployed, publishLayers, functions, orphans, ...(api ? { api } : {}) };
+  return {
+    provider: 'aws',
+    target: `${deployed.region} (account ${deployed.accountId})`,
+    actions,
+    notes: planNotes(manifest, t),
+    detail,
+  };
+}
+
+function planNotes(manifest: ResolvedManifest, t: Target): string[] {
+  const notes: string[] = [];
+  const fns = awsFunctions(manifest);
+  if (fns.some((f) => Object.keys(f.secrets).length > 0)) {
+    notes.push('secrets: each NAME is passed as the environment variable NAME_SECRET_ARN holding the Secrets Manager (or SSM) ARN; the role may read exactly those ARNs. Values are never read by fnx.');
+  }
+  if (fns.some((f) => f.triggers.some((tr) => tr.kind === 'http'))) notes.push(`http triggers are routes of one HTTP API (${apiName(manifest.service, manifest.stage)}), all invoking the alias "live".`);
+  if (fns.some((f) => f.concurrency.warm)) notes.push('concurrency.warm is provisioned concurrency on the alias "live".');
+  void t;
+  void arn;
+  return notes;
+}

@@ -1,0 +1,54 @@
+/**
+ * fnx's own bounded retry on top of the SDK's standard retry: the SDK retries throttling and 5xx
+ * a few times; this wrapper also waits out ResourceConflictException (an update in progress), IAM
+ * propagation delays, and gives throttling/5xx a few more rounds with exponential backoff and full
+ * jitter. Preconditions, not-found and invalid input are never retried.
+ */
+import { errorKind } from './errors.js';
+
+export interface RetryOptions {
+  /** Total attempts including the first. */
+  readonly attempts: number;
+  /** First backoff in ms; doubles each attempt, capped at maxDelayMs, fully jittered. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const defaultRetry: RetryOptions = { attempts: 8, baseDelayMs: 200, maxDelayMs: 5_000 };
+
+/** Retry tuning for a local endpoint (emulator): same attempts, much shorter waits. */
+export const fastRetry: RetryOptions = { attempts: 10, baseDelayMs: 20, maxDelayMs: 300 };
+
+/** IAM roles take seconds to become assumable by Lambda after creation. */
+function isRolePropagation(err: unknown): boolean {
+  const message = (err as { message?: string } | undefined)?.message ?? '';
+  return errorKind(err) === 'invalid' && /cannot be assumed|role.*(not|cannot).*assum/i.test(message);
+}
+
+export function isRetryable(err: unknown): boolean {
+  const kind = errorKind(err);
+  return kind === 'throttled' || kind === 'unavailable' || kind === 'conflict' || isRolePropagation(err);
+}
+
+export function backoffMs(attempt: number, options: RetryOptions, random: () => number = Math.random): number {
+  const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `call` until it succeeds, fails with a non-retryable error, or attempts run out (then the
+ * last error is thrown). `retryable` may narrow what is retried (e.g. "conflict" on a create means
+ * "already exists" and must reach the caller).
+ */
+export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions, retryable: (err: unknown) => boolean = isRetryable): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt + 1 >= options.attempts || !retryable(err)) throw err;
+      await sleep(backoffMs(attempt, options));
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Schedule expressions: fnx's five-field UTC cron (minute hour day-of-month month day-of-week) and
+ * rates in seconds, mapped to EventBridge's `cron(...)` (six fields, year last, exactly one of
+ * day-of-month / day-of-week is `?`, days of week 1-7 = SUN-SAT) and `rate(...)`.
+ */
+import { ExitCode, FnxError } from '../../src/errors.js';
+
+function invalid(message: string, hint: string): FnxError {
+  return new FnxError('E_AWS_SCHEDULE', message, { hint, exitCode: ExitCode.usage });
+}
+
+/** Unix day-of-week numbers (0-7, 0 and 7 = Sunday) to EventBridge's (1-7, 1 = Sunday). */
+function mapDayOfWeek(field: string): string {
+  return field
+    .split(',')
+    .map((part) => {
+      const [range, step] = part.split('/');
+      const mapped = (range ?? '').replace(/\d+/g, (n) => String((Number(n) % 7) + 1));
+      return step === undefined ? mapped : `${mapped}/${step}`;
+    })
+    .join(',');
+}
+
+export function cronExpression(cron: string): string {
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    throw invalid(`schedule cron "${cron}" must have 5 fields (minute hour day-of-month month day-of-week)`, 'Example: "0 2 * * *" runs every day at 02:00 UTC.');
+  }
+  const [minute, hour, dom, month, dow] = fields as [string, string, string, string, string];
+  let dayOfMonth = dom;
+  let dayOfWeek: string;
+  if (dow === '*' || dow === '?') {
+    dayOfWeek = '?';
+    if (dayOfMonth === '?') dayOfMonth = '*';
+  } else if (dom === '*' || dom === '?') {
+    dayOfMonth = '?';
+    dayOfWeek = mapDayOfWeek(dow);
+  } else {
+    throw invalid(
+      `schedule cron "${cron}" restricts both day-of-month and day-of-week, which EventBridge cannot express`,
+      'Use "*" in one of the two fields, or split it into two schedule triggers.',
+    );
+  }
+  return `cron(${minute} ${hour} ${dayOfMonth} ${month} ${dayOfWeek} *)`;
+}
+
+export function rateExpression(seconds: number): string {
+  const units: [number, string][] = [
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, unit] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      const n = seconds / size;
+      return `rate(${n} ${unit}${n === 1 ? '' : 's'})`;
+    }
+  }
+  throw invalid(`schedule rate of ${seconds}s is not a whole number of minutes`, 'EventBridge rates are at least 1 minute: use e.g. "5m" or "1h".');
+}
+
+export function scheduleExpression(t: { cron?: string; rateSeconds?: number }): string {
+  if (t.cron !== undefined) return cronExpression(t.cron);
+  if (t.rateSeconds !== undefined) return rateExpression(t.rateSeconds);
+  throw invalid('schedule trigger needs cron or rate', 'Example: { cron: "0 2 * * *" } or { rate: 5m }.');
+}
