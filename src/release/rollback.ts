@@ -63,7 +63,7 @@ export async function rollbackStage(req: RollbackRequest): Promise<readonly Roll
         continue;
       }
       const history = await t.driver.history({ manifest: req.manifest, function: fn.name, signal: req.signal });
-      const target = req.to ?? previousRelease(history, state.primary) ?? fallbackPrevious(r, state.primary);
+      const target = req.to ?? rollbackTarget(r, history, state.primary);
       if (!target) {
         problems.push(`${who} has no release before ${state.primary}`);
         continue;
@@ -115,8 +115,12 @@ async function moveBack(req: RollbackRequest, m: Move, at: number): Promise<void
   }
 }
 
-/** Without usable history, the pointer's own record still names the version before it. */
-function fallbackPrevious(r: ReleaseRecord | undefined, current: string): string | undefined {
-  if (!r || r.version !== current || r.strategy === ROLLBACK_STRATEGY || r.status !== 'live') return undefined;
-  return r.previous;
+/**
+ * The release before the live one: the version the live release replaced, as recorded on the
+ * pointer; when the live version got there by `fnx rollback` (or the pointer has no record), the
+ * history decides (see previousRelease).
+ */
+export function rollbackTarget(r: ReleaseRecord | undefined, history: readonly ReleaseRecord[], current: string): string | undefined {
+  if (r && r.version === current && r.status === 'live' && r.strategy !== ROLLBACK_STRATEGY && r.previous && r.previous !== current) return r.previous;
+  return previousRelease(history, current);
 }

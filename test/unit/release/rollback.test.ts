@@ -135,3 +135,22 @@ describe('previousRelease', () => {
     expect(previousRelease([rec('2', 'live', { strategy: 'rollback', previous: '3' }), rec('3', 'superseded'), rec('2', 'superseded'), rec('1', 'superseded')], '2')).toBe('1');
   });
 });
+
+describe('rollbackTarget with a history derived from published versions (as the AWS driver reports it)', () => {
+  const derived = (version: string, status: 'live' | 'superseded' | 'rolled-back') => ({
+    deployId: `d-${version}`, version, status, strategy: 'unknown', step: 0, steps: [100], time: '2024-01-01T00:00:00.000Z',
+  });
+
+  it('after rolling back to 1 and releasing 5, rollback returns to 1, not to the versions rolled back from', async () => {
+    const { rollbackTarget } = await import('../../../src/release/rollback.js');
+    const pointer = { deployId: 'd-5', version: '5', previous: '1', status: 'live' as const, strategy: 'canary', step: 1, steps: [10, 100], time: '2024-01-02T00:00:00.000Z' };
+    const history = [pointer, derived('4', 'superseded'), derived('3', 'superseded'), derived('2', 'superseded'), derived('1', 'superseded')];
+    expect(rollbackTarget(pointer, history, '5')).toBe('1');
+  });
+
+  it('after an automatic rollback the pointer record names the failed version; the walk skips it', async () => {
+    const { rollbackTarget } = await import('../../../src/release/rollback.js');
+    const pointer = { deployId: 'd-3', version: '3', previous: '2', status: 'rolled-back' as const, strategy: 'canary', step: 0, steps: [10, 100], time: '2024-01-02T00:00:00.000Z' };
+    expect(rollbackTarget(pointer, [pointer, derived('2', 'live'), derived('1', 'superseded')], '2')).toBe('1');
+  });
+});
