@@ -57,7 +57,7 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
     if (failure !== undefined) break;
     if (opts.signal?.aborted) throw new InterruptedError();
     if (shaOf.has(s.path)) continue;
-    const known = opts.rehash?.has(s.path) ? undefined : store.shaForStat(s.path, s.size, s.mtimeMs, s.ino);
+    const known = opts.rehash?.has(s.path) ? undefined : store.shaForStat(s.path, s);
     if (known) {
       shaOf.set(s.path, known);
       progress(s.size);
@@ -66,7 +66,7 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
     if (s.size > LARGE_FILE) {
       const sha = await compressLarge(s.path, store, opts.level);
       shaOf.set(s.path, sha);
-      store.recordStat(s.path, s.size, s.mtimeMs, s.ino, sha);
+      store.recordStat(s.path, s, sha);
       progress(s.size);
       continue;
     }
@@ -75,7 +75,7 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
     const buf = readFileSync(s.path);
     const sha = createHash('sha256').update(buf).digest('hex');
     shaOf.set(s.path, sha);
-    store.recordStat(s.path, s.size, s.mtimeMs, s.ino, sha);
+    store.recordStat(s.path, s, sha);
     progress(s.size);
     if (store.get(sha) || pending.has(sha)) continue;
     const crc = crc32(buf);

@@ -11,9 +11,10 @@
  * - Corruption is detected: every entry carries the CRC32 of its compressed bytes, checked on each
  *   read (CorruptEntryError); callers drop the entry and rebuild it.
  * - Bounded: packs not used by the current run are evicted oldest-use first above `maxBytes`.
- * - Never stale: the stat index (path, size, mtime, inode -> content hash) is consulted only when
- *   all three match, and files modified within the last few seconds are not recorded (a later edit
- *   within the file system's mtime granularity could otherwise go unnoticed).
+ * - Never stale: the stat index (path, size, mtime, ctime, inode -> content hash) is consulted only
+ *   when all of them match (ctime cannot be set back by tools), and files changed within the last
+ *   few seconds are not recorded (a later edit within the file system's time granularity could
+ *   otherwise go unnoticed).
  *
  * Ephemeral mode (`--no-cache`) uses a private temporary folder removed by close().
  */
@@ -23,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, constants as zc } from 'node:zlib';
 
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 const RACY_WINDOW_MS = 3000;
 const READ_CHUNK = 4 << 20;
 const SMALL_ENTRY = 256 << 10;
@@ -40,7 +41,7 @@ export interface StoredEntry {
 }
 
 type EntryRow = [size: number, crc: number, method: 0 | 8, csize: number, pack: string, offset: number, ccrc: number];
-type StatRow = [size: number, mtimeMs: number, ino: number, sha: string];
+type StatRow = [size: number, mtimeMs: number, ctimeMs: number, ino: number, sha: string];
 
 interface IndexFile {
   version: number;
@@ -49,6 +50,14 @@ interface IndexFile {
   packs: Record<string, { size: number; lastUsed: number }>;
   entries: Record<string, EntryRow>;
   stat: Record<string, StatRow>;
+}
+
+/** What identifies a file's content without reading it. */
+export interface FileState {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
 }
 
 export class CorruptEntryError extends Error {
@@ -150,17 +159,18 @@ export class ContentStore {
   }
 
   /** The content hash recorded for this exact file state, if its entry is still stored. */
-  shaForStat(path: string, size: number, mtimeMs: number, ino: number): string | undefined {
+  shaForStat(path: string, st: FileState): string | undefined {
     const row = this.index.stat[path];
-    if (!row || row[0] !== size || row[1] !== mtimeMs || row[2] !== ino) return undefined;
-    return this.index.entries[row[3]] ? row[3] : undefined;
+    if (!row || row[0] !== st.size || row[1] !== st.mtimeMs || row[2] !== st.ctimeMs || row[3] !== st.ino) return undefined;
+    return this.index.entries[row[4]] ? row[4] : undefined;
   }
 
-  recordStat(path: string, size: number, mtimeMs: number, ino: number, sha: string): void {
-    if (!this.persistent || mtimeMs > this.now - RACY_WINDOW_MS) return;
+  /** Remembers `sha` for this file state, unless the file changed too recently to trust its times. */
+  recordStat(path: string, st: FileState, sha: string): void {
+    if (!this.persistent || Math.max(st.mtimeMs, st.ctimeMs) > this.now - RACY_WINDOW_MS) return;
     const row = this.index.stat[path];
-    if (row && row[0] === size && row[1] === mtimeMs && row[2] === ino && row[3] === sha) return;
-    this.index.stat[path] = [size, mtimeMs, ino, sha];
+    if (row && row[0] === st.size && row[1] === st.mtimeMs && row[2] === st.ctimeMs && row[3] === st.ino && row[4] === sha) return;
+    this.index.stat[path] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
     this.dirty = true;
   }
 
@@ -334,7 +344,7 @@ export class ContentStore {
   }
 
   private writeIndex(): void {
-    for (const [path, row] of Object.entries(this.index.stat)) if (!this.index.entries[row[3]]) delete this.index.stat[path];
+    for (const [path, row] of Object.entries(this.index.stat)) if (!this.index.entries[row[4]]) delete this.index.stat[path];
     const tmp = join(this.root, `index.json.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(this.index));
     renameSync(tmp, join(this.root, 'index.json'));

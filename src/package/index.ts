@@ -35,6 +35,11 @@ export interface PackageOptions {
   readonly signal?: AbortSignal;
   /** Bound of `.fnx/cache/` in bytes (default 1 GiB). */
   readonly cacheMaxBytes?: number;
+  /**
+   * The run's clock (default Date.now()). The cache records a file's stat only if the file last
+   * changed more than 3 s before it.
+   */
+  readonly now?: number;
 }
 
 /** Where `fnx package` writes for a stage. */
@@ -105,6 +110,7 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
       ...(useCache ? { dir: join(manifest.rootDir, '.fnx', 'cache') } : {}),
       level: COMPRESSION_LEVEL,
       maxBytes: opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+      ...(opts.now !== undefined ? { now: opts.now } : {}),
     });
     let artifacts: Artifact[];
     try {

@@ -27,6 +27,7 @@ export interface Source {
   readonly path: string;
   readonly size: number;
   readonly mtimeMs: number;
+  readonly ctimeMs: number;
   readonly ino: number;
   /** 0o644 or 0o755 (any execute bit set). */
   readonly mode: number;
@@ -49,7 +50,7 @@ export interface PlannedArtifact {
 const posix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 
 function toSource(f: FoundFile): Source {
-  return { path: f.real, size: f.stat.size, mtimeMs: f.stat.mtimeMs, ino: f.stat.ino, mode: f.stat.mode & 0o111 ? 0o755 : 0o644 };
+  return { path: f.real, size: f.stat.size, mtimeMs: f.stat.mtimeMs, ctimeMs: f.stat.ctimeMs, ino: f.stat.ino, mode: f.stat.mode & 0o111 ? 0o755 : 0o644 };
 }
 
 /** Maps an AWS-style layer path to where merged providers expect it, or keeps it. */
