@@ -1,5 +1,68 @@
-import { notAvailable } from '../errors.js';
+/**
+ * `fnx validate`: loads the manifest for a stage and reports every problem with its position.
+ * Valid: a one-line summary (or the JSON result) and exit 0. Invalid: throws the FnxErrorList
+ * (exit 2); the CLI prints it (with GitHub annotations when GITHUB_ACTIONS=true).
+ * Output never contains secret values: the resolved manifest holds only secret references, and
+ * only the names of the environment variables they fill are printed.
+ */
+import { FnxErrorList, type FnxError } from '../errors.js';
+import { checkManifest } from '../manifest/index.js';
+import type { ResolvedManifest } from '../manifest/model.js';
 import type { CommandContext, ManifestOptions } from './context.js';
-export async function validateCommand(_opts: ManifestOptions, _ctx: CommandContext): Promise<void> {
-  throw notAvailable('`fnx validate`');
+
+export async function validateCommand(opts: ManifestOptions, ctx: CommandContext): Promise<void> {
+  const result = await checkManifest({
+    cwd: ctx.cwd,
+    ...(opts.config ? { config: opts.config } : {}),
+    stage: opts.stage,
+    vars: opts.vars,
+    env: ctx.env,
+  });
+  for (const w of result.warnings) ctx.reporter.warn(warningText(w, ctx.cwd));
+  if (result.errors.length || !result.manifest) {
+    const n = result.errors.length;
+    throw new FnxErrorList(result.errors, `The manifest has ${n} problem${n === 1 ? '' : 's'}.`);
+  }
+  const m = result.manifest;
+  ctx.reporter.data(summary(m, result.warnings));
+  const providers = [...new Set(m.functions.flatMap((f) => f.providers))];
+  ctx.reporter.print(
+    `✓ ${relative(ctx.cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${m.functions.length} function${m.functions.length === 1 ? '' : 's'}, providers ${providers.join(', ') || 'none'}`,
+  );
+}
+
+/** The --json result. Secrets appear only as the names of the variables they fill. */
+function summary(m: ResolvedManifest, warnings: readonly FnxError[]) {
+  return {
+    ok: true,
+    file: m.file,
+    service: m.service,
+    stage: m.stage,
+    providers: Object.keys(m.providers),
+    functions: m.functions.map((f) => ({
+      name: f.name,
+      handler: f.handler,
+      runtime: f.runtime,
+      memory: f.memory,
+      timeout: f.timeout,
+      architecture: f.architecture,
+      providers: f.providers,
+      layers: f.layers,
+      triggers: f.triggers.map((t) => t.kind),
+      release: { strategy: f.release.strategy, steps: f.release.steps, intervalSeconds: f.release.intervalSeconds },
+      environment: Object.keys(f.environment),
+      secrets: Object.keys(f.secrets),
+    })),
+    errors: [],
+    warnings: warnings.map((w) => w.toJSON()),
+  };
+}
+
+function relative(cwd: string, file: string): string {
+  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
+}
+
+function warningText(w: FnxError, cwd: string): string {
+  const where = w.location ? `${relative(cwd, w.location.file)}:${w.location.line}:${w.location.column}: ` : '';
+  return `${where}[${w.code}] ${w.message}${w.hint ? ` (${w.hint})` : ''}`;
 }

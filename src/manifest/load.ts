@@ -1,0 +1,145 @@
+/**
+ * Reads fnx.yaml into plain data plus a Locator that knows the line and column of every key and
+ * value. YAML syntax errors, duplicate keys, an empty file or a root that is not a mapping are
+ * reported as positioned problems.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { ExitCode, FnxError } from '../errors.js';
+import { Locator, type NodePosition } from './locator.js';
+import { display, join } from './pointer.js';
+import { problem } from './problems.js';
+
+export interface LoadedManifest {
+  readonly file: string;
+  /** The document as plain data; undefined when it could not be read at all. */
+  readonly doc?: Record<string, unknown>;
+  readonly locator: Locator;
+  readonly errors: FnxError[];
+}
+
+/** Reads and parses the manifest at the absolute path `file`. Throws only for a file that cannot be read. */
+export async function loadManifestFile(file: string): Promise<LoadedManifest> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new FnxError('E_MANIFEST_NOT_FOUND', `No manifest at ${file}.`, {
+        hint: 'Run `fnx init` to create a project, or pass `-c PATH` to use another manifest.',
+        exitCode: ExitCode.usage,
+      });
+    }
+    throw new FnxError('E_MANIFEST_READ', `Cannot read the manifest ${file}: ${code === 'EISDIR' ? 'it is a directory' : String(code ?? err)}.`, {
+      hint: 'Pass `-c PATH` with the path of a readable fnx.yaml.',
+      exitCode: ExitCode.usage,
+    });
+  }
+  return parseManifest(file, text);
+}
+
+/** Parses manifest text (exported for tests and for callers that already hold the text). */
+export function parseManifest(file: string, text: string): LoadedManifest {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: Math.max(1, line), column: Math.max(1, col) };
+  };
+  const positions = new Map<string, NodePosition>();
+  const locator = new Locator(file, positions);
+  const errors: FnxError[] = [];
+
+  for (const e of document.errors) {
+    const { line, column } = at(e.pos[0]);
+    errors.push(
+      problem(
+        'E_YAML_SYNTAX',
+        `YAML syntax error: ${e.message.replace(/\s+/g, ' ').replace(/ at line \d+, column \d+.*$/, '')}`,
+        { file, line, column },
+        'Check indentation (spaces, not tabs), colons after keys, and quotes around values with `: ` or `#`.',
+      ),
+    );
+  }
+  if (errors.length) return { file, locator, errors };
+
+  const root = document.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
+    errors.push(
+      problem('E_MANIFEST_EMPTY', `${file} is empty.`, { file, line: 1, column: 1 }, 'Run `fnx init` for a starting manifest, or see the manifest reference in the README.'),
+    );
+    return { file, locator, errors };
+  }
+  if (!isMap(root)) {
+    const pos = root.range ? at(root.range[0]) : { line: 1, column: 1 };
+    errors.push(
+      problem(
+        'E_MANIFEST_NOT_MAPPING',
+        `The manifest must be a mapping of keys (service, providers, functions, ...), but it is ${isSeq(root) ? 'a list' : 'a single value'}.`,
+        { file, ...pos },
+        'Start the file with `service: <name>` at column 1.',
+      ),
+    );
+    return { file, locator, errors };
+  }
+
+  const toData = (node: Node | null, pointer: string, keyPos?: { line: number; column: number }, depth = 0): unknown => {
+    if (depth > 64) return null;
+    if (isAlias(node)) return toData(node.resolve(document as Document) ?? null, pointer, keyPos, depth + 1);
+    const valuePos = node?.range ? at(node.range[0]) : keyPos ?? { line: 1, column: 1 };
+    let source: string | undefined;
+    if (isScalar(node) && node.range) {
+      const s = text.slice(node.range[0], node.range[1]);
+      if (!s.includes('\n')) source = s;
+    }
+    positions.set(pointer, { ...(keyPos ? { key: keyPos } : {}), value: valuePos, ...(source !== undefined ? { source } : {}) });
+
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      const firstLine = new Map<string, number>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as Node | null;
+        const kp = keyNode && 'range' in keyNode && keyNode.range ? at(keyNode.range[0]) : valuePos;
+        if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
+          errors.push(problem('E_YAML_KEY', 'Keys must be plain names, not lists or mappings.', { file, ...kp }, 'Write `name: value`.'));
+          continue;
+        }
+        const key = String(keyNode.value);
+        const childPointer = join(pointer, key);
+        const first = firstLine.get(key);
+        if (first !== undefined) {
+          errors.push(duplicateKey(file, pointer, key, kp, first));
+          continue;
+        }
+        firstLine.set(key, kp.line);
+        out[key] = toData(pair.value as Node | null, childPointer, kp, depth + 1);
+      }
+      return out;
+    }
+    if (isSeq(node)) return node.items.map((item, i) => toData(item as Node | null, join(pointer, i), undefined, depth + 1));
+    if (isScalar(node)) return node.value;
+    return null;
+  };
+
+  const doc = toData(root, '') as Record<string, unknown>;
+  return { file, doc, locator, errors };
+}
+
+function duplicateKey(file: string, pointer: string, key: string, pos: { line: number; column: number }, firstLine: number): FnxError {
+  if (pointer === '/functions') {
+    return problem(
+      'E_FUNCTION_DUPLICATE',
+      `Function \`${key}\` is defined twice (first at line ${firstLine}).`,
+      { file, ...pos },
+      'Function names must be unique: rename or remove one of them.',
+    );
+  }
+  return problem(
+    'E_MANIFEST_DUPLICATE_KEY',
+    `Duplicate key \`${key}\` in ${display(pointer)} (first at line ${firstLine}).`,
+    { file, ...pos },
+    'A key may appear once per mapping: merge the two entries.',
+  );
+}

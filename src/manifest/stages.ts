@@ -1,0 +1,85 @@
+/**
+ * Stage overrides: `stages.<stage>` is deep-merged over the top level before variables and
+ * validation. Objects merge key by key; arrays and scalars replace. A stage may override only
+ * functions that exist at the top level. The Locator learns where every merged value came from,
+ * so problems in overridden values point into `stages.<stage>` of the file.
+ */
+import type { FnxError } from '../errors.js';
+import type { Locator } from './locator.js';
+import { isRecord, join } from './pointer.js';
+import { problem } from './problems.js';
+import { didYouMean } from './suggest.js';
+
+/** The top-level keys a stage may override. */
+export const STAGE_SECTIONS = ['providers', 'defaults', 'layers', 'functions'] as const;
+
+export const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+
+export interface MergedManifest {
+  readonly doc: Record<string, unknown>;
+  readonly errors: FnxError[];
+  readonly warnings: FnxError[];
+}
+
+/** Merges `stages.<stage>` of `doc` over its top level, recording origins in `locator`. */
+export function mergeStage(doc: Record<string, unknown>, stage: string, locator: Locator): MergedManifest {
+  const errors: FnxError[] = [];
+  const warnings: FnxError[] = [];
+  const stages = isRecord(doc.stages) ? doc.stages : {};
+  const functions = isRecord(doc.functions) ? doc.functions : {};
+
+  for (const [name, override] of Object.entries(stages)) {
+    if (!isRecord(override) || !isRecord(override.functions)) continue;
+    for (const fn of Object.keys(override.functions)) {
+      if (Object.prototype.hasOwnProperty.call(functions, fn)) continue;
+      const suggestion = didYouMean(fn, Object.keys(functions));
+      errors.push(
+        problem(
+          'E_STAGE_UNKNOWN_FUNCTION',
+          `Stage \`${name}\` overrides function \`${fn}\`, which is not defined under \`functions\`.`,
+          locator.locate(join('', 'stages', name, 'functions', fn), 'key'),
+          suggestion ? `${suggestion} A stage can only change functions defined at the top level.` : 'A stage can only change functions defined at the top level: define it under `functions` first.',
+        ),
+      );
+    }
+  }
+
+  const override = stages[stage];
+  const similar = override === undefined ? didYouMean(stage, Object.keys(stages)) : undefined;
+  if (similar) {
+    warnings.push(
+      problem(
+        'W_STAGE_NO_OVERRIDES',
+        `Stage \`${stage}\` has no entry under \`stages\`; the top-level settings are used as they are.`,
+        locator.locate('/stages', 'key'),
+        similar,
+      ),
+    );
+  }
+
+  const merged: Record<string, unknown> = { ...doc };
+  if (isRecord(override)) {
+    for (const section of STAGE_SECTIONS) {
+      let value = override[section];
+      if (value === undefined) continue;
+      if (section === 'functions' && isRecord(value)) {
+        value = Object.fromEntries(Object.entries(value).filter(([fn]) => Object.prototype.hasOwnProperty.call(functions, fn)));
+      }
+      merged[section] = deepMerge(merged[section], value, join('', section), join('', 'stages', stage, section), locator);
+    }
+  }
+  return { doc: merged, errors, warnings };
+}
+
+/** Objects merge key by key; anything else in `over` replaces `base`. */
+export function deepMerge(base: unknown, over: unknown, mergedPointer: string, originalPointer: string, locator: Locator): unknown {
+  if (isRecord(base) && isRecord(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) {
+      out[k] = deepMerge(base[k], v, join(mergedPointer, k), join(originalPointer, k), locator);
+    }
+    return out;
+  }
+  locator.addOrigin(mergedPointer, originalPointer);
+  return over;
+}

@@ -1,0 +1,24 @@
+/** Durations and percentages as written in fnx.yaml, converted to numbers. */
+
+/** `300`, "30s", "5m", "1h" -> seconds. */
+export function durationSeconds(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const m = /^([0-9]+)(s|m|h)$/.exec(v);
+  if (!m) return NaN;
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+}
+
+/** `500`, "500ms", "2s" -> milliseconds. */
+export function latencyMs(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const m = /^([0-9]+)(ms|s)$/.exec(v);
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}
+
+/** "1%", "0.5%" or a fraction 0..1 -> fraction. */
+export function fraction(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const m = /^([0-9]+(?:\.[0-9]+)?)%$/.exec(v);
+  return m ? Number(m[1]) / 100 : NaN;
+}

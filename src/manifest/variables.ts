@@ -1,0 +1,356 @@
+/**
+ * `${...}` variables, resolved in every string value of the stage-merged manifest:
+ *   ${stage}                 the stage name
+ *   ${env:NAME}              an environment variable; ${env:NAME, default} when unset
+ *   ${opt:name}              `--var name=value`; ${opt:name, default} when not passed
+ *   ${self:path.to.value}    another value of the merged manifest (resolved first; cycles are errors)
+ *   ${secret:name}           kept as a reference; only allowed as the whole value of a `secrets` entry
+ * Variables nest (`${secret:db-${stage}}`, `${env:A, ${opt:b}}`); substituted values are never
+ * parsed again. A string that is exactly one variable takes the variable's value as is (an object,
+ * a number, ...); anywhere else the value is inserted as text. `stages` is left as written.
+ */
+import type { FnxError } from '../errors.js';
+import type { Locator } from './locator.js';
+import { display, get, isRecord, isWithin, join } from './pointer.js';
+import { problem } from './problems.js';
+import { didYouMean } from './suggest.js';
+
+export interface VariableContext {
+  readonly stage: string;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly env: NodeJS.ProcessEnv;
+  readonly locator: Locator;
+}
+
+export interface ResolvedVariables {
+  readonly doc: Record<string, unknown>;
+  readonly errors: FnxError[];
+  /** Strings that contain a substituted value: never echo them in messages (they may be sensitive). */
+  readonly fromVariable: ReadonlySet<string>;
+  /** Strings that were exactly one variable: they may be coerced to the type the schema wants. */
+  readonly wholeVariable: ReadonlySet<string>;
+  /** Places whose variables could not be resolved (schema problems there are not reported). */
+  readonly unresolved: ReadonlySet<string>;
+}
+
+const KINDS = ['stage', 'env', 'opt', 'self', 'secret'];
+const SECRET_SLOT = /^\/(defaults|functions\/[^/]+)\/secrets\/[^/]+$/;
+const UNRESOLVED = Symbol('unresolved');
+
+/** True for the places where `${secret:...}` may appear: values of `defaults.secrets` / `functions.<f>.secrets`. */
+export function isSecretSlot(pointer: string): boolean {
+  return SECRET_SLOT.test(pointer);
+}
+
+export function resolveVariables(doc: Record<string, unknown>, ctx: VariableContext): ResolvedVariables {
+  const r = new Resolver(doc, ctx);
+  const out = r.resolve('') as Record<string, unknown>;
+  r.checkSecretPlacement(out, '');
+  return { doc: out, errors: r.errors, fromVariable: r.fromVariable, wholeVariable: r.wholeVariable, unresolved: r.unresolved };
+}
+
+interface Variable {
+  /** The whole `${...}` text. */
+  readonly raw: string;
+  readonly head: string;
+  readonly fallback?: string;
+}
+type Part = string | Variable;
+
+class Resolver {
+  readonly errors: FnxError[] = [];
+  readonly fromVariable = new Set<string>();
+  readonly wholeVariable = new Set<string>();
+  readonly unresolved = new Set<string>();
+  private readonly memo = new Map<string, unknown>();
+  /** Pointers being resolved, outermost first. */
+  private readonly active: string[] = [];
+  /** `${self:...}` hops being followed, for cycle messages. */
+  private readonly hops: string[] = [];
+
+  constructor(
+    private readonly root: Record<string, unknown>,
+    private readonly ctx: VariableContext,
+  ) {}
+
+  resolve(pointer: string): unknown {
+    if (this.memo.has(pointer)) return this.memo.get(pointer);
+    const raw = get(this.root, pointer);
+    if (pointer === '/stages') return raw;
+    this.active.push(pointer);
+    let out: unknown;
+    if (isRecord(raw)) {
+      const obj: Record<string, unknown> = {};
+      for (const k of Object.keys(raw)) obj[k] = this.resolve(join(pointer, k));
+      out = obj;
+    } else if (Array.isArray(raw)) {
+      out = raw.map((_, i) => this.resolve(join(pointer, i)));
+    } else if (typeof raw === 'string' && raw.includes('${')) {
+      out = this.interpolate(raw, pointer);
+      if (out === UNRESOLVED) {
+        this.unresolved.add(pointer);
+        out = raw;
+      }
+    } else {
+      out = raw;
+    }
+    this.active.pop();
+    this.memo.set(pointer, out);
+    return out;
+  }
+
+  /** Errors for secret references that ended up outside a `secrets` entry (e.g. copied by `${self:...}`). */
+  checkSecretPlacement(value: unknown, pointer: string): void {
+    if (pointer === '/stages') return;
+    if (isRecord(value)) for (const [k, v] of Object.entries(value)) this.checkSecretPlacement(v, join(pointer, k));
+    else if (Array.isArray(value)) value.forEach((v, i) => this.checkSecretPlacement(v, join(pointer, i)));
+    else if (typeof value === 'string' && value.includes('${secret:') && !isSecretSlot(pointer) && !this.unresolved.has(pointer)) {
+      this.unresolved.add(pointer);
+      this.errors.push(secretPlacement(this.ctx.locator.locate(pointer)));
+    }
+  }
+
+  private interpolate(text: string, pointer: string): unknown {
+    const parts = this.parse(text, pointer);
+    if (parts === undefined) return UNRESOLVED;
+    const vars = parts.filter((p): p is Variable => typeof p !== 'string');
+    if (vars.length === 0) return parts.join('');
+    const whole = parts.length === 1 && vars.length === 1;
+    const isSecretOnly = whole && vars[0]!.head.trim().startsWith('secret:');
+    if (!isSecretOnly) this.fromVariable.add(pointer);
+
+    let out = '';
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        out += part;
+        continue;
+      }
+      const value = this.evaluate(part, pointer, whole);
+      if (value === UNRESOLVED) return UNRESOLVED;
+      if (whole) {
+        if (typeof value === 'string' && !isSecretOnly) this.wholeVariable.add(pointer);
+        return value;
+      }
+      if (typeof value === 'object' && value !== null) {
+        this.errors.push(
+          problem(
+            'E_VAR_TYPE',
+            `\`${part.raw}\` is a list or mapping and cannot be part of a longer string in ${display(pointer)}.`,
+            this.ctx.locator.locateText(pointer, part.raw),
+            'Use the variable as the whole value (`key: ${self:path}`), or point it at a single value.',
+          ),
+        );
+        return UNRESOLVED;
+      }
+      out += String(value);
+    }
+    return out;
+  }
+
+  /** Splits text into literal parts and variables; undefined (and an error) on bad syntax. */
+  private parse(text: string, pointer: string): Part[] | undefined {
+    const parts: Part[] = [];
+    let pos = 0;
+    while (pos < text.length) {
+      const start = text.indexOf('${', pos);
+      if (start < 0) break;
+      if (start > pos) parts.push(text.slice(pos, start));
+      let depth = 1;
+      let i = start + 2;
+      let comma = -1;
+      for (; i < text.length; i++) {
+        if (text.startsWith('${', i)) {
+          depth++;
+          i++;
+        } else if (text[i] === '}') {
+          depth--;
+          if (depth === 0) break;
+        } else if (text[i] === ',' && depth === 1 && comma < 0) comma = i;
+      }
+      if (depth !== 0) {
+        this.errors.push(
+          problem(
+            'E_VAR_SYNTAX',
+            `Unterminated variable in ${display(pointer)}: \`\${\` without a closing \`}\`.`,
+            this.ctx.locator.locateOffset(pointer, start),
+            'Close it: ${env:NAME}, ${opt:name}, ${self:path}, ${stage} or ${secret:name}.',
+          ),
+        );
+        return undefined;
+      }
+      const raw = text.slice(start, i + 1);
+      const head = comma < 0 ? text.slice(start + 2, i) : text.slice(start + 2, comma);
+      parts.push(comma < 0 ? { raw, head } : { raw, head, fallback: text.slice(comma + 1, i) });
+      pos = i + 1;
+    }
+    if (pos < text.length) parts.push(text.slice(pos));
+    return parts;
+  }
+
+  /** Resolves variables nested inside a variable's name or default (always as text). */
+  private nested(text: string, pointer: string): string | typeof UNRESOLVED {
+    if (!text.includes('${')) return text;
+    const v = this.interpolateText(text, pointer);
+    return v;
+  }
+
+  private interpolateText(text: string, pointer: string): string | typeof UNRESOLVED {
+    const parts = this.parse(text, pointer);
+    if (parts === undefined) return UNRESOLVED;
+    let out = '';
+    for (const part of parts) {
+      if (typeof part === 'string') out += part;
+      else {
+        const v = this.evaluate(part, pointer, false);
+        if (v === UNRESOLVED) return UNRESOLVED;
+        if (typeof v === 'object' && v !== null) return UNRESOLVED;
+        out += String(v);
+      }
+    }
+    return out;
+  }
+
+  private evaluate(v: Variable, pointer: string, whole: boolean): unknown {
+    const locator = this.ctx.locator;
+    const where = () => locator.locateText(pointer, v.raw);
+    const head = this.nested(v.head, pointer);
+    if (head === UNRESOLVED) return UNRESOLVED;
+    const colon = head.indexOf(':');
+    const kind = (colon < 0 ? head : head.slice(0, colon)).trim();
+    const arg = colon < 0 ? '' : head.slice(colon + 1).trim();
+    const fallback = (): unknown => {
+      if (v.fallback === undefined) return undefined;
+      const t = v.fallback.trim();
+      const unquoted = /^(['"]).*\1$/.test(t) ? t.slice(1, -1) : t;
+      return this.nested(unquoted, pointer);
+    };
+
+    switch (kind) {
+      case 'stage':
+        if (colon >= 0 || v.fallback !== undefined) break;
+        return this.ctx.stage;
+      case 'env': {
+        if (!arg) break;
+        const value = this.ctx.env[arg];
+        if (value !== undefined) return value;
+        const d = fallback();
+        if (d !== undefined) return d;
+        this.errors.push(
+          problem(
+            'E_VAR_MISSING',
+            `Environment variable \`${arg}\` is not set (used in ${display(pointer)}).`,
+            where(),
+            `Set ${arg} in the environment, or give a default: \${env:${arg}, value}.`,
+          ),
+        );
+        return UNRESOLVED;
+      }
+      case 'opt': {
+        if (!arg) break;
+        const value = this.ctx.vars[arg];
+        if (value !== undefined) return value;
+        const d = fallback();
+        if (d !== undefined) return d;
+        this.errors.push(
+          problem(
+            'E_VAR_MISSING',
+            `Option \`${arg}\` was not passed (used in ${display(pointer)}).`,
+            where(),
+            `Pass \`--var ${arg}=VALUE\`, or give a default: \${opt:${arg}, value}.`,
+          ),
+        );
+        return UNRESOLVED;
+      }
+      case 'self':
+        if (!arg) break;
+        return this.self(v, arg, pointer, fallback);
+      case 'secret':
+        if (!arg) break;
+        if (!whole || !isSecretSlot(pointer)) {
+          this.errors.push(secretPlacement(where()));
+          return UNRESOLVED;
+        }
+        return `\${secret:${arg}}`;
+      default: {
+        const suggestion = didYouMean(kind, KINDS);
+        this.errors.push(
+          problem(
+            'E_VAR_UNKNOWN',
+            `Unknown variable kind \`${kind}\` in ${display(pointer)}.`,
+            where(),
+            `${suggestion ? `${suggestion} ` : ''}Variables are \${stage}, \${env:NAME}, \${opt:name}, \${self:path.to.value} and \${secret:name}.`,
+          ),
+        );
+        return UNRESOLVED;
+      }
+    }
+    this.errors.push(
+      problem(
+        'E_VAR_SYNTAX',
+        `Malformed variable \`${v.raw.length > 60 ? `${v.raw.slice(0, 57)}...` : v.raw}\` in ${display(pointer)}.`,
+        where(),
+        'Write ${stage}, ${env:NAME}, ${env:NAME, default}, ${opt:name}, ${self:path.to.value} or ${secret:name}.',
+      ),
+    );
+    return UNRESOLVED;
+  }
+
+  private self(v: Variable, path: string, pointer: string, fallback: () => unknown): unknown {
+    const segments = path.split('.').map((s) => s.trim());
+    const target = join('', ...segments);
+    const locator = this.ctx.locator;
+    if (segments.some((s) => s === '')) {
+      this.errors.push(problem('E_VAR_SYNTAX', `Bad path \`${path}\` in \`${v.raw}\`.`, locator.locateText(pointer, v.raw), 'Write dotted keys: ${self:providers.aws.region}.'));
+      return UNRESOLVED;
+    }
+    if (get(this.root, target) === undefined) {
+      const d = fallback();
+      if (d !== undefined) return d;
+      let found = '';
+      for (const s of segments) {
+        const here = get(this.root, join(found, s));
+        if (here === undefined) break;
+        found = join(found, s);
+      }
+      const container = get(this.root, found);
+      const missing = segments[found.split('/').length - 1] ?? '';
+      const suggestion = isRecord(container) ? didYouMean(missing, Object.keys(container)) : undefined;
+      this.errors.push(
+        problem(
+          'E_VAR_MISSING',
+          `\`${v.raw}\` refers to \`${path}\`, which is not set in the manifest (used in ${display(pointer)}).`,
+          locator.locateText(pointer, v.raw),
+          suggestion ?? 'Check the path: keys separated by dots, list items by number (functions.api.triggers.0.http.path).',
+        ),
+      );
+      return UNRESOLVED;
+    }
+    if (this.active.some((a) => isWithin(a, target))) {
+      const chain = [...this.hops, display(pointer), display(target)];
+      const compact = chain.filter((c, i) => c !== chain[i - 1]);
+      this.errors.push(
+        problem(
+          'E_VAR_CYCLE',
+          `Variable cycle: ${compact.join(' -> ')}.`,
+          locator.locateText(pointer, v.raw),
+          'A ${self:...} reference cannot lead back to itself: replace one of them with a value.',
+        ),
+      );
+      return UNRESOLVED;
+    }
+    this.hops.push(display(pointer));
+    const value = this.resolve(target);
+    this.hops.pop();
+    if (this.unresolved.has(target) || [...this.unresolved].some((u) => isWithin(u, target))) return UNRESOLVED;
+    return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  }
+}
+
+function secretPlacement(location: ReturnType<Locator['locate']>): FnxError {
+  return problem(
+    'E_VAR_SECRET_PLACEMENT',
+    'A `${secret:...}` reference is only allowed as the whole value of an entry under `secrets`.',
+    location,
+    'Move it under `secrets:` of the function (or of `defaults`): `secrets: { DB_PASSWORD: "${secret:name}" }`; it becomes an environment variable filled from the secret store at deploy time.',
+  );
+}
