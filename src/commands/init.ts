@@ -41,7 +41,7 @@ export async function initCommand(opts: InitOptions, ctx: CommandContext): Promi
   if (opts.template !== undefined) findTemplate(templatesDir, opts.template);
   let providers: readonly ProviderName[] | undefined = opts.providers !== undefined ? parseProviders(opts.providers) : undefined;
   const dir = resolve(ctx.cwd, opts.dir);
-  const displayDir = opts.dir === '.' ? 'the current directory' : opts.dir;
+  const displayDir = relative(ctx.cwd, dir) === '' ? `the current directory (${dir})` : `directory ${opts.dir}`;
   checkTarget(dir, displayDir, [], opts.force);
   const service = serviceName(opts.name, dir, ctx);
 

@@ -15,6 +15,7 @@ export interface ProjectFile {
   readonly content: string;
 }
 
+/** `displayDir` arguments below name the directory in messages: "directory my-api", "the current directory". */
 export interface TargetCheck {
   /** The directory exists already (empty, or non-empty with --force). */
   readonly exists: boolean;
@@ -34,7 +35,7 @@ export function checkTarget(dir: string, displayDir: string, files: readonly Pro
   const kind = pathKind(dir);
   if (kind === 'missing') return { exists: false, overwritten: [] };
   if (kind !== 'dir') {
-    throw new FnxError('E_INIT_NOT_DIR', `${displayDir} exists and is not a directory.`, {
+    throw new FnxError('E_INIT_NOT_DIR', `${capitalise(displayDir)} exists and is not a directory.`, {
       hint: 'Choose another directory name for the new project.',
       exitCode: ExitCode.usage,
     });
@@ -42,7 +43,7 @@ export function checkTarget(dir: string, displayDir: string, files: readonly Pro
   const entries = readdirSync(dir).filter((e) => !IGNORED_ENTRIES.has(e));
   if (entries.length > 0 && !force) {
     const shown = entries.sort().slice(0, 5).join(', ') + (entries.length > 5 ? `, … (${entries.length} entries)` : '');
-    throw new FnxError('E_INIT_NOT_EMPTY', `Directory ${displayDir} is not empty (${shown}); nothing was written.`, {
+    throw new FnxError('E_INIT_NOT_EMPTY', `${capitalise(displayDir)} is not empty (${shown}); nothing was written.`, {
       hint: 'Use an empty or new directory, or add --force to write the template files into it (other files are kept; files with the same names are overwritten).',
       exitCode: ExitCode.usage,
     });
@@ -116,6 +117,10 @@ function pathKind(path: string): PathKind {
       return 'missing';
     }
   }
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function conflict(displayDir: string, file: string, why: string): FnxError {

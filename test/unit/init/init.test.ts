@@ -71,7 +71,7 @@ describe('fnx init', () => {
       writeFileSync(join(cwd, 'notes.txt'), 'mine');
       const r = await runFnx(['init', '--json'], { cwd });
       expect(r.code).toBe(2);
-      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'E_INIT_NOT_EMPTY', exitCode: 2 } });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'E_INIT_NOT_EMPTY', exitCode: 2, message: expect.stringContaining(`The current directory (${cwd}) is not empty`) } });
       expect(readdirSync(cwd)).toEqual(['notes.txt']);
     });
 
@@ -88,7 +88,7 @@ describe('fnx init', () => {
       writeFileSync(join(cwd, 'proj'), 'a file');
       const r = await runFnx(['init', 'proj', '--yes'], { cwd });
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('proj exists and is not a directory');
+      expect(r.stderr).toContain('Directory proj exists and is not a directory');
     });
   });
 
