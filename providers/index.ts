@@ -19,7 +19,7 @@ export const capabilities: Readonly<Record<ProviderName, ProviderCapabilities>> 
 type DriverModule = { createDriver(manifest: ResolvedManifest): ProviderDriver };
 
 const loaders: Readonly<Record<ProviderName, (() => Promise<DriverModule>) | undefined>> = {
-  aws: undefined,
+  aws: () => import('./aws/index.js'),
   azure: undefined,
   gcp: undefined,
 };

@@ -143,6 +143,8 @@ export interface ApplyResult {
   /** Number of mutating cloud calls made (0 when nothing changed). */
   readonly writes: number;
   readonly uploadedBytes: number;
+  /** Optional: public URLs per function (http triggers), for the deploy summary. */
+  readonly urls?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Where a function's traffic goes right now. */

@@ -1,7 +1,66 @@
-/** `fnx deploy`: needs a cloud driver; filled in by the driver issues. */
-import { notAvailable } from '../errors.js';
+/**
+ * `fnx deploy`: load -> package -> inspect -> plan -> apply -> release -> record (src/deploy).
+ * Executes exactly the plan it prints. Exit 3 when a release was rolled back automatically,
+ * 4 when another deploy changed the stage concurrently, 130 when interrupted.
+ */
+import { ExitCode, FnxError, InterruptedError } from '../errors.js';
+import { formatPlan, hasChanges, planJson, table } from '../deploy/format.js';
+import { applyAll, prepare } from '../deploy/pipeline.js';
+import { releaseAll } from '../release/index.js';
 import type { CommandContext, ManifestOptions } from './context.js';
 
-export async function deployCommand(_opts: ManifestOptions & Record<string, unknown>, _ctx: CommandContext): Promise<void> {
-  throw notAvailable('`fnx deploy`');
+export interface DeployOptions extends ManifestOptions {
+  readonly functions: readonly string[];
+  readonly providers: readonly string[];
+  readonly dryRun: boolean;
+  readonly wait: boolean;
+  readonly keepOnInterrupt: boolean;
+  readonly concurrency: number;
+}
+
+export async function deployCommand(opts: DeployOptions, ctx: CommandContext): Promise<void> {
+  const prepared = await prepare(opts, ctx);
+  const { manifest, deploy } = prepared;
+  const heading = `${manifest.service}-${manifest.stage}`;
+  for (const run of prepared.runs) {
+    if (opts.dryRun || hasChanges(run.plan)) ctx.reporter.print(formatPlan(run.plan, heading));
+    else ctx.reporter.info(`${run.target.name}: no changes to apply`);
+  }
+  if (opts.dryRun) {
+    ctx.reporter.data({ ok: true, dryRun: true, deployId: deploy.id, service: manifest.service, stage: manifest.stage, providers: prepared.runs.map((r) => planJson(r.plan)) });
+    return;
+  }
+
+  const applied = await applyAll(prepared, ctx, opts.concurrency);
+  if (ctx.signal.aborted) throw new InterruptedError('Interrupted after publishing: traffic was not moved. Run `fnx deploy` again to release.');
+
+  const rows: string[][] = [['function', 'provider', 'version', 'previous', 'status', 'urls']];
+  const providers = [];
+  let rolledBack = false;
+  for (const { run, result } of applied) {
+    const outcomes = await releaseAll({
+      driver: run.target.driver,
+      manifest,
+      published: result.published,
+      deploy,
+      reporter: ctx.reporter,
+      signal: ctx.signal,
+      wait: opts.wait,
+      keepOnInterrupt: opts.keepOnInterrupt,
+    });
+    for (const o of outcomes) {
+      if (o.status === 'rolled-back') rolledBack = true;
+      rows.push([o.function, run.target.name, o.version, o.previous ?? '-', o.status, (result.urls?.[o.function] ?? []).join(' ')]);
+    }
+    providers.push({ provider: run.target.name, target: run.plan.target, plan: planJson(run.plan), writes: result.writes, uploadedBytes: result.uploadedBytes, published: result.published, outcomes, urls: result.urls ?? {} });
+  }
+  ctx.reporter.print(`Deploy ${deploy.id} of ${heading}${deploy.commit ? ` (commit ${deploy.commit.slice(0, 12)})` : ''}:`);
+  ctx.reporter.print(table(rows));
+  ctx.reporter.data({ ok: !rolledBack, deployId: deploy.id, commit: deploy.commit, time: deploy.time, service: manifest.service, stage: manifest.stage, providers });
+  if (rolledBack) {
+    throw new FnxError('E_ROLLED_BACK', 'A release failed its health checks and traffic was moved back to the previous version.', {
+      hint: 'See the reasons above; fix the code and deploy again. `fnx status` shows what is live.',
+      exitCode: ExitCode.rolledBack,
+    });
+  }
 }

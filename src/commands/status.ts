@@ -1,7 +1,20 @@
-/** `fnx status`: needs a cloud driver; filled in by the driver issues. */
-import { notAvailable } from '../errors.js';
+/** `fnx status`: per function what is live (version, weights), last releases, triggers and URLs, read from the cloud. */
+import { formatStatus } from '../deploy/format.js';
+import { loadForCommand, loadTargets, selectProviders } from '../deploy/targets.js';
 import type { CommandContext, ManifestOptions } from './context.js';
 
-export async function statusCommand(_opts: ManifestOptions & Record<string, unknown>, _ctx: CommandContext): Promise<void> {
-  throw notAvailable('`fnx status`');
+export interface StatusOptions extends ManifestOptions {
+  readonly providers: readonly string[];
+}
+
+export async function statusCommand(opts: StatusOptions, ctx: CommandContext): Promise<void> {
+  const manifest = await loadForCommand(opts, ctx);
+  const targets = await loadTargets(manifest, selectProviders(manifest, opts.providers));
+  const out = [];
+  for (const t of targets) {
+    const functions = await t.driver.status({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency: 8 });
+    ctx.reporter.print(formatStatus(t.name, `${manifest.service}-${manifest.stage}`, functions));
+    out.push({ provider: t.name, functions });
+  }
+  ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, providers: out });
 }

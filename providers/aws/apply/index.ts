@@ -123,5 +123,13 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
   if (errors.length) throw firstError(errors);
   if (req.signal.aborted) throw new InterruptedError('Interrupted: in-flight AWS calls finished; no alias points at an unpublished version.');
   published.sort((a, b) => a.function.localeCompare(b.function));
-  return { provider: 'aws', published, writes: aws.writes - writesBefore, uploadedBytes: aws.uploadedBytes - bytesBefore };
+  const urls: Record<string, string[]> = {};
+  const endpoint = ctx.api?.endpoint;
+  if (endpoint) {
+    for (const f of inScope) {
+      const paths = f.triggers.flatMap((t) => (t.kind === 'http' ? [`${endpoint}${t.path}`] : []));
+      if (paths.length) urls[f.name] = paths;
+    }
+  }
+  return { provider: 'aws', published, writes: aws.writes - writesBefore, uploadedBytes: aws.uploadedBytes - bytesBefore, urls };
 }

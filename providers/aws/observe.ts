@@ -1,0 +1,46 @@
+/** Health signals (CloudWatch alarms and AWS/Lambda metrics of one version) and synchronous invocation. */
+import { DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { HealthRequest, HealthSample, InvokeRequest, InvokeResult } from '../../src/driver.js';
+import type { AwsClients } from './clients.js';
+import { ALIAS } from './names.js';
+import { cloudName } from './traffic.js';
+
+export async function readHealth(aws: AwsClients, req: HealthRequest): Promise<HealthSample> {
+  const name = cloudName(req.manifest, req.function.name);
+  let alarmsFiring: string[] = [];
+  if (req.alarms.length) {
+    const out = await aws.call('DescribeAlarms', () => aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...req.alarms] })));
+    alarmsFiring = [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])].filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName ?? '');
+  }
+  const start = new Date(req.since);
+  const end = new Date(Math.max(Date.now(), start.getTime()) + 3_600_000);
+  const dimensions = [
+    { Name: 'FunctionName', Value: name },
+    { Name: 'Resource', Value: `${name}:${req.version}` },
+  ];
+  const query = (id: string, metric: string) => ({ Id: id, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: dimensions }, Period: 60, Stat: 'Sum' }, ReturnData: true });
+  const data = await aws.call('GetMetricData', () =>
+    aws.cloudwatch.send(new GetMetricDataCommand({ StartTime: start, EndTime: end, MetricDataQueries: [query('errors', 'Errors'), query('invocations', 'Invocations')] })),
+  );
+  const sum = (id: string) => (data.MetricDataResults ?? []).filter((r) => r.Id === id).flatMap((r) => r.Values ?? []).reduce((a, b) => a + b, 0);
+  return { alarmsFiring, invocations: sum('invocations'), errors: sum('errors') };
+}
+
+export async function invokeFunction(aws: AwsClients, req: InvokeRequest): Promise<InvokeResult> {
+  const fn = typeof req.function === 'string' ? req.function : req.function.name;
+  const name = cloudName(req.manifest, fn);
+  const out = await aws.call('Invoke', () =>
+    aws.lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: req.version ?? ALIAS, Payload: Buffer.from(JSON.stringify(req.payload ?? {})) })),
+  );
+  const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
+  let payload: unknown = text;
+  try {
+    payload = text ? JSON.parse(text) : undefined;
+  } catch {}
+  if (out.FunctionError) {
+    const message = (payload as { errorMessage?: string } | undefined)?.errorMessage ?? out.FunctionError;
+    return { ok: false, payload, error: message };
+  }
+  return { ok: true, payload };
+}

@@ -1,0 +1,76 @@
+/** Human and JSON renderings of plans, deploy summaries and status. Never prints secret values. */
+import type { FieldChange, FunctionStatus, PlanAction, ProviderPlan } from '../driver.js';
+
+const SYMBOL: Record<PlanAction['op'], string> = { create: '+', update: '~', delete: '-', 'no-change': '=' };
+
+export interface PlanCounts {
+  readonly create: number;
+  readonly update: number;
+  readonly delete: number;
+  readonly noChange: number;
+}
+
+export function countActions(actions: readonly PlanAction[]): PlanCounts {
+  return {
+    create: actions.filter((a) => a.op === 'create').length,
+    update: actions.filter((a) => a.op === 'update').length,
+    delete: actions.filter((a) => a.op === 'delete').length,
+    noChange: actions.filter((a) => a.op === 'no-change').length,
+  };
+}
+
+export function hasChanges(plan: ProviderPlan): boolean {
+  return plan.actions.some((a) => a.op !== 'no-change');
+}
+
+function value(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '(none)';
+  if (typeof v === 'string') return v;
+  const text = JSON.stringify(v);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+export function formatChange(c: FieldChange): string {
+  if (c.masked) return `${c.field}: (secret reference changed, value masked)`;
+  return `${c.field}: ${value(c.from)} -> ${value(c.to)}`;
+}
+
+/** The plan as a table: one line per changed resource, field changes indented, unchanged counted. */
+export function formatPlan(plan: ProviderPlan, heading: string, verbose = false): string {
+  const lines = [`${plan.provider} · ${plan.target} · ${heading}`];
+  const shown = plan.actions.filter((a) => verbose || a.op !== 'no-change');
+  const width = Math.max(8, ...shown.map((a) => a.resource.length));
+  for (const a of shown) {
+    const op = a.op === 'no-change' ? 'no change' : a.op;
+    lines.push(`  ${SYMBOL[a.op]} ${op.padEnd(9)} ${a.resource.padEnd(width)}  ${a.name}${a.summary ? `  (${a.summary})` : ''}`);
+    for (const c of a.changes ?? []) lines.push(`        ${formatChange(c)}`);
+  }
+  const n = countActions(plan.actions);
+  lines.push(`  Plan: ${n.create} to create, ${n.update} to update, ${n.delete} to delete, ${n.noChange} unchanged.`);
+  for (const note of plan.notes) lines.push(`  note: ${note}`);
+  return lines.join('\n');
+}
+
+/** The plan for --json: actions and notes (the driver-private detail stays internal). */
+export function planJson(plan: ProviderPlan) {
+  return { provider: plan.provider, target: plan.target, summary: countActions(plan.actions), actions: plan.actions, notes: plan.notes };
+}
+
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+export function formatStatus(provider: string, target: string, statuses: readonly FunctionStatus[]): string {
+  if (!statuses.length) return `${provider}: nothing deployed.`;
+  const lines = [`${provider} · ${target}`];
+  for (const s of statuses) {
+    const t = s.traffic;
+    const pointer = t.primary ? (t.candidate && t.weight > 0 ? `live -> ${t.primary} (${Math.round((1 - t.weight) * 100)}%), ${t.candidate} (${Math.round(t.weight * 100)}%)` : `live -> ${t.primary}`) : 'no alias';
+    lines.push(`  ${s.function}: ${pointer}${t.release ? ` [${t.release.status}, ${t.release.strategy}]` : ''}`);
+    if (s.triggers.length) lines.push(`    triggers: ${s.triggers.join('; ')}`);
+    for (const u of s.urls) lines.push(`    url: ${u}`);
+    for (const r of s.releases) lines.push(`    version ${r.version.padEnd(4)} ${r.status.padEnd(11)} ${r.time}${r.commit ? `  commit ${r.commit.slice(0, 12)}` : ''}  deploy ${r.deployId}`);
+  }
+  return lines.join('\n');
+}

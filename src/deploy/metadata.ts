@@ -1,0 +1,24 @@
+/** Deploy metadata stamped on every version: a short random id, the time, and the git commit if known. */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { DeployMetadata } from '../driver.js';
+
+function gitCommit(cwd: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { cwd, timeout: 5_000 }, (err, stdout) => {
+      const sha = stdout?.trim();
+      resolve(!err && /^[0-9a-f]{40}$/.test(sha) ? sha : undefined);
+    });
+  });
+}
+
+export async function deployMetadata(rootDir: string, env: NodeJS.ProcessEnv, now = new Date()): Promise<DeployMetadata> {
+  const commit = (await gitCommit(rootDir)) ?? (env.GITHUB_SHA && /^[0-9a-f]{7,40}$/.test(env.GITHUB_SHA) ? env.GITHUB_SHA : undefined);
+  const actor = env.GITHUB_ACTOR ?? env.USER ?? env.USERNAME;
+  return {
+    id: randomBytes(4).toString('hex'),
+    time: now.toISOString(),
+    ...(commit ? { commit } : {}),
+    ...(actor ? { actor } : {}),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The provider-neutral deploy pipeline, as named steps:
+ *   load     — the manifest for the stage, and the drivers of the targeted providers
+ *   package  — deterministic zips (cached), checked against provider limits
+ *   inspect  — each driver reads what is deployed (read-only)
+ *   plan     — desired vs deployed, per provider (pure); `fnx plan` stops here
+ *   apply    — each driver executes exactly its plan and publishes versions
+ *   release  — the release engine moves each pointer (all-at-once / canary / linear)
+ *   record   — the release record lives on the pointer in the cloud (written by shift)
+ */
+import type { ArtifactSet } from '../package/artifact.js';
+import type { ApplyResult, DeployMetadata, DeployedState, ProviderPlan } from '../driver.js';
+import { InterruptedError } from '../errors.js';
+import type { ResolvedManifest } from '../manifest/model.js';
+import { checkLimits, packageArtifacts } from '../package/index.js';
+import type { CommandContext, ManifestOptions } from '../commands/context.js';
+import { deployMetadata } from './metadata.js';
+import { checkFunctions, loadForCommand, loadTargets, selectProviders, type Target } from './targets.js';
+
+export interface PlanOptions extends ManifestOptions {
+  readonly functions: readonly string[];
+  readonly providers: readonly string[];
+  readonly concurrency?: number;
+}
+
+export interface ProviderRun {
+  readonly target: Target;
+  readonly deployed: DeployedState;
+  readonly plan: ProviderPlan;
+}
+
+export interface Prepared {
+  readonly manifest: ResolvedManifest;
+  readonly artifacts: ArtifactSet;
+  readonly deploy: DeployMetadata;
+  readonly runs: readonly ProviderRun[];
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError('Interrupted before any cloud change.');
+}
+
+/** load -> package -> inspect -> plan. Makes no write to any cloud. */
+export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<Prepared> {
+  // load
+  const manifest = await loadForCommand(opts, ctx);
+  checkFunctions(manifest, opts.functions);
+  const providers = selectProviders(manifest, opts.providers);
+  const targets = await loadTargets(manifest, providers);
+  const deploy = await deployMetadata(manifest.rootDir, ctx.env);
+  throwIfAborted(ctx.signal);
+
+  // package
+  const artifacts = await packageArtifacts(manifest, {
+    ...(opts.functions.length ? { functions: opts.functions } : {}),
+    reporter: ctx.reporter,
+    signal: ctx.signal,
+  });
+  checkLimits(manifest, artifacts);
+  throwIfAborted(ctx.signal);
+
+  // inspect + plan
+  const concurrency = opts.concurrency ?? 8;
+  const runs: ProviderRun[] = [];
+  for (const target of targets) {
+    const step = ctx.reporter.step(`${target.name}: reading what is deployed for ${manifest.service}-${manifest.stage}`);
+    let deployed: DeployedState;
+    try {
+      deployed = await target.driver.inspect({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency });
+    } catch (err) {
+      step.fail();
+      throw err;
+    }
+    step.succeed(`${target.name}: ${deployed.functions.length} function${deployed.functions.length === 1 ? '' : 's'} deployed`);
+    const plan = target.driver.plan({ manifest, artifacts, deployed, ...(opts.functions.length ? { only: opts.functions } : {}), deploy });
+    runs.push({ target, deployed, plan });
+    throwIfAborted(ctx.signal);
+  }
+  return { manifest, artifacts, deploy, runs };
+}
+
+/** apply: each provider's plan, in order. Throws InterruptedError when Ctrl-C stopped it. */
+export async function applyAll(prepared: Prepared, ctx: CommandContext, concurrency: number): Promise<{ run: ProviderRun; result: ApplyResult }[]> {
+  const out: { run: ProviderRun; result: ApplyResult }[] = [];
+  for (const run of prepared.runs) {
+    throwIfAborted(ctx.signal);
+    const result = await run.target.driver.apply({
+      manifest: prepared.manifest,
+      artifacts: prepared.artifacts,
+      plan: run.plan,
+      deploy: prepared.deploy,
+      signal: ctx.signal,
+      reporter: ctx.reporter,
+      concurrency,
+    });
+    out.push({ run, result });
+  }
+  return out;
+}
