@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import yauzl from 'yauzl';
 import { repoRoot, runFnx } from '../../helpers/cli.js';
 import { listFiles, read } from './helpers.js';
 
@@ -81,9 +82,34 @@ describe.each(TEMPLATES.flatMap((t) => PROVIDER_SETS.map((p) => [t, p] as const)
     }
   });
 
-  it('passes `fnx package` as generated, without npm install', async (ctx) => {
-    const r = await runFnx(['package'], { cwd: dir, env });
-    if (r.stderr.includes('E_NOT_AVAILABLE')) ctx.skip();
+  it('passes `fnx package` as generated, without npm install; the zip holds the handler and nothing else', async () => {
+    const r = await runFnx(['package', '--json'], { cwd: dir, env });
     expect(r.code, r.stdout + r.stderr).toBe(0);
+    const set = JSON.parse(r.stdout) as { ok: boolean; artifacts: { type: string; name: string; path: string; providers: string[] }[] };
+    expect(set.ok).toBe(true);
+    const fn = Object.keys(manifest.functions)[0]!;
+    const artifacts = set.artifacts.filter((a) => a.type === 'function' && a.name === fn);
+    expect(artifacts.flatMap((a) => a.providers).sort()).toEqual([...providers].sort());
+    const isNode = meta(template).runtime.startsWith('nodejs');
+    for (const a of artifacts) {
+      // package.json stays next to the handler: it marks src/handler.js as an ES module.
+      expect(await zipEntries(a.path)).toEqual(isNode ? ['package.json', 'src/handler.js'] : ['src/handler.py']);
+    }
   });
 });
+
+function zipEntries(file: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error('no zip'));
+      const names: string[] = [];
+      zip.on('entry', (e: yauzl.Entry) => {
+        if (!e.fileName.endsWith('/')) names.push(e.fileName);
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(names.sort()));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
