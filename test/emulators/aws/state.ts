@@ -215,6 +215,8 @@ export interface EmulatorState {
   lambda: {
     functions: Map<string, LambdaFunction>;
     layers: Map<string, LayerVersion[]>;
+    /** Highest layer version ever published per layer name (numbers are never reused). */
+    layerCounters: Map<string, number>;
     eventSourceMappings: Map<string, EventSourceMapping>;
   };
   iam: { roles: Map<string, IamRole> };
@@ -229,7 +231,7 @@ export interface EmulatorState {
 
 export function emptyState(): EmulatorState {
   return {
-    lambda: { functions: new Map(), layers: new Map(), eventSourceMappings: new Map() },
+    lambda: { functions: new Map(), layers: new Map(), layerCounters: new Map(), eventSourceMappings: new Map() },
     iam: { roles: new Map() },
     events: { rules: new Map() },
     sqs: { queues: new Map() },

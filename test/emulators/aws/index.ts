@@ -1,0 +1,46 @@
+// Entry point of the local AWS emulator: one HTTP server on 127.0.0.1 that the unmodified AWS SDK v3
+// clients reach through AWS_ENDPOINT_URL. See README.md in this folder for operations and semantics.
+import { Emulator } from './emulator.js';
+import type { AlarmStateValue, AwsEmulatorOptions, CallRecord, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
+import type { EmulatorState } from './state.js';
+
+export type * from './types.js';
+export type * from './state.js';
+
+export interface AwsEmulator {
+  /** http://127.0.0.1:PORT — the value for AWS_ENDPOINT_URL. */
+  readonly url: string;
+  readonly port: number;
+  readonly accountId: string;
+  readonly region: string;
+  /** Live state of every service (read-only by convention). */
+  readonly state: EmulatorState;
+  /** Every answered request in arrival order (the array is kept across clearCalls/reset; it is emptied in place). */
+  readonly calls: CallRecord[];
+  /** The calls with write: true. */
+  writeCalls(): CallRecord[];
+  /** Calls to one service, optionally one operation. */
+  callsTo(service: string, operation?: string): CallRecord[];
+  /** Forget recorded calls (state is kept). */
+  clearCalls(): void;
+  /** Replace the fault options (undefined or rate 0 = no faults). Restarts the PRNG from the seed. */
+  setFaults(faults: FaultOptions | undefined): void;
+  /** Replace the invoke handler used by Invoke, function URLs and API endpoint requests. */
+  setInvokeHandler(handler: InvokeHandler): void;
+  /** Set (creating if needed) a CloudWatch metric alarm's state, as DescribeAlarms reports it. */
+  setAlarm(name: string, state: AlarmStateValue, reason?: string): void;
+  /** Record AWS/Lambda Invocations/Errors(/Duration) datapoints for a function version. */
+  recordMetrics(functionName: string, version: string, counts: MetricCounts, options?: RecordMetricsOptions): void;
+  /** Environment for a child process (fnx CLI) to reach this emulator with fake credentials. */
+  env(): Record<string, string>;
+  /** Drop all state and recorded calls, clear faults, restore the default invoke handler. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Start the emulator and resolve once it listens. */
+export async function startAwsEmulator(opts: AwsEmulatorOptions = {}): Promise<AwsEmulator> {
+  const emulator = new Emulator(opts);
+  await emulator.listen(opts.port ?? 0);
+  return emulator;
+}
