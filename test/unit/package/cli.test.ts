@@ -1,0 +1,79 @@
+// Runs the built CLI: `npm run build` first (npm test does it).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runFnx } from '../../helpers/cli.js';
+import { cleanupProjects, makeProject, zipNames } from './helpers.js';
+
+afterAll(cleanupProjects);
+
+const yaml = (include: string) => `service: shop
+providers:
+  aws: { region: us-east-1 }
+  gcp: { project: shop-project-1, region: europe-west1 }
+layers:
+  deps: { from: package.json }
+functions:
+  api:
+    handler: src/api.handler
+    layers: [deps]
+    package: { include: ["${include}"] }
+  worker:
+    handler: src/worker.handler
+    providers: [aws]
+`;
+
+function project(include = 'src/**') {
+  return makeProject({
+    'fnx.yaml': yaml(include),
+    'package.json': JSON.stringify({ name: 'shop', dependencies: { dep: '1' }, devDependencies: { devdep: '1' } }),
+    'node_modules/dep/package.json': JSON.stringify({ name: 'dep' }),
+    'node_modules/dep/index.js': 'module.exports = 1;\n',
+    'node_modules/devdep/package.json': JSON.stringify({ name: 'devdep' }),
+    'src/api.js': 'exports.handler = async () => ({ statusCode: 200 });\n',
+    'src/worker.js': 'exports.handler = async () => {};\n',
+  });
+}
+
+describe('fnx package', () => {
+  it('writes the archives and artifacts.json, and prints the set with --json', async () => {
+    const root = project();
+    const r = await runFnx(['package', '--json'], { cwd: root });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ ok: true, version: 1, service: 'shop', stage: 'dev' });
+    expect(out.artifacts.map((a: { name: string; providers: string[] }) => `${a.name}:${a.providers.join('+')}`)).toEqual(['api:aws', 'api:gcp', 'worker:aws', 'deps:aws']);
+    const written = JSON.parse(readFileSync(join(root, '.fnx/build/dev/artifacts.json'), 'utf8'));
+    expect(written.artifacts).toEqual(out.artifacts);
+    expect(await zipNames(join(root, '.fnx/build/dev/functions/api.aws.zip'))).toEqual(['src/api.js', 'src/worker.js']);
+    expect(await zipNames(join(root, '.fnx/build/dev/functions/api.gcp.zip'))).toEqual(['node_modules/dep/index.js', 'node_modules/dep/package.json', 'src/api.js', 'src/worker.js']);
+    expect(await zipNames(join(root, '.fnx/build/dev/layers/deps.zip'))).toEqual(['nodejs/node_modules/dep/index.js', 'nodejs/node_modules/dep/package.json']);
+    expect(await zipNames(join(root, '.fnx/build/dev/functions/worker.zip'))).toEqual(['node_modules/dep/index.js', 'node_modules/dep/package.json', 'package.json', 'src/api.js', 'src/worker.js']);
+  });
+
+  it('packages one function with --function and --stage, printing a line per archive', async () => {
+    const root = project();
+    const r = await runFnx(['package', '--function', 'worker', '--stage', 'prod', '--no-cache'], { cwd: root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^function worker\s+aws\s+[\d.]+ K?B\s+5 files\s+\.fnx\/build\/prod\/functions\/worker\.zip$/m);
+    expect(r.stdout).not.toContain('api');
+    expect(r.stderr).toMatch(/Packaged 1 artifact/);
+    expect(existsSync(join(root, '.fnx/cache'))).toBe(false);
+  });
+
+  it('exits 2 naming the function and its globs when a function has no files', async () => {
+    const root = project('lib/**');
+    const r = await runFnx(['package'], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Function "api" has no files to package');
+    expect(r.stderr).toContain('lib/**');
+  });
+
+  it('exits 2 on an unknown --function', async () => {
+    const root = project();
+    const r = await runFnx(['package', '-f', 'nope'], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown function: nope');
+  });
+});
