@@ -2,9 +2,15 @@
  * Reads fnx.yaml into plain data plus a Locator that knows the line and column of every key and
  * value. YAML syntax errors, duplicate keys, an empty file or a root that is not a mapping are
  * reported as positioned problems.
+ *
+ * Parsing YAML with positions is the slowest part of start-up, so a clean parse is cached in
+ * `.fnx/cache/` next to the manifest, keyed by a hash of the file's text; a cache that is missing,
+ * stale or unwritable only costs the parse.
  */
-import { readFile } from 'node:fs/promises';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join as joinPath } from 'node:path';
+import type { Document, Node } from 'yaml';
 import { ExitCode, FnxError } from '../errors.js';
 import { Locator, type NodePosition } from './locator.js';
 import { display, join } from './pointer.js';
@@ -36,11 +42,45 @@ export async function loadManifestFile(file: string): Promise<LoadedManifest> {
       exitCode: ExitCode.usage,
     });
   }
-  return parseManifest(file, text);
+  const hash = createHash('sha256').update(`${CACHE_FORMAT}\0${text}`).digest('hex');
+  const cacheFile = joinPath(dirname(file), '.fnx', 'cache', `${basename(file)}.parsed.json`);
+  const cached = await readCache(cacheFile, hash);
+  if (cached) return { file, doc: cached.doc, locator: new Locator(file, new Map(cached.positions)), errors: [] };
+
+  const loaded = await parseManifest(file, text);
+  if (loaded.doc && loaded.errors.length === 0) await writeCache(cacheFile, hash, loaded);
+  return loaded;
+}
+
+/** Bump when the parsed shape (doc or positions) changes. */
+const CACHE_FORMAT = 'fnx-manifest-cache-1';
+
+interface CacheEntry {
+  hash: string;
+  doc: Record<string, unknown>;
+  positions: [string, NodePosition][];
+}
+
+async function readCache(path: string, hash: string): Promise<CacheEntry | undefined> {
+  try {
+    const entry = JSON.parse(await readFile(path, 'utf8')) as CacheEntry;
+    return entry.hash === hash && entry.doc && Array.isArray(entry.positions) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeCache(path: string, hash: string, loaded: LoadedManifest): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const entry: CacheEntry = { hash, doc: loaded.doc!, positions: [...loaded.locator.positionEntries()] };
+    await writeFile(path, JSON.stringify(entry));
+  } catch {}
 }
 
 /** Parses manifest text (exported for tests and for callers that already hold the text). */
-export function parseManifest(file: string, text: string): LoadedManifest {
+export async function parseManifest(file: string, text: string): Promise<LoadedManifest> {
+  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = await import('yaml');
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
   const at = (offset: number) => {
@@ -51,14 +91,17 @@ export function parseManifest(file: string, text: string): LoadedManifest {
   const locator = new Locator(file, positions);
   const errors: FnxError[] = [];
 
-  for (const e of document.errors) {
-    const { line, column } = at(e.pos[0]);
+  // Only the first syntax error: the ones after it are usually its consequences.
+  const first = document.errors[0];
+  if (first) {
+    const { line, column } = at(first.pos[0]);
+    const more = document.errors.length - 1;
     errors.push(
       problem(
         'E_YAML_SYNTAX',
-        `YAML syntax error: ${e.message.replace(/\s+/g, ' ').replace(/ at line \d+, column \d+.*$/, '')}`,
+        `YAML syntax error: ${first.message.replace(/\s+/g, ' ').replace(/ at line \d+, column \d+.*$/, '')}${more ? ` (and ${more} more after it)` : ''}`,
         { file, line, column },
-        'Check indentation (spaces, not tabs), colons after keys, and quotes around values with `: ` or `#`.',
+        'Check indentation (spaces, not tabs), colons after keys, and quotes around values that contain `: `, `#`, `{` or `}`.',
       ),
     );
   }

@@ -28,6 +28,11 @@ export class Locator {
     this.origins.set(merged, original);
   }
 
+  /** Every recorded position, keyed by pointer in the original document. */
+  positionEntries(): IterableIterator<[string, NodePosition]> {
+    return this.positions.entries();
+  }
+
   /** A copy that shares positions but not origins (to merge another stage). */
   fork(): Locator {
     return new Locator(this.file, this.positions);

@@ -14,6 +14,7 @@ import { display, get, isRecord, isWithin, join, parent, split } from './pointer
 import { problem } from './problems.js';
 import validate, { manifestSchema } from './schema-validator.generated.js';
 import { didYouMean, listOf } from './suggest.js';
+import { isSecretSlot } from './variables.js';
 
 interface AjvError {
   keyword: string;
@@ -108,6 +109,7 @@ class Mapper {
   /** A short rendering of the value the user wrote (nothing for values built from variables). */
   private shown(pointer: string): string {
     if (this.input.fromVariable.has(pointer)) return ' (the value comes from a variable)';
+    if (isSecretSlot(pointer)) return ' (the value is not shown)';
     const v = get(this.before, pointer);
     if (v === null || v === undefined) return ', got an empty value';
     if (Array.isArray(v)) return ', got a list';
