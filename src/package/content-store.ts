@@ -3,11 +3,12 @@
  * pack files (one per run, plus one per large file) so a run creates a handful of files instead of
  * one per source file.
  *
- * Persistent mode (`.fnx/cache/`) guarantees:
- * - Safe if interrupted: packs are written under a temporary name and renamed when complete; the
- *   index is replaced atomically (temp file + rename) after the packs are in place. A pack or index
- *   left by a killed run is never trusted: unreferenced packs are deleted, and an entry whose pack
- *   is missing or too short is dropped.
+ * Persistent mode (`.fnx/cache/package/`) guarantees:
+ * - Safe if interrupted: packs are written under a temporary name and renamed when complete. The
+ *   index is index.json (replaced atomically: temp file + rename) plus journal.jsonl, to which each
+ *   run appends one line after its packs are in place; a torn last line is ignored, and the journal
+ *   is folded into index.json once it grows past a quarter of it. Unreferenced packs and temporary
+ *   files of dead runs are deleted; an entry whose pack is missing or too short is dropped.
  * - Corruption is detected: every entry carries the CRC32 of its compressed bytes, checked on each
  *   read (CorruptEntryError); callers drop the entry and rebuild it.
  * - Bounded: packs not used by the current run are evicted oldest-use first above `maxBytes`.
@@ -18,13 +19,14 @@
  *
  * Ephemeral mode (`--no-cache`) uses a private temporary folder removed by close().
  */
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { crc32, constants as zc } from 'node:zlib';
 
-const INDEX_VERSION = 2;
+const INDEX_VERSION = 3;
+const JOURNAL = 'journal.jsonl';
 const RACY_WINDOW_MS = 3000;
 const READ_CHUNK = 4 << 20;
 const SMALL_ENTRY = 256 << 10;
@@ -52,6 +54,13 @@ interface IndexFile {
   stat: Record<string, StatRow>;
 }
 
+/** Changes of one run, appended to the journal as one JSON line (null = removed). */
+interface Delta {
+  entries: Record<string, EntryRow | null>;
+  stat: Record<string, StatRow>;
+  packs: Record<string, { size: number; lastUsed: number } | null>;
+}
+
 /** What identifies a file's content without reading it. */
 export interface FileState {
   readonly size: number;
@@ -67,8 +76,10 @@ export class CorruptEntryError extends Error {
 }
 
 export interface StoreOptions {
-  /** `.fnx/cache` folder, or undefined for an ephemeral store. */
+  /** Cache folder (`.fnx/cache/package`), or undefined for an ephemeral store. */
   readonly dir?: string;
+  /** The project folder: stat index keys are relative to it. */
+  readonly projectDir: string;
   readonly level: number;
   readonly maxBytes: number;
   /** Time of the run, for the racy-mtime rule and pack ages. */
@@ -101,7 +112,11 @@ export class ContentStore {
   private readonly writers = new Map<string, PackWriter>();
   private current: PackWriter | undefined;
   private readonly usedPacks = new Set<string>();
-  private dirty = false;
+  private delta: Delta = { entries: {}, stat: {}, packs: {} };
+  private changed = false;
+  /** Rewrite index.json (and drop the journal) at close instead of appending to the journal. */
+  private compact = false;
+  private readonly projectPrefix: string;
   private readonly now: number;
   private closed = false;
   private readonly window = { pack: '', start: 0, length: 0, buf: Buffer.allocUnsafe(READ_CHUNK) };
@@ -113,6 +128,7 @@ export class ContentStore {
     private readonly options: StoreOptions,
   ) {
     this.packsDir = join(root, 'packs');
+    this.projectPrefix = resolve(options.projectDir) + sep;
     mkdirSync(this.packsDir, { recursive: true });
     this.now = options.now ?? Date.now();
     this.index = persistent ? this.loadIndex() : emptyIndex(options.level);
@@ -132,7 +148,9 @@ export class ContentStore {
       }
     } catch {
       idx = emptyIndex(this.options.level);
+      this.compact = true;
     }
+    this.replayJournal(idx);
     // Drop entries whose pack is missing or shorter than recorded (a crash after rename but
     // before the data reached the disk, or a truncated file).
     const actual = new Map<string, number>();
@@ -141,17 +159,49 @@ export class ContentStore {
         actual.set(id, statSync(this.packPath(id)).size);
       } catch {
         delete idx.packs[id];
-        this.dirty = true;
+        this.compact = true;
       }
     }
     for (const [sha, row] of Object.entries(idx.entries)) {
       const size = actual.get(row[4]);
       if (size === undefined || row[5] + row[3] > size) {
         delete idx.entries[sha];
-        this.dirty = true;
+        this.compact = true;
       }
     }
     return idx;
+  }
+
+  /** Applies the journal's lines to `idx`; a torn last line (killed run) ends the replay. */
+  private replayJournal(idx: IndexFile): void {
+    let text: string;
+    try {
+      text = readFileSync(join(this.root, JOURNAL), 'utf8');
+    } catch {
+      return;
+    }
+    let base = 0;
+    try {
+      base = statSync(join(this.root, 'index.json')).size;
+    } catch {}
+    if (text.length > base / 4) this.compact = true;
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      let d: Delta;
+      try {
+        d = JSON.parse(line) as Delta;
+      } catch {
+        this.compact = true;
+        return;
+      }
+      for (const [k, v] of Object.entries(d.entries ?? {})) if (v) idx.entries[k] = v; else delete idx.entries[k];
+      for (const [k, v] of Object.entries(d.stat ?? {})) idx.stat[k] = v;
+      for (const [k, v] of Object.entries(d.packs ?? {})) if (v) idx.packs[k] = v; else delete idx.packs[k];
+    }
+  }
+
+  private statKey(path: string): string {
+    return path.startsWith(this.projectPrefix) ? path.slice(this.projectPrefix.length) : path;
   }
 
   private packPath(id: string): string {
@@ -160,7 +210,7 @@ export class ContentStore {
 
   /** The content hash recorded for this exact file state, if its entry is still stored. */
   shaForStat(path: string, st: FileState): string | undefined {
-    const row = this.index.stat[path];
+    const row = this.index.stat[this.statKey(path)];
     if (!row || row[0] !== st.size || row[1] !== st.mtimeMs || row[2] !== st.ctimeMs || row[3] !== st.ino) return undefined;
     return this.index.entries[row[4]] ? row[4] : undefined;
   }
@@ -168,10 +218,13 @@ export class ContentStore {
   /** Remembers `sha` for this file state, unless the file changed too recently to trust its times. */
   recordStat(path: string, st: FileState, sha: string): void {
     if (!this.persistent || Math.max(st.mtimeMs, st.ctimeMs) > this.now - RACY_WINDOW_MS) return;
-    const row = this.index.stat[path];
+    const key = this.statKey(path);
+    const row = this.index.stat[key];
     if (row && row[0] === st.size && row[1] === st.mtimeMs && row[2] === st.ctimeMs && row[3] === st.ino && row[4] === sha) return;
-    this.index.stat[path] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
-    this.dirty = true;
+    const next: StatRow = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
+    this.index.stat[key] = next;
+    this.delta.stat[key] = next;
+    this.changed = true;
   }
 
   get(sha: string): StoredEntry | undefined {
@@ -204,8 +257,10 @@ export class ContentStore {
   }
 
   private record(sha: string, meta: { size: number; crc: number; method: 0 | 8 }, pack: string, offset: number, csize: number, ccrc: number): StoredEntry {
-    this.index.entries[sha] = [meta.size, meta.crc >>> 0, meta.method, csize, pack, offset, ccrc >>> 0];
-    this.dirty = true;
+    const row: EntryRow = [meta.size, meta.crc >>> 0, meta.method, csize, pack, offset, ccrc >>> 0];
+    this.index.entries[sha] = row;
+    this.delta.entries[sha] = row;
+    this.changed = true;
     return { ...meta, csize, pack, offset, ccrc };
   }
 
@@ -219,7 +274,8 @@ export class ContentStore {
   /** Forgets an entry (found corrupt); the next put rebuilds it. */
   forget(sha: string): void {
     delete this.index.entries[sha];
-    this.dirty = true;
+    this.delta.entries[sha] = null;
+    this.changed = true;
   }
 
   private fdFor(pack: string): number {
@@ -311,17 +367,20 @@ export class ContentStore {
       }
       renameSync(w.tmpPath, this.packPath(w.id));
       this.index.packs[w.id] = { size: w.offset, lastUsed: this.now };
-      this.dirty = true;
+      this.delta.packs[w.id] = this.index.packs[w.id]!;
+      this.changed = true;
     }
     for (const id of this.usedPacks) {
       const p = this.index.packs[id];
       if (p && p.lastUsed !== this.now) {
         p.lastUsed = this.now;
-        this.dirty = true;
+        this.delta.packs[id] = p;
+        this.changed = true;
       }
     }
     this.evict();
-    if (this.dirty) this.writeIndex();
+    if (this.compact) this.writeIndex();
+    else if (this.changed) appendFileSync(join(this.root, JOURNAL), `${JSON.stringify(this.delta)}\n`);
     this.removeLeftovers();
   }
 
@@ -340,7 +399,7 @@ export class ContentStore {
     }
     if (!gone.size) return;
     for (const [sha, row] of Object.entries(this.index.entries)) if (gone.has(row[4])) delete this.index.entries[sha];
-    this.dirty = true;
+    this.compact = true;
   }
 
   private writeIndex(): void {
@@ -348,6 +407,7 @@ export class ContentStore {
     const tmp = join(this.root, `index.json.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(this.index));
     renameSync(tmp, join(this.root, 'index.json'));
+    rmSync(join(this.root, JOURNAL), { force: true });
   }
 
   /** Deletes packs no index entry references and temporary files of runs that are gone. */

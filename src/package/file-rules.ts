@@ -26,12 +26,15 @@ export const DEFAULT_EXCLUDES_DOC = [
   '.env, .env.*, .npmrc, .gitignore, .fnxignore, the manifest file',
 ];
 
-/** Loads `<root>/.fnxignore`, or an empty matcher. */
-export function loadFnxIgnore(rootDir: string): Ignore {
-  const ig = ignore();
+/** The part of an `ignore` matcher the rules use. */
+export type IgnoreRules = Pick<Ignore, 'ignores'>;
+
+/** Loads `<root>/.fnxignore`; a matcher that ignores nothing when it is absent or has no rules. */
+export function loadFnxIgnore(rootDir: string): IgnoreRules {
   const file = join(rootDir, '.fnxignore');
-  if (existsSync(file)) ig.add(readFileSync(file, 'utf8'));
-  return ig;
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (!text.split(/\r?\n/).some((l) => l.trim() && !l.trim().startsWith('#'))) return { ignores: () => false };
+  return ignore().add(text);
 }
 
 /** Throws E_PACKAGE_ESCAPE for a glob that is absolute or climbs out with `..`. */
@@ -54,7 +57,7 @@ function normalizeGlob(g: string): string {
 export function projectRules(opts: {
   include: readonly string[];
   exclude: readonly string[];
-  ignore: Ignore;
+  ignore: IgnoreRules;
   manifestRel: string;
 }): WalkRules {
   const include = opts.include.map(normalizeGlob);
@@ -81,7 +84,7 @@ export function projectRules(opts: {
  * Rules for dependency packages and layer folders. `rootRel` maps a walk path to its path
  * relative to the project root (what `.fnxignore` and exclude globs see).
  */
-export function treeRules(opts: { ignore: Ignore; exclude?: readonly string[]; skipNodeModules: boolean; rootRel: (rel: string) => string }): WalkRules {
+export function treeRules(opts: { ignore: IgnoreRules; exclude?: readonly string[]; skipNodeModules: boolean; rootRel: (rel: string) => string }): WalkRules {
   const isExcluded = opts.exclude?.length ? picomatch(opts.exclude.map(normalizeGlob), { dot: true }) : () => false;
   return {
     enterDir(rel) {

@@ -29,11 +29,11 @@ const FORMAT = 'fnx-zip-1';
 export interface PackageOptions {
   /** Only these functions (and the layers they use); default all. */
   readonly functions?: readonly string[];
-  /** Use and update `.fnx/cache/` (default true). */
+  /** Use and update the packaging cache in `.fnx/cache/package/` (default true). */
   readonly cache?: boolean;
   readonly reporter?: Reporter;
   readonly signal?: AbortSignal;
-  /** Bound of `.fnx/cache/` in bytes (default 1 GiB). */
+  /** Bound of the packaging cache in bytes (default 1 GiB). */
   readonly cacheMaxBytes?: number;
   /**
    * The run's clock (default Date.now()). The cache records a file's stat only if the file last
@@ -107,7 +107,8 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     for (const s of sources.values()) totalBytes += s.size;
 
     const store = ContentStore.open({
-      ...(useCache ? { dir: join(manifest.rootDir, '.fnx', 'cache') } : {}),
+      ...(useCache ? { dir: join(manifest.rootDir, '.fnx', 'cache', 'package') } : {}),
+      projectDir: manifest.rootDir,
       level: COMPRESSION_LEVEL,
       maxBytes: opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
       ...(opts.now !== undefined ? { now: opts.now } : {}),
@@ -181,7 +182,7 @@ async function writeAll(
       if (!(err instanceof CorruptEntryError)) throw err;
       if (attempt > 0) {
         throw new FnxError('E_PACKAGE_CACHE', 'The packaging cache is corrupt and could not be repaired.', {
-          hint: 'Delete .fnx/cache and run again, or run with --no-cache.',
+          hint: 'Delete .fnx/cache/package and run again, or run with --no-cache.',
           cause: err,
         });
       }
@@ -212,9 +213,8 @@ function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: Co
     return { name: e.name, mode: e.source.mode, crc: stored.crc, size: stored.size, csize: stored.csize, method: stored.method, sha, stored };
   });
   entries.sort((x, y) => compareNames(x.name, y.name));
-  const h = createHash('sha256').update(`${FORMAT}\n${COMPRESSION_LEVEL}\n${process.versions.zlib}\n`);
-  for (const e of entries) h.update(`${e.name}\0${e.mode}\0${e.sha}\n`);
-  const key = h.digest('hex');
+  const lines = entries.map((e) => `${e.name}\0${e.mode}\0${e.sha}\n`);
+  const key = createHash('sha256').update(`${FORMAT}\n${COMPRESSION_LEVEL}\n${process.versions.zlib}\n${lines.join('')}`).digest('hex');
   const path = join(outDir, a.file);
   if (prev?.key === key) {
     try {

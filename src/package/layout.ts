@@ -14,11 +14,10 @@
 import { realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import type { Ignore } from 'ignore';
 import { capabilities } from '../../providers/index.js';
 import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } from '../manifest/model.js';
-import { checkGlob, loadFnxIgnore, projectRules, treeRules } from './file-rules.js';
+import { checkGlob, loadFnxIgnore, projectRules, treeRules, type IgnoreRules } from './file-rules.js';
 import { productionDeps } from './node-deps.js';
 import { escapeError, isInside, walk, type FoundFile } from './walk.js';
 
@@ -69,7 +68,7 @@ export function handlerFiles(handler: string, runtime: string): string[] {
 
 export class Planner {
   private readonly realRoot: string;
-  private readonly ignore: Ignore;
+  private readonly ignore: IgnoreRules;
   private readonly manifestRel: string;
   private readonly projectFiles = new Map<string, Array<{ rel: string; source: Source }>>();
   private readonly depsCache = new Map<string, Array<{ rel: string; source: Source }>>();

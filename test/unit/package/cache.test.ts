@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageArtifacts } from '../../../src/package/index.js';
@@ -27,7 +27,7 @@ async function contentOf(root: string, name: string, now = Date.now() + 10_000):
   return e!.data.toString();
 }
 
-const packs = (root: string) => readdirSync(join(root, '.fnx/cache/packs'));
+const packs = (root: string) => readdirSync(join(root, '.fnx/cache/package/packs'));
 
 describe('packaging cache', () => {
   it('never serves an edited file from the cache, even with the same size and a restored mtime', async () => {
@@ -64,7 +64,7 @@ describe('packaging cache', () => {
     const m = manifest(root, [fn('api')]);
     const good = (await packageArtifacts(m)).artifacts[0]!;
     const goodBytes = readFileSync(good.path);
-    for (const p of packs(root)) truncateSync(join(root, '.fnx/cache/packs', p), 10);
+    for (const p of packs(root)) truncateSync(join(root, '.fnx/cache/package/packs', p), 10);
     const again = (await packageArtifacts(m)).artifacts[0]!;
     expect(again.sha256).toBe(good.sha256);
     expect(readFileSync(again.path).equals(goodBytes)).toBe(true);
@@ -75,7 +75,7 @@ describe('packaging cache', () => {
     const m = manifest(root, [fn('api')]);
     const good = (await packageArtifacts(m)).artifacts[0]!;
     for (const p of packs(root)) {
-      const file = join(root, '.fnx/cache/packs', p);
+      const file = join(root, '.fnx/cache/package/packs', p);
       const bytes = readFileSync(file);
       for (let i = 0; i < bytes.length; i += 7) bytes[i] = bytes[i]! ^ 0xff;
       writeFileSync(file, bytes);
@@ -92,16 +92,30 @@ describe('packaging cache', () => {
     const root = project();
     const m = manifest(root, [fn('api')]);
     const good = (await packageArtifacts(m)).artifacts[0]!;
-    writeFileSync(join(root, '.fnx/cache/index.json'), '{"version": 2, "entr');
-    writeFileSync(join(root, '.fnx/cache/packs/dead.999999999.tmp'), 'partial');
-    writeFileSync(join(root, '.fnx/cache/packs/orphan.pack'), 'orphan');
-    writeFileSync(join(root, '.fnx/cache/index.json.999999999.tmp'), '{');
+    writeFileSync(join(root, '.fnx/cache/package/index.json'), '{"version": 2, "entr');
+    writeFileSync(join(root, '.fnx/cache/package/packs/dead.999999999.tmp'), 'partial');
+    writeFileSync(join(root, '.fnx/cache/package/packs/orphan.pack'), 'orphan');
+    writeFileSync(join(root, '.fnx/cache/package/index.json.999999999.tmp'), '{');
     writeFileSync(join(root, '.fnx/build/dev/.keys.json'), 'not json');
     const again = (await packageArtifacts(m)).artifacts[0]!;
     expect(again.sha256).toBe(good.sha256);
     expect(packs(root).some((p) => p.includes('dead') || p.includes('orphan'))).toBe(false);
-    expect(readdirSync(join(root, '.fnx/cache')).sort()).toEqual(['index.json', 'packs']);
-    expect(() => JSON.parse(readFileSync(join(root, '.fnx/cache/index.json'), 'utf8'))).not.toThrow();
+    expect(readdirSync(join(root, '.fnx/cache/package')).sort()).toEqual(['index.json', 'packs']);
+    expect(() => JSON.parse(readFileSync(join(root, '.fnx/cache/package/index.json'), 'utf8'))).not.toThrow();
+  });
+
+  it('records later runs in a journal, ignores a torn journal line and folds the journal into the index', async () => {
+    const root = project();
+    const m = manifest(root, [fn('api')]);
+    await packageArtifacts(m);
+    writeFileSync(join(root, 'src/api.js'), 'exports.handler = async () => "journal";\n');
+    await packageArtifacts(m);
+    const journal = join(root, '.fnx/cache/package/journal.jsonl');
+    expect(readFileSync(journal, 'utf8').trim().split('\n').length).toBe(1);
+    appendFileSync(journal, '{"entries":{"ab');
+    expect(await contentOf(root, 'src/api.js')).toContain('"journal"');
+    expect(existsSync(journal)).toBe(false);
+    expect(await contentOf(root, 'src/lib.js')).toContain('lib lib');
   });
 
   it('rewrites an archive that was modified or deleted since the last run', async () => {

@@ -59,7 +59,7 @@ describe('fnx package', () => {
     expect(r.stdout).toMatch(/^function worker\s+aws\s+[\d.]+ K?B\s+5 files\s+\.fnx\/build\/prod\/functions\/worker\.zip$/m);
     expect(r.stdout).not.toContain('api');
     expect(r.stderr).toMatch(/Packaged 1 artifact/);
-    expect(existsSync(join(root, '.fnx/cache'))).toBe(false);
+    expect(existsSync(join(root, '.fnx/cache/package'))).toBe(false);
   });
 
   it('exits 2 naming the function and its globs when a function has no files', async () => {

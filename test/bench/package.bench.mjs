@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// Packaging benchmark (not a test). Builds the fixture app with ../shared/bench/make-app.sh in a
+// temp folder (reused between runs), then measures in the same run:
+//   - fnx cold: `fnx package` of 3 functions (each src/fnN.js + production node_modules), empty cache
+//   - fnx warm: `fnx package` again after editing one handler
+//   - zip -r -q -X of one archive of the same tree (the baseline), if `zip` is installed
+//   - archiver (the zip library fnx does not use) writing one archive of the same tree
+// Each is printed as a ratio to `zip -r`, with peak RSS. Runs the built CLI: `npm run build` first.
+// FNX_BENCH_RUNS=n repeats each measurement and keeps the fastest (default 1).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const fnx = join(repo, 'bin', 'fnx.js');
+const runs = Math.max(1, Number(process.env.FNX_BENCH_RUNS ?? 1));
+const app = join(os.tmpdir(), 'fnx-bench-app');
+const rssFile = join(os.tmpdir(), `fnx-bench-rss-${process.pid}`);
+// Records the child's peak RSS on exit, whatever the child is.
+const rssHook = `data:text/javascript,${encodeURIComponent("import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(process.env.FNX_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));")}`;
+
+if (!existsSync(join(repo, 'dist', 'src', 'cli', 'main.js'))) {
+  console.log('fnx is not built: run `npm run build` first.');
+  process.exit(1);
+}
+
+function makeApp() {
+  if (existsSync(join(app, 'node_modules', 'typescript', 'package.json'))) return;
+  const script = [join(repo, '..', 'shared', 'bench', 'make-app.sh'), '/work/shared/bench/make-app.sh'].find((p) => existsSync(p));
+  if (!script) {
+    console.log('make-app.sh not found (expected ../shared/bench/make-app.sh): skipping the packaging benchmark.');
+    process.exit(0);
+  }
+  console.log(`building the fixture in ${app} (npm install, once) ...`);
+  mkdirSync(app, { recursive: true });
+  const r = spawnSync('bash', [script, app, '3'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('make-app.sh failed');
+}
+
+function handler(n, edit = 0) {
+  return `const _ = require("lodash");\nexports.handler = async (e) => ({ statusCode: 200, body: _.kebabCase("fn ${n}") });\n// edit ${edit}\n`;
+}
+
+function writeProject() {
+  writeFileSync(
+    join(app, 'fnx.yaml'),
+    `service: bench
+providers:
+  aws: { region: us-east-1 }
+functions:
+${[1, 2, 3].map((n) => `  fn${n}: { handler: src/fn${n}.handler, package: { include: ["src/fn${n}.js"] } }`).join('\n')}
+`,
+  );
+  for (const n of [1, 2, 3]) writeFileSync(join(app, 'src', `fn${n}.js`), handler(n));
+}
+
+/** Runs a command; returns wall seconds and, for node children, peak RSS in MB. */
+function timed(cmd, args, { node = false, cwd = app } = {}) {
+  rmSync(rssFile, { force: true });
+  const env = { ...process.env, CI: 'true', FNX_BENCH_RSS_FILE: rssFile };
+  const fullArgs = node ? ['--import', rssHook, ...args] : args;
+  const t0 = performance.now();
+  const r = spawnSync(node ? process.execPath : cmd, fullArgs, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : undefined;
+  return { seconds, rss };
+}
+
+function best(measure) {
+  let out;
+  for (let i = 0; i < runs; i++) {
+    const m = measure(i);
+    if (!out || m.seconds < out.seconds) out = m;
+  }
+  return out;
+}
+
+const hasZip = spawnSync('zip', ['-v'], { stdio: 'ignore' }).status === 0;
+makeApp();
+writeProject();
+const files = spawnSync('find', ['node_modules', 'src', '-type', 'f'], { cwd: app, encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
+console.log(`fixture: ${app}, ${files} files, functions fn1 fn2 fn3, runs per measurement: ${runs}`);
+
+const tmpZip = join(os.tmpdir(), `fnx-bench-${process.pid}.zip`);
+const zip = hasZip
+  ? best(() => {
+      rmSync(tmpZip, { force: true });
+      return timed('zip', ['-r', '-q', '-X', tmpZip, 'package.json', 'src', 'node_modules']);
+    })
+  : undefined;
+if (!hasZip) console.log('zip is not installed: skipping the `zip -r` baseline (apt-get install zip).');
+
+const cold = best(() => {
+  rmSync(join(app, '.fnx'), { recursive: true, force: true });
+  return timed('node', [fnx, 'package'], { node: true });
+});
+let edit = 0;
+const warm = best(() => {
+  writeFileSync(join(app, 'src', 'fn1.js'), handler(1, ++edit));
+  return timed('node', [fnx, 'package'], { node: true });
+});
+const unchanged = best(() => timed('node', [fnx, 'package'], { node: true }));
+
+const archiverScript = `
+const archiver = (await import('archiver')).default;
+const { createWriteStream } = await import('node:fs');
+const out = createWriteStream(process.argv[1]);
+const a = archiver('zip', { zlib: { level: 6 } });
+a.pipe(out);
+a.file('package.json', { name: 'package.json' });
+a.directory('src', 'src');
+a.directory('node_modules', 'node_modules');
+await a.finalize();
+await new Promise((r) => out.on('close', r));
+`;
+const archiverModule = join(repo, 'node_modules', 'archiver');
+const arch = existsSync(archiverModule)
+  ? best(() => {
+      rmSync(tmpZip, { force: true });
+      return timed('node', ['--input-type=module', '-e', archiverScript.replace("import('archiver')", `import(${JSON.stringify(join(archiverModule, 'index.js'))})`), tmpZip], { node: true });
+    })
+  : undefined;
+rmSync(tmpZip, { force: true });
+rmSync(rssFile, { force: true });
+
+const base = zip?.seconds;
+const fmt = (m, label, note = '') => {
+  if (!m) return;
+  const ratio = base ? `${(m.seconds / base).toFixed(2)}× zip -r` : 'n/a';
+  const rss = m.rss ? `, peak RSS ${m.rss.toFixed(0)} MB` : '';
+  console.log(`${label.padEnd(44)} ${m.seconds.toFixed(2).padStart(6)} s  ${ratio.padStart(12)}${rss}${note}`);
+};
+fmt(zip, 'zip -r -q -X (one archive, baseline)');
+fmt(cold, 'fnx package, cold (3 archives, empty cache)');
+fmt(warm, 'fnx package, warm (one handler edited)', `  (${(warm.seconds / cold.seconds).toFixed(3)}× cold)`);
+fmt(unchanged, 'fnx package, warm (nothing changed)');
+fmt(arch, 'archiver level 6 (one archive)');
+const targets = [
+  base ? ['cold ≤ 1.0× zip -r', cold.seconds / base <= 1.0] : undefined,
+  ['warm ≤ 0.1× cold', warm.seconds / cold.seconds <= 0.1],
+  ['peak RSS ≤ 250 MB', Math.max(cold.rss ?? 0, warm.rss ?? 0) <= 250],
+].filter(Boolean);
+console.log(`targets: ${targets.map(([t, ok]) => `${t} ${ok ? 'met' : 'MISSED'}`).join('; ')}`);
