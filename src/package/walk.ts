@@ -5,7 +5,7 @@
  * start, in no particular order (archives sort their entries).
  */
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
 
 export interface FoundFile {
@@ -48,18 +48,18 @@ function toPosix(p: string): string {
  * `relPrefix` is prepended to the relative paths given to the rules and to onFile.
  */
 export function walk(startAbs: string, realRoot: string, rules: WalkRules, onFile: (f: FoundFile) => void, relPrefix = ''): void {
-  const startReal = realpathSync(startAbs);
+  const startReal = realpathSync.native(startAbs);
   if (!isInside(realRoot, startReal)) throw escapeError(startAbs, startReal, realRoot);
   const stack = new Set<string>([startReal]);
   const visit = (dirAbs: string, dirRel: string) => {
     for (const d of readdirSync(dirAbs, { withFileTypes: true })) {
-      const abs = join(dirAbs, d.name);
+      const abs = `${dirAbs}${sep}${d.name}`;
       const rel = dirRel ? `${dirRel}/${d.name}` : d.name;
       if (d.isSymbolicLink()) {
         let real: string;
         let st: Stats;
         try {
-          real = realpathSync(abs);
+          real = realpathSync.native(abs);
           st = statSync(real);
         } catch {
           if (!rules.takeFile(rel)) continue;
