@@ -54,8 +54,9 @@ export function validateSchemaAt(doc: Record<string, unknown>, locator: Locator,
     if (e.propertyName !== undefined) continue;
     const pointer = e.keyword === 'additionalProperties' ? join(e.instancePath, String(e.params.additionalProperty)) : e.instancePath;
     if ([...input.unresolved].some((u) => isWithin(pointer, u) || isWithin(u, pointer))) continue;
+    if (reported.has(pointer) && get(before, pointer) === null) continue;
     reported.add(pointer);
-    out.push({ pointer, error: m.map(e) });
+    out.push({ pointer, error: e.keyword !== 'required' && get(before, pointer) === null ? m.empty(pointer) : m.map(e) });
   }
   out.push(...m.coercions(before, doc, '').filter((c) => !reported.has(c.pointer)));
   return out;
@@ -252,6 +253,18 @@ class Mapper {
       return problem('E_SCHEMA_ONE_OF', `${where} needs one of ${alternatives}.`, this.locator.locate(e.instancePath, 'key'), desc);
     }
     return problem('E_SCHEMA_ONE_OF', `${where} does not match any allowed form.`, this.locator.locate(e.instancePath), desc);
+  }
+
+  /** A key written without a value (`memory:`). */
+  empty(pointer: string): FnxError {
+    const node = schemaFor(pointer);
+    const type = typeof node?.type === 'string' ? node.type : Array.isArray(node?.type) ? node.type.join(',') : undefined;
+    return problem(
+      'E_SCHEMA_TYPE',
+      `${display(this.locator.original(pointer))} has no value.`,
+      this.locator.locate(pointer, 'key'),
+      type ? `Give it a value (${article(type)}) or remove the key.` : 'Give it a value or remove the key.',
+    );
   }
 
   /** Problems for coercions the user did not ask for (a quoted number typed literally, an empty value). */

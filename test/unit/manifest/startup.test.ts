@@ -1,0 +1,64 @@
+/**
+ * Start-up hygiene: `fnx validate` and `fnx --help` load no cloud SDK (a module resolve hook
+ * records every module the built CLI loads), and the generated files match the schema.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fnxBin, repoRoot } from '../../helpers/cli.js';
+import { fixturesDir, tempDir } from './fixtures.js';
+
+const HOOKS = `
+import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(process.env.FNX_MODULE_TRACE, r.url + '\\n');
+  return r;
+}
+`;
+const REGISTER = `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`;
+const CLOUD_SDK = /\/node_modules\/(@aws-sdk|@smithy|@azure|@google-cloud|google-gax)\//;
+
+/** Runs the built CLI with the resolve hook; returns every module URL it loaded. */
+function modulesLoadedBy(args: string[], cwd: string): { urls: string[]; status: number | null } {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
+  writeFileSync(join(dir, 'register.mjs'), REGISTER);
+  const trace = join(dir, 'trace.txt');
+  writeFileSync(trace, '');
+  const r = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), fnxBin, ...args], {
+    cwd,
+    env: { ...process.env, FNX_MODULE_TRACE: trace, CI: 'true' },
+    encoding: 'utf8',
+  });
+  return { urls: readFileSync(trace, 'utf8').split('\n').filter(Boolean), status: r.status };
+}
+
+describe('start-up loads no cloud SDK', () => {
+  it('fnx validate', () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'fnx.yaml'), readFileSync(join(fixturesDir, 'good', 'full.yaml')));
+    const { urls, status } = modulesLoadedBy(['validate'], cwd);
+    expect(status).toBe(0);
+    expect(urls.some((u) => u.endsWith('/dist/src/manifest/index.js'))).toBe(true);
+    expect(urls.some((u) => u.endsWith('/dist/src/commands/validate.js'))).toBe(true);
+    expect(urls.filter((u) => CLOUD_SDK.test(u))).toEqual([]);
+    expect(urls.filter((u) => /\/node_modules\/ajv\/dist\/(ajv|core)\.js$/.test(u))).toEqual([]);
+  });
+
+  it('fnx --help', () => {
+    const { urls, status } = modulesLoadedBy(['--help'], tempDir());
+    expect(status).toBe(0);
+    expect(urls.some((u) => u.endsWith('/dist/src/cli/program.js'))).toBe(true);
+    expect(urls.filter((u) => CLOUD_SDK.test(u))).toEqual([]);
+  });
+});
+
+describe('generated files', () => {
+  it('src/manifest/schema.generated.ts and schema-validator.generated.ts match schemas/fnx.schema.json', () => {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'scripts/gen-types.mjs'), '--check'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
