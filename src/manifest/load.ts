@@ -8,7 +8,7 @@
  * stale or unwritable only costs the parse.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join as joinPath } from 'node:path';
 import type { Document, Node } from 'yaml';
 import { ExitCode, FnxError } from '../errors.js';
@@ -74,7 +74,9 @@ async function writeCache(path: string, hash: string, loaded: LoadedManifest): P
   try {
     await mkdir(dirname(path), { recursive: true });
     const entry: CacheEntry = { hash, doc: loaded.doc!, positions: [...loaded.locator.positionEntries()] };
-    await writeFile(path, JSON.stringify(entry));
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(entry));
+    await rename(tmp, path);
   } catch {}
 }
 
