@@ -20,10 +20,8 @@ export interface CommandDeps {
 /** The real manifest loader and provider registry, loaded lazily. */
 export const defaultDeps: CommandDeps = {
   async loadManifest(o) {
-    // Resolved at run time: the manifest module is built by another issue in parallel.
-    const spec = '../manifest/index.js';
-    const mod = (await import(spec)) as { loadManifest(o: LoadManifestOptions): Promise<ResolvedManifest> | ResolvedManifest };
-    return mod.loadManifest(o);
+    const { loadManifest } = await import('../manifest/index.js');
+    return loadManifest(o);
   },
   async loadDriver(name, manifest) {
     const { loadDriver } = await import('../../providers/index.js');
