@@ -7,7 +7,7 @@
  */
 import { FnxErrorList, type FnxError } from '../errors.js';
 import { checkManifest } from '../manifest/index.js';
-import type { ResolvedManifest } from '../manifest/model.js';
+import { PROVIDER_NAMES, type ResolvedManifest } from '../manifest/model.js';
 import type { CommandContext, ManifestOptions } from './context.js';
 
 export async function validateCommand(opts: ManifestOptions, ctx: CommandContext): Promise<void> {
@@ -25,7 +25,8 @@ export async function validateCommand(opts: ManifestOptions, ctx: CommandContext
   }
   const m = result.manifest;
   ctx.reporter.data(summary(m, result.warnings));
-  const providers = [...new Set(m.functions.flatMap((f) => f.providers))];
+  const used = new Set(m.functions.flatMap((f) => f.providers));
+  const providers = PROVIDER_NAMES.filter((p) => used.has(p));
   ctx.reporter.print(
     `✓ ${relative(ctx.cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${m.functions.length} function${m.functions.length === 1 ? '' : 's'}, providers ${providers.join(', ') || 'none'}`,
   );

@@ -19,7 +19,7 @@ describe('fnx validate', () => {
   it('prints a one-line summary and exits 0 for a valid manifest', async () => {
     const r = await runFnx(['validate'], { cwd: project(full) });
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe('✓ fnx.yaml is valid: service orders, stage dev, 4 functions, providers aws, gcp, azure');
+    expect(r.stdout.trim()).toBe('✓ fnx.yaml is valid: service orders, stage dev, 4 functions, providers aws, azure, gcp');
   });
 
   it('applies --stage, --var and -c', async () => {
