@@ -8,6 +8,7 @@ import { FaultInjector, prng } from './faults.js';
 import { emptyState, type EmulatorState } from './state.js';
 import type { AlarmStateValue, AwsEmulatorOptions, CallRecord, Clock, FaultKind, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
 import { advanceLambda, createLambdaService } from './services/lambda.js';
+import { handleFunctionUrl } from './services/lambda-extras.js';
 import { createIamService } from './services/iam.js';
 import { createStsService } from './services/sts.js';
 import { createEventsService } from './services/events.js';
@@ -187,9 +188,9 @@ export class Emulator {
     };
 
     if (!service) {
-      if (url.pathname.startsWith('/_apigw/')) {
+      if (url.pathname.startsWith('/_apigw/') || url.pathname.startsWith('/_url/')) {
         this.tick();
-        const out = await handleApiEndpoint(this, httpReq);
+        const out = url.pathname.startsWith('/_url/') ? await handleFunctionUrl(this, httpReq) : await handleApiEndpoint(this, httpReq);
         this.record({ service: 'http', operation: 'Invoke', write: false, status: out.status, time, input: { method: httpReq.method, path: url.pathname } });
         send(res, out);
         return;

@@ -6,7 +6,7 @@ import {
   LambdaClient, ListTagsCommand, ListVersionsByFunctionCommand, PreconditionFailedException, PublishLayerVersionCommand, PublishVersionCommand,
   PutProvisionedConcurrencyConfigCommand, RemovePermissionCommand, ResourceConflictException, ResourceNotFoundException,
   TagResourceCommand, UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2, GetProvisionedConcurrencyConfigCommand, ListAliasesCommand,
+  waitUntilFunctionUpdatedV2, GetProvisionedConcurrencyConfigCommand, ListAliasesCommand, CreateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -273,5 +273,21 @@ describe('permissions, tags, concurrency, event sources', () => {
     expect((await lambda.send(new GetEventSourceMappingCommand({ UUID: m.UUID }))).State).toBe('Enabled');
     await createActive('slow', { Timeout: 120 });
     await expect(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'slow', EventSourceArn: source }))).rejects.toThrow(/visibility timeout/);
+  });
+
+  it('serves function URLs through the invoke handler once a public permission exists', async () => {
+    await createActive('web');
+    await lambda.send(new PublishVersionCommand({ FunctionName: 'web' }));
+    await lambda.send(new CreateAliasCommand({ FunctionName: 'web', Name: 'live', FunctionVersion: '1' }));
+    const url = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'web', Qualifier: 'live', AuthType: 'NONE' }));
+    expect(url.FunctionUrl).toBe(`${em.url}/_url/web/live/`);
+    em.setInvokeHandler((_fn, version) => ({ statusCode: 200, body: `v${version}` }));
+    expect((await fetch(`${url.FunctionUrl}health`)).status).toBe(403);
+    for (const [sid, action] of [['url', 'lambda:InvokeFunctionUrl'], ['invoke', 'lambda:InvokeFunction']]) {
+      await lambda.send(new AddPermissionCommand({ FunctionName: 'web', Qualifier: 'live', StatementId: sid, Action: action, Principal: '*', ...(sid === 'url' ? { FunctionUrlAuthType: 'NONE' } : {}) }));
+    }
+    const res = await fetch(`${url.FunctionUrl}health`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('v1');
   });
 });

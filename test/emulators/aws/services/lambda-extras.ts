@@ -1,11 +1,11 @@
 // Lambda permissions, concurrency, provisioned concurrency, event invoke configs, event source
 // mappings, layers and function URLs.
 import { randomUUID } from 'node:crypto';
-import { AwsError, jsonRes, num, obj, reqStr, restRoute, str, strList, type HttpRes, type RestRoute } from '../protocol.js';
+import { AwsError, jsonRes, num, obj, reqStr, restRoute, str, strList, type HttpReq, type HttpRes, type RestRoute } from '../protocol.js';
 import type { Emulator } from '../emulator.js';
 import type { EventSourceMapping, LambdaFunction, LayerVersion, PolicyStatement } from '../state.js';
 import { checkQualifier, conflict, functionArn, getFunction, invalid, lambdaTime, newRevision, notFound, parseFunctionRef, precondition, versionFor } from './lambda-common.js';
-import { loadCode, type LambdaCtx } from './lambda.js';
+import { invokeFunction, loadCode, type LambdaCtx } from './lambda.js';
 
 type Route = RestRoute<LambdaCtx>;
 
@@ -543,3 +543,39 @@ function deleteUrl(c: LambdaCtx): HttpRes {
   return { status: 204 };
 }
 
+
+/** Serve http://127.0.0.1:PORT/_url/<fn>/<qualifier>/path: invoke through the handler with a payload v2.0 event. */
+export async function handleFunctionUrl(em: Emulator, req: HttpReq): Promise<HttpRes> {
+  const [, name, qualifier, ...rest] = req.segments;
+  const fn = em.state.lambda.functions.get(name ?? '');
+  const q = qualifier ?? '$LATEST';
+  const plain = (status: number, message: string): HttpRes => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Message: message }) });
+  const config = fn?.urlConfigs.get(q);
+  if (!fn || !config) return plain(404, 'Not Found');
+  if (config.AuthType === 'NONE' && !fn.policies.get(q)?.statements.some((s) => s.Principal === '*' && /InvokeFunctionUrl|lambda:\*/.test(s.Action))) {
+    return plain(403, 'Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html');
+  }
+  const path = `/${rest.join('/')}`;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: req.query.toString(),
+    headers,
+    body: req.body.length ? req.body.toString('utf8') : undefined,
+    isBase64Encoded: false,
+    requestContext: { http: { method: req.method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' } },
+  };
+  const out = await invokeFunction(em, fn, q, event, 'http');
+  if (!out.ok) return plain(502, 'Internal Server Error');
+  const result = out.result;
+  if (result && typeof result === 'object' && 'statusCode' in result) {
+    const r = result as { statusCode: unknown; headers?: Record<string, unknown>; body?: unknown };
+    const h: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.headers ?? {})) h[k.toLowerCase()] = String(v);
+    return { status: Number(r.statusCode) || 200, headers: { 'content-type': 'application/json', ...h }, body: typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? '') };
+  }
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result ?? null) };
+}
