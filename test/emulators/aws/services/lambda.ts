@@ -213,7 +213,7 @@ function createFunction({ em, input }: LambdaCtx): HttpRes {
   const code = loadCode(em, obj(input, 'Code') ?? {});
   const fn = newFunction(em, name, config, code, strMap(input.Tags));
   em.state.lambda.functions.set(name, fn);
-  if (input.Publish === true) publishVersion(em, fn, '');
+  if (input.Publish === true) publishVersion(em, fn);
   return jsonRes(201, configOutput(em, fn, fn.latest));
 }
 
@@ -272,7 +272,7 @@ function updateFunctionCode({ em, labels, input }: LambdaCtx): HttpRes {
   fn.latest.config = config;
   startUpdate(em, fn);
   if (input.Publish === true) {
-    const v = publishVersion(em, fn, '');
+    const v = publishVersion(em, fn);
     return jsonRes(200, configOutput(em, fn, v));
   }
   return jsonRes(200, configOutput(em, fn, fn.latest));
@@ -309,7 +309,8 @@ function deleteFunction({ em, labels, input }: LambdaCtx): HttpRes {
 // ---------- versions ----------
 
 /** Publish $LATEST, or return the latest published version if nothing changed since it. */
-export function publishVersion(em: Emulator, fn: LambdaFunction, description: string): LambdaVersion {
+/** `description` overrides the function's Description for this version (as PublishVersion's Description does). */
+export function publishVersion(em: Emulator, fn: LambdaFunction, description?: string): LambdaVersion {
   const numbers = [...fn.versions.keys()].map(Number);
   const last = numbers.length ? fn.versions.get(String(Math.max(...numbers))) : undefined;
   if (last && fingerprint(last) === fingerprint(fn.latest)) return last;
@@ -319,7 +320,7 @@ export function publishVersion(em: Emulator, fn: LambdaFunction, description: st
     version,
     config: structuredClone(fn.latest.config),
     code: fn.latest.code,
-    description,
+    description: description ?? fn.latest.config.Description,
     revisionId: newRevision(),
     lastModified: now,
     state: 'Pending',
@@ -339,8 +340,8 @@ function publishVersionOp({ em, labels, input }: LambdaCtx): HttpRes {
   }
   checkRevision(str(input, 'RevisionId'), fn.latest.revisionId);
   assertSettled(fn);
-  const description = str(input, 'Description') ?? '';
-  if (description.length > 256) throw invalid('Description must be at most 256 characters');
+  const description = str(input, 'Description');
+  if (description !== undefined && description.length > 256) throw invalid('Description must be at most 256 characters');
   const v = publishVersion(em, fn, description);
   return jsonRes(201, configOutput(em, fn, v));
 }
