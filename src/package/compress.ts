@@ -12,6 +12,7 @@ import { createDeflateRaw, crc32, deflateRaw } from 'node:zlib';
 import { promisify } from 'node:util';
 import { InterruptedError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
+import { compressOnWorkers } from './compress-workers.js';
 import type { Source } from './layout.js';
 
 const deflateRawAsync = promisify(deflateRaw);
@@ -30,7 +31,12 @@ export interface CompressOptions {
   readonly onProgress?: (p: CompressProgress) => void;
   /** Paths whose stat index entry must not be trusted (their stored entry was found corrupt). */
   readonly rehash?: ReadonlySet<string>;
+  /** Worker threads to use when there are at least WORKER_MIN_BYTES to read (0: none). */
+  readonly workers?: number;
 }
+
+/** Below this many bytes to read, starting worker threads costs more than it saves. */
+export const WORKER_MIN_BYTES = 8 << 20;
 
 /** Returns the content hash of every source, by source path. */
 export async function compressSources(sources: Iterable<Source>, store: ContentStore, opts: CompressOptions): Promise<Map<string, string>> {
@@ -53,10 +59,12 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
     }
   };
 
+  const toRead: Source[] = [];
+  let bytesToRead = 0;
+  const queued = new Set<string>();
   for (const s of sources) {
-    if (failure !== undefined) break;
     if (opts.signal?.aborted) throw new InterruptedError();
-    if (shaOf.has(s.path)) continue;
+    if (shaOf.has(s.path) || queued.has(s.path)) continue;
     const known = opts.rehash?.has(s.path) ? undefined : store.shaForStat(s.path, s);
     if (known) {
       shaOf.set(s.path, known);
@@ -70,6 +78,37 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
       progress(s.size);
       continue;
     }
+    queued.add(s.path);
+    toRead.push(s);
+    bytesToRead += s.size;
+  }
+
+  if (opts.workers && bytesToRead >= WORKER_MIN_BYTES) {
+    const byPath = new Map(toRead.map((s) => [s.path, s]));
+    try {
+      await compressOnWorkers(toRead, {
+        count: opts.workers,
+        level: opts.level,
+        known: store.knownShas(),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onResult: (r) => {
+          const s = byPath.get(r.path)!;
+          shaOf.set(r.path, r.sha);
+          if (r.data && !store.get(r.sha)) store.put(r.sha, { size: r.size, crc: r.crc, method: r.method }, Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength));
+          store.recordStat(r.path, s, r.sha);
+          progress(s.size);
+        },
+      });
+    } catch (err) {
+      if (opts.signal?.aborted) throw new InterruptedError();
+      throw err;
+    }
+    return shaOf;
+  }
+
+  for (const s of toRead) {
+    if (failure !== undefined) break;
+    if (opts.signal?.aborted) throw new InterruptedError();
     await waitForRoom(s.size);
     if (failure !== undefined) break;
     const buf = readFileSync(s.path);

@@ -227,6 +227,11 @@ export class ContentStore {
     this.changed = true;
   }
 
+  /** Content hashes of every stored entry. */
+  knownShas(): string[] {
+    return Object.keys(this.index.entries);
+  }
+
   get(sha: string): StoredEntry | undefined {
     const row = this.index.entries[sha];
     if (!row) return undefined;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
 import type { ResolvedFunction, ResolvedManifest } from '../manifest/model.js';
@@ -118,6 +119,7 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
       let lastUpdate = 0;
       const shaOf = await compressSources(sources.values(), store, {
         level: COMPRESSION_LEVEL,
+        workers: Math.min(availableParallelism(), 4),
         ...(opts.signal ? { signal: opts.signal } : {}),
         onProgress: (p) => {
           const now = Date.now();

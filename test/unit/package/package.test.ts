@@ -285,3 +285,22 @@ describe('packageArtifacts: stale archives', () => {
     expect(existsSync(join(root, '.fnx/build/dev/functions/api.zip'))).toBe(true);
   });
 });
+
+describe('packageArtifacts: large trees', () => {
+  it('compresses large trees on worker threads: every entry matches its file, with duplicates and re-read files', async () => {
+    const files: Record<string, string> = { 'src/api.js': 'exports.handler = 1;\n' };
+    for (let i = 0; i < 40; i++) files[`src/data/f${String(i).padStart(2, '0')}.txt`] = `${i} `.repeat(90_000 + i);
+    files['src/data/dup.txt'] = files['src/data/f07.txt']!;
+    const root = makeProject(files);
+    const m = manifest(root, [fn('api')]);
+    const viaWorkers = (await packageArtifacts(m)).artifacts[0]!;
+    const entries = await readZip(viaWorkers.path);
+    expect(entries.length).toBe(42);
+    for (const e of entries) expect(e.data.equals(readFileSync(join(root, e.name)))).toBe(true);
+    // Touched files are re-read on workers; known content is not stored twice.
+    const future = new Date(Date.now() + 3600_000);
+    for (const f of Object.keys(files)) utimesSync(join(root, f), future, future);
+    expect((await packageArtifacts(m)).artifacts[0]!.sha256).toBe(viaWorkers.sha256);
+    expect((await packageArtifacts(m, { cache: false })).artifacts[0]!.sha256).toBe(viaWorkers.sha256);
+  });
+});
