@@ -2,7 +2,7 @@
 // The README's main job, on this machine only: start the AWS emulator on 127.0.0.1, scaffold a
 // project with `fnx init`, validate, package, deploy, show status, change the code, deploy again
 // with a canary release, roll back, and show status again. Needs `npm run build` first.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,10 +28,13 @@ const env = {
   FNX_TIME_SCALE: '0.001',
 };
 
+// Asynchronous on purpose: the emulator runs in this process and must keep answering.
 function fnx(args, cwd = project) {
   console.log(`\n$ fnx ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [join(root, 'bin/fnx.js'), ...args], { cwd, env, stdio: 'inherit' });
-  return r.status ?? 1;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin/fnx.js'), ...args], { cwd, env, stdio: 'inherit' });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
 }
 
 function must(code, what) {
@@ -44,11 +47,11 @@ function must(code, what) {
 
 try {
   console.log(`AWS emulator on ${emulator.url}; project in ${project}`);
-  must(fnx(['init', 'demo', '--template', 'node-http', '--provider', 'aws', '--yes'], work), 'init');
-  must(fnx(['validate', '--stage', 'dev']), 'validate');
-  must(fnx(['package', '--stage', 'dev']), 'package');
-  must(fnx(['deploy', '--stage', 'dev']), 'first deploy');
-  must(fnx(['status', '--stage', 'dev']), 'status');
+  must(await fnx(['init', 'demo', '--template', 'node-http', '--provider', 'aws', '--yes'], work), 'init');
+  must(await fnx(['validate', '--stage', 'dev']), 'validate');
+  must(await fnx(['package', '--stage', 'dev']), 'package');
+  must(await fnx(['deploy', '--stage', 'dev']), 'first deploy');
+  must(await fnx(['status', '--stage', 'dev']), 'status');
 
   const handler = join(project, 'src/handler.js');
   writeFileSync(handler, readFileSync(handler, 'utf8').replace(/Hello/g, 'Hello again'));
@@ -57,12 +60,12 @@ try {
     manifest,
     readFileSync(manifest, 'utf8') + '\n# demo: canary for the second release\n',
   );
-  must(fnx(['deploy', '--stage', 'prod']), 'deploy to prod');
+  must(await fnx(['deploy', '--stage', 'prod']), 'deploy to prod');
   writeFileSync(handler, readFileSync(handler, 'utf8').replace(/Hello again/g, 'Hello, canary'));
-  must(fnx(['deploy', '--stage', 'prod']), 'canary deploy to prod');
-  must(fnx(['status', '--stage', 'prod']), 'status');
-  must(fnx(['rollback', '--stage', 'prod']), 'rollback');
-  must(fnx(['status', '--stage', 'prod']), 'status after rollback');
+  must(await fnx(['deploy', '--stage', 'prod']), 'canary deploy to prod');
+  must(await fnx(['status', '--stage', 'prod']), 'status');
+  must(await fnx(['rollback', '--stage', 'prod']), 'rollback');
+  must(await fnx(['status', '--stage', 'prod']), 'status after rollback');
   console.log(`\ndemo: done. ${emulator.writeCalls().length} write calls reached the emulator.`);
 } catch {
   // must() already reported; fall through to clean up.
