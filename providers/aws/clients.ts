@@ -75,7 +75,10 @@ export class AwsClients {
   uploadedBytes = 0;
   private readonly cache = new Map<string, unknown>();
 
-  constructor(readonly settings: AwsSettings) {}
+  constructor(readonly settings: AwsSettings) {
+    // The SDK's Node-version notice is not actionable for fnx users.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  }
 
   private client<T>(key: string, make: (config: Record<string, unknown>) => T): T {
     let c = this.cache.get(key) as T | undefined;
