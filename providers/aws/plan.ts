@@ -8,7 +8,7 @@ import type { ResolvedManifest } from '../../src/manifest/model.js';
 import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type FunctionConfig, type Target } from './desired.js';
 import { parseReleaseDescription } from './metadata.js';
 import { apiName, arn } from './names.js';
-import { canonicalPolicy } from './policy.js';
+import { canonicalPolicy, type PolicyDocument } from './policy.js';
 import { type AwsDeployed, type DeployedFunction } from './state.js';
 
 /** What apply() needs beyond the actions: read state and decisions. JSON only, no secret values. */
@@ -74,6 +74,34 @@ export function configChanges(from: FunctionConfig, to: FunctionConfig, secretKe
     else changes.push({ field: `environment.${k}`, ...(a !== undefined ? { from: a } : {}), ...(b !== undefined ? { to: b } : {}) });
   }
   return changes;
+}
+
+interface Statement {
+  readonly Sid?: string;
+  readonly Action?: unknown;
+  readonly Resource?: unknown;
+}
+
+/** Statement-level differences of the inline policy; statements naming secrets are masked. */
+function policyChanges(from: string | undefined, to: PolicyDocument): FieldChange[] {
+  const parse = (text: string | undefined): Statement[] => {
+    try {
+      return text ? ((JSON.parse(text) as { Statement?: Statement[] }).Statement ?? []) : [];
+    } catch {
+      return [];
+    }
+  };
+  const before = new Map(parse(from).map((st) => [st.Sid ?? '', st]));
+  const after = new Map(to.Statement.map((st) => [st.Sid, st as Statement]));
+  const out: FieldChange[] = [];
+  for (const sid of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const a = before.get(sid);
+    const b = after.get(sid);
+    if (a && b && canonicalPolicy(a) === canonicalPolicy(b)) continue;
+    if (sid === 'Secrets' || sid === 'Parameters') out.push({ field: `policy.${sid}`, masked: true });
+    else out.push({ field: `policy.${sid}`, ...(a ? { from: a.Resource } : {}), ...(b ? { to: b.Resource } : {}) });
+  }
+  return out.length ? out : [{ field: 'policy', from: 'differs', to: 'generated' }];
 }
 
 function tagChanges(from: Readonly<Record<string, string>>, to: Readonly<Record<string, string>>): FieldChange[] {
@@ -157,7 +185,7 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
     const policy = canonicalPolicy(d.role.policy);
     const sids = d.role.policy.Statement.map((s) => s.Sid).join(', ');
     if (!cur?.role) a.push(act(`role:${fn}`, 'create', 'role', d.role.name, fn, undefined, `least privilege: ${sids}`));
-    else if (cur.role.policy !== policy) a.push(act(`role:${fn}`, 'update', 'role', d.role.name, fn, [{ field: 'policy', from: cur.role.policy ? JSON.parse(cur.role.policy) : undefined, to: d.role.policy }], `statements: ${sids}`));
+    else if (cur.role.policy !== policy) a.push(act(`role:${fn}`, 'update', 'role', d.role.name, fn, policyChanges(cur.role.policy, d.role.policy), `statements: ${sids}`));
     else a.push(act(`role:${fn}`, 'no-change', 'role', d.role.name, fn));
   }
   if (!cur?.logGroup) a.push(act(`loggroup:${fn}`, 'create', 'log-group', d.logGroup.name, fn, undefined, d.logGroup.retention ? `retention ${d.logGroup.retention} days` : 'retention: never expire'));

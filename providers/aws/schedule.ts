@@ -18,6 +18,7 @@ function mapDayOfWeek(field: string): string {
       const mapped = (range ?? '').replace(/\d+/g, (n) => String((Number(n) % 7) + 1));
       return step === undefined ? mapped : `${mapped}/${step}`;
     })
+    .filter((part, i, all) => all.indexOf(part) === i)
     .join(',');
 }
 

@@ -1,0 +1,127 @@
+/**
+ * End to end under adversity: injected faults, two deploys racing, Ctrl-C in the middle of a
+ * deploy, missing credentials, artifacts above the direct-upload limit. Needs `npm run build`.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AwsEmulator } from '../../emulators/aws/index.js';
+import { runFnx } from '../../helpers/cli.js';
+import { fnx, newProject, shopFiles, snapshot, startWorld } from './world.js';
+
+let worlds: AwsEmulator[] = [];
+afterEach(async () => {
+  await Promise.all(worlds.map((w) => w.close()));
+  worlds = [];
+});
+async function world(opts: Parameters<typeof startWorld>[0] = {}) {
+  const w = await startWorld(opts);
+  worlds.push(w);
+  return w;
+}
+
+const deploy = (aws: AwsEmulator, dir: string, extra: string[] = [], opts: Parameters<typeof fnx>[3] = {}) => fnx(aws, dir, ['deploy', '--stage', 'dev', ...extra], opts);
+
+describe('aws: resilience', () => {
+  it('a deploy under 20% injected faults converges to the same end state as one without faults', async () => {
+    const clean = await world();
+    const cleanDir = await newProject(shopFiles());
+    expect((await deploy(clean, cleanDir)).code).toBe(0);
+
+    const faulty = await world({ faults: { rate: 0.2, slowMs: 50, seed: 7 } });
+    const dir = await newProject(shopFiles());
+    const r = await deploy(faulty, dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(faulty.calls.filter((c) => c.fault).length).toBeGreaterThan(5);
+    faulty.setFaults(undefined);
+    expect(snapshot(faulty)).toEqual(snapshot(clean));
+
+    faulty.clearCalls();
+    expect((await deploy(faulty, dir)).code).toBe(0);
+    expect(faulty.writeCalls()).toEqual([]);
+  });
+
+  it('two concurrent deploys: exactly one fails cleanly with exit 4 and the alias serves a complete version', async () => {
+    const aws = await world({ asyncDelayMs: 600 });
+    const a = await newProject(shopFiles());
+    expect((await deploy(aws, a)).code).toBe(0);
+    const b = await newProject(shopFiles());
+    await writeFile(join(a, 'src/api.js'), 'export const handler = async () => "A";\n');
+    await writeFile(join(b, 'src/api.js'), 'export const handler = async () => "B";\n');
+
+    const [ra, rb] = await Promise.all([deploy(aws, a, ['--function', 'api']), deploy(aws, b, ['--function', 'api'])]);
+    const codes = [ra.code, rb.code].sort();
+    expect(codes, `${ra.stderr}\n---\n${rb.stderr}`).toEqual([0, 4]);
+    const loser = ra.code === 4 ? ra : rb;
+    if (process.env.FNX_TEST_VERBOSE) console.log(loser.stderr);
+    expect(loser.stderr).toContain('another deploy changed shop-dev-api concurrently; nothing was changed by this run');
+    expect(loser.stderr).not.toMatch(/at .*\.js:\d+/);
+
+    const fn = aws.state.lambda.functions.get('shop-dev-api')!;
+    const alias = fn.aliases.get('live')!;
+    const served = fn.versions.get(alias.functionVersion)!;
+    expect(alias.routingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
+    const winnerCode = (ra.code === 0 ? 'A' : 'B');
+    expect(served.code.zip.includes(Buffer.from(`"${winnerCode}"`))).toBe(true);
+  });
+
+  it('Ctrl-C mid-deploy exits 130, leaves no alias on an unpublished version, and the next deploy converges', async () => {
+    const aws = await world({ asyncDelayMs: 150 });
+    const manifest = `service: shop
+providers:
+  aws: { region: us-east-1 }
+functions:
+${['a', 'b', 'c', 'd', 'e'].map((n) => `  ${n}:\n    handler: src/${n}.handler\n    package: { include: ["src/${n}.js"] }\n`).join('')}`;
+    const files = Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((n) => [`src/${n}.js`, `export const handler = async () => "${n}";\n`]));
+    const dir = await newProject({ 'fnx.yaml': manifest, ...files });
+    const r = await deploy(aws, dir, ['--concurrency', '1'], { interruptWhen: /shop-dev-a: version 1 published/ });
+    if (process.env.FNX_TEST_VERBOSE) console.log(r.stderr);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/Interrupted/);
+    const fns = [...aws.state.lambda.functions.values()].filter((f) => f.name.startsWith('shop-dev-') && f.name !== 'shop-dev-legacy');
+    expect(fns.length).toBeLessThan(5);
+    for (const f of fns) {
+      const alias = f.aliases.get('live');
+      if (alias) expect(f.versions.has(alias.functionVersion)).toBe(true);
+    }
+
+    const again = await deploy(aws, dir);
+    expect(again.code, again.stderr).toBe(0);
+    for (const n of ['a', 'b', 'c', 'd', 'e']) expect(aws.state.lambda.functions.get(`shop-dev-${n}`)?.aliases.get('live')?.functionVersion).toBe('1');
+    aws.clearCalls();
+    expect((await deploy(aws, dir)).code).toBe(0);
+    expect(aws.writeCalls()).toEqual([]);
+  });
+
+  it('missing credentials give one clear error, not an SDK stack trace', async () => {
+    const aws = await world();
+    const dir = await newProject(shopFiles());
+    const home = await newProject({ '.keep': '' });
+    const r = await runFnx(['plan', '--stage', 'dev'], {
+      cwd: dir,
+      env: { AWS_ENDPOINT_URL: aws.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, HOME: home, AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), AWS_EC2_METADATA_DISABLED: 'true', AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined, AWS_WEB_IDENTITY_TOKEN_FILE: undefined },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No AWS credentials found');
+    expect(r.stderr).toContain('AWS_PROFILE');
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+|CredentialsProviderError/);
+    expect(aws.callsTo('sts')).toEqual([]);
+  });
+
+  it('artifacts above the direct-upload limit go through the tagged S3 deployment bucket', async () => {
+    const aws = await world();
+    const dir = await newProject(shopFiles());
+    const r = await deploy(aws, dir, [], { env: { FNX_AWS_DIRECT_UPLOAD_BYTES: '100' } });
+    expect(r.code, r.stderr).toBe(0);
+    const bucket = aws.state.s3.buckets.get(`fnx-deploy-${aws.accountId}-us-east-1`)!;
+    expect(bucket.tags).toEqual({ 'fnx:deployment-bucket': 'true' });
+    expect([...bucket.objects.keys()].sort()).toEqual([
+      expect.stringMatching(/^shop\/dev\/api\/[0-9a-f]{64}\.zip$/),
+      expect.stringMatching(/^shop\/dev\/layers\/shared\/[0-9a-f]{64}\.zip$/),
+      expect.stringMatching(/^shop\/dev\/worker\/[0-9a-f]{64}\.zip$/),
+    ]);
+    const create = aws.callsTo('lambda', 'CreateFunction').filter((c) => c.input.FunctionName === 'shop-dev-api');
+    expect((create[0]!.input.Code as { S3Bucket?: string }).S3Bucket).toBe(`fnx-deploy-${aws.accountId}-us-east-1`);
+    expect(aws.state.lambda.functions.get('shop-dev-api')!.aliases.get('live')?.functionVersion).toBe('1');
+  });
+});

@@ -1,0 +1,133 @@
+/** Pure parts of the AWS driver: names, schedule mapping, IAM policy generation, error translation, metadata. */
+import { describe, expect, it } from 'vitest';
+import { CloudError, ExitCode, FnxError } from '../../../src/errors.js';
+import { errorKind, translateError } from '../../../providers/aws/errors.js';
+import { parseReleaseDescription, parseVersionDescription, releaseDescription, versionDescription } from '../../../providers/aws/metadata.js';
+import { fitName, functionName, roleName, ruleName } from '../../../providers/aws/names.js';
+import { executionPolicy } from '../../../providers/aws/policy.js';
+import { backoffMs, withRetry } from '../../../providers/aws/retry.js';
+import { cronExpression, rateExpression } from '../../../providers/aws/schedule.js';
+
+const sdkError = (name: string, status: number, message = 'boom') => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+
+describe('names', () => {
+  it('names functions <service>-<stage>-<function> and keeps long names within 64 characters, distinct', () => {
+    expect(functionName('orders', 'prod', 'createOrder')).toBe('orders-prod-createOrder');
+    const long1 = functionName('a'.repeat(30), 'staging', `${'f'.repeat(40)}1`);
+    const long2 = functionName('a'.repeat(30), 'staging', `${'f'.repeat(40)}2`);
+    expect(long1).toHaveLength(64);
+    expect(long1).not.toBe(long2);
+    expect(long1.startsWith('a'.repeat(30))).toBe(true);
+    expect(roleName('orders', 'prod', 'x'.repeat(64)).length).toBeLessThanOrEqual(64);
+    expect(ruleName(long1, 'rate(5 minutes)').length).toBeLessThanOrEqual(64);
+    expect(fitName('short', 64)).toBe('short');
+  });
+});
+
+describe('schedule expressions', () => {
+  it('maps 5-field cron to EventBridge with the ? rules and day-of-week numbering', () => {
+    expect(cronExpression('0 2 * * *')).toBe('cron(0 2 * * ? *)');
+    expect(cronExpression('*/15 * * * *')).toBe('cron(*/15 * * * ? *)');
+    expect(cronExpression('0 9 * * 1-5')).toBe('cron(0 9 ? * 2-6 *)');
+    expect(cronExpression('0 0 * * 0,6,7')).toBe('cron(0 0 ? * 1,7 *)');
+    expect(cronExpression('0 0 * * SUN')).toBe('cron(0 0 ? * SUN *)');
+    expect(cronExpression('30 4 1 * *')).toBe('cron(30 4 1 * ? *)');
+    expect(() => cronExpression('0 0 1 * 1')).toThrow(/both day-of-month and day-of-week/);
+    expect(() => cronExpression('0 0 * *')).toThrow(FnxError);
+  });
+  it('maps rates to whole minutes, hours or days', () => {
+    expect(rateExpression(60)).toBe('rate(1 minute)');
+    expect(rateExpression(300)).toBe('rate(5 minutes)');
+    expect(rateExpression(7200)).toBe('rate(2 hours)');
+    expect(rateExpression(86400)).toBe('rate(1 day)');
+    expect(() => rateExpression(90)).toThrow(/whole number of minutes/);
+  });
+});
+
+describe('execution policy', () => {
+  const base = { logGroupArn: 'arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f', queueArns: [], secretArns: [], tracing: false, vpc: false };
+  it('grants only the function log group by default', () => {
+    expect(executionPolicy(base).Statement).toEqual([
+      { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: ['arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f:*'] },
+    ]);
+  });
+  it('adds exactly what triggers and settings need', () => {
+    const p = executionPolicy({
+      ...base,
+      queueArns: ['arn:aws:sqs:us-east-1:1:q'],
+      deadLetterArn: 'arn:aws:sns:us-east-1:1:dlq',
+      secretArns: ['arn:aws:secretsmanager:us-east-1:1:secret:db', 'arn:aws:ssm:us-east-1:1:parameter/x'],
+      tracing: true,
+      vpc: true,
+    });
+    const bySid = Object.fromEntries(p.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.QueueTriggers?.Resource).toEqual(['arn:aws:sqs:us-east-1:1:q']);
+    expect(bySid.QueueTriggers?.Action).toContain('sqs:ReceiveMessage');
+    expect(bySid.DeadLetter).toMatchObject({ Action: ['sns:Publish'], Resource: ['arn:aws:sns:us-east-1:1:dlq'] });
+    expect(bySid.Secrets?.Resource).toEqual(['arn:aws:secretsmanager:us-east-1:1:secret:db', 'arn:aws:secretsmanager:us-east-1:1:secret:db-??????']);
+    expect(bySid.Parameters?.Resource).toEqual(['arn:aws:ssm:us-east-1:1:parameter/x']);
+    expect(bySid.Tracing).toBeDefined();
+    expect(bySid.Network).toBeDefined();
+  });
+});
+
+describe('error translation', () => {
+  it('maps SDK exceptions to CloudError kinds', () => {
+    expect(errorKind(sdkError('TooManyRequestsException', 429))).toBe('throttled');
+    expect(errorKind(sdkError('ResourceConflictException', 409))).toBe('conflict');
+    expect(errorKind(sdkError('PreconditionFailedException', 412))).toBe('precondition');
+    expect(errorKind(sdkError('ResourceNotFoundException', 404))).toBe('not-found');
+    expect(errorKind(sdkError('NoSuchEntity', 404))).toBe('not-found');
+    expect(errorKind(sdkError('AccessDeniedException', 403))).toBe('unauthorized');
+    expect(errorKind(sdkError('InvalidParameterValueException', 400))).toBe('invalid');
+    expect(errorKind(sdkError('ServiceException', 500))).toBe('unavailable');
+    expect(errorKind(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe('unavailable');
+    expect(errorKind(sdkError('SomethingNew', 503))).toBe('unavailable');
+  });
+  it('names the operation and resource; preconditions exit 4; credentials get their own error', () => {
+    const e = translateError(sdkError('PreconditionFailedException', 412, 'revision mismatch'), 'UpdateAlias', 'orders-prod-api');
+    expect(e).toBeInstanceOf(CloudError);
+    expect(e.message).toBe('AWS UpdateAlias (orders-prod-api) failed: PreconditionFailedException: revision mismatch');
+    expect(e.exitCode).toBe(ExitCode.conflict);
+    const c = translateError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'GetCallerIdentity');
+    expect(c.code).toBe('E_AWS_CREDENTIALS');
+    expect(c.hint).toContain('AWS_PROFILE');
+  });
+});
+
+describe('retry', () => {
+  it('retries conflicts and throttling, never preconditions, and gives up after the bounded attempts', async () => {
+    const options = { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 };
+    let n = 0;
+    await expect(withRetry(async () => (++n < 3 ? Promise.reject(sdkError('ResourceConflictException', 409)) : 'ok'), options)).resolves.toBe('ok');
+    expect(n).toBe(3);
+    n = 0;
+    await expect(withRetry(async () => (++n, Promise.reject(sdkError('PreconditionFailedException', 412))), options)).rejects.toThrow();
+    expect(n).toBe(1);
+    n = 0;
+    await expect(withRetry(async () => (++n, Promise.reject(sdkError('ThrottlingException', 400))), options)).rejects.toThrow();
+    expect(n).toBe(4);
+  });
+  it('backs off exponentially with jitter, capped', () => {
+    const o = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect(backoffMs(0, o, () => 0)).toBe(50);
+    expect(backoffMs(0, o, () => 1)).toBe(100);
+    expect(backoffMs(3, o, () => 1)).toBe(800);
+    expect(backoffMs(9, o, () => 1)).toBe(1000);
+  });
+});
+
+describe('metadata in descriptions', () => {
+  it('round-trips version and release records within 256 characters', () => {
+    const v = versionDescription({ id: 'abc123', time: '2026-11-24T10:00:00.000Z', commit: 'a'.repeat(40) });
+    expect(v.length).toBeLessThanOrEqual(256);
+    expect(parseVersionDescription(v)).toEqual({ deployId: 'abc123', time: '2026-11-24T10:00:00.000Z', commit: 'a'.repeat(40) });
+    expect(parseVersionDescription('hand-written')).toBeUndefined();
+    const record = { deployId: 'abc123', version: '7', previous: '6', status: 'in-progress' as const, strategy: 'linear', step: 2, steps: Array.from({ length: 100 }, (_, i) => i + 1), time: '2026-11-24T10:00:00.000Z', commit: 'b'.repeat(40), reason: 'x'.repeat(500) };
+    const text = releaseDescription(record);
+    expect(text.length).toBeLessThanOrEqual(256);
+    const back = parseReleaseDescription(text)!;
+    expect({ ...back, reason: undefined }).toEqual({ ...record, reason: undefined });
+    expect(back.reason?.length).toBeGreaterThan(10);
+  });
+});
