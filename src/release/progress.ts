@@ -1,6 +1,6 @@
 /**
  * Release progress for humans: one line per step (reporter.info: CI logs stay short and greppable)
- * with the current weights and the time left, and one spinner on a TTY whose text shows each
+ * with the current weights and the time left, and on a TTY one spinner whose text shows each
  * function's countdown while it holds a step.
  */
 import type { Reporter, Step } from '../report/reporter.js';
@@ -24,17 +24,25 @@ export class Progress {
   private spinner: Step | undefined;
   private readonly countdowns = new Map<string, string>();
 
-  constructor(private readonly reporter: Reporter) {}
+  /**
+   * `interactive`: a spinner is drawn (stderr is a TTY, not CI, not --json). Then a line is never
+   * written under a running spinner: the spinner is closed with that line instead.
+   */
+  constructor(
+    private readonly reporter: Reporter,
+    private readonly interactive = !reporter.json && Boolean(process.stderr.isTTY) && process.env.CI !== 'true' && process.env.TERM !== 'dumb',
+  ) {}
 
   /** The pointer moved: print the weights now in effect. */
   step(s: StepLine): void {
     const weights = s.percent >= 100 ? `100% on ${s.candidate}` : `${s.percent}% on ${s.candidate}, ${round(100 - s.percent)}% on ${s.previous}`;
     const timing = s.holdMs !== undefined ? `; next step in ${formatDuration(s.holdMs)}, ${formatDuration(s.leftMs ?? s.holdMs)} left` : '';
-    this.reporter.info(`${s.who}: step ${s.index + 1}/${s.total}: ${weights}${timing}`);
+    this.line(`${s.who}: step ${s.index + 1}/${s.total}: ${weights}${timing}`, false);
   }
 
-  /** A function holds a step: update its countdown on the spinner (TTY only; plain output ignores updates). */
+  /** A function holds a step: update its countdown on the spinner (TTY only). */
   waiting(who: string, percent: number, remainingMs: number): void {
+    if (!this.interactive) return;
     this.countdowns.set(who, `${who} ${percent}% (${formatDuration(remainingMs)} left)`);
     if (!this.spinner) this.spinner = this.reporter.step('Shifting traffic');
     this.spinner.update(`Shifting traffic: ${[...this.countdowns.values()].join(' · ')}`);
@@ -43,16 +51,26 @@ export class Progress {
   /** A function's release ended (live, in progress or rolled back). */
   ended(who: string, line: string, failed = false): void {
     this.countdowns.delete(who);
-    if (failed) this.reporter.warn(`${who}: ${line}`);
-    else this.reporter.info(`${who}: ${line}`);
+    this.line(`${who}: ${line}`, failed);
   }
 
-  /** Closes the spinner, if one was shown. */
+  /** Closes the spinner, if one is shown. */
   finish(ok: boolean): void {
     if (!this.spinner) return;
     if (ok) this.spinner.succeed('Traffic shifting finished');
     else this.spinner.fail('Traffic shifting stopped');
     this.spinner = undefined;
+  }
+
+  private line(text: string, failed: boolean): void {
+    if (this.spinner) {
+      if (failed) this.spinner.fail(text);
+      else this.spinner.succeed(text);
+      this.spinner = undefined;
+      return;
+    }
+    if (failed) this.reporter.warn(text);
+    else this.reporter.info(text);
   }
 }
 
