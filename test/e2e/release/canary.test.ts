@@ -174,4 +174,21 @@ describe('release end to end against the AWS emulator', () => {
     expect(Object.keys(alias()?.routingConfig?.AdditionalVersionWeights ?? {})).toEqual([]);
     expect(aliasUpdates().at(-1)).toBe(v);
   });
+  it('Ctrl-C with --keep-on-interrupt leaves the weights; promote --now from a fresh directory finishes', async () => {
+    await writeFile(join(project, 'fnx.yaml'), manifest(linear('10m')));
+    await changeCode();
+    const live = alias()?.functionVersion as string;
+    const r = await fnx(['deploy', '--keep-on-interrupt'], { interruptWhen: /step 2\/4/ });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('fnx promote --stage prod');
+    const candidate = Object.keys(alias()?.routingConfig?.AdditionalVersionWeights ?? {})[0] as string;
+    expect(alias()).toMatchObject({ functionVersion: live, routingConfig: { AdditionalVersionWeights: { [candidate]: 0.5 } } });
+    const dir = await freshRunner();
+    aws.clearCalls();
+    const p = await fnx(['promote', '--now', '--json'], { cwd: dir });
+    expect(p.code).toBe(0);
+    expect(JSON.parse(p.stdout)).toMatchObject({ ok: true, promoted: [{ function: 'api', status: 'live', version: candidate, previous: live }] });
+    expect(aliasUpdates()).toEqual([candidate]);
+    await rm(dir, { recursive: true, force: true });
+  });
 });
