@@ -7,14 +7,13 @@
  * manifest's providers.aws.profile, AWS_ACCESS_KEY_ID..., AWS_ENDPOINT_URL[_<SERVICE>]).
  */
 import { ApiGatewayV2Client as APIGatewayClient } from '@aws-sdk/client-apigatewayv2';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsProviderConfig } from '../../src/manifest/model.js';
 import { translateError } from './errors.js';
@@ -105,9 +104,6 @@ export class AwsClients {
   get events(): EventBridgeClient {
     return this.client('events', (c) => new EventBridgeClient(c));
   }
-  get sqs(): SQSClient {
-    return this.client('sqs', (c) => new SQSClient(c));
-  }
   get s3(): S3Client {
     return this.client('s3', (c) => new S3Client({ ...c, ...(this.settings.localEndpoint ? { forcePathStyle: true } : {}) }));
   }
@@ -117,8 +113,10 @@ export class AwsClients {
   get apigw(): APIGatewayClient {
     return this.client('apigw', (c) => new APIGatewayClient(c));
   }
-  get cloudwatch(): CloudWatchClient {
-    return this.client('cloudwatch', (c) => new CloudWatchClient(c));
+  /** CloudWatch is loaded on first use (only release health checks need it). */
+  async cloudwatch(): Promise<CloudWatchClient> {
+    const { CloudWatchClient: Client } = await import('@aws-sdk/client-cloudwatch');
+    return this.client('cloudwatch', (c) => new Client(c));
   }
   get logs(): CloudWatchLogsClient {
     return this.client('logs', (c) => new CloudWatchLogsClient(c));

@@ -61,7 +61,7 @@ async function listVersions(aws: AwsClients, name: string): Promise<FunctionConf
   const all: FunctionConfiguration[] = [];
   let marker: string | undefined;
   do {
-    const page = await aws.call('ListVersionsByFunction', () => aws.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name, Marker: marker, MaxItems: 50 })), { resource: name });
+    const page = await aws.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name, Marker: marker, MaxItems: 50 }));
     all.push(...(page.Versions ?? []));
     marker = page.NextMarker;
   } while (marker);
@@ -75,7 +75,7 @@ interface RawStatement {
 }
 
 async function readStatements(aws: AwsClients, name: string) {
-  const policy = await aws.find('GetPolicy', () => aws.lambda.send(new GetPolicyCommand({ FunctionName: name, Qualifier: ALIAS })), { resource: name });
+  const policy = await aws.lambda.send(new GetPolicyCommand({ FunctionName: name, Qualifier: ALIAS }));
   if (!policy?.Policy) return [];
   const doc = JSON.parse(policy.Policy) as { Statement?: RawStatement[] };
   return (doc.Statement ?? []).map((s) => {
@@ -88,26 +88,25 @@ async function readStatements(aws: AwsClients, name: string) {
   });
 }
 
-async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region: string, account: string, name: string): Promise<DeployedFunction | undefined> {
-  const got = await aws.find('GetFunction', () => aws.lambda.send(new GetFunctionCommand({ FunctionName: name })), { resource: name });
+async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region: string, account: string, name: string, logGroups: ReadonlyMap<string, number | undefined>): Promise<DeployedFunction | undefined> {
+  const aliasArn = arn.alias(region, account, name);
+  const guess = awsFunctions(manifest).find((f) => functionName(manifest.service, manifest.stage, f.name) === name)?.name;
+  // Everything is read at once (reads only); ownership is checked before anything is used.
+  const [got, versions, alias, statements, mappings, provisioned, guessedRole] = await Promise.all([
+    aws.find('GetFunction', () => aws.lambda.send(new GetFunctionCommand({ FunctionName: name })), { resource: name }),
+    aws.find('ListVersionsByFunction', () => listVersions(aws, name), { resource: name }),
+    aws.find('GetAlias', () => aws.lambda.send(new GetAliasCommand({ FunctionName: name, Name: ALIAS })), { resource: name }),
+    aws.find('GetPolicy', () => readStatements(aws, name), { resource: name }),
+    aws.find('ListEventSourceMappings', () => aws.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: aliasArn })), { resource: name }),
+    aws.find('GetProvisionedConcurrencyConfig', () => aws.lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: ALIAS })), { resource: name }),
+    guess ? readRole(aws, manifest, roleName(manifest.service, manifest.stage, guess)) : Promise.resolve(undefined),
+  ]);
   if (!got?.Configuration || !isOwned(got.Tags, manifest.service, manifest.stage)) return undefined;
   const fn = got.Tags?.[TAG_FUNCTION] ?? name;
   const c = got.Configuration;
-  const aliasArn = arn.alias(region, account, name);
-  const [versions, alias, statements, mappings, logGroups] = await Promise.all([
-    listVersions(aws, name),
-    aws.find('GetAlias', () => aws.lambda.send(new GetAliasCommand({ FunctionName: name, Name: ALIAS })), { resource: name }),
-    readStatements(aws, name),
-    aws.call('ListEventSourceMappings', () => aws.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: aliasArn })), { resource: name }),
-    aws.call('DescribeLogGroups', () => aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName(name) })), { resource: name }),
-  ]);
-  const provisioned = alias
-    ? await aws.find('GetProvisionedConcurrencyConfig', () => aws.lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: ALIAS })), { resource: name })
-    : undefined;
-  const generatedRole = roleName(manifest.service, manifest.stage, fn);
-  const role = await readRole(aws, manifest, generatedRole);
-  const logGroup = (logGroups.logGroups ?? []).find((g) => g.logGroupName === logGroupName(name));
-  const latest = versions.find((v) => v.Version === '$LATEST') ?? c;
+  const role = fn === guess ? guessedRole : await readRole(aws, manifest, roleName(manifest.service, manifest.stage, fn));
+  const logGroup = logGroups.has(logGroupName(name)) ? { retention: logGroups.get(logGroupName(name)) } : undefined;
+  const latest = (versions ?? []).find((v) => v.Version === '$LATEST') ?? c;
   return {
     fn,
     name,
@@ -130,7 +129,7 @@ async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region:
         }
       : {}),
     ...(provisioned?.RequestedProvisionedConcurrentExecutions ? { provisioned: provisioned.RequestedProvisionedConcurrentExecutions } : {}),
-    versions: versions
+    versions: (versions ?? [])
       .filter((v) => v.Version && v.Version !== '$LATEST')
       .map((v) => ({
         version: v.Version!,
@@ -140,8 +139,8 @@ async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region:
         ...(v.LastModified ? { lastModified: v.LastModified } : {}),
       }))
       .sort((a, b) => Number(a.version) - Number(b.version)),
-    statements,
-    mappings: (mappings.EventSourceMappings ?? []).map((m) => ({
+    statements: statements ?? [],
+    mappings: (mappings?.EventSourceMappings ?? []).map((m) => ({
       uuid: m.UUID ?? '',
       sourceArn: m.EventSourceArn ?? '',
       batchSize: m.BatchSize ?? 10,
@@ -150,9 +149,21 @@ async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region:
     rules: [],
     notifications: [],
     subscriptions: [],
-    ...(logGroup ? { logGroup: logGroup.retentionInDays ? { retention: logGroup.retentionInDays } : {} } : {}),
+    ...(logGroup ? { logGroup: logGroup.retention ? { retention: logGroup.retention } : {} } : {}),
     ...(role ? { role } : {}),
   };
+}
+
+/** Log groups of the stage's functions (one paginated call for all of them): name -> retention days. */
+async function readLogGroups(aws: AwsClients, manifest: ResolvedManifest): Promise<Map<string, number | undefined>> {
+  const groups = new Map<string, number | undefined>();
+  let token: string | undefined;
+  do {
+    const page = await aws.call('DescribeLogGroups', () => aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName(stagePrefix(manifest.service, manifest.stage)), nextToken: token })));
+    for (const g of page.logGroups ?? []) if (g.logGroupName) groups.set(g.logGroupName, g.retentionInDays);
+    token = page.nextToken;
+  } while (token);
+  return groups;
 }
 
 async function readRole(aws: AwsClients, manifest: ResolvedManifest, name: string): Promise<DeployedFunction['role']> {
@@ -277,10 +288,10 @@ export async function inspectStage(aws: AwsClients, manifest: ResolvedManifest, 
   const region = aws.settings.region;
   const account = await accountId(aws, manifest);
   const limit = pLimit(Math.max(1, concurrency));
-  const names = await candidateNames(aws, manifest);
+  const [names, logGroups] = await Promise.all([candidateNames(aws, manifest), readLogGroups(aws, manifest)]);
   const layerNames = [...new Set([...awsFunctions(manifest).flatMap((f) => f.layers), ...extraLayers, ...(await stageLayers(aws, manifest))])].sort();
   const [read, rules, api, layers] = await Promise.all([
-    Promise.all(names.map((n) => limit(() => readFunction(aws, manifest, region, account, n)))),
+    Promise.all(names.map((n) => limit(() => readFunction(aws, manifest, region, account, n, logGroups)))),
     readRules(aws, manifest),
     readApi(aws, manifest),
     Promise.all(layerNames.map((l) => limit(() => readLayer(aws, l, layerName(manifest.service, manifest.stage, l))))),

@@ -1,5 +1,4 @@
 /** Health signals (CloudWatch alarms and AWS/Lambda metrics of one version) and synchronous invocation. */
-import { DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { HealthRequest, HealthSample, InvokeRequest, InvokeResult } from '../../src/driver.js';
 import type { AwsClients } from './clients.js';
@@ -8,9 +7,11 @@ import { cloudName } from './traffic.js';
 
 export async function readHealth(aws: AwsClients, req: HealthRequest): Promise<HealthSample> {
   const name = cloudName(req.manifest, req.function.name);
+  const { DescribeAlarmsCommand, GetMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
+  const cloudwatch = await aws.cloudwatch();
   let alarmsFiring: string[] = [];
   if (req.alarms.length) {
-    const out = await aws.call('DescribeAlarms', () => aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...req.alarms] })));
+    const out = await aws.call('DescribeAlarms', () => cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...req.alarms] })));
     alarmsFiring = [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])].filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName ?? '');
   }
   const start = new Date(req.since);
@@ -21,7 +22,7 @@ export async function readHealth(aws: AwsClients, req: HealthRequest): Promise<H
   ];
   const query = (id: string, metric: string) => ({ Id: id, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: dimensions }, Period: 60, Stat: 'Sum' }, ReturnData: true });
   const data = await aws.call('GetMetricData', () =>
-    aws.cloudwatch.send(new GetMetricDataCommand({ StartTime: start, EndTime: end, MetricDataQueries: [query('errors', 'Errors'), query('invocations', 'Invocations')] })),
+    cloudwatch.send(new GetMetricDataCommand({ StartTime: start, EndTime: end, MetricDataQueries: [query('errors', 'Errors'), query('invocations', 'Invocations')] })),
   );
   const sum = (id: string) => (data.MetricDataResults ?? []).filter((r) => r.Id === id).flatMap((r) => r.Values ?? []).reduce((a, b) => a + b, 0);
   return { alarmsFiring, invocations: sum('invocations'), errors: sum('errors') };
