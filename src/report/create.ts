@@ -4,7 +4,9 @@ import { formatError, githubAnnotations, palette } from './format.js';
 import type { OutputStreams, Reporter, ReporterOptions, Step } from './reporter.js';
 
 export function reporterOptionsFromEnv(json: boolean, streams: OutputStreams, env = process.env): ReporterOptions {
-  const tty = Boolean(streams.stderr.isTTY) && env.CI !== 'true' && env.TERM !== 'dumb';
+  // A terminal that reports no width makes spinners redraw without end: treat it as plain output.
+  const columns = (streams.stderr as { columns?: number }).columns ?? 0;
+  const tty = Boolean(streams.stderr.isTTY) && columns > 0 && env.CI !== 'true' && env.TERM !== 'dumb';
   return {
     json,
     interactive: tty && !json,
