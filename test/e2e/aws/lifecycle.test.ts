@@ -153,6 +153,25 @@ describe('aws: deploy lifecycle against the emulator', () => {
     expect(api.urls).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/_apigw\/\w+\/hello$/)]);
   });
 
+  it('a function removed from fnx.yaml is deleted with its triggers, role and log group (delete-orphan)', async () => {
+    const current = shopFiles()['fnx.yaml']!.replace('memory: 256', 'memory: 512');
+    const withoutWorker = current.slice(0, current.indexOf('  worker:'));
+    await writeProject(dir, { 'fnx.yaml': withoutWorker });
+    const plan = await run(['plan']);
+    expect(plan.stdout).toMatch(/- delete\s+function\s+shop-dev-worker/);
+    const r = await run(['deploy']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fn('worker')).toBeUndefined();
+    expect(aws.state.iam.roles.has('shop-dev-worker-role')).toBe(false);
+    expect(aws.state.lambda.eventSourceMappings.size).toBe(0);
+    expect(aws.state.logs.groups.has('/aws/lambda/shop-dev-worker')).toBe(false);
+    const bucket = aws.state.s3.buckets.get('uploads')!;
+    expect(bucket.notifications.lambda).toEqual([]);
+    expect(bucket.notifications.queue.map((q) => q.Id)).toEqual(['someone-else']);
+    expect(fn('api')).toBeDefined();
+    expect(aws.state.lambda.functions.has(FOREIGN_FUNCTION)).toBe(true);
+  });
+
   it('remove refuses without --yes in CI, then deletes everything fnx created and nothing else', async () => {
     const refused = await run(['remove']);
     expect(refused.code).toBe(2);
