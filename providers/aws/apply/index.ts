@@ -14,6 +14,7 @@ import type { AwsPlanDetail } from '../plan.js';
 import { removeFunction } from '../remove.js';
 import { KeyedLock, type ApplyContext } from './context.js';
 import { applyFunction } from './function.js';
+import { ApplyProgress } from './progress.js';
 import { publishLayer } from './layers.js';
 import { applyRole } from './role.js';
 import { applyConcurrency, applyLogGroup } from './settings.js';
@@ -62,13 +63,20 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
   const layerArns: Record<string, string> = {};
   for (const [name, l] of Object.entries(detail.deployed.layers)) if (l.latest && !detail.publishLayers.includes(name)) layerArns[name] = l.latest.arn;
   const layers = desiredLayers({ ...req.manifest, functions: inScope }, req.artifacts).filter((l) => detail.publishLayers.includes(l.layer));
+  const changing = inScope.filter((f) => req.plan.actions.some((a) => a.function === f.name && a.op !== 'no-change'));
+  const progress = new ApplyProgress(req.reporter, layers.length + changing.length + detail.orphans.length);
   await Promise.all(
     layers.map((l) =>
       limit(() =>
         guard(async () => {
-          const step = req.reporter.step(`layer ${l.name}: publishing`);
-          layerArns[l.layer] = await publishLayer(ctx, l);
-          step.succeed(`layer ${l.name}: published ${layerArns[l.layer]?.split(':').pop() ?? ''}`);
+          progress.start(l.name);
+          try {
+            layerArns[l.layer] = await publishLayer(ctx, l);
+          } catch (err) {
+            progress.end(l.name, `layer ${l.name}: failed`, false);
+            throw err;
+          }
+          progress.end(l.name, `layer ${l.name}: published version ${layerArns[l.layer]?.split(':').pop() ?? ''}`);
         }),
       ),
     ),
@@ -82,8 +90,8 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
         guard(async () => {
           const d = desiredFunction(req.manifest, f, req.artifacts, target, layerArns);
           const cur = detail.deployed.functions[f.name];
-          const planned = req.plan.actions.filter((a) => a.function === f.name && a.op !== 'no-change');
-          const step = planned.length ? req.reporter.step(`${d.name}: ${planned.map((a) => `${a.op} ${a.resource}`).join(', ')}`) : undefined;
+          const planned = req.plan.actions.some((a) => a.function === f.name && a.op !== 'no-change');
+          if (planned) progress.start(d.name);
           try {
             await applyRole(ctx, d);
             await applyLogGroup(ctx, d);
@@ -99,9 +107,9 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
             await applyStorage(ctx, d);
             await applyTopics(ctx, d);
             published.push(version);
-            step?.succeed(`${d.name}: ${version.previous === version.candidate ? `version ${version.candidate} (unchanged)` : `version ${version.candidate} published`}`);
+            if (planned) progress.end(d.name, `${d.name}: ${version.previous === version.candidate ? `version ${version.candidate} (unchanged)` : `version ${version.candidate} published`}`);
           } catch (err) {
-            step?.fail(`${d.name}: failed`);
+            if (planned) progress.end(d.name, `${d.name}: failed`, false);
             throw err;
           }
         }),
@@ -113,12 +121,16 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
       limit(() =>
         guard(async () => {
           const cur = detail.deployed.functions[fn];
-          if (cur) await removeFunction(ctx, cur);
+          if (!cur) return;
+          progress.start(cur.name);
+          await removeFunction(ctx, cur);
+          progress.end(cur.name, `${cur.name}: deleted (no longer in fnx.yaml)`);
         }),
       ),
     ),
   );
   await guard(() => deleteApi(ctx));
+  progress.close();
 
   if (errors.length) throw firstError(errors);
   if (req.signal.aborted) throw new InterruptedError('Interrupted: in-flight AWS calls finished; no alias points at an unpublished version.');
