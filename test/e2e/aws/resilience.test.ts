@@ -42,14 +42,19 @@ describe('aws: resilience', () => {
   });
 
   it('two concurrent deploys: exactly one fails cleanly with exit 4 and the alias serves a complete version', async () => {
-    const aws = await world({ asyncDelayMs: 600 });
+    const aws = await world({ asyncDelayMs: 1500 });
     const a = await newProject(shopFiles());
     expect((await deploy(aws, a)).code).toBe(0);
     const b = await newProject(shopFiles());
     await writeFile(join(a, 'src/api.js'), 'export const handler = async () => "A";\n');
     await writeFile(join(b, 'src/api.js'), 'export const handler = async () => "B";\n');
 
-    const [ra, rb] = await Promise.all([deploy(aws, a, ['--function', 'api']), deploy(aws, b, ['--function', 'api'])]);
+    // B starts once A has begun changing the function, so B reads the stage while A is mid-apply
+    // (A then waits 1.5 s for Lambda to settle before it can publish and move the alias).
+    aws.clearCalls();
+    const first = deploy(aws, a, ['--function', 'api']);
+    while (aws.callsTo('lambda', 'UpdateFunctionCode').length === 0) await new Promise((r) => setTimeout(r, 20));
+    const [ra, rb] = await Promise.all([first, deploy(aws, b, ['--function', 'api'])]);
     const codes = [ra.code, rb.code].sort();
     expect(codes, `${ra.stderr}\n---\n${rb.stderr}`).toEqual([0, 4]);
     const loser = ra.code === 4 ? ra : rb;
