@@ -6,7 +6,9 @@
 import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, type LambdaFunctionConfiguration } from '@aws-sdk/client-s3';
 import type { DesiredFunction, DesiredTrigger } from '../../desired.js';
 import { arn, statementId } from '../../names.js';
+import { CloudError } from '../../../../src/errors.js';
 import type { AwsClients } from '../../clients.js';
+import { isRetryable } from '../../retry.js';
 import { changes, type ApplyContext, type KeyedLock } from '../context.js';
 import { allow, revoke } from './permission.js';
 
@@ -22,7 +24,12 @@ export async function rewriteNotifications(ctx: { aws: AwsClients; locks: KeyedL
   const { aws } = ctx;
   await ctx.locks.run(`s3:${bucket}`, async () => {
     const current = await aws.find('GetBucketNotificationConfiguration', () => aws.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket })), { resource: bucket });
-    if (!current) return;
+    if (!current) {
+      if (add.length === 0) return;
+      throw new CloudError('aws', 'not-found', `storage trigger: bucket "${bucket}" does not exist (or is not readable)`, {
+        hint: 'fnx does not create buckets: create it first, or fix the bucket name in fnx.yaml.',
+      });
+    }
     const replaced = new Set([...remove, ...add.map((a) => a.Id ?? '')]);
     const kept = (current.LambdaFunctionConfigurations ?? []).filter((c) => !replaced.has(c.Id ?? ''));
     await aws.call(
@@ -39,7 +46,8 @@ export async function rewriteNotifications(ctx: { aws: AwsClients; locks: KeyedL
             },
           }),
         ),
-      { resource: bucket },
+      // S3 validates the destination's invoke permission, which can take a moment to propagate.
+      { resource: bucket, retryable: (err) => isRetryable(err) || /Unable to validate/i.test((err as Error)?.message ?? '') },
     );
   });
 }

@@ -1,0 +1,60 @@
+/** End to end: operational settings map to their native Lambda fields and policies. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AwsEmulator } from '../../emulators/aws/index.js';
+import { fnx, newProject, startWorld, writeProject } from './world.js';
+
+const manifest = (arch: string) => `service: shop
+providers:
+  aws: { region: us-east-1, tags: { team: checkout } }
+functions:
+  job:
+    handler: src/job.handler
+    runtime: python3.12
+    architecture: ${arch}
+    timeout: 60
+    tracing: true
+    deadLetter: { queue: audit }
+    network: { subnets: [subnet-b, subnet-a], securityGroups: [sg-1] }
+    tags: { tier: batch }
+    triggers:
+      - schedule: { rate: 5m, enabled: false }
+`;
+
+describe('aws: settings', () => {
+  let aws: AwsEmulator;
+  let dir: string;
+  beforeAll(async () => {
+    aws = await startWorld();
+    dir = await newProject({ 'fnx.yaml': manifest('arm64'), 'src/job.py': 'def handler(event, context):\n    return {}\n' });
+  });
+  afterAll(() => aws?.close());
+
+  it('maps architecture, runtime, tracing, dead letter, network and tags, with the matching role permissions', async () => {
+    const r = await fnx(aws, dir, ['deploy', '--stage', 'dev']);
+    expect(r.code, r.stderr).toBe(0);
+    const f = aws.state.lambda.functions.get('shop-dev-job')!;
+    expect(f.latest.config).toMatchObject({
+      Runtime: 'python3.12',
+      Architectures: ['arm64'],
+      Timeout: 60,
+      TracingConfig: { Mode: 'Active' },
+      DeadLetterConfig: { TargetArn: `arn:aws:sqs:us-east-1:${aws.accountId}:audit` },
+      VpcConfig: { SubnetIds: ['subnet-a', 'subnet-b'], SecurityGroupIds: ['sg-1'] },
+    });
+    expect(f.tags).toMatchObject({ team: 'checkout', tier: 'batch', 'fnx:function': 'job' });
+    const policy = JSON.parse(decodeURIComponent(aws.state.iam.roles.get('shop-dev-job-role')!.inlinePolicies.get('fnx')!)) as { Statement: { Sid: string; Action: string[] }[] };
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(['Logs', 'DeadLetter', 'Tracing', 'Network']);
+    expect(policy.Statement[1]!.Action).toEqual(['sqs:SendMessage']);
+    const rule = [...aws.state.events.rules.values()].find((x) => x.Name.startsWith('shop-dev-job-'))!;
+    expect([rule.ScheduleExpression, rule.State]).toEqual(['rate(5 minutes)', 'DISABLED']);
+  });
+
+  it('an architecture change re-sends the code with the new architecture', async () => {
+    await writeProject(dir, { 'fnx.yaml': manifest('x86_64') });
+    aws.clearCalls();
+    const r = await fnx(aws, dir, ['deploy', '--stage', 'dev']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(aws.callsTo('lambda', 'UpdateFunctionCode').map((c) => c.input.Architectures)).toEqual([['x86_64']]);
+    expect(aws.state.lambda.functions.get('shop-dev-job')!.aliases.get('live')?.functionVersion).toBe('2');
+  });
+});
