@@ -157,13 +157,16 @@ describe('aws: deploy lifecycle against the emulator', () => {
     const current = shopFiles()['fnx.yaml']!.replace('memory: 256', 'memory: 512');
     const withoutWorker = current.slice(0, current.indexOf('  worker:'));
     await writeProject(dir, { 'fnx.yaml': withoutWorker });
+    aws.clearCalls();
     const plan = await run(['plan']);
     expect(plan.stdout).toMatch(/- delete\s+function\s+shop-dev-worker/);
     const r = await run(['deploy']);
     expect(r.code, r.stderr).toBe(0);
     expect(fn('worker')).toBeUndefined();
     expect(aws.state.iam.roles.has('shop-dev-worker-role')).toBe(false);
-    expect(aws.state.lambda.eventSourceMappings.size).toBe(0);
+    // A deleted mapping stays "Deleting" for a moment, as on AWS.
+    expect([...aws.state.lambda.eventSourceMappings.values()].filter((m) => m.state !== 'Deleting')).toEqual([]);
+    expect(aws.callsTo('lambda', 'DeleteEventSourceMapping').filter((c) => c.status < 300)).toHaveLength(1);
     expect(aws.state.logs.groups.has('/aws/lambda/shop-dev-worker')).toBe(false);
     const bucket = aws.state.s3.buckets.get('uploads')!;
     expect(bucket.notifications.lambda).toEqual([]);
@@ -182,7 +185,7 @@ describe('aws: deploy lifecycle against the emulator', () => {
     expect(r.code, r.stderr).toBe(0);
     expect([...aws.state.lambda.functions.keys()]).toEqual([FOREIGN_FUNCTION]);
     expect([...aws.state.iam.roles.keys()]).toEqual(['legacy-role']);
-    expect(aws.state.lambda.eventSourceMappings.size).toBe(0);
+    expect([...aws.state.lambda.eventSourceMappings.values()].filter((m) => m.state !== 'Deleting')).toEqual([]);
     expect([...aws.state.events.rules.keys()]).toEqual([]);
     expect(aws.state.apigateway.apis.size).toBe(0);
     expect(aws.state.logs.groups.size).toBe(0);
