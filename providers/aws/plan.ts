@@ -212,13 +212,26 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
   const latest = cur?.versions[cur.versions.length - 1]?.version;
   let candidate: string | undefined;
   if (!publish && cur?.alias) {
-    const rolledBack = record?.status === 'rolled-back' && record.version === latest;
+    // Rolled back: recorded as such, or the alias was moved away from it (`fnx rollback`).
+    const rolledBack = (record?.status === 'rolled-back' && record.version === latest) || (record?.previous === latest && record?.version !== latest);
     candidate = latest && !rolledBack ? latest : cur.alias.version;
   }
   a.push(
     publish
       ? act(`version:${fn}`, 'create', 'version', d.name, fn, undefined, 'publish a new version (traffic moves in the release step)')
-      : act(`version:${fn}`, 'no-change', 'version', d.name, fn, undefined, candidate && candidate !== cur?.alias?.version ? `release already published version ${candidate}` : undefined),
+      : act(
+          `version:${fn}`,
+          'no-change',
+          'version',
+          d.name,
+          fn,
+          undefined,
+          candidate && candidate !== cur?.alias?.version
+            ? `release already published version ${candidate}`
+            : latest && cur?.alias && latest !== cur.alias.version
+              ? `version ${latest} was rolled back: not released again until code or configuration changes`
+              : undefined,
+        ),
   );
   if (!cur?.alias) a.push(act(`alias:${fn}`, 'create', 'alias', `${d.name}:live`, fn, undefined, 'points at the first published version'));
   else a.push(act(`alias:${fn}`, 'no-change', 'alias', `${d.name}:live`, fn, undefined, `live -> ${cur.alias.version}`));

@@ -153,6 +153,17 @@ describe('aws: deploy lifecycle against the emulator', () => {
     expect(api.urls).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/_apigw\/\w+\/hello$/)]);
   });
 
+  it('after `fnx rollback` an unchanged deploy does not release the rolled-back version again', async () => {
+    const rb = await run(['rollback']);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(live('api')?.functionVersion).toBe('3');
+    aws.clearCalls();
+    const r = await run(['deploy']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(writes()).toEqual([]);
+    expect(live('api')?.functionVersion).toBe('3');
+  });
+
   it('a function removed from fnx.yaml is deleted with its triggers, role and log group (delete-orphan)', async () => {
     const current = shopFiles()['fnx.yaml']!.replace('memory: 256', 'memory: 512');
     const withoutWorker = current.slice(0, current.indexOf('  worker:'));

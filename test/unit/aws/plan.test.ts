@@ -154,5 +154,20 @@ describe('aws plan', () => {
     };
     const plan = planDeploy({ manifest: manifest(fn()), artifacts: artifacts('S1'), deployed: state(rolled), deploy });
     expect(plan.detail).toMatchObject({ functions: { api: { publish: false, candidate: '2' } } });
+    expect(plan.actions.find((a) => a.id === 'version:api')?.summary).toMatch(/version 3 was rolled back/);
+    // `fnx rollback` records the older version as live, with the abandoned one as previous.
+    const manual: AwsDeployed = {
+      ...rolled,
+      functions: { api: { ...rolled.functions.api!, alias: { ...rolled.functions.api!.alias!, description: JSON.stringify({ fnx: 1, d: 'r', v: '2', p: '3', s: 1, st: 'rollback', i: 0, ss: '100', t: 'T' }) } } },
+    };
+    expect(planDeploy({ manifest: manifest(fn()), artifacts: artifacts('S1'), deployed: state(manual), deploy }).detail).toMatchObject({ functions: { api: { candidate: '2' } } });
+  });
+
+  it('releases a version an interrupted deploy published but never released', () => {
+    const deployed = deployedFrom(fn(), 'S1');
+    const cur = deployed.functions.api!;
+    const pending: AwsDeployed = { ...deployed, functions: { api: { ...cur, alias: { ...cur.alias!, version: '2', description: JSON.stringify({ fnx: 1, d: 'x', v: '2', s: 1, st: 'all-at-once', i: 0, ss: '100', t: 'T' }) } } } };
+    const plan = planDeploy({ manifest: manifest(fn()), artifacts: artifacts('S1'), deployed: state(pending), deploy });
+    expect(plan.detail).toMatchObject({ functions: { api: { publish: false, candidate: '3' } } });
   });
 });
