@@ -46,36 +46,33 @@ export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<P
   const manifest = await loadForCommand(opts, ctx);
   checkFunctions(manifest, opts.functions);
   const providers = selectProviders(manifest, opts.providers);
-  const targets = await loadTargets(manifest, providers);
-  const deploy = await deployMetadata(manifest.rootDir, ctx.env);
   throwIfAborted(ctx.signal);
 
-  // package
-  const artifacts = await packageArtifacts(manifest, {
+  // package, while the drivers load and inspect reads the cloud (it does not need the artifacts)
+  const concurrency = opts.concurrency ?? 8;
+  const packaging = packageArtifacts(manifest, {
     ...(opts.functions.length ? { functions: opts.functions } : {}),
     reporter: ctx.reporter,
     signal: ctx.signal,
   });
+  const metadata = deployMetadata(manifest.rootDir, ctx.env);
+  const inspecting = (async () => {
+    const targets = await loadTargets(manifest, providers);
+    const states = await Promise.all(targets.map((target) => target.driver.inspect({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency })));
+    return { targets, states };
+  })();
+  const [artifacts, { targets, states }, deploy] = await Promise.all([packaging, inspecting, metadata]);
   checkLimits(manifest, artifacts);
   throwIfAborted(ctx.signal);
 
-  // inspect + plan
-  const concurrency = opts.concurrency ?? 8;
+  // plan
   const runs: ProviderRun[] = [];
-  for (const target of targets) {
-    const step = ctx.reporter.step(`${target.name}: reading what is deployed for ${manifest.service}-${manifest.stage}`);
-    let deployed: DeployedState;
-    try {
-      deployed = await target.driver.inspect({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency });
-    } catch (err) {
-      step.fail();
-      throw err;
-    }
-    step.succeed(`${target.name}: ${deployed.functions.length} function${deployed.functions.length === 1 ? '' : 's'} deployed`);
+  targets.forEach((target, i) => {
+    const deployed = states[i]!;
+    ctx.reporter.info(`${target.name}: ${deployed.functions.length} function${deployed.functions.length === 1 ? '' : 's'} of ${manifest.service}-${manifest.stage} deployed`);
     const plan = target.driver.plan({ manifest, artifacts, deployed, ...(opts.functions.length ? { only: opts.functions } : {}), deploy });
     runs.push({ target, deployed, plan });
-    throwIfAborted(ctx.signal);
-  }
+  });
   return { manifest, artifacts, deploy, runs };
 }
 
