@@ -4,9 +4,7 @@ import { formatError, githubAnnotations, palette } from './format.js';
 import type { OutputStreams, Reporter, ReporterOptions, Step } from './reporter.js';
 
 export function reporterOptionsFromEnv(json: boolean, streams: OutputStreams, env = process.env): ReporterOptions {
-  // A terminal that reports no width makes spinners redraw without end: treat it as plain output.
-  const columns = (streams.stderr as { columns?: number }).columns ?? 0;
-  const tty = Boolean(streams.stderr.isTTY) && columns > 0 && env.CI !== 'true' && env.TERM !== 'dumb';
+  const tty = Boolean(streams.stderr.isTTY) && env.CI !== 'true' && env.TERM !== 'dumb';
   return {
     json,
     interactive: tty && !json,
@@ -21,8 +19,10 @@ type OraFactory = (opts: { text: string; stream: NodeJS.WritableStream; color?: 
 };
 
 export async function createReporter(options: ReporterOptions): Promise<Reporter> {
-  // ora is loaded only for interactive sessions: start-up in CI stays lean.
-  const ora = options.interactive ? ((await import('ora')).default as unknown as OraFactory) : undefined;
+  // ora is loaded only for interactive sessions: start-up in CI stays lean. A terminal that
+  // reports no width makes spinners redraw without end, so it gets plain lines.
+  const columns = (options.streams.stderr as { columns?: number }).columns ?? 0;
+  const ora = options.interactive && columns > 0 ? ((await import('ora')).default as unknown as OraFactory) : undefined;
   return new StreamReporter(options, ora);
 }
 
