@@ -38,13 +38,18 @@ class StreamReporter implements Reporter {
     this.p = palette(options.color);
   }
 
+  /** GitHub reads workflow commands from stdout and stderr; with --json stdout holds only the document. */
+  private get annotations(): NodeJS.WritableStream {
+    return this.json ? this.options.streams.stderr : this.options.streams.stdout;
+  }
+
   info(message: string): void {
     if (!this.json) this.options.streams.stderr.write(`${message}\n`);
   }
 
   warn(message: string): void {
     if (!this.json) this.options.streams.stderr.write(`${this.p.yellow('warning:')} ${message}\n`);
-    if (this.options.githubAnnotations) this.options.streams.stdout.write(`::warning::${message.replace(/\n/g, '%0A')}\n`);
+    if (this.options.githubAnnotations) this.annotations.write(`::warning::${message.replace(/\n/g, '%0A')}\n`);
   }
 
   step(title: string): Step {
@@ -75,7 +80,7 @@ class StreamReporter implements Reporter {
 
   error(err: FnxError): void {
     if (this.options.githubAnnotations) {
-      for (const line of githubAnnotations(err)) this.options.streams.stdout.write(`${line}\n`);
+      for (const line of githubAnnotations(err)) this.annotations.write(`${line}\n`);
     }
     if (this.json) {
       this.options.streams.stdout.write(`${JSON.stringify({ ok: false, error: err.toJSON() }, null, 2)}\n`);

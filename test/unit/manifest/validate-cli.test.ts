@@ -48,6 +48,13 @@ describe('fnx validate', () => {
     expect(r.stdout).toContain('::error file=fnx.yaml,line=9,col=5,title=E_SCHEMA_UNKNOWN_KEY::Unknown key `memroy` in functions.api. (hint: did you mean `memory`?)');
   });
 
+  it('with GITHUB_ACTIONS=true and --json, stdout is still one JSON document (annotations go to stderr)', async () => {
+    const r = await runFnx(['validate', '--json'], { cwd: project(BAD), env: { GITHUB_ACTIONS: 'true' } });
+    expect(r.code).toBe(2);
+    expect((JSON.parse(r.stdout) as { ok: boolean }).ok).toBe(false);
+    expect(r.stderr).toContain('::error file=fnx.yaml,line=9,col=5,title=E_SCHEMA_UNKNOWN_KEY::');
+  });
+
   it('--json prints one machine-readable document (valid and invalid)', async () => {
     const ok = await runFnx(['validate', '--json'], { cwd: project(full) });
     expect(ok.code).toBe(0);
