@@ -40,6 +40,12 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError('Interrupted before any cloud change.');
 }
 
+/** What inspect found, before the plan: "not deployed yet" or how many functions are live now. */
+function deployedSummary(stage: string, count: number): string {
+  if (count === 0) return `${stage} is not deployed yet`;
+  return `${stage} has ${count} function${count === 1 ? '' : 's'} deployed now`;
+}
+
 /** load -> package -> inspect -> plan. Makes no write to any cloud. */
 export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<Prepared> {
   // load
@@ -69,7 +75,7 @@ export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<P
   const runs: ProviderRun[] = [];
   targets.forEach((target, i) => {
     const deployed = states[i]!;
-    ctx.reporter.info(`${target.name}: ${deployed.functions.length} function${deployed.functions.length === 1 ? '' : 's'} of ${manifest.service}-${manifest.stage} deployed`);
+    ctx.reporter.info(`${target.name}: ${deployedSummary(`${manifest.service}-${manifest.stage}`, deployed.functions.length)}`);
     const plan = target.driver.plan({ manifest, artifacts, deployed, ...(opts.functions.length ? { only: opts.functions } : {}), deploy });
     runs.push({ target, deployed, plan });
   });

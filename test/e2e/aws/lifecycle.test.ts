@@ -27,6 +27,8 @@ describe('aws: deploy lifecycle against the emulator', () => {
     const r = await run(['deploy']);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('aws: shop-dev is not deployed yet');
+    expect(r.stderr).not.toContain('0 functions');
     expect(r.stdout).toMatch(/api\s+aws\s+1\s+-\s+live\s+http:\/\/127\.0\.0\.1:\d+\/_apigw\/\w+\/hello/);
 
     const api = fn('api')!;
@@ -76,6 +78,7 @@ describe('aws: deploy lifecycle against the emulator', () => {
     const r = await run(['deploy']);
     expect(r.code, r.stderr).toBe(0);
     expect(writes()).toEqual([]);
+    expect(r.stderr).toContain('aws: shop-dev has 2 functions deployed now');
     expect(aws.calls.length).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/api\s+aws\s+1\s+1\s+unchanged/);
   });
