@@ -6,6 +6,7 @@
  * has none. Credentials and endpoints come from the SDK's standard chain (AWS_PROFILE or the
  * manifest's providers.aws.profile, AWS_ACCESS_KEY_ID..., AWS_ENDPOINT_URL[_<SERVICE>]).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApiGatewayV2Client as APIGatewayClient } from '@aws-sdk/client-apigatewayv2';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -67,6 +68,9 @@ export interface CallOptions {
   /** Narrows which failures are retried (default: throttled, unavailable, conflict, IAM propagation). */
   readonly retryable?: (err: unknown) => boolean;
 }
+
+/** The abort signal of the read-only work in progress (see AwsClients.interruptible). */
+const readOnlyScope = new AsyncLocalStorage<AbortSignal>();
 
 /** Clients (created on first use) plus the counting, retrying call path. */
 export class AwsClients {
@@ -136,10 +140,20 @@ export class AwsClients {
         },
         this.settings.retry,
         options.retryable ?? isRetryable,
+        readOnlyScope.getStore(),
       );
     } catch (err) {
       throw translateError(err, operation, options.resource);
     }
+  }
+
+  /**
+   * Runs read-only work (inspect) whose calls stop retrying once `signal` aborts, so Ctrl-C while
+   * AWS is unreachable ends at once (InterruptedError). Writes and traffic moves never use this:
+   * their retries must finish.
+   */
+  interruptible<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    return readOnlyScope.run(signal, work);
   }
 
   /** Like call(), but resolves undefined when the resource does not exist. */

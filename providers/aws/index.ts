@@ -44,7 +44,7 @@ export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv 
   const aws = new AwsClients(awsSettings(manifest.providers.aws, env));
   return {
     capabilities: awsCapabilities,
-    inspect: async (req) => state(await inspectStage(aws, req.manifest, req.concurrency)),
+    inspect: async (req) => state(await aws.interruptible(req.signal, () => inspectStage(aws, req.manifest, req.concurrency))),
     plan: (req) => planDeploy(req),
     apply: (req) => applyPlan(aws, req),
     traffic: (req) => readTraffic(aws, req),

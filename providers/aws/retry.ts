@@ -4,6 +4,7 @@
  * propagation delays, and gives throttling/5xx a few more rounds with exponential backoff and full
  * jitter. Preconditions, not-found and invalid input are never retried.
  */
+import { InterruptedError } from '../../src/errors.js';
 import { errorKind } from './errors.js';
 
 export interface RetryOptions {
@@ -35,20 +36,38 @@ export function backoffMs(attempt: number, options: RetryOptions, random: () => 
   return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function interrupted(cause: unknown): InterruptedError {
+  return new InterruptedError('Interrupted while retrying an AWS call: nothing was changed.', { cause });
+}
 
 /**
  * Runs `call` until it succeeds, fails with a non-retryable error, or attempts run out (then the
  * last error is thrown). `retryable` may narrow what is retried (e.g. "conflict" on a create means
- * "already exists" and must reach the caller).
+ * "already exists" and must reach the caller). With `signal` (read-only phases only), a retry that
+ * is due once the signal aborted is not made: InterruptedError instead.
  */
-export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions, retryable: (err: unknown) => boolean = isRetryable): Promise<T> {
+export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions, retryable: (err: unknown) => boolean = isRetryable, signal?: AbortSignal): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();
     } catch (err) {
       if (attempt + 1 >= options.attempts || !retryable(err)) throw err;
-      await sleep(backoffMs(attempt, options));
+      if (signal?.aborted) throw interrupted(err);
+      await sleep(backoffMs(attempt, options), signal);
+      if (signal?.aborted) throw interrupted(err);
     }
   }
 }

@@ -102,6 +102,17 @@ ${['a', 'b', 'c', 'd', 'e'].map((n) => `  ${n}:\n    handler: src/${n}.handler\n
     expect(aws.writeCalls()).toEqual([]);
   });
 
+  it('Ctrl-C while AWS keeps failing (retries pending) exits 130 at once instead of retrying on', async () => {
+    const aws = await world({ faults: { rate: 1, kinds: ['error500'], services: ['sts'] } });
+    const dir = await newProject(shopFiles());
+    aws.clearCalls();
+    const r = await fnx(aws, dir, ['plan', '--stage', 'dev'], { interruptWhen: /Packaged/ });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('[E_INTERRUPTED]');
+    expect(r.stderr).not.toContain('E_CLOUD_UNAVAILABLE');
+    expect(aws.writeCalls()).toEqual([]);
+  });
+
   it('missing credentials give one clear error, not an SDK stack trace', async () => {
     const aws = await world();
     const dir = await newProject(shopFiles());
