@@ -32,6 +32,7 @@ import type {
 } from '../../src/driver.js';
 import { CloudError, InterruptedError } from '../../src/errors.js';
 import type { ProviderName } from '../../src/manifest/model.js';
+import { findArtifact } from '../../src/package/artifact.js';
 
 export interface FakePointer {
   primary?: string;
@@ -96,6 +97,8 @@ export class FakeCloud {
   readonly shifts: ShiftCall[] = [];
   readonly invokes: InvokeCall[] = [];
   readonly healthChecks: { function: string; version: string; since: string }[] = [];
+  /** sha256 of the code last published per function (by apply). */
+  readonly code = new Map<string, string>();
   private revisionCounter = 0;
 
   nextRevision(): string {
@@ -198,6 +201,11 @@ export class FakeCloud {
   }
 }
 
+/** DeployedState.detail of the fake: the deployed code's sha256 per function. */
+interface FakeDeployed {
+  readonly code: Readonly<Record<string, string>>;
+}
+
 export class FakeDriver implements ProviderDriver {
   readonly capabilities: ProviderCapabilities;
   private shiftAttempts = 0;
@@ -218,29 +226,58 @@ export class FakeDriver implements ProviderDriver {
 
   async inspect(req: InspectRequest): Promise<DeployedState> {
     const names = req.manifest.functions.map((f) => f.name).filter((n) => this.cloud.pointers.has(n));
-    return { provider: this.capabilities.name, functions: names, detail: null };
+    const code: Record<string, string> = {};
+    for (const n of names) {
+      const sha = this.cloud.code.get(n);
+      if (sha) code[n] = sha;
+    }
+    return { provider: this.capabilities.name, functions: names, detail: { code } satisfies FakeDeployed };
   }
 
+  /** create when not deployed; no-change when the artifact's sha256 equals the deployed code's (or outside `only`); else update. */
   plan(req: PlanRequest): ProviderPlan {
+    const deployedCode = (req.deployed.detail as FakeDeployed | null)?.code ?? {};
+    const op = (fn: string) => {
+      if (!req.deployed.functions.includes(fn)) return 'create' as const;
+      const sha = findArtifact(req.artifacts, 'function', fn, this.capabilities.name)?.sha256;
+      return (req.only && !req.only.includes(fn)) || (sha !== undefined && sha === deployedCode[fn]) ? ('no-change' as const) : ('update' as const);
+    };
     return {
       provider: this.capabilities.name,
       target: 'fake',
-      actions: req.manifest.functions.map((f) => ({ id: `function:${f.name}`, op: 'update' as const, resource: 'function', name: f.name, function: f.name })),
+      actions: req.manifest.functions.map((f) => ({ id: `function:${f.name}`, op: op(f.name), resource: 'function', name: f.name, function: f.name })),
       notes: [],
       detail: null,
     };
   }
 
-  /** Publishes the next numeric version of every function in the plan (first deploy: creates the pointer on it). */
+  /**
+   * Publishes the next numeric version of every function the plan creates or updates (first
+   * deploy: creates the pointer on it); no-change functions report their live version. An aborted
+   * signal throws InterruptedError before any write.
+   */
   async apply(req: ApplyRequest): Promise<ApplyResult> {
-    const published = req.plan.actions
-      .filter((a) => a.function)
-      .map((a) => {
-        const fn = a.function as string;
-        const next = String((this.cloud.versions.get(fn)?.length ?? 0) + 1);
-        return this.cloud.deploy(fn, next);
-      });
-    return { provider: this.capabilities.name, published, writes: published.length, uploadedBytes: 0 };
+    if (req.signal.aborted) throw new InterruptedError();
+    let uploadedBytes = 0;
+    const published: PublishedVersion[] = [];
+    for (const a of req.plan.actions) {
+      const fn = a.function;
+      if (!fn || a.op === 'delete') continue;
+      const pointer = this.cloud.pointers.get(fn);
+      if (a.op === 'no-change' && pointer?.primary) {
+        published.push({ function: fn, previous: pointer.primary, candidate: pointer.primary, revision: pointer.revision });
+        continue;
+      }
+      const artifact = findArtifact(req.artifacts, 'function', fn, this.capabilities.name);
+      if (artifact) {
+        this.cloud.code.set(fn, artifact.sha256);
+        uploadedBytes += artifact.size;
+      }
+      const next = String((this.cloud.versions.get(fn)?.length ?? 0) + 1);
+      published.push(this.cloud.deploy(fn, next));
+    }
+    const writes = published.filter((p) => p.candidate !== p.previous).length;
+    return { provider: this.capabilities.name, published, writes, uploadedBytes };
   }
 
   async traffic(req: HistoryRequest): Promise<TrafficState> {
@@ -348,6 +385,7 @@ export class FakeDriver implements ProviderDriver {
       this.cloud.pointers.delete(f);
       this.cloud.versions.delete(f);
       this.cloud.history.delete(f);
+      this.cloud.code.delete(f);
     }
     return { deleted: [...req.deployed.functions] };
   }
