@@ -295,6 +295,13 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
     functions[f.name] = planned;
   }
 
+  // Functions outside --function are reported as they are and never touched.
+  for (const f of awsFunctions(manifest)) {
+    const cur = deployed.functions[f.name];
+    if (inScope.includes(f) || !cur) continue;
+    actions.push(act(`function:${f.name}`, 'no-change', 'function', cur.name, f.name, undefined, 'not selected (--function): left as it is'));
+  }
+
   const orphans: string[] = [];
   if (!req.only?.length) {
     const names = new Set(awsFunctions(manifest).map((f) => f.name));

@@ -33,10 +33,4 @@ async function awsHarness(): Promise<ConformanceHarness> {
   };
 }
 
-describeDriverConformance('aws', awsHarness, {
-  knownDefects: {
-    // providers/aws/plan.ts planDeploy(): with `only`, functions outside it get no action at all
-    // (the inScope filter), while src/driver.ts PlanRequest.only says they are reported as no-change.
-    'plan-only': 'aws plan() omits functions outside `only` instead of reporting them as no-change',
-  },
-});
+describeDriverConformance('aws', awsHarness);
