@@ -203,6 +203,8 @@ export interface HealthRequest {
 
 export interface HealthSample {
   readonly alarmsFiring: readonly string[];
+  /** Requested alarms the provider does not know (a typo or another region): the gate cannot pass. */
+  readonly alarmsMissing?: readonly string[];
   readonly invocations: number;
   readonly errors: number;
 }

@@ -10,9 +10,13 @@ export async function readHealth(aws: AwsClients, req: HealthRequest): Promise<H
   const { DescribeAlarmsCommand, GetMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
   const cloudwatch = await aws.cloudwatch();
   let alarmsFiring: string[] = [];
+  let alarmsMissing: string[] = [];
   if (req.alarms.length) {
-    const out = await aws.call('DescribeAlarms', () => cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...req.alarms] })));
-    alarmsFiring = [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])].filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName ?? '');
+    const out = await aws.call('DescribeAlarms', () => cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...req.alarms], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] })));
+    const alarms = [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])];
+    alarmsFiring = alarms.filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName ?? '');
+    const known = new Set(alarms.map((a) => a.AlarmName));
+    alarmsMissing = req.alarms.filter((a) => !known.has(a));
   }
   const start = new Date(req.since);
   const end = new Date(Math.max(Date.now(), start.getTime()) + 3_600_000);
@@ -25,7 +29,7 @@ export async function readHealth(aws: AwsClients, req: HealthRequest): Promise<H
     cloudwatch.send(new GetMetricDataCommand({ StartTime: start, EndTime: end, MetricDataQueries: [query('errors', 'Errors'), query('invocations', 'Invocations')] })),
   );
   const sum = (id: string) => (data.MetricDataResults ?? []).filter((r) => r.Id === id).flatMap((r) => r.Values ?? []).reduce((a, b) => a + b, 0);
-  return { alarmsFiring, invocations: sum('invocations'), errors: sum('errors') };
+  return { alarmsFiring, ...(alarmsMissing.length ? { alarmsMissing } : {}), invocations: sum('invocations'), errors: sum('errors') };
 }
 
 export async function invokeFunction(aws: AwsClients, req: InvokeRequest): Promise<InvokeResult> {

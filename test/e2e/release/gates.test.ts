@@ -98,6 +98,11 @@ describe('release gates end to end against the AWS emulator', () => {
     expect(alias()?.functionVersion).toBe(next);
   });
 
+  it('an alarm gate naming an alarm that does not exist fails instead of passing silently: rolled back, exit 3', async () => {
+    await writeFile(join(project, 'fnx.yaml'), manifest('        alarms: [no-such-alarm]'));
+    await deployExpectingRollback(/alarm no-such-alarm not found \(check the name and the region\)/);
+  });
+
   it('HTTP probe through the function own route answering 500: rolled back, exit 3', async () => {
     await writeFile(join(project, 'fnx.yaml'), manifest('        http: { path: /hello, expect: 200 }'));
     httpStatus = 500;
