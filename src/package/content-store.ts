@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { crc32, constants as zc } from 'node:zlib';
 
-const INDEX_VERSION = 3;
+const INDEX_VERSION = 4;
 const JOURNAL = 'journal.jsonl';
 const RACY_WINDOW_MS = 3000;
 const READ_CHUNK = 4 << 20;
@@ -50,8 +50,27 @@ interface IndexFile {
   zlib: string;
   level: number;
   packs: Record<string, { size: number; lastUsed: number }>;
-  entries: Record<string, EntryRow>;
-  stat: Record<string, StatRow>;
+  entries: Map<string, EntryRow>;
+  stat: Map<string, StatRow>;
+}
+
+/**
+ * index.json: the index as a few long strings, which JSON.parse and base64 decoding handle far
+ * faster than thousands of small arrays. `entries` holds 7 float64 per entry (size, crc, method,
+ * csize, pack number in `packIds`, offset, ccrc) for the sha256s in `shas` (32 bytes each);
+ * `stat` holds 5 float64 per path of `paths` (NUL-separated): size, mtimeMs, ctimeMs, ino and
+ * the entry number.
+ */
+interface Snapshot {
+  version: number;
+  zlib: string;
+  level: number;
+  packs: Record<string, { size: number; lastUsed: number }>;
+  packIds: string[];
+  shas: string;
+  entries: string;
+  paths: string;
+  stat: string;
 }
 
 /** Changes of one run, appended to the journal as one JSON line (null = removed). */
@@ -142,10 +161,10 @@ export class ContentStore {
   private loadIndex(): IndexFile {
     let idx: IndexFile;
     try {
-      idx = JSON.parse(readFileSync(join(this.root, 'index.json'), 'utf8')) as IndexFile;
-      if (idx.version !== INDEX_VERSION || idx.zlib !== zlibVersion() || idx.level !== this.options.level || !idx.packs || !idx.entries || !idx.stat) {
-        idx = emptyIndex(this.options.level);
-      }
+      const snap = JSON.parse(readFileSync(join(this.root, 'index.json'), 'utf8')) as Snapshot;
+      const usable = snap.version === INDEX_VERSION && snap.zlib === zlibVersion() && snap.level === this.options.level;
+      idx = usable ? decodeSnapshot(snap) : emptyIndex(this.options.level);
+      if (!usable) this.compact = true;
     } catch {
       idx = emptyIndex(this.options.level);
       this.compact = true;
@@ -162,10 +181,10 @@ export class ContentStore {
         this.compact = true;
       }
     }
-    for (const [sha, row] of Object.entries(idx.entries)) {
+    for (const [sha, row] of idx.entries) {
       const size = actual.get(row[4]);
       if (size === undefined || row[5] + row[3] > size) {
-        delete idx.entries[sha];
+        idx.entries.delete(sha);
         this.compact = true;
       }
     }
@@ -194,8 +213,8 @@ export class ContentStore {
         this.compact = true;
         return;
       }
-      for (const [k, v] of Object.entries(d.entries ?? {})) if (v) idx.entries[k] = v; else delete idx.entries[k];
-      for (const [k, v] of Object.entries(d.stat ?? {})) idx.stat[k] = v;
+      for (const [k, v] of Object.entries(d.entries ?? {})) if (v) idx.entries.set(k, v); else idx.entries.delete(k);
+      for (const [k, v] of Object.entries(d.stat ?? {})) idx.stat.set(k, v);
       for (const [k, v] of Object.entries(d.packs ?? {})) if (v) idx.packs[k] = v; else delete idx.packs[k];
     }
   }
@@ -210,30 +229,30 @@ export class ContentStore {
 
   /** The content hash recorded for this exact file state, if its entry is still stored. */
   shaForStat(path: string, st: FileState): string | undefined {
-    const row = this.index.stat[this.statKey(path)];
+    const row = this.index.stat.get(this.statKey(path));
     if (!row || row[0] !== st.size || row[1] !== st.mtimeMs || row[2] !== st.ctimeMs || row[3] !== st.ino) return undefined;
-    return this.index.entries[row[4]] ? row[4] : undefined;
+    return this.index.entries.has(row[4]) ? row[4] : undefined;
   }
 
   /** Remembers `sha` for this file state, unless the file changed too recently to trust its times. */
   recordStat(path: string, st: FileState, sha: string): void {
     if (!this.persistent || Math.max(st.mtimeMs, st.ctimeMs) > this.now - RACY_WINDOW_MS) return;
     const key = this.statKey(path);
-    const row = this.index.stat[key];
+    const row = this.index.stat.get(key);
     if (row && row[0] === st.size && row[1] === st.mtimeMs && row[2] === st.ctimeMs && row[3] === st.ino && row[4] === sha) return;
     const next: StatRow = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
-    this.index.stat[key] = next;
+    this.index.stat.set(key, next);
     this.delta.stat[key] = next;
     this.changed = true;
   }
 
   /** Content hashes of every stored entry. */
   knownShas(): string[] {
-    return Object.keys(this.index.entries);
+    return [...this.index.entries.keys()];
   }
 
   get(sha: string): StoredEntry | undefined {
-    const row = this.index.entries[sha];
+    const row = this.index.entries.get(sha);
     if (!row) return undefined;
     return { size: row[0], crc: row[1], method: row[2], csize: row[3], pack: row[4], offset: row[5], ccrc: row[6] };
   }
@@ -263,7 +282,7 @@ export class ContentStore {
 
   private record(sha: string, meta: { size: number; crc: number; method: 0 | 8 }, pack: string, offset: number, csize: number, ccrc: number): StoredEntry {
     const row: EntryRow = [meta.size, meta.crc >>> 0, meta.method, csize, pack, offset, ccrc >>> 0];
-    this.index.entries[sha] = row;
+    this.index.entries.set(sha, row);
     this.delta.entries[sha] = row;
     this.changed = true;
     return { ...meta, csize, pack, offset, ccrc };
@@ -278,7 +297,7 @@ export class ContentStore {
 
   /** Forgets an entry (found corrupt); the next put rebuilds it. */
   forget(sha: string): void {
-    delete this.index.entries[sha];
+    this.index.entries.delete(sha);
     this.delta.entries[sha] = null;
     this.changed = true;
   }
@@ -403,14 +422,13 @@ export class ContentStore {
       delete this.index.packs[id];
     }
     if (!gone.size) return;
-    for (const [sha, row] of Object.entries(this.index.entries)) if (gone.has(row[4])) delete this.index.entries[sha];
+    for (const [sha, row] of this.index.entries) if (gone.has(row[4])) this.index.entries.delete(sha);
     this.compact = true;
   }
 
   private writeIndex(): void {
-    for (const [path, row] of Object.entries(this.index.stat)) if (!this.index.entries[row[4]]) delete this.index.stat[path];
     const tmp = join(this.root, `index.json.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(this.index));
+    writeFileSync(tmp, JSON.stringify(encodeSnapshot(this.index)));
     renameSync(tmp, join(this.root, 'index.json'));
     rmSync(join(this.root, JOURNAL), { force: true });
   }
@@ -446,7 +464,78 @@ function readFully(fd: number, buf: Buffer, len: number, position: number): numb
 }
 
 function emptyIndex(level: number): IndexFile {
-  return { version: INDEX_VERSION, zlib: zlibVersion(), level, packs: {}, entries: {}, stat: {} };
+  return { version: INDEX_VERSION, zlib: zlibVersion(), level, packs: {}, entries: new Map(), stat: new Map() };
+}
+
+const ENTRY_COLS = 7;
+const STAT_COLS = 5;
+
+function encodeSnapshot(idx: IndexFile): Snapshot {
+  const packIds = Object.keys(idx.packs);
+  const packNo = new Map(packIds.map((id, i) => [id, i]));
+  const entryNo = new Map<string, number>();
+  const shas = Buffer.alloc(32 * idx.entries.size);
+  const entries = new Float64Array(ENTRY_COLS * idx.entries.size);
+  for (const [sha, row] of idx.entries) {
+    const i = entryNo.size;
+    entryNo.set(sha, i);
+    shas.write(sha, 32 * i, 32, 'hex');
+    entries.set([row[0], row[1], row[2], row[3], packNo.get(row[4]) ?? -1, row[5], row[6]], ENTRY_COLS * i);
+  }
+  const paths: string[] = [];
+  const stat: number[] = [];
+  for (const [path, row] of idx.stat) {
+    const n = entryNo.get(row[4]);
+    if (n === undefined) continue;
+    paths.push(path);
+    stat.push(row[0], row[1], row[2], row[3], n);
+  }
+  return {
+    version: idx.version,
+    zlib: idx.zlib,
+    level: idx.level,
+    packs: idx.packs,
+    packIds,
+    shas: shas.toString('base64'),
+    entries: Buffer.from(entries.buffer).toString('base64'),
+    paths: paths.join('\0'),
+    stat: Buffer.from(new Float64Array(stat).buffer).toString('base64'),
+  };
+}
+
+/** Decodes a base64 float64 array (copied, so it is aligned whatever the buffer's offset). */
+function float64s(b64: string): Float64Array {
+  const bytes = Buffer.from(b64, 'base64');
+  const out = new Float64Array(bytes.length >> 3);
+  new Uint8Array(out.buffer).set(bytes.subarray(0, out.length << 3));
+  return out;
+}
+
+function decodeSnapshot(snap: Snapshot): IndexFile {
+  const idx = emptyIndex(snap.level);
+  idx.packs = snap.packs;
+  const shaBytes = Buffer.from(snap.shas, 'base64');
+  const entries = float64s(snap.entries);
+  const count = shaBytes.length >> 5;
+  if (entries.length !== ENTRY_COLS * count) return emptyIndex(snap.level);
+  const shas: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const sha = shaBytes.toString('hex', 32 * i, 32 * i + 32);
+    shas.push(sha);
+    const e = ENTRY_COLS * i;
+    const pack = snap.packIds[entries[e + 4]!];
+    if (pack === undefined) continue;
+    idx.entries.set(sha, [entries[e]!, entries[e + 1]!, entries[e + 2] as 0 | 8, entries[e + 3]!, pack, entries[e + 5]!, entries[e + 6]!]);
+  }
+  const stat = float64s(snap.stat);
+  const paths = snap.paths ? snap.paths.split('\0') : [];
+  if (stat.length !== STAT_COLS * paths.length) return emptyIndex(snap.level);
+  for (let i = 0; i < paths.length; i++) {
+    const r = STAT_COLS * i;
+    const sha = shas[stat[r + 4]!];
+    if (sha !== undefined) idx.stat.set(paths[i]!, [stat[r]!, stat[r + 1]!, stat[r + 2]!, stat[r + 3]!, sha]);
+  }
+  return idx;
 }
 
 function zlibVersion(): string {

@@ -4,18 +4,18 @@
  * (zip-writer.ts) into `.fnx/build/<stage>/`, and record the set in artifacts.json.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
 import type { ResolvedFunction, ResolvedManifest } from '../manifest/model.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Artifact, ArtifactSet } from './artifact.js';
 import { compressSources } from './compress.js';
 import { ContentStore, CorruptEntryError, type StoredEntry } from './content-store.js';
-import { Planner, type PlannedArtifact, type Source } from './layout.js';
+import { Planner, type PlannedArtifact, type PlannedEntry, type Source } from './layout.js';
 import { formatBytes } from './limits.js';
-import { compareNames, writeZip, type ZipEntry } from './zip-writer.js';
+import { compareNames, writeZip, type PreviousZip, type ZipEntry } from './zip-writer.js';
 
 export { checkLimits, uploadMode, formatBytes } from './limits.js';
 export type { Artifact, ArtifactSet } from './artifact.js';
@@ -164,7 +164,7 @@ async function writeAll(
       for (const [i, a] of planned.entries()) {
         if (opts.signal?.aborted) throw new InterruptedError();
         update(`Writing ${a.file} (${i + 1}/${planned.length})`);
-        const rec = writeArtifact(a, shaOf, store, outDir, prevKeys[a.file]);
+        const rec = writeArtifact(a, shaOf, store, outDir, prevKeys[a.file], useCache);
         keys[a.file] = rec;
         out.push({
           type: a.type,
@@ -207,16 +207,26 @@ async function writeAll(
   }
 }
 
-function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: ContentStore, outDir: string, prev: KeyRecord | undefined): KeyRecord {
-  const entries: StoredZipEntry[] = a.entries.map((e) => {
-    const sha = shaOf.get(e.source.path)!;
-    const stored = store.get(sha);
-    if (!stored) throw new CorruptEntryError(sha);
-    return { name: e.name, mode: e.source.mode, crc: stored.crc, size: stored.size, csize: stored.csize, method: stored.method, sha, stored };
-  });
-  entries.sort((x, y) => compareNames(x.name, y.name));
-  const lines = entries.map((e) => `${e.name}\0${e.mode}\0${e.sha}\n`);
-  const key = createHash('sha256').update(`${FORMAT}\n${COMPRESSION_LEVEL}\n${process.versions.zlib}\n${lines.join('')}`).digest('hex');
+/**
+ * Identity of an archive's bytes: its entries' names, modes and content hashes plus everything
+ * else that shapes the bytes. `entries` must be sorted by name.
+ */
+function archiveKey(entries: readonly PlannedEntry[], shaOf: Map<string, string>): string {
+  const hash = createHash('sha256').update(`${FORMAT}\n${COMPRESSION_LEVEL}\n${process.versions.zlib}\n`);
+  let text = '';
+  for (const e of entries) {
+    text += `${e.name}\0${e.source.mode}\0${shaOf.get(e.source.path)!}\n`;
+    if (text.length > 1 << 16) {
+      hash.update(text);
+      text = '';
+    }
+  }
+  return hash.update(text).digest('hex');
+}
+
+function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: ContentStore, outDir: string, prev: KeyRecord | undefined, reuse: boolean): KeyRecord {
+  const planned = isSortedByName(a.entries) ? a.entries : [...a.entries].sort((x, y) => compareNames(x.name, y.name));
+  const key = archiveKey(planned, shaOf);
   const path = join(outDir, a.file);
   if (prev?.key === key) {
     try {
@@ -224,8 +234,72 @@ function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: Co
       if (st.size === prev.size && st.mtimeMs === prev.mtimeMs) return prev;
     } catch {}
   }
-  const r = writeZip(path, entries, (e, sink) => store.read(e.sha, e.stored, sink));
-  return { key, mtimeMs: statSync(path).mtimeMs, ...r };
+  const entries: StoredZipEntry[] = planned.map((e) => {
+    const sha = shaOf.get(e.source.path)!;
+    const stored = store.get(sha);
+    if (!stored) throw new CorruptEntryError(sha);
+    return { name: e.name, mode: e.source.mode, crc: stored.crc, size: stored.size, csize: stored.csize, method: stored.method, sha, stored };
+  });
+  const sidecar = sidecarPath(outDir, a.file);
+  const previous = reuse ? readSidecar(sidecar, path) : undefined;
+  const r = writeZip(path, entries, (e, sink) => store.read(e.sha, e.stored, sink), {}, previous ? { previous, idOf: (e) => e.sha } : undefined);
+  const st = statSync(path);
+  if (reuse) writeSidecar(sidecar, st, r.sha256, entries);
+  return { key, mtimeMs: st.mtimeMs, size: r.size, sha256: r.sha256, sha256Base64: r.sha256Base64, unzippedSize: r.unzippedSize, files: r.files };
+}
+
+function isSortedByName(entries: readonly PlannedEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (compareNames(entries[i - 1]!.name, entries[i]!.name) > 0) return false;
+  return true;
+}
+
+/**
+ * Next to each archive, `.zipindex/<file>.idx` records the content hash of each of its entries
+ * (in archive order) and the archive's identity (size, mtime, ctime, inode, sha256), so the next
+ * write can copy unchanged entries from it (zip-writer.ts verifies the sha256 while copying).
+ * Format: one JSON header line, then 32 bytes of sha256 per entry.
+ */
+interface SidecarHeader {
+  format: string;
+  level: number;
+  zlib: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  sha256: string;
+  count: number;
+}
+
+function sidecarPath(outDir: string, file: string): string {
+  return join(outDir, '.zipindex', `${file}.idx`);
+}
+
+function readSidecar(sidecar: string, zipPath: string): PreviousZip | undefined {
+  try {
+    const buf = readFileSync(sidecar);
+    const nl = buf.indexOf(10);
+    const h = JSON.parse(buf.toString('utf8', 0, nl)) as SidecarHeader;
+    const st = statSync(zipPath);
+    if (h.format !== FORMAT || h.level !== COMPRESSION_LEVEL || h.zlib !== process.versions.zlib) return undefined;
+    if (st.size !== h.size || st.mtimeMs !== h.mtimeMs || st.ctimeMs !== h.ctimeMs || st.ino !== h.ino) return undefined;
+    const base = nl + 1;
+    if (buf.length - base !== h.count * 32) return undefined;
+    return { path: zipPath, sha256: h.sha256, forceZip64: false, ids: (i) => buf.toString('hex', base + 32 * i, base + 32 * i + 32) };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeSidecar(sidecar: string, st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }, sha256: string, entries: readonly StoredZipEntry[]): void {
+  const h: SidecarHeader = { format: FORMAT, level: COMPRESSION_LEVEL, zlib: process.versions.zlib, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, sha256, count: entries.length };
+  const head = Buffer.from(`${JSON.stringify(h)}\n`);
+  const body = Buffer.allocUnsafe(32 * entries.length);
+  for (const [i, e] of entries.entries()) body.write(e.sha, 32 * i, 32, 'hex');
+  mkdirSync(dirname(sidecar), { recursive: true });
+  const tmp = `${sidecar}.${process.pid}.tmp`;
+  writeFileSync(tmp, Buffer.concat([head, body]));
+  renameSync(tmp, sidecar);
 }
 
 /** Deletes archives of functions or layers that are no longer in the manifest. */
@@ -234,6 +308,11 @@ function removeStale(outDir: string, planned: readonly PlannedArtifact[]): void 
   for (const sub of ['functions', 'layers']) {
     for (const name of readdirSync(join(outDir, sub))) {
       if (!keep.has(`${sub}/${name}`)) rmSync(join(outDir, sub, name), { force: true });
+    }
+    const sidecars = join(outDir, '.zipindex', sub);
+    if (!existsSync(sidecars)) continue;
+    for (const name of readdirSync(sidecars)) {
+      if (!name.endsWith('.idx') || !keep.has(`${sub}/${name.slice(0, -4)}`)) rmSync(join(sidecars, name), { force: true });
     }
   }
 }

@@ -20,6 +20,7 @@ import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } 
 import { checkGlob, loadFnxIgnore, projectRules, treeRules, type IgnoreRules } from './file-rules.js';
 import { productionDeps } from './node-deps.js';
 import { escapeError, isInside, walk, type FoundFile } from './walk.js';
+import { compareNames } from './zip-writer.js';
 
 /** A file on disk, identified by the path it was found at. */
 export interface Source {
@@ -43,6 +44,7 @@ export interface PlannedArtifact {
   readonly providers: readonly ProviderName[];
   /** Posix path relative to the build folder. */
   readonly file: string;
+  /** Sorted by name (byte order). */
   readonly entries: readonly PlannedEntry[];
 }
 
@@ -228,8 +230,9 @@ export class Planner {
   }
 }
 
+/** Entries sorted by name (byte order), as archives store them. */
 function toEntries(files: Map<string, Source>): PlannedEntry[] {
-  return [...files].map(([name, source]) => ({ name, source }));
+  return [...files].map(([name, source]) => ({ name, source })).sort((a, b) => compareNames(a.name, b.name));
 }
 
 function existsFile(p: string): boolean {

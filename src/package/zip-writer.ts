@@ -5,8 +5,8 @@
  * the mode (0644/0755) in the external attributes, no extra fields except Zip64 ones where a size,
  * an offset or the entry count needs them. No data descriptors: sizes are known up front.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 
 export const METHOD_STORE = 0;
 export const METHOD_DEFLATE = 8;
@@ -34,6 +34,35 @@ export interface ZipResult {
 export interface ZipWriteOptions {
   /** Write Zip64 structures even when not needed (tests). */
   readonly forceZip64?: boolean;
+}
+
+/**
+ * A previous archive written by writeZip whose unchanged entries may be copied instead of
+ * rebuilt. Local headers hold no offsets, so an entry's header and data bytes are the same
+ * wherever it sits: runs of entries that are unchanged and adjacent in both archives are copied
+ * with large sequential reads. The previous archive is hashed while it is read; if its sha256 is
+ * not `sha256`, the output is discarded and written without reuse, so the result is always
+ * byte-identical to a write from scratch.
+ */
+export interface PreviousZip {
+  readonly path: string;
+  /** sha256 (hex) of the previous archive. */
+  readonly sha256: string;
+  /** `forceZip64` of the write that produced it. */
+  readonly forceZip64: boolean;
+  /** Identity of the content of each entry of the previous archive, in archive order. */
+  readonly ids: (index: number) => string;
+}
+
+export interface ZipReuse<E extends ZipEntry> {
+  readonly previous: PreviousZip;
+  /** Identity of an entry's content; same id, name, crc, sizes and method mean the same compressed bytes. */
+  readonly idOf: (entry: E) => string;
+}
+
+export interface ZipReuseResult extends ZipResult {
+  /** Bytes copied from the previous archive (0 when it could not be used). */
+  readonly reusedBytes: number;
 }
 
 /**
@@ -136,43 +165,55 @@ function localHeader(e: ZipEntry, name: Buffer, zip64Sizes: boolean): Buffer {
   return h;
 }
 
-function centralHeader(p: Placed, force: boolean): Buffer {
-  const e = p.entry;
-  const bigSize = force || e.size >= U32;
-  const bigCsize = force || e.csize >= U32;
-  const bigOffset = force || p.offset >= U32;
-  const fields = [bigSize ? e.size : -1, bigCsize ? e.csize : -1, bigOffset ? p.offset : -1].filter((v) => v >= 0);
-  const extraLen = fields.length ? 4 + 8 * fields.length : 0;
-  const h = Buffer.alloc(46 + p.name.length + extraLen);
-  h.writeUInt32LE(0x02014b50, 0);
-  h.writeUInt16LE(MADE_BY_UNIX, 4);
-  h.writeUInt16LE(extraLen || p.zip64Sizes ? 45 : 20, 6);
-  h.writeUInt16LE(needsUtf8Flag(e.name) ? 0x0800 : 0, 8);
-  h.writeUInt16LE(e.method, 10);
-  h.writeUInt16LE(DOS_TIME, 12);
-  h.writeUInt16LE(DOS_DATE, 14);
-  h.writeUInt32LE(e.crc >>> 0, 16);
-  h.writeUInt32LE(bigCsize ? U32 : e.csize, 20);
-  h.writeUInt32LE(bigSize ? U32 : e.size, 24);
-  h.writeUInt16LE(p.name.length, 28);
-  h.writeUInt16LE(extraLen, 30);
-  h.writeUInt16LE(0, 32); // comment
-  h.writeUInt16LE(0, 34); // disk
-  h.writeUInt16LE(0, 36); // internal attributes
-  h.writeUInt32LE(((0o100000 | e.mode) << 16) >>> 0, 38);
-  h.writeUInt32LE(bigOffset ? U32 : p.offset, 42);
-  p.name.copy(h, 46);
-  if (extraLen) {
-    let x = 46 + p.name.length;
-    h.writeUInt16LE(0x0001, x);
-    h.writeUInt16LE(8 * fields.length, x + 2);
-    x += 4;
-    for (const v of fields) {
-      h.writeBigUInt64LE(BigInt(v), x);
-      x += 8;
+/** Writes the central directory records of `placed`, batched through one scratch buffer. */
+function writeCentral(out: HashingFile, placed: readonly Placed[], force: boolean): void {
+  const scratch = Buffer.alloc(BUFFER_SIZE);
+  let used = 0;
+  for (const p of placed) {
+    const e = p.entry;
+    const bigSize = force || e.size >= U32;
+    const bigCsize = force || e.csize >= U32;
+    const bigOffset = force || p.offset >= U32;
+    const nFields = (bigSize ? 1 : 0) + (bigCsize ? 1 : 0) + (bigOffset ? 1 : 0);
+    const extraLen = nFields ? 4 + 8 * nFields : 0;
+    const len = 46 + p.name.length + extraLen;
+    if (used + len > scratch.length) {
+      out.write(scratch.subarray(0, used));
+      used = 0;
+    }
+    const h = scratch.subarray(used, used + len);
+    used += len;
+    h.writeUInt32LE(0x02014b50, 0);
+    h.writeUInt16LE(MADE_BY_UNIX, 4);
+    h.writeUInt16LE(extraLen || p.zip64Sizes ? 45 : 20, 6);
+    h.writeUInt16LE(needsUtf8Flag(e.name) ? 0x0800 : 0, 8);
+    h.writeUInt16LE(e.method, 10);
+    h.writeUInt16LE(DOS_TIME, 12);
+    h.writeUInt16LE(DOS_DATE, 14);
+    h.writeUInt32LE(e.crc >>> 0, 16);
+    h.writeUInt32LE(bigCsize ? U32 : e.csize, 20);
+    h.writeUInt32LE(bigSize ? U32 : e.size, 24);
+    h.writeUInt16LE(p.name.length, 28);
+    h.writeUInt16LE(extraLen, 30);
+    h.writeUInt16LE(0, 32); // comment
+    h.writeUInt16LE(0, 34); // disk
+    h.writeUInt16LE(0, 36); // internal attributes
+    h.writeUInt32LE(((0o100000 | e.mode) << 16) >>> 0, 38);
+    h.writeUInt32LE(bigOffset ? U32 : p.offset, 42);
+    p.name.copy(h, 46);
+    if (extraLen) {
+      let x = 46 + p.name.length;
+      h.writeUInt16LE(0x0001, x);
+      h.writeUInt16LE(8 * nFields, x + 2);
+      x += 4;
+      for (const [big, v] of [[bigSize, e.size], [bigCsize, e.csize], [bigOffset, p.offset]] as const) {
+        if (!big) continue;
+        h.writeBigUInt64LE(BigInt(v), x);
+        x += 8;
+      }
     }
   }
-  return h;
+  out.write(scratch.subarray(0, used));
 }
 
 function endRecords(count: number, cdOffset: number, cdSize: number, force: boolean): Buffer {
@@ -210,12 +251,155 @@ function endRecords(count: number, cdOffset: number, cdSize: number, force: bool
   return Buffer.concat(parts);
 }
 
+/** A member of an archive as recorded in its central directory. */
+interface OldEntry {
+  readonly index: number;
+  readonly crc: number;
+  readonly size: number;
+  readonly csize: number;
+  readonly method: number;
+  readonly offset: number;
+  /** Bytes of local header + data (up to the next entry or the central directory). */
+  readonly length: number;
+}
+
+class ReuseInvalid extends Error {}
+
+/** Reads the central directory of an archive written by writeZip; undefined if it is not one. */
+function readCentral(fd: number, fileSize: number): Map<string, OldEntry> | undefined {
+  if (fileSize < 22) return undefined;
+  const end = Buffer.alloc(22);
+  if (readFully(fd, end, 22, fileSize - 22) !== 22 || end.readUInt32LE(0) !== 0x06054b50) return undefined;
+  let count = end.readUInt16LE(10);
+  let cdSize = end.readUInt32LE(12);
+  let cdOffset = end.readUInt32LE(16);
+  if (count === U16 || cdSize === U32 || cdOffset === U32) {
+    const loc = Buffer.alloc(20);
+    if (fileSize < 22 + 20 + 56 || readFully(fd, loc, 20, fileSize - 42) !== 20 || loc.readUInt32LE(0) !== 0x07064b50) return undefined;
+    const rec = Buffer.alloc(56);
+    const at = Number(loc.readBigUInt64LE(8));
+    if (readFully(fd, rec, 56, at) !== 56 || rec.readUInt32LE(0) !== 0x06064b50) return undefined;
+    count = Number(rec.readBigUInt64LE(32));
+    cdSize = Number(rec.readBigUInt64LE(40));
+    cdOffset = Number(rec.readBigUInt64LE(48));
+  }
+  if (cdOffset + cdSize > fileSize) return undefined;
+  const cd = Buffer.allocUnsafe(cdSize);
+  if (readFully(fd, cd, cdSize, cdOffset) !== cdSize) return undefined;
+  const out = new Map<string, OldEntry>();
+  const raw: Array<{ name: string; crc: number; size: number; csize: number; method: number; offset: number }> = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > cdSize || cd.readUInt32LE(p) !== 0x02014b50) return undefined;
+    const nameLen = cd.readUInt16LE(p + 28);
+    const extraLen = cd.readUInt16LE(p + 30);
+    const commentLen = cd.readUInt16LE(p + 32);
+    let csize = cd.readUInt32LE(p + 20);
+    let size = cd.readUInt32LE(p + 24);
+    let offset = cd.readUInt32LE(p + 42);
+    const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
+    if (extraLen) {
+      let x = p + 46 + nameLen;
+      const xEnd = x + extraLen;
+      while (x + 4 <= xEnd) {
+        const id = cd.readUInt16LE(x);
+        const len = cd.readUInt16LE(x + 2);
+        if (id === 0x0001) {
+          let f = x + 4;
+          if (size === U32) {
+            size = Number(cd.readBigUInt64LE(f));
+            f += 8;
+          }
+          if (csize === U32) {
+            csize = Number(cd.readBigUInt64LE(f));
+            f += 8;
+          }
+          if (offset === U32) offset = Number(cd.readBigUInt64LE(f));
+        }
+        x += 4 + len;
+      }
+    }
+    raw.push({ name, crc: cd.readUInt32LE(p + 16), size, csize, method: cd.readUInt16LE(p + 10), offset });
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i]!;
+    const next = i + 1 < raw.length ? raw[i + 1]!.offset : cdOffset;
+    if (next < r.offset) return undefined;
+    out.set(r.name, { index: i, crc: r.crc, size: r.size, csize: r.csize, method: r.method, offset: r.offset, length: next - r.offset });
+  }
+  return out;
+}
+
+/** Reads an old archive front to back exactly once, hashing every byte, copying the requested ranges. */
+class SequentialSource {
+  private pos = 0;
+  private readonly hash: Hash = createHash('sha256');
+  private readonly buf = Buffer.allocUnsafe(BUFFER_SIZE);
+
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+  ) {}
+
+  /** Moves to `to`, passing the bytes in between to `sink` when given. */
+  advance(to: number, sink?: (chunk: Buffer) => void): void {
+    if (to < this.pos || to > this.size) throw new ReuseInvalid();
+    while (this.pos < to) {
+      const len = Math.min(this.buf.length, to - this.pos);
+      if (readFully(this.fd, this.buf, len, this.pos) !== len) throw new ReuseInvalid();
+      const chunk = this.buf.subarray(0, len);
+      this.hash.update(chunk);
+      sink?.(chunk);
+      this.pos += len;
+    }
+  }
+
+  digest(): string {
+    this.advance(this.size);
+    return this.hash.digest('hex');
+  }
+}
+
+function readFully(fd: number, buf: Buffer, len: number, position: number): number {
+  let got = 0;
+  while (got < len) {
+    const n = readSync(fd, buf, got, len - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
 /**
  * Writes `entries` (any order; sorted here) to `path` atomically (temp file + rename) and returns
  * the archive's size and sha256. `copy` must produce exactly `csize` bytes per entry.
  */
-export function writeZip<E extends ZipEntry>(path: string, entries: readonly E[], copy: CopyEntry<E>, options: ZipWriteOptions = {}): ZipResult {
+export function writeZip<E extends ZipEntry>(path: string, entries: readonly E[], copy: CopyEntry<E>, options: ZipWriteOptions = {}, reuse?: ZipReuse<E>): ZipReuseResult {
   const sorted = isSorted(entries) ? entries : [...entries].sort((a, b) => compareNames(a.name, b.name));
+  if (!reuse || reuse.previous.forceZip64 !== Boolean(options.forceZip64)) return writeOnce(path, sorted, copy, options);
+  let fd: number;
+  try {
+    fd = openSync(reuse.previous.path, 'r');
+  } catch {
+    return writeOnce(path, sorted, copy, options);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const old = readCentral(fd, size);
+    return writeOnce(path, sorted, copy, options, old ? { reuse, old, source: new SequentialSource(fd, size) } : undefined);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeOnce<E extends ZipEntry>(
+  path: string,
+  sorted: readonly E[],
+  copy: CopyEntry<E>,
+  options: ZipWriteOptions,
+  from?: { reuse: ZipReuse<E>; old: Map<string, OldEntry>; source: SequentialSource },
+): ZipReuseResult {
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   let ok = false;
@@ -223,10 +407,42 @@ export function writeZip<E extends ZipEntry>(path: string, entries: readonly E[]
     const out = new HashingFile(fd);
     const placed: Placed[] = [];
     let unzipped = 0;
+    let reusedBytes = 0;
+    // The pending run of previous-archive bytes to copy: [runStart, runEnd).
+    let runStart = 0;
+    let runEnd = 0;
+    const flushRun = () => {
+      if (runEnd === runStart) return;
+      from!.source.advance(runStart);
+      from!.source.advance(runEnd, (chunk) => out.write(chunk));
+      reusedBytes += runEnd - runStart;
+      runStart = runEnd = 0;
+    };
     for (const e of sorted) {
       const name = Buffer.from(e.name, 'utf8');
       const zip64Sizes = Boolean(options.forceZip64) || e.size >= U32 || e.csize >= U32;
-      placed.push({ entry: e, name, offset: out.offset, zip64Sizes });
+      const headerLength = 30 + name.length + (zip64Sizes ? 20 : 0);
+      placed.push({ entry: e, name, offset: out.offset + (runEnd - runStart), zip64Sizes });
+      unzipped += e.size;
+      const o = from?.old.get(e.name);
+      if (
+        o &&
+        o.length === headerLength + e.csize &&
+        o.crc === e.crc >>> 0 &&
+        o.size === e.size &&
+        o.csize === e.csize &&
+        o.method === e.method &&
+        from!.reuse.previous.ids(o.index) === from!.reuse.idOf(e)
+      ) {
+        if (runEnd !== runStart && runEnd === o.offset) runEnd += o.length;
+        else {
+          flushRun();
+          runStart = o.offset;
+          runEnd = o.offset + o.length;
+        }
+        continue;
+      }
+      flushRun();
       out.write(localHeader(e, name, zip64Sizes));
       let copied = 0;
       copy(e, (chunk) => {
@@ -234,10 +450,11 @@ export function writeZip<E extends ZipEntry>(path: string, entries: readonly E[]
         out.write(chunk);
       });
       if (copied !== e.csize) throw new Error(`zip entry ${e.name}: expected ${e.csize} bytes, got ${copied}`);
-      unzipped += e.size;
     }
+    flushRun();
+    if (from && from.source.digest() !== from.reuse.previous.sha256) throw new ReuseInvalid();
     const cdOffset = out.offset;
-    for (const p of placed) out.write(centralHeader(p, Boolean(options.forceZip64)));
+    writeCentral(out, placed, Boolean(options.forceZip64));
     const cdSize = out.offset - cdOffset;
     out.write(endRecords(placed.length, cdOffset, cdSize, Boolean(options.forceZip64)));
     const digest = out.digest();
@@ -250,7 +467,16 @@ export function writeZip<E extends ZipEntry>(path: string, entries: readonly E[]
       sha256Base64: digest.toString('base64'),
       unzippedSize: unzipped,
       files: placed.length,
+      reusedBytes,
     };
+  } catch (err) {
+    if (err instanceof ReuseInvalid) {
+      closeSync(fd);
+      ok = true;
+      rmSync(tmp, { force: true });
+      return writeOnce(path, sorted, copy, options);
+    }
+    throw err;
   } finally {
     if (!ok) {
       try {
