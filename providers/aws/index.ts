@@ -9,7 +9,7 @@ import { applyPlan } from './apply/index.js';
 import { awsCapabilities } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
 import { releaseHistory } from './history.js';
-import { inspectStage } from './inspect.js';
+import { accountId, inspectStage } from './inspect.js';
 import { ALIAS } from './names.js';
 import { invokeFunction, readHealth } from './observe.js';
 import { planDeploy } from './plan.js';
@@ -42,16 +42,26 @@ function state(detail: AwsDeployed): DeployedState {
 
 export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv = process.env): ProviderDriver {
   const aws = new AwsClients(awsSettings(manifest.providers.aws, env));
+  // promote and rollback never inspect: their first call still checks providers.aws.accountId.
+  let account: Promise<string> | undefined;
+  const checked = <R, T>(work: (req: R) => Promise<T>) => async (req: R): Promise<T> => {
+    account ??= accountId(aws, manifest).catch((err: unknown) => {
+      account = undefined;
+      throw err;
+    });
+    await account;
+    return work(req);
+  };
   return {
     capabilities: awsCapabilities,
     inspect: async (req) => state(await aws.interruptible(req.signal, () => inspectStage(aws, req.manifest, req.concurrency))),
     plan: (req) => planDeploy(req),
     apply: (req) => applyPlan(aws, req),
-    traffic: (req) => readTraffic(aws, req),
-    shift: (req) => shiftTraffic(aws, req),
-    health: (req) => readHealth(aws, req),
-    invoke: (req) => invokeFunction(aws, req),
-    history: (req) => readHistory(aws, req),
+    traffic: checked((req) => readTraffic(aws, req)),
+    shift: checked((req) => shiftTraffic(aws, req)),
+    health: checked((req) => readHealth(aws, req)),
+    invoke: checked((req) => invokeFunction(aws, req)),
+    history: checked((req) => readHistory(aws, req)),
     status: async (req) => stageStatus(await inspectStage(aws, req.manifest, req.concurrency)),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AwsDeployed),
     remove: (req) => removeStage(aws, req),

@@ -113,6 +113,24 @@ ${['a', 'b', 'c', 'd', 'e'].map((n) => `  ${n}:\n    handler: src/${n}.handler\n
     expect(aws.writeCalls()).toEqual([]);
   });
 
+  it('rollback and promote refuse to touch another account than providers.aws.accountId (exit 2, alias unchanged)', async () => {
+    const aws = await world();
+    const dir = await newProject(shopFiles());
+    expect((await deploy(aws, dir)).code).toBe(0);
+    await writeFile(join(dir, 'src/api.js'), 'export const handler = async () => ({ statusCode: 200, body: "v2" });\n');
+    expect((await deploy(aws, dir)).code).toBe(0);
+    const manifest = shopFiles()['fnx.yaml']!.replace('aws: { region: us-east-1 }', 'aws: { region: us-east-1, accountId: "123456789012" }');
+    await writeFile(join(dir, 'fnx.yaml'), manifest);
+    aws.clearCalls();
+    for (const args of [['rollback'], ['rollback', '--to', '1'], ['promote', '--now']]) {
+      const r = await fnx(aws, dir, [...args, '--stage', 'dev']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('[E_AWS_ACCOUNT]');
+    }
+    expect(aws.writeCalls()).toEqual([]);
+    expect(aws.state.lambda.functions.get('shop-dev-api')?.aliases.get('live')?.functionVersion).toBe('2');
+  });
+
   it('missing credentials give one clear error, not an SDK stack trace', async () => {
     const aws = await world();
     const dir = await newProject(shopFiles());
