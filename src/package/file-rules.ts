@@ -29,11 +29,19 @@ export const DEFAULT_EXCLUDES_DOC = [
 /** The part of an `ignore` matcher the rules use. */
 export type IgnoreRules = Pick<Ignore, 'ignores'>;
 
+/** The matcher of a project without `.fnxignore` rules. */
+const NO_IGNORE: IgnoreRules = { ignores: () => false };
+
+/** Last path segment; JUNK_FILE only looks at it. */
+function baseName(rel: string): string {
+  return rel.slice(rel.lastIndexOf('/') + 1);
+}
+
 /** Loads `<root>/.fnxignore`; a matcher that ignores nothing when it is absent or has no rules. */
 export function loadFnxIgnore(rootDir: string): IgnoreRules {
   const file = join(rootDir, '.fnxignore');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  if (!text.split(/\r?\n/).some((l) => l.trim() && !l.trim().startsWith('#'))) return { ignores: () => false };
+  if (!text.split(/\r?\n/).some((l) => l.trim() && !l.trim().startsWith('#'))) return NO_IGNORE;
   return ignore().add(text);
 }
 
@@ -86,6 +94,7 @@ export function projectRules(opts: {
  */
 export function treeRules(opts: { ignore: IgnoreRules; exclude?: readonly string[]; skipNodeModules: boolean; rootRel: (rel: string) => string }): WalkRules {
   const isExcluded = opts.exclude?.length ? picomatch(opts.exclude.map(normalizeGlob), { dot: true }) : () => false;
+  const noRules = !opts.exclude?.length && opts.ignore === NO_IGNORE;
   return {
     enterDir(rel) {
       const name = basename(rel);
@@ -94,7 +103,8 @@ export function treeRules(opts: { ignore: IgnoreRules; exclude?: readonly string
       return !isExcluded(r) && !opts.ignore.ignores(`${r}/`);
     },
     takeFile(rel) {
-      if (JUNK_FILE.test(rel)) return false;
+      if (JUNK_FILE.test(baseName(rel))) return false;
+      if (noRules) return true;
       const r = opts.rootRel(rel);
       return !isExcluded(r) && !opts.ignore.ignores(r);
     },

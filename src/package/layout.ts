@@ -124,7 +124,8 @@ export class Planner {
       if (!rules.enterDir(pkg)) continue;
       walk(join(dir, pkg), this.realRoot, rules, (f) => found.push({ rel: f.rel, source: toSource(f) }), pkg);
     }
-    files = found;
+    // Sorted once here, so each archive's entry list (mostly these files) is nearly sorted.
+    files = found.sort((a, b) => compareNames(a.rel, b.rel));
     this.depsCache.set(pkgJson, files);
     return files;
   }
@@ -206,11 +207,12 @@ export class Planner {
               { providers: merged, withLayers: true },
             ];
       for (const g of groups) {
-        const files = new Map<string, Source>();
+        let files = own;
         if (g.withLayers) {
+          files = new Map<string, Source>();
           for (const l of layers) for (const f of this.layerFiles(l)) files.set(mergedLayerPath(f.rel), f.source);
+          for (const [rel, s] of own) files.set(rel, s);
         }
-        for (const [rel, s] of own) files.set(rel, s);
         const suffix = groups.length > 1 ? `.${g.providers.join('-')}` : '';
         out.push({ type: 'function', name: fn.name, providers: g.providers, file: `functions/${fn.name}${suffix}.zip`, entries: toEntries(files) });
       }
