@@ -218,7 +218,7 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
   }
   a.push(
     publish
-      ? act(`version:${fn}`, 'create', 'version', d.name, fn, undefined, 'publish a new version (traffic moves in the release step)')
+      ? act(`version:${fn}`, 'create', 'version', d.name, fn, undefined, 'publish a new version; traffic moves in the release step')
       : act(
           `version:${fn}`,
           'no-change',
