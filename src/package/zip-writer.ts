@@ -165,6 +165,16 @@ function localHeader(e: ZipEntry, name: Buffer, zip64Sizes: boolean): Buffer {
   return h;
 }
 
+const CENTRAL_TEMPLATE = (() => {
+  const h = Buffer.alloc(46);
+  h.writeUInt32LE(0x02014b50, 0);
+  h.writeUInt16LE(MADE_BY_UNIX, 4);
+  h.writeUInt16LE(20, 6);
+  h.writeUInt16LE(DOS_TIME, 12);
+  h.writeUInt16LE(DOS_DATE, 14);
+  return h;
+})();
+
 /** Writes the central directory records of `placed`, batched through one scratch buffer. */
 function writeCentral(out: HashingFile, placed: readonly Placed[], force: boolean): void {
   const scratch = Buffer.alloc(BUFFER_SIZE);
@@ -183,21 +193,16 @@ function writeCentral(out: HashingFile, placed: readonly Placed[], force: boolea
     }
     const h = scratch.subarray(used, used + len);
     used += len;
-    h.writeUInt32LE(0x02014b50, 0);
-    h.writeUInt16LE(MADE_BY_UNIX, 4);
-    h.writeUInt16LE(extraLen || p.zip64Sizes ? 45 : 20, 6);
-    h.writeUInt16LE(needsUtf8Flag(e.name) ? 0x0800 : 0, 8);
-    h.writeUInt16LE(e.method, 10);
-    h.writeUInt16LE(DOS_TIME, 12);
-    h.writeUInt16LE(DOS_DATE, 14);
+    // Fixed fields (signature, made by, times; comment, disk and internal attributes 0) come from the template.
+    CENTRAL_TEMPLATE.copy(h, 0);
+    if (extraLen || p.zip64Sizes) h[6] = 45;
+    if (needsUtf8Flag(e.name)) h[9] = 0x08;
+    h[10] = e.method;
     h.writeUInt32LE(e.crc >>> 0, 16);
     h.writeUInt32LE(bigCsize ? U32 : e.csize, 20);
     h.writeUInt32LE(bigSize ? U32 : e.size, 24);
     h.writeUInt16LE(p.name.length, 28);
     h.writeUInt16LE(extraLen, 30);
-    h.writeUInt16LE(0, 32); // comment
-    h.writeUInt16LE(0, 34); // disk
-    h.writeUInt16LE(0, 36); // internal attributes
     h.writeUInt32LE(((0o100000 | e.mode) << 16) >>> 0, 38);
     h.writeUInt32LE(bigOffset ? U32 : p.offset, 42);
     p.name.copy(h, 46);
