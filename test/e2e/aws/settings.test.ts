@@ -58,3 +58,22 @@ describe('aws: settings', () => {
     expect(aws.state.lambda.functions.get('shop-dev-job')!.aliases.get('live')?.functionVersion).toBe('2');
   });
 });
+
+describe('aws: triggers on resources fnx does not create', () => {
+  let aws: AwsEmulator;
+  beforeAll(async () => {
+    aws = await startWorld();
+  });
+  afterAll(() => aws?.close());
+
+  it('a queue trigger naming a missing queue fails with a message that names the queue and says to create it', async () => {
+    const dir = await newProject({
+      'fnx.yaml': 'service: shop\nproviders:\n  aws: { region: us-east-1 }\nfunctions:\n  worker:\n    handler: src/w.handler\n    triggers:\n      - queue: { name: no-such-queue }\n',
+      'src/w.js': 'export const handler = async () => ({});\n',
+    });
+    const r = await fnx(aws, dir, ['deploy', '--stage', 'dev']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`queue trigger of worker: queue arn:aws:sqs:us-east-1:${aws.accountId}:no-such-queue does not exist`);
+    expect(r.stderr).toContain('fnx does not create queues');
+  });
+});

@@ -1,5 +1,6 @@
 /** queue triggers: SQS event source mappings on the alias (the role's policy grants the queue reads). */
 import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { CloudError } from '../../../../src/errors.js';
 import type { DesiredFunction } from '../../desired.js';
 import { changes, kindOf, notConflict, type ApplyContext } from '../context.js';
 
@@ -22,6 +23,12 @@ export async function applyQueues(ctx: ApplyContext, d: DesiredFunction): Promis
         { resource: t.queueArn, retryable: (err) => notConflict(err) || /cannot be assumed|permission|not authorized/i.test((err as Error)?.message ?? '') },
       );
     } catch (err) {
+      if (/NonExistentQueue|queue does not exist/i.test((err as Error)?.message ?? '')) {
+        throw new CloudError('aws', 'not-found', `queue trigger of ${d.fn}: queue ${t.queueArn} does not exist`, {
+          hint: 'fnx does not create queues: create it first (in the region of the function), or fix the queue name in fnx.yaml.',
+          cause: err,
+        });
+      }
       if (kindOf(err) !== 'conflict') throw err;
     }
   }
