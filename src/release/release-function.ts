@@ -2,6 +2,7 @@
 import type { DeployMetadata, PublishedVersion } from '../driver.js';
 import type { ResolvedFunction } from '../manifest/model.js';
 import type { EngineContext, FunctionRelease } from './context.js';
+import { checkGates } from './gates/index.js';
 import { runHook } from './gates/hooks.js';
 import { normaliseSteps } from './plan-steps.js';
 import { recordAt } from './record.js';
@@ -46,6 +47,10 @@ export async function releaseFunction(
   return settle(ctx, rel, async () => {
     const pre = await runHook(ctx, rel, 'preTraffic');
     if (pre) return pre;
+    // Gates are checked before each step, the first included: a firing alarm, a broken probe or
+    // a misnamed alarm stops the release before any traffic reaches the candidate.
+    const gate = await checkGates(ctx, rel);
+    if (gate) return gate;
     if (!wait && steps.length > 1) {
       await shiftTo(ctx, rel, 0);
       return undefined;

@@ -99,9 +99,12 @@ describe('release end to end against the AWS emulator', () => {
 
   it('an alarm in ALARM during the canary: traffic back on the previous version, exit 3', async () => {
     await changeCode();
-    aws.setAlarm(ALARM, 'ALARM', 'Threshold Crossed');
     aws.clearCalls();
-    const r = await fnx(['deploy']);
+    const deploying = fnx(['deploy']);
+    // The alarm goes off once 10% of traffic is on the new version (the hold lasts 300 ms).
+    while (aliasUpdates().length === 0) await new Promise((done) => setTimeout(done, 5));
+    aws.setAlarm(ALARM, 'ALARM', 'Threshold Crossed');
+    const r = await deploying;
     aws.setAlarm(ALARM, 'OK');
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`alarm ${ALARM} in ALARM state`);

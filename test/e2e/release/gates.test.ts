@@ -126,4 +126,17 @@ describe('release gates end to end against the AWS emulator', () => {
     const updates = aws.callsTo('lambda', 'UpdateAlias').filter((c) => String(c.input.FunctionName).endsWith('-api'));
     expect(updates.map((c) => Object.keys((c.input.RoutingConfig as { AdditionalVersionWeights?: object } | undefined)?.AdditionalVersionWeights ?? {}).length)).toEqual([0]);
   });
+
+  it('an alarm already firing before the first step: no traffic reaches the new version, exit 3', async () => {
+    await writeFile(join(project, 'fnx.yaml'), manifest('        alarms: [gates-already-firing]'));
+    aws.setAlarm('gates-already-firing', 'ALARM', 'Threshold Crossed');
+    aws.clearCalls();
+    try {
+      await deployExpectingRollback(/alarm gates-already-firing in ALARM state/);
+    } finally {
+      aws.setAlarm('gates-already-firing', 'OK');
+    }
+    const updates = aws.callsTo('lambda', 'UpdateAlias').filter((c) => String(c.input.FunctionName).endsWith('-api'));
+    expect(updates.map((c) => Object.keys((c.input.RoutingConfig as { AdditionalVersionWeights?: object } | undefined)?.AdditionalVersionWeights ?? {}).length)).toEqual([0]);
+  });
 });

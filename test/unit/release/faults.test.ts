@@ -32,8 +32,10 @@ describe('errors during a release', () => {
   });
 
   it('a gate failure after someone else moved the pointer is a conflict, not a rollback over their change', async () => {
+    let checks = 0;
     const h = harness([fn('api', { release: canary(10, 60, { health: { alarms: ['x'] } }) })], {
-      health: (v, ) => (v.step === 0 ? { alarmsFiring: ['x'] } : {}),
+      // healthy before the first step, firing once traffic is on the candidate
+      health: () => (++checks > 1 ? { alarmsFiring: ['x'] } : {}),
       onShift: (call, cloud) => {
         if (call.step === 0) cloud.externalChange('api', '9');
       },

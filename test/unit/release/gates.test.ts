@@ -108,7 +108,8 @@ describe('health gates and hooks: any failure rolls back to the previous version
       const h = harness([fn('api', { release: canary(10, 30, { health: { alarms: [], http: { url: `${base}/ping`, method: 'HEAD', expect: 204 } } }) })]);
       const out = await h.release();
       expect(out[0]?.status).toBe('live');
-      expect(seen).toEqual(['HEAD /ping', 'HEAD /ping', 'HEAD /ping']);
+      // before the first step, twice during the 30s hold, once after going live
+      expect(seen).toEqual(['HEAD /ping', 'HEAD /ping', 'HEAD /ping', 'HEAD /ping']);
     });
 
     it('a probe slower than maxLatency rolls back', async () => {

@@ -36,12 +36,12 @@ describe('release strategies: every pointer write, in order', () => {
     expect(h.clock.slept).toBe(60_000);
   });
 
-  it('all-at-once: one write making the candidate primary, no wait, gates checked once', async () => {
+  it('all-at-once: one write making the candidate primary, no wait, gates checked before and after it', async () => {
     const h = harness([fn('api', { release: policy({ health: { alarms: ['api-5xx'] } }) })]);
     await h.release();
     expect(trail(h.cloud)).toEqual(['100%:live:0']);
     expect(h.clock.slept).toBe(0);
-    expect(h.cloud.healthChecks).toHaveLength(1);
+    expect(h.cloud.healthChecks).toHaveLength(2);
   });
 
   it('every write is conditional on the revision returned by the previous one', async () => {
@@ -61,8 +61,8 @@ describe('release strategies: every pointer write, in order', () => {
   it('gates are polled while a step is held (every 15s) and again at the end', async () => {
     const h = harness([fn('api', { release: canary(10, 60, { health: { alarms: ['a'] } }) })]);
     await h.release();
-    // 60s hold at 15s polls = 4 checks, then 1 final check after going live.
-    expect(h.cloud.healthChecks).toHaveLength(5);
+    // 1 check before the first step, 60s hold at 15s polls = 4 checks, then 1 final check after going live.
+    expect(h.cloud.healthChecks).toHaveLength(6);
     expect(h.clock.sleeps).toEqual([15_000, 15_000, 15_000, 15_000]);
   });
 
