@@ -28,7 +28,7 @@ import { crc32, constants as zc } from 'node:zlib';
 const INDEX_VERSION = 4;
 const JOURNAL = 'journal.jsonl';
 const RACY_WINDOW_MS = 3000;
-const READ_CHUNK = 4 << 20;
+const READ_CHUNK = 1 << 20;
 const SMALL_ENTRY = 256 << 10;
 
 export interface StoredEntry {
