@@ -1,4 +1,6 @@
 /** What every command receives from the CLI entry: output, cancellation, environment. */
+import type { LoadOptions } from '../manifest/index.js';
+import { formatWarning } from '../report/format.js';
 import type { Reporter } from '../report/reporter.js';
 
 export interface CommandContext {
@@ -19,4 +21,16 @@ export interface ManifestOptions {
   /** `--var name=value`, for `${opt:name}`. */
   readonly vars: Readonly<Record<string, string>>;
   readonly json: boolean;
+}
+
+/** How a command asks for its manifest: the options, and manifest warnings printed as warnings. */
+export function manifestLoadOptions(opts: ManifestOptions, ctx: CommandContext): LoadOptions {
+  return {
+    cwd: ctx.cwd,
+    ...(opts.config ? { config: opts.config } : {}),
+    stage: opts.stage,
+    vars: opts.vars,
+    env: ctx.env,
+    onWarning: (w) => ctx.reporter.warn(formatWarning(w, ctx.cwd)),
+  };
 }

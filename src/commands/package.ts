@@ -6,16 +6,10 @@
 import { relative } from 'node:path';
 import { loadManifest } from '../manifest/index.js';
 import { checkLimits, formatBytes, packageArtifacts } from '../package/index.js';
-import type { CommandContext, ManifestOptions } from './context.js';
+import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
 
 export async function packageCommand(opts: ManifestOptions & { functions: string[]; cache: boolean }, ctx: CommandContext): Promise<void> {
-  const manifest = await loadManifest({
-    cwd: ctx.cwd,
-    ...(opts.config ? { config: opts.config } : {}),
-    stage: opts.stage,
-    vars: opts.vars,
-    env: ctx.env,
-  });
+  const manifest = await loadManifest(manifestLoadOptions(opts, ctx));
   const set = await packageArtifacts(manifest, { functions: opts.functions, cache: opts.cache, reporter: ctx.reporter, signal: ctx.signal });
   checkLimits(manifest, set);
   ctx.reporter.data({ ok: true, ...set });

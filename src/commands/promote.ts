@@ -8,7 +8,7 @@ import { defaultDeps, type CommandDeps } from '../release/command-deps.js';
 import { rolledBackError } from '../release/outcome.js';
 import { promoteReleases } from '../release/promote.js';
 import { stageTargets } from '../release/targets.js';
-import type { CommandContext, ManifestOptions } from './context.js';
+import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
 
 export interface PromoteOptions extends ManifestOptions {
   readonly functions: readonly string[];
@@ -19,7 +19,7 @@ export interface PromoteOptions extends ManifestOptions {
 }
 
 export async function promoteCommand(opts: PromoteOptions, ctx: CommandContext, deps: CommandDeps = defaultDeps): Promise<void> {
-  const manifest = await deps.loadManifest({ cwd: ctx.cwd, ...(opts.config ? { config: opts.config } : {}), stage: opts.stage, vars: opts.vars, env: ctx.env });
+  const manifest = await deps.loadManifest(manifestLoadOptions(opts, ctx));
   const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver);
   const outcomes = await promoteReleases({
     manifest,

@@ -7,7 +7,7 @@
 import { defaultDeps, type CommandDeps } from '../release/command-deps.js';
 import { rollbackStage } from '../release/rollback.js';
 import { stageTargets } from '../release/targets.js';
-import type { CommandContext, ManifestOptions } from './context.js';
+import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
 
 export interface RollbackOptions extends ManifestOptions {
   readonly functions: readonly string[];
@@ -16,7 +16,7 @@ export interface RollbackOptions extends ManifestOptions {
 }
 
 export async function rollbackCommand(opts: RollbackOptions, ctx: CommandContext, deps: CommandDeps = defaultDeps): Promise<void> {
-  const manifest = await deps.loadManifest({ cwd: ctx.cwd, ...(opts.config ? { config: opts.config } : {}), stage: opts.stage, vars: opts.vars, env: ctx.env });
+  const manifest = await deps.loadManifest(manifestLoadOptions(opts, ctx));
   const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver);
   const results = await rollbackStage({
     manifest,

@@ -8,17 +8,12 @@
 import { FnxErrorList, type FnxError } from '../errors.js';
 import { checkManifest } from '../manifest/index.js';
 import { PROVIDER_NAMES, type ResolvedManifest } from '../manifest/model.js';
-import type { CommandContext, ManifestOptions } from './context.js';
+import { formatWarning } from '../report/format.js';
+import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
 
 export async function validateCommand(opts: ManifestOptions, ctx: CommandContext): Promise<void> {
-  const result = await checkManifest({
-    cwd: ctx.cwd,
-    ...(opts.config ? { config: opts.config } : {}),
-    stage: opts.stage,
-    vars: opts.vars,
-    env: ctx.env,
-  });
-  for (const w of result.warnings) ctx.reporter.warn(warningText(w, ctx.cwd));
+  const result = await checkManifest(manifestLoadOptions(opts, ctx));
+  for (const w of result.warnings) ctx.reporter.warn(formatWarning(w, ctx.cwd));
   if (result.errors.length || !result.manifest) {
     const n = result.errors.length;
     throw new FnxErrorList(result.errors, `The manifest has ${n} problem${n === 1 ? '' : 's'}.`);
@@ -61,9 +56,4 @@ function summary(m: ResolvedManifest, warnings: readonly FnxError[]) {
 
 function relative(cwd: string, file: string): string {
   return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
-}
-
-function warningText(w: FnxError, cwd: string): string {
-  const where = w.location ? `${relative(cwd, w.location.file)}:${w.location.line}:${w.location.column}: ` : '';
-  return `${where}[${w.code}] ${w.message}${w.hint ? ` (${w.hint})` : ''}`;
 }

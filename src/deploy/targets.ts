@@ -3,7 +3,7 @@ import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderDriver } from '../driver.js';
 import { loadManifest } from '../manifest/index.js';
 import { PROVIDER_NAMES, type ProviderName, type ResolvedManifest } from '../manifest/model.js';
-import type { CommandContext, ManifestOptions } from '../commands/context.js';
+import { manifestLoadOptions, type CommandContext, type ManifestOptions } from '../commands/context.js';
 
 export interface Target {
   readonly name: ProviderName;
@@ -11,7 +11,7 @@ export interface Target {
 }
 
 export async function loadForCommand(opts: ManifestOptions, ctx: CommandContext): Promise<ResolvedManifest> {
-  return loadManifest({ cwd: ctx.cwd, ...(opts.config ? { config: opts.config } : {}), stage: opts.stage, vars: opts.vars, env: ctx.env });
+  return loadManifest(manifestLoadOptions(opts, ctx));
 }
 
 /** Validates --function names against the manifest. */

@@ -22,6 +22,8 @@ export interface LoadOptions {
   stage: string;
   vars: Readonly<Record<string, string>>;
   env: NodeJS.ProcessEnv;
+  /** Called by loadManifest with each warning of a valid manifest (e.g. a stage with no entry under `stages`). */
+  onWarning?: (warning: FnxError) => void;
 }
 
 const DEFAULT_MANIFEST = 'fnx.yaml';
@@ -71,6 +73,7 @@ export async function checkManifest(o: LoadOptions): Promise<{ manifest?: Resolv
 export async function loadManifest(o: LoadOptions): Promise<ResolvedManifest> {
   const r = await checkManifest(o);
   if (r.errors.length || !r.manifest) throw manifestErrors(r.errors);
+  for (const w of r.warnings) o.onWarning?.(w);
   return r.manifest;
 }
 

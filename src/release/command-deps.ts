@@ -1,5 +1,6 @@
 /** What the promote and rollback commands need from outside the engine; tests inject fakes. */
 import type { ProviderDriver } from '../driver.js';
+import type { FnxError } from '../errors.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import type { Clock } from './clock.js';
 
@@ -9,6 +10,7 @@ export interface LoadManifestOptions {
   readonly stage: string;
   readonly vars: Readonly<Record<string, string>>;
   readonly env: NodeJS.ProcessEnv;
+  readonly onWarning?: (warning: FnxError) => void;
 }
 
 export interface CommandDeps {

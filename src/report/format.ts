@@ -36,6 +36,12 @@ export function formatError(err: FnxError, p: Palette, cwd = process.cwd()): str
   return lines.join('\n');
 }
 
+/** One line for a warning: `fnx.yaml:22:1: [W_CODE] message (hint)`. */
+export function formatWarning(w: FnxError, cwd = process.cwd()): string {
+  const where = w.location ? `${relativeTo(cwd, w.location.file)}:${w.location.line}:${w.location.column}: ` : '';
+  return `${where}[${w.code}] ${w.message}${w.hint ? ` (${w.hint})` : ''}`;
+}
+
 /** GitHub Actions workflow commands, one per located error. */
 export function githubAnnotations(err: FnxError, cwd = process.cwd()): string[] {
   return flatten(err).map((e) => {
