@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, FnxError, InterruptedError, toFnxError } from '../errors.js';
 import { createReporter, reporterOptionsFromEnv } from '../report/create.js';
-import { parseArgs } from './program.js';
+import { parseArgs, PrintedUsageError } from './program.js';
 
 function packageVersion(): string {
   try {
@@ -25,7 +25,7 @@ async function main(argv: readonly string[]): Promise<number> {
     parsed = await parseArgs(argv, packageVersion(), process.env);
   } catch (err) {
     const e = toFnxError(err);
-    if (!e.details?.printed || jsonRequested) {
+    if (!(e instanceof PrintedUsageError) || jsonRequested) {
       const reporter = await createReporter(reporterOptionsFromEnv(jsonRequested, streams));
       reporter.error(e);
     }

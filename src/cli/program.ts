@@ -17,6 +17,13 @@ export interface ParsedCommand {
 
 const DEFAULT_STAGE = 'dev';
 
+/** A usage error commander has already printed to stderr: only its exit code (and --json form) is left to report. */
+export class PrintedUsageError extends FnxError {
+  constructor(message: string) {
+    super('E_USAGE', message, { exitCode: ExitCode.usage, hint: 'Run `fnx --help` (or `fnx <command> --help`) for usage.' });
+  }
+}
+
 function collectVar(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) {
@@ -214,7 +221,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return undefined;
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       // commander already printed the message; only the exit code is ours.
-      throw new FnxError('E_USAGE', (e.message ?? 'invalid usage').replace(/^error: /, ''), { exitCode: ExitCode.usage, details: { printed: true } });
+      throw new PrintedUsageError((e.message ?? 'invalid usage').replace(/^error: /, ''));
     }
     throw err;
   }

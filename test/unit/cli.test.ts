@@ -22,6 +22,15 @@ describe('fnx CLI entry', () => {
     expect(r.stderr).toContain('positive integer');
   });
 
+  it('with --json a usage error is one JSON document on stdout', async () => {
+    const r = await runFnx(['deploy', '--bogus', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      error: { code: 'E_USAGE', message: "unknown option '--bogus'", hint: expect.stringContaining('fnx --help'), exitCode: 2 },
+    });
+  });
+
   it('prints the version', async () => {
     const r = await runFnx(['--version']);
     expect(r.code).toBe(0);
