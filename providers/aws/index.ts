@@ -40,6 +40,12 @@ function state(detail: AwsDeployed): DeployedState {
   return { provider: 'aws', functions: Object.keys(detail.functions).sort(), detail };
 }
 
+/**
+ * The AWS driver for one manifest. `env` supplies fnx's own settings (region fallback, local
+ * endpoint timings, test thresholds); credentials and endpoints are resolved by the SDK's standard
+ * chain from the process environment and AWS config files, so `env` should be process.env (the
+ * CLI always passes it).
+ */
 export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv = process.env): ProviderDriver {
   const aws = new AwsClients(awsSettings(manifest.providers.aws, env));
   // promote and rollback never inspect: their first call still checks providers.aws.accountId.
