@@ -10,8 +10,8 @@
  */
 import type { ArtifactSet } from '../package/artifact.js';
 import type { ApplyResult, DeployMetadata, DeployedState, ProviderPlan } from '../driver.js';
-import { InterruptedError } from '../errors.js';
-import type { ResolvedManifest } from '../manifest/model.js';
+import { ExitCode, FnxError, InterruptedError } from '../errors.js';
+import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import { checkLimits, packageArtifacts } from '../package/index.js';
 import type { CommandContext, ManifestOptions } from '../commands/context.js';
 import { deployMetadata } from './metadata.js';
@@ -75,11 +75,42 @@ export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<P
   const runs: ProviderRun[] = [];
   targets.forEach((target, i) => {
     const deployed = states[i]!;
+    checkHooksDeployable(manifest, target.name, deployed, opts.functions);
     ctx.reporter.info(`${target.name}: ${deployedSummary(`${manifest.service}-${manifest.stage}`, deployed.functions.length)}`);
     const plan = target.driver.plan({ manifest, artifacts, deployed, ...(opts.functions.length ? { only: opts.functions } : {}), deploy });
     runs.push({ target, deployed, plan });
   });
   return { manifest, artifacts, deploy, runs };
+}
+
+/**
+ * A release hook is a function invoked on the same provider: it must be deployed there by this
+ * run or already. Checked before any change, so a deploy never stops halfway on a missing hook.
+ */
+function checkHooksDeployable(manifest: ResolvedManifest, provider: ProviderName, deployed: DeployedState, only: readonly string[]): void {
+  const inRun = (name: string) => !only.length || only.includes(name);
+  for (const fn of manifest.functions) {
+    if (!fn.providers.includes(provider) || !inRun(fn.name)) continue;
+    for (const [kind, hook] of Object.entries(fn.release.hooks)) {
+      if (!hook) continue;
+      const target = manifest.functions.find((f) => f.name === hook);
+      const where = fn.location ? { location: fn.location } : {};
+      if (!target?.providers.includes(provider)) {
+        throw new FnxError('E_DEPLOY_HOOK_PROVIDER', `${fn.name}'s ${kind} hook \`${hook}\` is not deployed to ${provider}.`, {
+          hint: `Add ${provider} to \`${hook}\`'s providers, or remove the hook.`,
+          exitCode: ExitCode.usage,
+          ...where,
+        });
+      }
+      if (!inRun(hook) && !deployed.functions.includes(hook)) {
+        throw new FnxError('E_DEPLOY_HOOK_MISSING', `${fn.name}'s ${kind} hook \`${hook}\` is not deployed to ${provider} yet, and this run does not deploy it.`, {
+          hint: `Add \`--function ${hook}\` to this deploy, or deploy without --function first.`,
+          exitCode: ExitCode.usage,
+          ...where,
+        });
+      }
+    }
+  }
 }
 
 /** apply: each provider's plan, in order. Throws InterruptedError when Ctrl-C stopped it. */
