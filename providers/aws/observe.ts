@@ -20,15 +20,29 @@ export async function readHealth(aws: AwsClients, req: HealthRequest): Promise<H
   }
   const start = new Date(req.since);
   const end = new Date(Math.max(Date.now(), start.getTime()) + 3_600_000);
-  const dimensions = [
-    { Name: 'FunctionName', Value: name },
-    { Name: 'Resource', Value: `${name}:${req.version}` },
-  ];
-  const query = (id: string, metric: string) => ({ Id: id, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: dimensions }, Period: 60, Stat: 'Sum' }, ReturnData: true });
-  const data = await aws.call('GetMetricData', () =>
-    cloudwatch.send(new GetMetricDataCommand({ StartTime: start, EndTime: end, MetricDataQueries: [query('errors', 'Errors'), query('invocations', 'Invocations')] })),
+  // Lambda publishes alias traffic under {FunctionName, Resource=fn:alias, ExecutedVersion} and
+  // direct version invocations under {FunctionName, Resource=fn:version}; CloudWatch matches
+  // dimension sets exactly, so a version's totals are the sum of both series.
+  const series = {
+    alias: [
+      { Name: 'FunctionName', Value: name },
+      { Name: 'Resource', Value: `${name}:${ALIAS}` },
+      { Name: 'ExecutedVersion', Value: req.version },
+    ],
+    version: [
+      { Name: 'FunctionName', Value: name },
+      { Name: 'Resource', Value: `${name}:${req.version}` },
+    ],
+  };
+  const queries = Object.entries(series).flatMap(([key, dimensions]) =>
+    (['Errors', 'Invocations'] as const).map((metric) => ({
+      Id: `${metric.toLowerCase()}_${key}`,
+      MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: dimensions }, Period: 60, Stat: 'Sum' },
+      ReturnData: true,
+    })),
   );
-  const sum = (id: string) => (data.MetricDataResults ?? []).filter((r) => r.Id === id).flatMap((r) => r.Values ?? []).reduce((a, b) => a + b, 0);
+  const data = await aws.call('GetMetricData', () => cloudwatch.send(new GetMetricDataCommand({ StartTime: start, EndTime: end, MetricDataQueries: queries })));
+  const sum = (metric: string) => (data.MetricDataResults ?? []).filter((r) => r.Id?.startsWith(`${metric}_`)).flatMap((r) => r.Values ?? []).reduce((a, b) => a + b, 0);
   return { alarmsFiring, ...(alarmsMissing.length ? { alarmsMissing } : {}), invocations: sum('invocations'), errors: sum('errors') };
 }
 

@@ -68,14 +68,17 @@ describe('aws driver: traffic, shift, history, health, invoke', () => {
     expect(Date.parse(h[1]!.time)).not.toBeNaN();
   });
 
-  it('health() reports firing alarms and the version metrics', async () => {
+  it('health() reports firing alarms and the version metrics, direct and through the alias', async () => {
     const since = new Date(Date.now() - 60_000).toISOString();
     aws.setAlarm('shop-api-5xx', 'ALARM');
     aws.setAlarm('shop-api-latency', 'OK');
     aws.recordMetrics('shop-dev-api', '2', { invocations: 10, errors: 2 });
     aws.recordMetrics('shop-dev-api', '1', { invocations: 5, errors: 5 });
+    // Traffic through the alias (API Gateway, triggers) is published under Resource=fn:live + ExecutedVersion only.
+    aws.recordMetrics('shop-dev-api', '2', { invocations: 30, errors: 3 }, { alias: 'live' });
+    aws.recordMetrics('shop-dev-api', '1', { invocations: 70, errors: 7 }, { alias: 'live' });
     const h = await driver.health({ function: api(), manifest, version: '2', alarms: ['shop-api-5xx', 'shop-api-latency'], since });
-    expect(h).toEqual({ alarmsFiring: ['shop-api-5xx'], invocations: 10, errors: 2 });
+    expect(h).toEqual({ alarmsFiring: ['shop-api-5xx'], invocations: 40, errors: 5 });
   });
 
   it('invoke() calls a version (or the alias) and reports function errors', async () => {

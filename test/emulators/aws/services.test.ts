@@ -203,7 +203,7 @@ describe('SNS, CloudWatch and Logs', () => {
     await expect(sns.send(new GetTopicAttributesCommand({ TopicArn: `${TopicArn}-x` }))).rejects.toBeInstanceOf(SnsNotFound);
   });
 
-  it('reports alarm states and Lambda metrics per version', async () => {
+  it('reports alarm states and Lambda metrics under the dimension sets Lambda publishes (alias traffic: Resource=fn:alias + ExecutedVersion, not Resource=fn:version)', async () => {
     const cw = new CloudWatchClient({});
     em.setAlarm('svc-errors', 'ALARM', 'Threshold crossed');
     em.setAlarm('svc-latency', 'OK');
@@ -227,7 +227,14 @@ describe('SNS, CloudWatch and Logs', () => {
     const stats = await cw.send(
       new GetMetricStatisticsCommand({ Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: [{ Name: 'FunctionName', Value: 'orders' }, { Name: 'Resource', Value: 'orders:1' }], StartTime: new Date(start), EndTime: new Date(start + 60_000), Period: 60, Statistics: ['Sum'] }),
     );
-    expect(stats.Datapoints?.map((d) => d.Sum)).toEqual([360]);
+    expect(stats.Datapoints?.map((d) => d.Sum)).toEqual([]);
+    em.recordMetrics('orders', '1', { invocations: 7, errors: 0 });
+    const sumOf = async (Dimensions: { Name: string; Value: string }[]) =>
+      (await cw.send(new GetMetricStatisticsCommand({ Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions, StartTime: new Date(start), EndTime: new Date(start + 60_000), Period: 60, Statistics: ['Sum'] }))).Datapoints?.map((d) => d.Sum);
+    expect(await sumOf([{ Name: 'FunctionName', Value: 'orders' }, { Name: 'Resource', Value: 'orders:1' }])).toEqual([7]);
+    expect(await sumOf([{ Name: 'FunctionName', Value: 'orders' }, { Name: 'Resource', Value: 'orders:live' }])).toEqual([410]);
+    expect(await sumOf([{ Name: 'FunctionName', Value: 'orders' }])).toEqual([417]);
+    expect(await sumOf([{ Name: 'FunctionName', Value: 'orders' }, { Name: 'ExecutedVersion', Value: '2' }])).toEqual([]);
   });
 
   it('manages log groups with retention and tags', async () => {

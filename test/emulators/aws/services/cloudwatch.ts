@@ -48,13 +48,29 @@ function dims(v: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * The dimension sets Lambda publishes for one invocation, as CloudWatch stores them: always
+ * {FunctionName}; through an alias {FunctionName, Resource=fn:alias} and {FunctionName,
+ * Resource=fn:alias, ExecutedVersion}; through a version {FunctionName, Resource=fn:version}.
+ * An alias invocation is NOT published under Resource=fn:version.
+ */
+function publishedSets(p: MetricPoint): Record<string, string>[] {
+  const sets: Record<string, string>[] = [{ FunctionName: p.functionName }];
+  const resource = `${p.functionName}:${p.resource}`;
+  if (p.resource !== p.executedVersion) {
+    sets.push({ FunctionName: p.functionName, Resource: resource }, { FunctionName: p.functionName, Resource: resource, ExecutedVersion: p.executedVersion });
+  } else {
+    sets.push({ FunctionName: p.functionName, Resource: resource });
+  }
+  return sets;
+}
+
+/** CloudWatch matches a query's dimensions to a metric's exactly (no aggregation over extra dimensions); no dimensions = the namespace total. */
 function matches(p: MetricPoint, q: MetricQuery): boolean {
   if (q.namespace !== 'AWS/Lambda') return false;
-  const d = q.dimensions;
-  if (d.FunctionName !== undefined && d.FunctionName !== p.functionName) return false;
-  if (d.Resource !== undefined && d.Resource !== `${p.functionName}:${p.resource}` && d.Resource !== `${p.functionName}:${p.executedVersion}`) return false;
-  if (d.ExecutedVersion !== undefined && d.ExecutedVersion !== p.executedVersion) return false;
-  return Object.keys(d).every((k) => ['FunctionName', 'Resource', 'ExecutedVersion'].includes(k));
+  const keys = Object.keys(q.dimensions);
+  if (keys.length === 0) return true;
+  return publishedSets(p).some((set) => Object.keys(set).length === keys.length && keys.every((k) => set[k] === q.dimensions[k]));
 }
 
 /** Values of one point for a metric: a list of samples (Invocations/Errors are counts, Duration a sample). */
