@@ -120,6 +120,12 @@ function desiredTrigger(t: Target, fnName: string, trigger: Trigger): DesiredTri
     }
     case 'queue': {
       const queueArn = trigger.arn ?? arn.queue(t.region, t.accountId, trigger.name ?? '');
+      if (queueArn.endsWith('.fifo') && trigger.batchSize > 10) {
+        throw new FnxError('E_AWS_QUEUE_BATCH', `queue trigger on ${queueArn}: batchSize ${trigger.batchSize} is over 10, the most Lambda reads from a FIFO queue at once`, {
+          hint: 'Use batchSize: 10 or less for a .fifo queue.',
+          exitCode: ExitCode.usage,
+        });
+      }
       return { kind: 'queue', key: `queue:${queueArn}`, queueArn, batchSize: trigger.batchSize };
     }
     case 'storage': {

@@ -13,17 +13,24 @@ export interface RetryOptions {
   /** First backoff in ms; doubles each attempt, capped at maxDelayMs, fully jittered. */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /** Total attempts when the error is IAM propagation (a role or policy Lambda does not see yet); default `attempts`. */
+  readonly propagationAttempts?: number;
 }
 
-export const defaultRetry: RetryOptions = { attempts: 8, baseDelayMs: 200, maxDelayMs: 5_000 };
+/** IAM propagation is retried for about 25-45 s (AWS documents "a few seconds"; 10 s and more is common). */
+export const defaultRetry: RetryOptions = { attempts: 8, baseDelayMs: 200, maxDelayMs: 5_000, propagationAttempts: 14 };
 
-/** Retry tuning for a local endpoint (emulator): same attempts, much shorter waits. */
-export const fastRetry: RetryOptions = { attempts: 10, baseDelayMs: 20, maxDelayMs: 300 };
+/** Retry tuning for a local endpoint (emulator): much shorter waits. */
+export const fastRetry: RetryOptions = { attempts: 10, baseDelayMs: 20, maxDelayMs: 300, propagationAttempts: 20 };
 
-/** IAM roles take seconds to become assumable by Lambda after creation. */
-function isRolePropagation(err: unknown): boolean {
+/**
+ * IAM changes take seconds to reach Lambda: a new role "cannot be assumed by Lambda", and a
+ * policy just written is not yet seen by Lambda's own permission checks ("The provided execution
+ * role does not have permissions to call SendMessage on SQS", also for ENIs and queue mappings).
+ */
+export function isRolePropagation(err: unknown): boolean {
   const message = (err as { message?: string } | undefined)?.message ?? '';
-  return errorKind(err) === 'invalid' && /cannot be assumed|role.*(not|cannot).*assum/i.test(message);
+  return errorKind(err) === 'invalid' && /cannot be assumed|role.*(not|cannot).*assum|execution role does not have permissions/i.test(message);
 }
 
 export function isRetryable(err: unknown): boolean {
@@ -64,7 +71,8 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
     try {
       return await call();
     } catch (err) {
-      if (attempt + 1 >= options.attempts || !retryable(err)) throw err;
+      const limit = isRolePropagation(err) ? Math.max(options.attempts, options.propagationAttempts ?? 0) : options.attempts;
+      if (attempt + 1 >= limit || !retryable(err)) throw err;
       if (signal?.aborted) throw interrupted(err);
       await sleep(backoffMs(attempt, options), signal);
       if (signal?.aborted) throw interrupted(err);

@@ -9,14 +9,31 @@ function invalid(message: string, hint: string): FnxError {
   return new FnxError('E_AWS_SCHEDULE', message, { hint, exitCode: ExitCode.usage });
 }
 
-/** Unix day-of-week numbers (0-7, 0 and 7 = Sunday) to EventBridge's (1-7, 1 = Sunday). */
+const toEventBridgeDay = (n: number): number => (n % 7) + 1;
+
+/**
+ * Unix day-of-week numbers (0-7, 0 and 7 = Sunday) to EventBridge's (1-7, 1 = Sunday). A numeric
+ * range ending on Sunday 7 (`5-7`, Friday to Sunday) would map to a backwards range (`6-1`), so it
+ * becomes `6-7,1` (stepped ranges are listed day by day).
+ */
 function mapDayOfWeek(field: string): string {
   return field
     .split(',')
-    .map((part) => {
+    .flatMap((part) => {
       const [range, step] = part.split('/');
-      const mapped = (range ?? '').replace(/\d+/g, (n) => String((Number(n) % 7) + 1));
-      return step === undefined ? mapped : `${mapped}/${step}`;
+      const wrap = /^(\d+)-7$/.exec(range ?? '');
+      if (wrap) {
+        const from = Number(wrap[1]);
+        if (step !== undefined) {
+          const days: string[] = [];
+          for (let d = from; d <= 7; d += Number(step)) days.push(String(toEventBridgeDay(d)));
+          return days;
+        }
+        const start = toEventBridgeDay(from);
+        return start === 1 ? ['1-7'] : [`${start}-7`, '1'];
+      }
+      const mapped = (range ?? '').replace(/\d+/g, (n) => String(toEventBridgeDay(Number(n))));
+      return [step === undefined ? mapped : `${mapped}/${step}`];
     })
     .filter((part, i, all) => all.indexOf(part) === i)
     .join(',');

@@ -16,6 +16,7 @@ import {
 import type { DesiredFunction, FunctionConfig } from '../desired.js';
 import type { DeployedFunction } from '../state.js';
 import { changes, kindOf, notConflict, type ApplyContext } from './context.js';
+import { isRolePropagation } from '../retry.js';
 import { codeLocation } from './upload.js';
 import { waitFor } from './wait.js';
 
@@ -99,7 +100,7 @@ export async function applyFunction(ctx: ApplyContext, d: DesiredFunction, cur: 
               Tags: { ...d.tags },
             }),
           ),
-        { resource: d.name, retryable: (err) => notConflict(err) || /cannot be assumed/i.test((err as Error)?.message ?? '') },
+        { resource: d.name, retryable: (err) => notConflict(err) || isRolePropagation(err) },
       );
     } catch (err) {
       if (kindOf(err) !== 'conflict') throw err;

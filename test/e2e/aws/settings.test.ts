@@ -77,3 +77,39 @@ describe('aws: triggers on resources fnx does not create', () => {
     expect(r.stderr).toContain('fnx does not create queues');
   });
 });
+
+describe('aws: what Lambda checks at create time', () => {
+  let aws: AwsEmulator;
+  beforeAll(async () => {
+    // IAM takes a while to let Lambda assume a new role: CreateFunction fails until then, as on AWS.
+    aws = await startWorld({ iamPropagationMs: 600 });
+  });
+  afterAll(() => aws?.close());
+
+  it('a fresh role not yet assumable is waited out; a queue trigger over 10 messages gets a batching window', async () => {
+    const dir = await newProject({
+      'fnx.yaml': 'service: shop\nproviders:\n  aws: { region: us-east-1 }\nfunctions:\n  worker:\n    handler: src/w.handler\n    triggers:\n      - queue: { name: jobs, batchSize: 100 }\n',
+      'src/w.js': 'export const handler = async () => ({});\n',
+    });
+    const r = await fnx(aws, dir, ['deploy', '--stage', 'dev']);
+    expect(r.code, r.stderr).toBe(0);
+    const creates = aws.callsTo('lambda', 'CreateFunction').filter((c) => c.input.FunctionName === 'shop-dev-worker');
+    expect(creates.length).toBeGreaterThan(1);
+    expect(creates.filter((c) => c.status < 300)).toHaveLength(1);
+    expect(creates[0]?.errorCode).toBe('InvalidParameterValueException');
+    const mappings = [...aws.state.lambda.eventSourceMappings.values()];
+    expect(mappings.map((m) => [m.batchSize, m.maximumBatchingWindowInSeconds])).toEqual([[100, 1]]);
+  });
+
+  it('a FIFO queue trigger over 10 messages is refused before any change', async () => {
+    const dir = await newProject({
+      'fnx.yaml': 'service: fifo\nproviders:\n  aws: { region: us-east-1 }\nfunctions:\n  worker:\n    handler: src/w.handler\n    triggers:\n      - queue: { name: jobs.fifo, batchSize: 20 }\n',
+      'src/w.js': 'export const handler = async () => ({});\n',
+    });
+    aws.clearCalls();
+    const r = await fnx(aws, dir, ['deploy', '--stage', 'dev']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('batchSize 20 is over 10');
+    expect(aws.writeCalls()).toEqual([]);
+  });
+});

@@ -41,11 +41,19 @@ export async function seed(aws: AwsEmulator): Promise<void> {
   );
   await new SNSClient(config).send(new CreateTopicCommand({ Name: 'events' }));
   const role = await new IAMClient(config).send(
-    new CreateRoleCommand({ RoleName: 'legacy-role', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }),
+    new CreateRoleCommand({ RoleName: 'legacy-role', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }),
   );
-  await new LambdaClient(config).send(
-    new CreateFunctionCommand({ FunctionName: FOREIGN_FUNCTION, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: role.Role!.Arn!, Code: { ZipFile: Buffer.from('PK\u0005\u0006' + '\u0000'.repeat(18), 'binary') } }),
-  );
+  const create = new CreateFunctionCommand({ FunctionName: FOREIGN_FUNCTION, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: role.Role!.Arn!, Code: { ZipFile: Buffer.from('PK\u0005\u0006' + '\u0000'.repeat(18), 'binary') } });
+  // With iamPropagationMs the new role is not assumable at once: wait for it as a user would.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await new LambdaClient(config).send(create);
+      return;
+    } catch (err) {
+      if (attempt > 50 || !/cannot be assumed/.test((err as Error).message)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 export type Files = Record<string, string>;

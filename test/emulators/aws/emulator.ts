@@ -32,6 +32,7 @@ export class Emulator {
   readonly calls: CallRecord[] = [];
   readonly clock: Clock;
   readonly asyncDelayMs: number;
+  readonly iamPropagationMs: number;
   readonly accountId: string;
   readonly region: string;
   readonly maxRequestBytes: number;
@@ -49,6 +50,7 @@ export class Emulator {
   constructor(opts: AwsEmulatorOptions) {
     this.clock = opts.clock ?? systemClock;
     this.asyncDelayMs = opts.asyncDelayMs ?? 200;
+    this.iamPropagationMs = opts.iamPropagationMs ?? 0;
     this.accountId = opts.accountId ?? '000000000000';
     this.region = opts.region ?? 'us-east-1';
     this.maxRequestBytes = opts.maxRequestBytes ?? LAMBDA_MAX_REQUEST_BYTES;

@@ -8,12 +8,14 @@ import {
   TagResourceCommand, UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2, GetProvisionedConcurrencyConfigCommand, ListAliasesCommand, CreateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startAwsEmulator, type AwsEmulator } from './index.js';
 import { FakeClock, useEmulatorEnv, zipOf } from './helpers.js';
 
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+
+const allow = (Action: string[], Resource: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
 
 let em: AwsEmulator;
 let lambda: LambdaClient;
@@ -265,6 +267,13 @@ describe('permissions, tags, concurrency, event sources', () => {
     await lambda.send(new PublishVersionCommand({ FunctionName: 'worker' }));
     const alias = await lambda.send(new CreateAliasCommand({ FunctionName: 'worker', Name: 'live', FunctionVersion: '1' }));
     const source = 'arn:aws:sqs:us-east-1:000000000000:orders';
+    await expect(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: alias.AliasArn, EventSourceArn: source, BatchSize: 5 }))).rejects.toThrow(
+      'The provided execution role does not have permissions to call ReceiveMessage on SQS',
+    );
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'fn-role', PolicyName: 'q', PolicyDocument: allow(['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'], source) }));
+    await expect(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: alias.AliasArn, EventSourceArn: source }))).rejects.toThrow('call DeleteMessage on SQS');
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'fn-role', PolicyName: 'q', PolicyDocument: allow(['sqs:*'], 'arn:aws:sqs:us-east-1:000000000000:*') }));
+    await expect(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: alias.AliasArn, EventSourceArn: source, BatchSize: 100 }))).rejects.toThrow(/batch window/);
     const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: alias.AliasArn, EventSourceArn: source, BatchSize: 5 }));
     expect(m.State).toBe('Creating');
     expect(m.FunctionArn).toBe(alias.AliasArn);
@@ -273,6 +282,39 @@ describe('permissions, tags, concurrency, event sources', () => {
     expect((await lambda.send(new GetEventSourceMappingCommand({ UUID: m.UUID }))).State).toBe('Enabled');
     await createActive('slow', { Timeout: 120 });
     await expect(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'slow', EventSourceArn: source }))).rejects.toThrow(/visibility timeout/);
+    await sqs.send(new CreateQueueCommand({ QueueName: 'orders.fifo', Attributes: { FifoQueue: 'true', VisibilityTimeout: '60' } }));
+    const fifo = 'arn:aws:sqs:us-east-1:000000000000:orders.fifo';
+    await expect(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'worker', EventSourceArn: fifo, BatchSize: 20, MaximumBatchingWindowInSeconds: 1 }))).rejects.toThrow(/maximum of 10 for a FIFO queue/);
+    await expect(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'worker', EventSourceArn: fifo, BatchSize: 10, MaximumBatchingWindowInSeconds: 1 }))).rejects.toThrow(/not supported for FIFO/);
+    expect((await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'worker', EventSourceArn: fifo, BatchSize: 10 }))).State).toBe('Creating');
+  });
+
+  it('checks the execution role as Lambda does: trusted by lambda.amazonaws.com, propagated, and granting the dead-letter and VPC actions', async () => {
+    await iam.send(new CreateRoleCommand({ RoleName: 'ec2-role', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+    await expect(create('untrusted', { Role: roleArn.replace('fn-role', 'ec2-role') })).rejects.toThrow('The role defined for the function cannot be assumed by Lambda.');
+    const dlq = 'arn:aws:sqs:us-east-1:000000000000:dead';
+    await expect(create('dl', { DeadLetterConfig: { TargetArn: dlq } })).rejects.toThrow('The provided execution role does not have permissions to call SendMessage on SQS');
+    await expect(create('dl', { DeadLetterConfig: { TargetArn: 'arn:aws:sns:us-east-1:000000000000:dead' } })).rejects.toThrow('call Publish on SNS');
+    await expect(create('dl', { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } })).rejects.toThrow('call CreateNetworkInterface on EC2');
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'fn-role', PolicyName: 'dl', PolicyDocument: allow(['sqs:SendMessage'], dlq) }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'fn-role', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }));
+    expect((await create('dl', { DeadLetterConfig: { TargetArn: dlq }, VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } })).State).toBe('Pending');
+
+    const slow = await startAwsEmulator({ clock, iamPropagationMs: 5_000 });
+    try {
+      const slowIam = new IAMClient({ endpoint: slow.url });
+      const slowLambda = new LambdaClient({ endpoint: slow.url });
+      const role = await slowIam.send(new CreateRoleCommand({ RoleName: 'fresh', AssumeRolePolicyDocument: TRUST }));
+      const input = { FunctionName: 'fresh', Role: role.Role?.Arn, Runtime: 'nodejs20.x' as const, Handler: 'index.handler', Code: { ZipFile: zipOf('fresh') } };
+      await expect(slowLambda.send(new CreateFunctionCommand(input))).rejects.toThrow('The role defined for the function cannot be assumed by Lambda.');
+      clock.advance(5_000);
+      expect((await slowLambda.send(new CreateFunctionCommand(input))).State).toBe('Pending');
+      clock.advance(1_000);
+      await slowIam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'fresh', PolicyDocument: TRUST }));
+      await expect(slowLambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fresh', Role: role.Role?.Arn }))).rejects.toThrow(/cannot be assumed/);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('serves function URLs through the invoke handler once a public permission exists', async () => {

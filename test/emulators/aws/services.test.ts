@@ -90,6 +90,12 @@ describe('EventBridge and SQS', () => {
     // ValidationException is not modelled in the SDK (as on AWS): it arrives as a named EventBridgeServiceException.
     const events = new EventBridgeClient({});
     await expect(events.send(new PutRuleCommand({ Name: 'bad', ScheduleExpression: 'rate(5 minute)' }))).rejects.toMatchObject({ name: 'ValidationException' });
+    for (const bad of ['rate(1 minutes)', 'cron(0 2 * * *)', 'cron(0 2 * * * *)', 'cron(0 2 ? * ? *)', 'cron(0 2 1 * 1 *)', 'cron(*/60 * * * ? *)', 'cron(0 24 * * ? *)', 'cron(0 2 ? * 0 *)']) {
+      await expect(events.send(new PutRuleCommand({ Name: 'bad', ScheduleExpression: bad })), bad).rejects.toMatchObject({ name: 'ValidationException' });
+    }
+    for (const good of ['rate(1 minute)', 'cron(0 2 * * ? *)', 'cron(*/15 * * * ? *)', 'cron(0 9 ? * MON-FRI *)', 'cron(0 9 ? * 2-6 *)', 'cron(0 0 L * ? *)', 'cron(0 0 ? * 6#3 *)', 'cron(0/5 8-17 ? JAN,JUL 1,7 2027)']) {
+      await events.send(new PutRuleCommand({ Name: 'good', ScheduleExpression: good }));
+    }
     const rule = await events.send(new PutRuleCommand({ Name: 'svc-prod-tick', ScheduleExpression: 'rate(5 minutes)', Tags: [{ Key: 'fnx:service', Value: 'svc' }] }));
     expect(rule.RuleArn).toBe('arn:aws:events:us-east-1:000000000000:rule/svc-prod-tick');
     await events.send(new PutTargetsCommand({ Rule: 'svc-prod-tick', Targets: [{ Id: 'fn', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f:live' }] }));

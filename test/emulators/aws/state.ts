@@ -114,6 +114,8 @@ export interface IamRole {
   Description: string;
   MaxSessionDuration: number;
   CreateDate: number;
+  /** When UpdateAssumeRolePolicy last changed the trust policy (IAM propagation restarts). */
+  trustChangedAt?: number;
   tags: Record<string, string>;
   inlinePolicies: Map<string, string>;
   attachedPolicies: string[];

@@ -84,6 +84,12 @@ export interface AwsEmulatorOptions {
   clock?: Clock;
   /** Time for asynchronous transitions (Pending->Active, InProgress->Successful, Creating->Enabled, ...). Default 200 ms. */
   asyncDelayMs?: number;
+  /**
+   * IAM eventual consistency: for this long after CreateRole (or UpdateAssumeRolePolicy) Lambda
+   * cannot assume the role (CreateFunction / UpdateFunctionConfiguration answer "The role defined
+   * for the function cannot be assumed by Lambda."), as on AWS for several seconds. Default 0.
+   */
+  iamPropagationMs?: number;
   /** Account id for ARNs and STS. Default '000000000000'. */
   accountId?: string;
   /** Region for ARNs. Default 'us-east-1'. */

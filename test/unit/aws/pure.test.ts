@@ -31,6 +31,10 @@ describe('schedule expressions', () => {
     expect(cronExpression('0 9 * * 1-5')).toBe('cron(0 9 ? * 2-6 *)');
     expect(cronExpression('0 0 * * 0,6,7')).toBe('cron(0 0 ? * 1,7 *)');
     expect(cronExpression('0 0 * * SUN')).toBe('cron(0 0 ? * SUN *)');
+    expect(cronExpression('0 0 * * 5-7')).toBe('cron(0 0 ? * 6-7,1 *)');
+    expect(cronExpression('0 0 * * 0-7')).toBe('cron(0 0 ? * 1-7 *)');
+    expect(cronExpression('0 0 * * 1-7/2')).toBe('cron(0 0 ? * 2,4,6,1 *)');
+    expect(cronExpression('0 0 * * 1-6')).toBe('cron(0 0 ? * 2-7 *)');
     expect(cronExpression('30 4 1 * *')).toBe('cron(30 4 1 * ? *)');
     expect(() => cronExpression('0 0 1 * 1')).toThrow(/both day-of-month and day-of-week/);
     expect(() => cronExpression('0 0 * *')).toThrow(FnxError);
@@ -107,6 +111,21 @@ describe('retry', () => {
     n = 0;
     await expect(withRetry(async () => (++n, Promise.reject(sdkError('ThrottlingException', 400))), options)).rejects.toThrow();
     expect(n).toBe(4);
+  });
+  it('waits out IAM propagation (role not yet assumable, policy not yet seen by Lambda) longer than other errors', async () => {
+    const options = { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, propagationAttempts: 6 };
+    for (const message of [
+      'The role defined for the function cannot be assumed by Lambda.',
+      'The provided execution role does not have permissions to call SendMessage on SQS',
+      'The function execution role does not have permissions to call ReceiveMessage on SQS',
+    ]) {
+      let n = 0;
+      await expect(withRetry(async () => (++n < 5 ? Promise.reject(sdkError('InvalidParameterValueException', 400, message)) : 'ok'), options)).resolves.toBe('ok');
+      expect(n).toBe(5);
+    }
+    let n = 0;
+    await expect(withRetry(async () => (++n, Promise.reject(sdkError('InvalidParameterValueException', 400, 'Timeout must be at most 900'))), options)).rejects.toThrow();
+    expect(n).toBe(1);
   });
   it('backs off exponentially with jitter, capped', () => {
     const o = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };

@@ -2,7 +2,16 @@
 import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { CloudError } from '../../../../src/errors.js';
 import type { DesiredFunction } from '../../desired.js';
+import { isRolePropagation } from '../../retry.js';
 import { changes, kindOf, notConflict, type ApplyContext } from '../context.js';
+
+/**
+ * SQS mappings with BatchSize > 10 need MaximumBatchingWindowInSeconds >= 1 (Lambda rejects them
+ * otherwise); fnx uses the smallest window, 1 second.
+ */
+export function batchingWindow(batchSize: number): { MaximumBatchingWindowInSeconds?: number } {
+  return batchSize > 10 ? { MaximumBatchingWindowInSeconds: 1 } : {};
+}
 
 export async function applyQueues(ctx: ApplyContext, d: DesiredFunction): Promise<void> {
   const { aws } = ctx;
@@ -13,14 +22,14 @@ export async function applyQueues(ctx: ApplyContext, d: DesiredFunction): Promis
     if (!action) continue;
     const existing = cur?.mappings.find((m) => m.sourceArn === t.queueArn);
     if (existing) {
-      await aws.call('UpdateEventSourceMapping', () => aws.lambda.send(new UpdateEventSourceMappingCommand({ UUID: existing.uuid, BatchSize: t.batchSize })), { resource: t.queueArn });
+      await aws.call('UpdateEventSourceMapping', () => aws.lambda.send(new UpdateEventSourceMappingCommand({ UUID: existing.uuid, BatchSize: t.batchSize, ...batchingWindow(t.batchSize) })), { resource: t.queueArn });
       continue;
     }
     try {
       await aws.call(
         'CreateEventSourceMapping',
-        () => aws.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: d.aliasArn, EventSourceArn: t.queueArn, BatchSize: t.batchSize, Enabled: true })),
-        { resource: t.queueArn, retryable: (err) => notConflict(err) || /cannot be assumed|permission|not authorized/i.test((err as Error)?.message ?? '') },
+        () => aws.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: d.aliasArn, EventSourceArn: t.queueArn, BatchSize: t.batchSize, ...batchingWindow(t.batchSize), Enabled: true })),
+        { resource: t.queueArn, retryable: (err) => notConflict(err) || isRolePropagation(err) },
       );
     } catch (err) {
       if (/NonExistentQueue|queue does not exist/i.test((err as Error)?.message ?? '')) {

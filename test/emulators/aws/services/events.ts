@@ -26,7 +26,53 @@ function checkSchedule(expr: string): void {
     if (n < 1 || (n === 1) !== singular) throw validation('Parameter ScheduleExpression is not valid.');
     return;
   }
-  if (!CRON.test(expr)) throw validation('Parameter ScheduleExpression is not valid.');
+  if (!CRON.test(expr) || !validCron(expr.slice(5, -1).split(' '))) throw validation('Parameter ScheduleExpression is not valid.');
+}
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/** EventBridge cron fields: [min, max, names (value = index + min)?, extra wildcards]. */
+const CRON_FIELDS: readonly [number, number, readonly string[] | undefined, RegExp | undefined][] = [
+  [0, 59, undefined, undefined],
+  [0, 23, undefined, undefined],
+  [1, 31, undefined, /^(L|LW|\d{1,2}W)$/],
+  [1, 12, MONTHS, undefined],
+  [1, 7, DAYS, /^(L|\d?L|\w{1,3}#[1-5])$/],
+  [1970, 2199, undefined, undefined],
+];
+
+/**
+ * EventBridge's documented cron rules: six fields (minutes hours day-of-month month day-of-week
+ * year), values and steps within each field's range, and exactly one of day-of-month /
+ * day-of-week is `?` (a value or `*` in one needs `?` in the other).
+ */
+function validCron(fields: string[]): boolean {
+  if (fields.length !== 6) return false;
+  const [, , dom, , dow] = fields;
+  if ((dom === '?') === (dow === '?')) return false;
+  return fields.every((field, i) => {
+    const [min, max, names, extra] = CRON_FIELDS[i]!;
+    if (field === '?') return i === 2 || i === 4;
+    if (extra?.test(field)) return true;
+    const value = (t: string): number | undefined => {
+      if (/^\d+$/.test(t)) return Number(t);
+      const n = names?.indexOf(t.toUpperCase()) ?? -1;
+      return n >= 0 ? n + min : undefined;
+    };
+    return field.split(',').every((item) => {
+      const [range = '', step, more] = item.split('/');
+      if (more !== undefined) return false;
+      if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1 || Number(step) > max - min)) return false;
+      if (range === '*') return true;
+      const bounds = range.split('-');
+      if (bounds.length > 2) return false;
+      return bounds.every((b) => {
+        const v = value(b);
+        return v !== undefined && v >= min && v <= max;
+      });
+    });
+  });
 }
 
 function ruleOutput(r: EventRule): Record<string, unknown> {

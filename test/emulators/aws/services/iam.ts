@@ -106,6 +106,7 @@ const ops: Record<string, Op> = {
     const doc = required(form, 'PolicyDocument');
     checkPolicy(doc);
     role.AssumeRolePolicyDocument = doc;
+    role.trustChangedAt = em.now();
     return undefined;
   },
   UpdateRole(em, form) {

@@ -2,7 +2,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AwsError } from '../protocol.js';
 import type { Emulator } from '../emulator.js';
-import type { LambdaCode, LambdaConfig, LambdaFunction, LambdaVersion } from '../state.js';
+import type { IamRole, LambdaCode, LambdaConfig, LambdaFunction, LambdaVersion } from '../state.js';
+import { localRole, propagating, roleAllows, trusts } from './iam-eval.js';
 
 export const RUNTIMES = new Set([
   'nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x',
@@ -98,6 +99,15 @@ export function assertSettled(fn: LambdaFunction): void {
 }
 
 /** Validate configuration fields as CreateFunction / UpdateFunctionConfiguration do. */
+const SERVICE_NAMES: Readonly<Record<string, string>> = { sqs: 'SQS', sns: 'SNS', ec2: 'EC2' };
+
+/** Lambda's own check that the execution role already grants what Lambda will do with it. */
+export function requirePermission(role: IamRole, action: string, resource: string): void {
+  if (roleAllows(role, action, resource)) return;
+  const [service = '', verb = ''] = action.split(':');
+  throw invalid(`The provided execution role does not have permissions to call ${verb} on ${SERVICE_NAMES[service] ?? service}`);
+}
+
 export function validateConfig(em: Emulator, c: LambdaConfig): void {
   if (c.PackageType === 'Zip') {
     if (!c.Runtime || !RUNTIMES.has(c.Runtime)) throw invalid(`Value ${c.Runtime ?? 'null'} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${[...RUNTIMES].join(', ')}] or be a valid ARN`);
@@ -115,10 +125,13 @@ export function validateConfig(em: Emulator, c: LambdaConfig): void {
   if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(c.Role)) {
     throw invalid(`1 validation error detected: Value '${c.Role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
   }
-  const roleAccount = c.Role.split(':')[4];
-  if (roleAccount === em.accountId) {
-    const roleName = c.Role.slice(c.Role.lastIndexOf('/') + 1);
-    if (!em.state.iam.roles.has(roleName)) throw invalid('The role defined for the function cannot be assumed by Lambda.');
+  if (c.Role.split(':')[4] === em.accountId) {
+    const role = localRole(em, c.Role);
+    if (!role || !trusts(role, 'lambda.amazonaws.com') || propagating(em, role)) throw invalid('The role defined for the function cannot be assumed by Lambda.');
+    const dlq = c.DeadLetterConfig?.TargetArn;
+    if (dlq?.includes(':sqs:')) requirePermission(role, 'sqs:SendMessage', dlq);
+    if (dlq?.includes(':sns:')) requirePermission(role, 'sns:Publish', dlq);
+    if (c.VpcConfig?.SubnetIds.length) for (const action of ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface']) requirePermission(role, action, '*');
   }
   if (c.Environment) {
     const size = Buffer.byteLength(JSON.stringify(c.Environment.Variables));

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { AwsError, jsonRes, num, obj, reqStr, restRoute, str, strList, type HttpReq, type HttpRes, type RestRoute } from '../protocol.js';
 import type { Emulator } from '../emulator.js';
 import type { EventSourceMapping, LambdaFunction, LayerVersion, PolicyStatement } from '../state.js';
-import { checkQualifier, conflict, functionArn, getFunction, invalid, lambdaTime, newRevision, notFound, parseFunctionRef, precondition, versionFor } from './lambda-common.js';
+import { localRole } from './iam-eval.js';
+import { checkQualifier, conflict, functionArn, getFunction, invalid, lambdaTime, newRevision, notFound, parseFunctionRef, precondition, requirePermission, versionFor } from './lambda-common.js';
 import { invokeFunction, loadCode, type LambdaCtx } from './lambda.js';
 
 type Route = RestRoute<LambdaCtx>;
@@ -280,8 +281,21 @@ function checkSqsSource(em: Emulator, sourceArn: string, fn: LambdaFunction, q: 
   const queue = em.state.sqs.queues.get(m[2] ?? '');
   if (!queue) throw invalid(`Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist for this wsdl version.`);
   const visibility = Number(queue.attributes.VisibilityTimeout ?? 30);
-  const timeout = versionFor(em, fn, q).config.Timeout;
+  const { Timeout: timeout, Role: roleArn } = versionFor(em, fn, q).config;
   if (visibility < timeout) throw invalid(`Queue visibility timeout: ${visibility} seconds is less than Function timeout: ${timeout} seconds`);
+  const role = localRole(em, roleArn);
+  if (role) for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) requirePermission(role, action, sourceArn);
+}
+
+/** SQS: FIFO queues take at most 10 per batch and no batching window; standard queues need a window >= 1 s above 10. */
+function checkSqsBatching(sourceArn: string, batchSize: number, window: number): void {
+  if (!sourceArn.includes(':sqs:')) return;
+  if (sourceArn.endsWith('.fifo')) {
+    if (batchSize > 10) throw invalid(`BatchSize ${batchSize} is greater than the maximum of 10 for a FIFO queue`);
+    if (window > 0) throw invalid('Batching window is not supported for FIFO queues');
+    return;
+  }
+  if (batchSize > 10 && window < 1) throw invalid('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
 }
 
 const ESM_KNOWN = new Set(['EventSourceArn', 'FunctionName', 'Enabled', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FunctionResponseTypes', 'UUID']);
@@ -298,7 +312,7 @@ function createEsm(c: LambdaCtx): HttpRes {
   const batchSize = num(input, 'BatchSize') ?? 10;
   const window = num(input, 'MaximumBatchingWindowInSeconds') ?? 0;
   if (batchSize < 1 || batchSize > 10000) throw invalid('BatchSize must be between 1 and 10000');
-  if (batchSize > 10 && window < 1) throw invalid('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
+  checkSqsBatching(sourceArn, batchSize, window);
   const enabled = input.Enabled !== false;
   const now = em.now();
   const extra = Object.fromEntries(Object.entries(input).filter(([k]) => !ESM_KNOWN.has(k)));
@@ -348,7 +362,7 @@ function updateEsm(c: LambdaCtx): HttpRes {
   }
   const batchSize = num(input, 'BatchSize') ?? m.batchSize;
   const window = num(input, 'MaximumBatchingWindowInSeconds') ?? m.maximumBatchingWindowInSeconds;
-  if (batchSize > 10 && window < 1) throw invalid('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
+  checkSqsBatching(m.eventSourceArn, batchSize, window);
   m.functionArn = arn;
   m.batchSize = batchSize;
   m.maximumBatchingWindowInSeconds = window;
