@@ -67,7 +67,7 @@ describe('aws: deploy lifecycle against the emulator', () => {
     expect(mapping.functionArn).toMatch(/shop-dev-worker:live$/);
     const bucket = aws.state.s3.buckets.get('uploads')!;
     expect(bucket.notifications.queue.map((q) => q.Id)).toEqual(['someone-else']);
-    expect(bucket.notifications.lambda).toEqual([expect.objectContaining({ Arn: expect.stringMatching(/shop-dev-worker:live$/), Events: ['s3:ObjectCreated:*'], FilterRules: [{ Name: 'prefix', Value: 'in/' }] })]);
+    expect(bucket.notifications.lambda).toEqual([expect.objectContaining({ Arn: expect.stringMatching(/shop-dev-worker:live$/), Events: ['s3:ObjectCreated:*'], FilterRules: [{ Name: 'Prefix', Value: 'in/' }] })]);
     expect([...aws.state.sns.topics.get(`arn:aws:sns:us-east-1:${aws.accountId}:events`)!.subscriptions.values()].map((s) => s.endpoint)).toEqual([
       expect.stringMatching(/shop-dev-worker:live$/),
     ]);

@@ -138,7 +138,13 @@ describe('S3', () => {
     await write();
     const after = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'uploads' }));
     expect(after.QueueConfigurations).toEqual([{ Id: 'someone-else', QueueArn: other.QueueArn, Events: ['s3:ObjectRemoved:*'] }]);
-    expect(after.LambdaFunctionConfigurations).toEqual([mine]);
+    // As S3 does: rule names sent as prefix/suffix come back as Prefix/Suffix, and are accepted back in that form.
+    expect(after.LambdaFunctionConfigurations).toEqual([{ ...mine, Filter: { Key: { FilterRules: [{ Name: 'Prefix', Value: 'images/' }, { Name: 'Suffix', Value: '.jpg' }] } } }]);
+    await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'uploads', NotificationConfiguration: { QueueConfigurations: after.QueueConfigurations, LambdaFunctionConfigurations: after.LambdaFunctionConfigurations } }));
+    const overlapping = { ...mine, Id: 'fnx-thumb-2', Filter: { Key: { FilterRules: [{ Name: 'prefix' as const, Value: 'images/big/' }] } } };
+    await expect(
+      s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'uploads', NotificationConfiguration: { LambdaFunctionConfigurations: [...(after.LambdaFunctionConfigurations ?? []), overlapping] } })),
+    ).rejects.toThrow(/overlap/);
   });
 
   it('stores objects (including streamed ones), lists them and tags buckets', async () => {

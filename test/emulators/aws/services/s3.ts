@@ -71,7 +71,9 @@ function entriesOf(list: unknown, arnKey: string): S3NotificationEntry[] {
   if (!Array.isArray(list)) return [];
   return (list as Record<string, unknown>[]).map((c) => {
     const filter = ((c.Filter as Record<string, unknown> | undefined)?.S3Key as Record<string, unknown> | undefined)?.FilterRule;
-    const rules = Array.isArray(filter) ? (filter as { Name?: unknown; Value?: unknown }[]).map((r) => ({ Name: String(r.Name ?? ''), Value: String(r.Value ?? '') })) : [];
+    // S3 accepts prefix/suffix in any case and returns them as Prefix/Suffix.
+    const name = (n: unknown) => ({ prefix: 'Prefix', suffix: 'Suffix' })[String(n ?? '').toLowerCase()] ?? String(n ?? '');
+    const rules = Array.isArray(filter) ? (filter as { Name?: unknown; Value?: unknown }[]).map((r) => ({ Name: name(r.Name), Value: String(r.Value ?? '') })) : [];
     const events = Array.isArray(c.Event) ? (c.Event as unknown[]).map(String) : [];
     return { Id: typeof c.Id === 'string' && c.Id ? c.Id : randomUUID(), Arn: String(c[arnKey] ?? ''), Events: events, FilterRules: rules };
   });
