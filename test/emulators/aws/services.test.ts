@@ -73,6 +73,11 @@ describe('IAM and STS', () => {
     expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'app' }))).AttachedPolicies?.[0]?.PolicyName).toBe('AWSLambdaBasicExecutionRole');
     expect((await iam.send(new ListRoleTagsCommand({ RoleName: 'app' }))).Tags).toEqual([{ Key: 'fnx:stage', Value: 'prod' }]);
     await expect(iam.send(new DeleteRoleCommand({ RoleName: 'app' }))).rejects.toBeInstanceOf(DeleteConflictException);
+    const big = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: Array.from({ length: 110 }, (_, i) => `arn:aws:ssm:us-east-1:000000000000:parameter/p${i}`) }] });
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'app', PolicyName: 'big', PolicyDocument: big }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'app', PolicyName: 'big', PolicyDocument: big }));
+    await expect(iam.send(new PutRolePolicyCommand({ RoleName: 'app', PolicyName: 'big2', PolicyDocument: big }))).rejects.toThrow('Maximum policy size of 10240 bytes exceeded for role app');
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'app', PolicyName: 'big' }));
     await iam.send(new DeleteRolePolicyCommand({ RoleName: 'app', PolicyName: 'logs' }));
     await iam.send(new DetachRolePolicyCommand({ RoleName: 'app', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }));
     await iam.send(new DeleteRoleCommand({ RoleName: 'app' }));

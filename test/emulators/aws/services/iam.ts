@@ -120,6 +120,10 @@ const ops: Record<string, Op> = {
     const name = required(form, 'PolicyName');
     const doc = required(form, 'PolicyDocument');
     checkPolicy(doc);
+    // IAM quota: a role's inline policies together hold at most 10,240 characters (whitespace not counted).
+    const size = (text: string) => text.replace(/\s/g, '').length;
+    const total = [...role.inlinePolicies].reduce((n, [k, v]) => (k === name ? n : n + size(v)), size(doc));
+    if (total > 10_240) throw new AwsError('LimitExceeded', `Maximum policy size of 10240 bytes exceeded for role ${role.RoleName}`, 409);
     role.inlinePolicies.set(name, doc);
     return undefined;
   },
