@@ -3,15 +3,15 @@
  * wires Ctrl-C to an AbortSignal (first signal: stop starting work; second: exit at once), runs
  * the command, and maps errors to exit codes.
  */
-import { readFileSync } from 'node:fs';
 import { ExitCode, FnxError, InterruptedError, toFnxError } from '../errors.js';
+import { findPackageRoot, packageVersion } from '../init/packageRoot.js';
 import { createReporter, reporterOptionsFromEnv } from '../report/create.js';
 import { parseArgs, PrintedUsageError } from './program.js';
 
-function packageVersion(): string {
+/** fnx-cli's version, found from this module whether it runs from dist/src or the bundle. */
+function cliVersion(): string {
   try {
-    const url = new URL('../../../package.json', import.meta.url);
-    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+    return packageVersion(findPackageRoot(import.meta.url));
   } catch {
     return '0.0.0';
   }
@@ -22,7 +22,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const jsonRequested = argv.includes('--json');
   let parsed;
   try {
-    parsed = await parseArgs(argv, packageVersion(), process.env);
+    parsed = await parseArgs(argv, cliVersion(), process.env);
   } catch (err) {
     const e = toFnxError(err);
     if (!(e instanceof PrintedUsageError) || jsonRequested) {

@@ -82,7 +82,9 @@ async function writeCache(path: string, hash: string, loaded: LoadedManifest): P
 
 /** Parses manifest text (exported for tests and for callers that already hold the text). */
 export async function parseManifest(file: string, text: string): Promise<LoadedManifest> {
-  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = await import('yaml');
+  // yaml is CommonJS: its module.exports is `default` both under Node and in the bundle (which
+  // exposes no named exports for a lazily imported CommonJS module).
+  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = (await import('yaml')).default;
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
   const at = (offset: number) => {

@@ -1,10 +1,12 @@
 /**
  * Start-up hygiene: `fnx validate` and `fnx --help` load no cloud SDK (a module resolve hook
- * records every module the built CLI loads), and the generated files match the schema.
+ * records every file the built CLI loads; a bundle chunk counts as every source module esbuild's
+ * metafile says it holds), and the generated files match the schema.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fnxBin, repoRoot } from '../../helpers/cli.js';
 import { fixturesDir, tempDir } from './fixtures.js';
@@ -20,7 +22,20 @@ export async function resolve(specifier, context, next) {
 const REGISTER = `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`;
 const CLOUD_SDK = /\/node_modules\/(@aws-sdk|@smithy|@azure|@google-cloud|google-gax)\//;
 
-/** Runs the built CLI with the resolve hook; returns every module URL it loaded. */
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
+
+/** Replaces each loaded bundle chunk by the URLs of the source modules bundled into it. */
+function withBundledModules(urls: string[]): string[] {
+  const meta = JSON.parse(readFileSync(join(repoRoot, 'dist/bundle-meta.json'), 'utf8')) as Metafile;
+  return urls.flatMap((url) => {
+    const output = url.startsWith('file:') ? meta.outputs[relative(repoRoot, fileURLToPath(url))] : undefined;
+    return output ? [url, ...Object.keys(output.inputs).map((input) => pathToFileURL(join(repoRoot, input)).href)] : [url];
+  });
+}
+
+/** Runs the built CLI with the resolve hook; returns every module URL it loaded, bundled or not. */
 function modulesLoadedBy(args: string[], cwd: string): { urls: string[]; status: number | null } {
   const dir = tempDir();
   writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
@@ -32,7 +47,7 @@ function modulesLoadedBy(args: string[], cwd: string): { urls: string[]; status:
     env: { ...process.env, FNX_MODULE_TRACE: trace, CI: 'true' },
     encoding: 'utf8',
   });
-  return { urls: readFileSync(trace, 'utf8').split('\n').filter(Boolean), status: r.status };
+  return { urls: withBundledModules(readFileSync(trace, 'utf8').split('\n').filter(Boolean)), status: r.status };
 }
 
 describe('start-up loads no cloud SDK', () => {
@@ -43,6 +58,7 @@ describe('start-up loads no cloud SDK', () => {
     expect(status).toBe(0);
     expect(urls.some((u) => u.endsWith('/dist/src/manifest/index.js'))).toBe(true);
     expect(urls.some((u) => u.endsWith('/dist/src/commands/validate.js'))).toBe(true);
+    expect(urls.filter((u) => u.endsWith('/dist/providers/aws/index.js'))).toEqual([]);
     expect(urls.filter((u) => CLOUD_SDK.test(u))).toEqual([]);
     expect(urls.filter((u) => /\/node_modules\/ajv\/dist\/(ajv|core)\.js$/.test(u))).toEqual([]);
   });

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Bundles the tsc output (dist/src, dist/providers) into ESM chunks under dist/cli/, the code
+// bin/fnx.js runs: one entry (main.js) plus a chunk per lazily imported module, so a command
+// loads only what it needs and start-up reads a few files instead of hundreds. Run by
+// `npm run build` after tsc.
+//
+// Left to node_modules (never bundled):
+// - the cloud SDKs: a driver chunk imports them only when a command talks to that cloud;
+// - ora: loaded only for interactive sessions.
+// Also writes dist/bundle-meta.json (esbuild's metafile: which source modules each chunk holds),
+// which the start-up test reads; it is not shipped.
+import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = join(root, 'dist/cli');
+
+// Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require, so every
+// chunk gets one bound to its own URL.
+const banner = "import { createRequire as __fnxCreateRequire } from 'node:module'; const require = __fnxCreateRequire(import.meta.url);";
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'dist/src/cli/main.js' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['@aws-sdk/*', '@smithy/*', '@azure/*', '@google-cloud/*', 'google-gax', 'ora'],
+  banner: { js: banner },
+  chunkNames: '[name]-[hash]',
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
+writeFileSync(join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile));
