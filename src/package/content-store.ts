@@ -19,11 +19,12 @@
  *
  * Ephemeral mode (`--no-cache`) uses a private temporary folder removed by close().
  */
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { crc32, constants as zc } from 'node:zlib';
+import { readFully } from './read-fully.js';
 
 const INDEX_VERSION = 4;
 const JOURNAL = 'journal.jsonl';
@@ -452,16 +453,6 @@ export class ContentStore {
   }
 }
 
-/** Reads up to `len` bytes at `position`; fewer only at end of file. */
-function readFully(fd: number, buf: Buffer, len: number, position: number): number {
-  let got = 0;
-  while (got < len) {
-    const n = readSync(fd, buf, got, len - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
-}
 
 function emptyIndex(level: number): IndexFile {
   return { version: INDEX_VERSION, zlib: zlibVersion(), level, packs: {}, entries: new Map(), stat: new Map() };

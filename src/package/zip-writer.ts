@@ -5,8 +5,9 @@
  * the mode (0644/0755) in the external attributes, no extra fields except Zip64 ones where a size,
  * an offset or the entry count needs them. No data descriptors: sizes are known up front.
  */
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
+import { readFully } from './read-fully.js';
 
 export const METHOD_STORE = 0;
 export const METHOD_DEFLATE = 8;
@@ -366,15 +367,6 @@ class SequentialSource {
   }
 }
 
-function readFully(fd: number, buf: Buffer, len: number, position: number): number {
-  let got = 0;
-  while (got < len) {
-    const n = readSync(fd, buf, got, len - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
-}
 
 /**
  * Writes `entries` (any order; sorted here) to `path` atomically (temp file + rename) and returns
