@@ -30,27 +30,7 @@ export function cleanupProjects(): void {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-export function fn(name: string, over: Partial<ResolvedFunction> = {}): ResolvedFunction {
-  return {
-    name,
-    handler: `src/${name}.handler`,
-    runtime: 'nodejs20',
-    memory: 256,
-    timeout: 30,
-    architecture: 'x86_64',
-    environment: {},
-    secrets: {},
-    layers: [],
-    package: { include: ['**'], exclude: [] },
-    providers: ['aws'],
-    triggers: [],
-    release: { strategy: 'all-at-once', steps: [100], intervalSeconds: 0, health: { alarms: [] }, hooks: {} },
-    concurrency: {},
-    tracing: false,
-    tags: {},
-    ...over,
-  };
-}
+export { fn } from '../../fakes/manifest.js';
 
 export function manifest(
   rootDir: string,
