@@ -6,7 +6,7 @@
  * worked out before anything moves: a selection that cannot be rolled back changes nothing.
  */
 import type { ProviderDriver, ReleaseRecord, TrafficState } from '../driver.js';
-import { CloudError, ExitCode, FnxError } from '../errors.js';
+import { ExitCode, FnxError } from '../errors.js';
 import type { ResolvedFunction, ResolvedManifest } from '../manifest/model.js';
 import type { Reporter } from '../report/reporter.js';
 import { clockFromEnv, type Clock } from './clock.js';
@@ -42,43 +42,60 @@ interface Move {
   readonly action: RollbackResult['action'];
   readonly to: string;
   readonly from: string;
-  readonly known: boolean;
 }
 
 export async function rollbackStage(req: RollbackRequest): Promise<readonly RollbackResult[]> {
   const clock = req.clock ?? clockFromEnv();
   const moves: Move[] = [];
+  const undeployed: string[] = [];
   const problems: string[] = [];
+  const unknownTo: string[] = [];
   for (const t of req.targets) {
     for (const fn of t.functions) {
       const who = `${fn.name} (${t.provider})`;
       const state = await t.driver.traffic({ manifest: req.manifest, function: fn.name, signal: req.signal });
       if (!state.primary) {
-        problems.push(`${who} is not deployed in stage ${req.manifest.stage}`);
+        undeployed.push(who);
         continue;
       }
       const r = state.release;
-      if (r?.status === 'in-progress' && state.candidate) {
-        moves.push({ t, fn, state, action: 'aborted', from: r.version, to: req.to ?? r.previous ?? state.primary, known: true });
+      const inProgress = r?.status === 'in-progress' && state.candidate !== undefined;
+      const history = inProgress && !req.to ? [] : await t.driver.history({ manifest: req.manifest, function: fn.name, signal: req.signal });
+      if (req.to && !knownVersions(history).has(req.to)) {
+        unknownTo.push(`${who}: ${[...knownVersions(history)].sort((a, b) => Number(b) - Number(a) || b.localeCompare(a)).join(', ') || 'none'}`);
         continue;
       }
-      const history = await t.driver.history({ manifest: req.manifest, function: fn.name, signal: req.signal });
+      if (inProgress && r) {
+        moves.push({ t, fn, state, action: 'aborted', from: r.version, to: req.to ?? r.previous ?? state.primary });
+        continue;
+      }
       const target = req.to ?? rollbackTarget(r, history, state.primary);
       if (!target) {
         problems.push(`${who} has no release before ${state.primary}`);
         continue;
       }
-      const action = target === state.primary ? 'unchanged' : 'rolled-back';
-      moves.push({ t, fn, state, action, from: state.primary, to: target, known: knownVersions(history).has(target) });
+      moves.push({ t, fn, state, action: target === state.primary ? 'unchanged' : 'rolled-back', from: state.primary, to: target });
     }
   }
-  if (problems.length > 0 && (req.explicit || moves.length === 0)) {
-    throw new FnxError('E_ROLLBACK_NO_PREVIOUS', `Nothing to roll back: ${problems.join('; ')}. Nothing was changed.`, {
-      hint: req.to ? 'Check the version with `fnx status`.' : 'Rollback needs an earlier release of the function: deploy at least twice, or pass --to <version>.',
+  if (unknownTo.length > 0) {
+    throw new FnxError('E_ROLLBACK_UNKNOWN_VERSION', `Version "${req.to}" is not in the release history of ${unknownTo.length === 1 ? 'this function' : 'these functions'}. Nothing was changed.`, {
+      hint: `Versions you can roll back to: ${unknownTo.join('; ')}.`,
       exitCode: ExitCode.usage,
     });
   }
-  for (const p of problems) req.reporter.warn(`skipped: ${p}`);
+  if (undeployed.length > 0 && (req.explicit || moves.length + problems.length === 0)) {
+    throw new FnxError('E_ROLLBACK_NOT_DEPLOYED', `Nothing to roll back: ${undeployed.join(', ')} ${undeployed.length === 1 ? 'is' : 'are'} not deployed in stage ${req.manifest.stage}. Nothing was changed.`, {
+      hint: `Deploy first: \`fnx deploy --stage ${req.manifest.stage}\`; rollback moves traffic between versions that were deployed.`,
+      exitCode: ExitCode.usage,
+    });
+  }
+  if (problems.length > 0 && (req.explicit || moves.length === 0)) {
+    throw new FnxError('E_ROLLBACK_NO_PREVIOUS', `Nothing to roll back: ${problems.join('; ')}. Nothing was changed.`, {
+      hint: 'Rollback needs an earlier release of the function: deploy at least twice, or pass --to <version>.',
+      exitCode: ExitCode.usage,
+    });
+  }
+  for (const p of [...undeployed.map((w) => `${w} is not deployed in stage ${req.manifest.stage}`), ...problems]) req.reporter.warn(`skipped: ${p}`);
 
   const results: RollbackResult[] = [];
   for (const m of moves) {
@@ -101,18 +118,7 @@ async function moveBack(req: RollbackRequest, m: Move, at: number): Promise<void
       ? { ...r, status: 'rolled-back', time, reason: 'aborted by fnx rollback' }
       : { deployId: commandId('rollback', at), version: m.to, previous: m.from, status: 'live', strategy: ROLLBACK_STRATEGY, step: 0, steps: [100], time, reason: `rolled back from ${m.from}` };
   const driver: ProviderDriver = m.t.driver;
-  try {
-    await driver.shift({ function: m.fn, manifest: req.manifest, primary: m.to, weight: 0, revision: m.state.revision, release: record, signal: req.signal });
-  } catch (err) {
-    if (!m.known && err instanceof CloudError && (err.kind === 'not-found' || err.kind === 'invalid')) {
-      throw new FnxError('E_ROLLBACK_UNKNOWN_VERSION', `${m.fn.name} (${m.t.provider}): version ${m.to} cannot be made live: ${err.message}`, {
-        hint: 'Pass a published version of the function (see `fnx status`). Nothing was changed for this function.',
-        exitCode: ExitCode.usage,
-        cause: err,
-      });
-    }
-    throw err;
-  }
+  await driver.shift({ function: m.fn, manifest: req.manifest, primary: m.to, weight: 0, revision: m.state.revision, release: record, signal: req.signal });
 }
 
 /**

@@ -71,6 +71,32 @@ describe('fnx rollback (from a fresh runner: only the cloud state is shared)', (
     expect(cloud.pointers.get('api')?.primary).toBe('2');
   });
 
+  it('--to a version missing from one function\'s history: refused before anything moves, available versions listed', async () => {
+    const cloud = new FakeCloud();
+    cloud.seed('api', ['1', '2', '3', '4']);
+    cloud.seed('worker', ['1', '2']);
+    const r = await rollback(cloud, manifest([fn('api'), fn('worker')]), { to: '3' });
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.error?.code).toBe('E_ROLLBACK_UNKNOWN_VERSION');
+    expect(r.error?.message).toBe('Version "3" is not in the release history of this function. Nothing was changed.');
+    expect(r.error?.hint).toBe('Versions you can roll back to: worker (aws): 2, 1.');
+    expect(cloud.shifts).toEqual([]);
+    expect(cloud.pointers.get('api')?.primary).toBe('4');
+  });
+
+  it('a stage that was never deployed: says so (exit 2) instead of suggesting --to', async () => {
+    const cloud = new FakeCloud();
+    for (const opts of [{}, { to: '1' }]) {
+      const r = await rollback(cloud, manifest([fn('api')]), opts);
+      expect(r.code).toBe(ExitCode.usage);
+      expect(r.error?.code).toBe('E_ROLLBACK_NOT_DEPLOYED');
+      expect(r.error?.message).toBe('Nothing to roll back: api (aws) is not deployed in stage prod. Nothing was changed.');
+      expect(r.error?.hint).toContain('fnx deploy --stage prod');
+      expect(r.error?.hint).not.toContain('--to');
+    }
+    expect(cloud.shifts).toEqual([]);
+  });
+
   it('no previous release: clear error (exit 2), nothing changed', async () => {
     const cloud = new FakeCloud();
     cloud.seed('api', ['1']);
