@@ -1,5 +1,6 @@
 /** Which drivers and functions a stage-wide command (promote, rollback) works on. */
 import type { ProviderDriver } from '../driver.js';
+import { checkFunctions } from '../deploy/targets.js';
 import { ExitCode, FnxError } from '../errors.js';
 import { PROVIDER_NAMES, type ProviderName, type ResolvedFunction, type ResolvedManifest } from '../manifest/model.js';
 
@@ -21,14 +22,7 @@ export type DriverLoader = (name: ProviderName, manifest: ResolvedManifest) => P
 
 /** Loads the drivers the selection needs. Unknown function or provider names are usage errors (exit 2). */
 export async function stageTargets(manifest: ResolvedManifest, sel: TargetSelection, loadDriver: DriverLoader): Promise<StageTarget[]> {
-  const names = manifest.functions.map((f) => f.name);
-  const unknownFns = sel.functions.filter((f) => !names.includes(f));
-  if (unknownFns.length > 0) {
-    throw new FnxError('E_USAGE_FUNCTION', `Unknown function ${unknownFns.map((f) => `"${f}"`).join(', ')} in ${manifest.file}`, {
-      hint: `Functions of this manifest: ${names.join(', ')}.`,
-      exitCode: ExitCode.usage,
-    });
-  }
+  checkFunctions(manifest, sel.functions);
   const configured = PROVIDER_NAMES.filter((p) => manifest.providers[p] !== undefined);
   const unknownProviders = sel.providers.filter((p) => !configured.includes(p as ProviderName));
   if (unknownProviders.length > 0) {

@@ -82,6 +82,7 @@ describe('fnx promote (from a fresh runner: only the cloud state is shared)', ()
     const h = harness(fns);
     const r = await promote(h.cloud, manifest(fns), { functions: ['nope'] });
     expect(r.code).toBe(ExitCode.usage);
-    expect(r.error?.message).toContain('Unknown function "nope"');
+    expect(r.error?.message).toBe('Unknown function: nope.');
+    expect(r.error?.hint).toBe('Functions in this manifest: api.');
   });
 });
