@@ -17,7 +17,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsProviderConfig } from '../../src/manifest/model.js';
-import { translateError } from './errors.js';
+import { errorKind, translateError } from './errors.js';
 import { defaultRetry, fastRetry, isRetryable, withRetry, type RetryOptions } from './retry.js';
 
 const WRITE_PREFIXES = ['Create', 'Update', 'Put', 'Delete', 'Publish', 'Tag', 'Untag', 'Add', 'Remove', 'Subscribe', 'Unsubscribe', 'Attach', 'Detach'];
@@ -38,6 +38,8 @@ export interface AwsSettings {
   readonly profile?: string;
   /** True when AWS_ENDPOINT_URL points the SDK elsewhere (an emulator): shorter waits, path-style S3. */
   readonly localEndpoint: boolean;
+  /** The endpoint override in effect, as `VARIABLE=url`, for error hints. */
+  readonly endpoint?: string;
   readonly retry: RetryOptions;
   readonly waiter: WaiterTiming;
   /** Artifacts larger than this go through S3 (Lambda's direct upload limit, lowered only for tests). */
@@ -50,12 +52,14 @@ const DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
 export function awsSettings(config: AwsProviderConfig | undefined, env: NodeJS.ProcessEnv = process.env): AwsSettings {
   const region = config?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const localEndpoint = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_LAMBDA);
+  const endpoint = env.AWS_ENDPOINT_URL ? `AWS_ENDPOINT_URL=${env.AWS_ENDPOINT_URL}` : env.AWS_ENDPOINT_URL_LAMBDA ? `AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA}` : undefined;
   const delayMs = Number(env.FNX_AWS_WAITER_DELAY_MS) || (localEndpoint ? 50 : 1000);
   const direct = Number(env.FNX_AWS_DIRECT_UPLOAD_BYTES);
   return {
     region,
     ...(config?.profile ? { profile: config.profile } : {}),
     localEndpoint,
+    ...(endpoint ? { endpoint } : {}),
     retry: localEndpoint ? fastRetry : defaultRetry,
     waiter: { minDelay: delayMs / 1000, maxDelay: Math.max(delayMs / 1000, localEndpoint ? 0.5 : 10), maxWaitTime: localEndpoint ? 120 : 900 },
     directUploadBytes: Number.isFinite(direct) && direct > 0 ? direct : DIRECT_UPLOAD_BYTES,
@@ -76,6 +80,12 @@ const readOnlyScope = new AsyncLocalStorage<AbortSignal>();
 export class AwsClients {
   writes = 0;
   uploadedBytes = 0;
+  /**
+   * Receives one progress line, the first time a call is retried because AWS is unreachable,
+   * unavailable or throttling (the driver connects it to the command's reporter).
+   */
+  notice?: (message: string) => void;
+  private retryNoticed = false;
   private readonly cache = new Map<string, unknown>();
 
   constructor(readonly settings: AwsSettings) {
@@ -141,10 +151,19 @@ export class AwsClients {
         this.settings.retry,
         options.retryable ?? isRetryable,
         readOnlyScope.getStore(),
+        (err, next, limit) => this.noticeRetry(err, next, limit),
       );
     } catch (err) {
-      throw translateError(err, operation, options.resource);
+      throw translateError(err, operation, options.resource, this.settings.endpoint);
     }
+  }
+
+  private noticeRetry(err: unknown, next: number, limit: number): void {
+    const kind = errorKind(err);
+    if (this.retryNoticed || !this.notice || (kind !== 'unavailable' && kind !== 'throttled')) return;
+    this.retryNoticed = true;
+    const what = kind === 'throttled' ? 'throttled by AWS' : this.settings.endpoint ? `endpoint ${this.settings.endpoint} unreachable or unavailable` : 'endpoint unreachable or unavailable';
+    this.notice(`aws: ${what}, retrying (attempt ${next}/${limit})...`);
   }
 
   /**

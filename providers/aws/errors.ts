@@ -134,16 +134,17 @@ export function credentialsError(cause?: unknown): FnxError {
 
 /**
  * Wraps any SDK failure into an FnxError: credentials problems into E_AWS_CREDENTIALS, everything
- * else into a CloudError naming the operation and the resource.
+ * else into a CloudError naming the operation and the resource. `endpoint` (an endpoint override
+ * such as `AWS_ENDPOINT_URL=...`) is named in the hint when the endpoint did not answer.
  */
-export function translateError(err: unknown, operation: string, resource?: string): FnxError {
+export function translateError(err: unknown, operation: string, resource?: string, endpoint?: string): FnxError {
   if (err instanceof FnxError) return err;
   if (isCredentialsError(err)) return credentialsError(err);
   const kind = errorKind(err);
   const message = ((err as SdkErrorLike | undefined)?.message ?? String(err)).replace(/\s+/g, ' ').trim();
   const where = resource ? ` (${resource})` : '';
   return new CloudError('aws', kind, `AWS ${operation}${where} failed: ${errorName(err)}: ${message}`, {
-    hint: HINTS[kind],
+    hint: kind === 'unavailable' && endpoint ? `Nothing usable answered at ${endpoint} (set in the environment): start the service there, or unset the variable to use AWS itself; then run the command again.` : HINTS[kind],
     cause: err,
     details: { operation, ...(resource ? { resource } : {}), awsError: errorName(err) },
   });

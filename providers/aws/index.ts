@@ -5,6 +5,7 @@
 import { ListVersionsByFunctionCommand, GetAliasCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { DeployedState, DriverFactory, HistoryRequest, ProviderDriver, ReleaseRecord } from '../../src/driver.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
+import type { Reporter } from '../../src/report/reporter.js';
 import { applyPlan } from './apply/index.js';
 import { awsCapabilities } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
@@ -58,19 +59,23 @@ export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv 
     await account;
     return work(req);
   };
+  const heard = <R extends { reporter: Reporter }>(req: R): R => {
+    aws.notice ??= (message) => req.reporter.info(message);
+    return req;
+  };
   return {
     capabilities: awsCapabilities,
-    inspect: async (req) => state(await aws.interruptible(req.signal, () => inspectStage(aws, req.manifest, req.concurrency))),
+    inspect: async (req) => state(await aws.interruptible(req.signal, () => inspectStage(aws, heard(req).manifest, req.concurrency))),
     plan: (req) => planDeploy(req),
-    apply: (req) => applyPlan(aws, req),
+    apply: (req) => applyPlan(aws, heard(req)),
     traffic: checked((req) => readTraffic(aws, req)),
     shift: checked((req) => shiftTraffic(aws, req)),
     health: checked((req) => readHealth(aws, req)),
     invoke: checked((req) => invokeFunction(aws, req)),
     history: checked((req) => readHistory(aws, req)),
-    status: async (req) => stageStatus(await inspectStage(aws, req.manifest, req.concurrency)),
+    status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency)),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AwsDeployed),
-    remove: (req) => removeStage(aws, req),
+    remove: (req) => removeStage(aws, heard(req)),
   } satisfies ProviderDriver;
 }
 

@@ -64,9 +64,16 @@ function interrupted(cause: unknown): InterruptedError {
  * Runs `call` until it succeeds, fails with a non-retryable error, or attempts run out (then the
  * last error is thrown). `retryable` may narrow what is retried (e.g. "conflict" on a create means
  * "already exists" and must reach the caller). With `signal` (read-only phases only), a retry that
- * is due once the signal aborted is not made: InterruptedError instead.
+ * is due once the signal aborted is not made: InterruptedError instead. `onRetry` hears about each
+ * retry before its backoff (`nextAttempt` counts from 1, as `limit` does).
  */
-export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions, retryable: (err: unknown) => boolean = isRetryable, signal?: AbortSignal): Promise<T> {
+export async function withRetry<T>(
+  call: () => Promise<T>,
+  options: RetryOptions,
+  retryable: (err: unknown) => boolean = isRetryable,
+  signal?: AbortSignal,
+  onRetry?: (err: unknown, nextAttempt: number, limit: number) => void,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();
@@ -74,6 +81,7 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
       const limit = isRolePropagation(err) ? Math.max(options.attempts, options.propagationAttempts ?? 0) : options.attempts;
       if (attempt + 1 >= limit || !retryable(err)) throw err;
       if (signal?.aborted) throw interrupted(err);
+      onRetry?.(err, attempt + 2, limit);
       await sleep(backoffMs(attempt, options), signal);
       if (signal?.aborted) throw interrupted(err);
     }
