@@ -5,7 +5,7 @@
  * the mode (0644/0755) in the external attributes, no extra fields except Zip64 ones where a size,
  * an offset or the entry count needs them. No data descriptors: sizes are known up front.
  */
-import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fstatSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { readFully } from './read-fully.js';
 
@@ -41,9 +41,14 @@ export interface ZipWriteOptions {
  * A previous archive written by writeZip whose unchanged entries may be copied instead of
  * rebuilt. Local headers hold no offsets, so an entry's header and data bytes are the same
  * wherever it sits: runs of entries that are unchanged and adjacent in both archives are copied
- * with large sequential reads. The previous archive is hashed while it is read; if its sha256 is
- * not `sha256`, the output is discarded and written without reuse, so the result is always
- * byte-identical to a write from scratch.
+ * with large sequential reads. Unless `trusted`, the previous archive is hashed while it is read;
+ * if its sha256 is not `sha256`, the output is discarded and written without reuse, so the result
+ * is always byte-identical to a write from scratch.
+ *
+ * A `trusted` previous archive is one the caller knows is unchanged since it was written (same
+ * size, mtime, ctime and inode as recorded then). Its bytes are not re-hashed, and the longest
+ * common prefix of entries (and of central directory records, whose offsets are then the same) is
+ * copied by the kernel, so the new archive is hashed in one pass.
  */
 export interface PreviousZip {
   readonly path: string;
@@ -53,6 +58,8 @@ export interface PreviousZip {
   readonly forceZip64: boolean;
   /** Identity of the content of each entry of the previous archive, in archive order. */
   readonly ids: (index: number) => string;
+  /** The caller verified the archive is unchanged since written: do not re-hash it. */
+  readonly trusted?: boolean;
 }
 
 export interface ZipReuse<E extends ZipEntry> {
@@ -94,16 +101,28 @@ class HashingFile {
   private readonly buf = Buffer.allocUnsafe(BUFFER_SIZE);
   private used = 0;
   private readonly hash = createHash('sha256');
+  /** Bytes written or absorbed so far, buffered ones included. */
   offset = 0;
+  /** File position of the first buffered byte. */
+  private position = 0;
 
   constructor(private readonly fd: number) {}
+
+  /** Counts and hashes `chunk` as if written: the caller put these bytes at this position already. */
+  absorb(chunk: Buffer): void {
+    this.flush();
+    this.hash.update(chunk);
+    this.offset += chunk.length;
+    this.position += chunk.length;
+  }
 
   write(chunk: Buffer): void {
     this.offset += chunk.length;
     if (chunk.length >= BUFFER_SIZE) {
       this.flush();
       this.hash.update(chunk);
-      writeAll(this.fd, chunk);
+      writeAll(this.fd, chunk, this.position);
+      this.position += chunk.length;
       return;
     }
     if (this.used + chunk.length > BUFFER_SIZE) this.flush();
@@ -115,7 +134,8 @@ class HashingFile {
     if (this.used === 0) return;
     const data = this.buf.subarray(0, this.used);
     this.hash.update(data);
-    writeAll(this.fd, data);
+    writeAll(this.fd, data, this.position);
+    this.position += data.length;
     this.used = 0;
   }
 
@@ -125,9 +145,9 @@ class HashingFile {
   }
 }
 
-function writeAll(fd: number, data: Buffer): void {
+function writeAll(fd: number, data: Buffer, position: number): void {
   let off = 0;
-  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+  while (off < data.length) off += writeSync(fd, data, off, data.length - off, position + off);
 }
 
 function needsUtf8Flag(name: string): boolean {
@@ -271,8 +291,21 @@ interface OldEntry {
 
 class ReuseInvalid extends Error {}
 
+/** The central directory of an archive written by writeZip, parsed into columns (no names decoded). */
+interface Central {
+  readonly cd: Buffer;
+  readonly count: number;
+  readonly cdOffset: number;
+  /** Position of each record in `cd`, plus `cd.length` at [count]. */
+  readonly recPos: Float64Array;
+  /** Offset of each local header, plus `cdOffset` at [count]. */
+  readonly offset: Float64Array;
+  readonly size: Float64Array;
+  readonly csize: Float64Array;
+}
+
 /** Reads the central directory of an archive written by writeZip; undefined if it is not one. */
-function readCentral(fd: number, fileSize: number): Map<string, OldEntry> | undefined {
+function readCentral(fd: number, fileSize: number): Central | undefined {
   if (fileSize < 22) return undefined;
   const end = Buffer.alloc(22);
   if (readFully(fd, end, 22, fileSize - 22) !== 22 || end.readUInt32LE(0) !== 0x06054b50) return undefined;
@@ -292,8 +325,10 @@ function readCentral(fd: number, fileSize: number): Map<string, OldEntry> | unde
   if (cdOffset + cdSize > fileSize) return undefined;
   const cd = Buffer.allocUnsafe(cdSize);
   if (readFully(fd, cd, cdSize, cdOffset) !== cdSize) return undefined;
-  const out = new Map<string, OldEntry>();
-  const raw: Array<{ name: string; crc: number; size: number; csize: number; method: number; offset: number }> = [];
+  const recPos = new Float64Array(count + 1);
+  const offsets = new Float64Array(count + 1);
+  const sizes = new Float64Array(count);
+  const csizes = new Float64Array(count);
   let p = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > cdSize || cd.readUInt32LE(p) !== 0x02014b50) return undefined;
@@ -303,7 +338,6 @@ function readCentral(fd: number, fileSize: number): Map<string, OldEntry> | unde
     let csize = cd.readUInt32LE(p + 20);
     let size = cd.readUInt32LE(p + 24);
     let offset = cd.readUInt32LE(p + 42);
-    const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
     if (extraLen) {
       let x = p + 46 + nameLen;
       const xEnd = x + extraLen;
@@ -325,16 +359,78 @@ function readCentral(fd: number, fileSize: number): Map<string, OldEntry> | unde
         x += 4 + len;
       }
     }
-    raw.push({ name, crc: cd.readUInt32LE(p + 16), size, csize, method: cd.readUInt16LE(p + 10), offset });
+    recPos[i] = p;
+    offsets[i] = offset;
+    sizes[i] = size;
+    csizes[i] = csize;
+    if (i > 0 && offset < offsets[i - 1]!) return undefined;
     p += 46 + nameLen + extraLen + commentLen;
   }
-  for (let i = 0; i < raw.length; i++) {
-    const r = raw[i]!;
-    const next = i + 1 < raw.length ? raw[i + 1]!.offset : cdOffset;
-    if (next < r.offset) return undefined;
-    out.set(r.name, { index: i, crc: r.crc, size: r.size, csize: r.csize, method: r.method, offset: r.offset, length: next - r.offset });
+  if (p > cdSize || (count > 0 && cdOffset < offsets[count - 1]!)) return undefined;
+  recPos[count] = p;
+  offsets[count] = cdOffset;
+  return { cd, count, cdOffset, recPos, offset: offsets, size: sizes, csize: csizes };
+}
+
+function oldEntry(c: Central, i: number): OldEntry {
+  const p = c.recPos[i]!;
+  return { index: i, crc: c.cd.readUInt32LE(p + 16), size: c.size[i]!, csize: c.csize[i]!, method: c.cd.readUInt16LE(p + 10), offset: c.offset[i]!, length: c.offset[i + 1]! - c.offset[i]! };
+}
+
+/** Old entries from index `from` on, by name. */
+function entriesByName(c: Central, from: number): Map<string, OldEntry> {
+  const out = new Map<string, OldEntry>();
+  for (let i = from; i < c.count; i++) {
+    const p = c.recPos[i]!;
+    out.set(c.cd.toString('utf8', p + 46, p + 46 + c.cd.readUInt16LE(p + 28)), oldEntry(c, i));
   }
   return out;
+}
+
+/** True when the name of central record `i` is `name`, compared without decoding. */
+function nameIs(c: Central, i: number, name: string): boolean {
+  const p = c.recPos[i]! + 46;
+  const len = c.cd.readUInt16LE(c.recPos[i]! + 28);
+  if (len === name.length) {
+    let ascii = true;
+    for (let j = 0; j < len; j++) {
+      const ch = name.charCodeAt(j);
+      if (ch >= 0x80) {
+        ascii = false;
+        break;
+      }
+      if (c.cd[p + j] !== ch) return false;
+    }
+    if (ascii) return true;
+  }
+  return c.cd.toString('utf8', p, p + len) === name;
+}
+
+function sameEntry(o: OldEntry, e: ZipEntry, headerLength: number): boolean {
+  return o.length === headerLength + e.csize && o.crc === e.crc >>> 0 && o.size === e.size && o.csize === e.csize && o.method === e.method;
+}
+
+function headerLengthOf(e: ZipEntry, force: boolean): number {
+  const zip64Sizes = force || e.size >= U32 || e.csize >= U32;
+  return 30 + Buffer.byteLength(e.name, 'utf8') + (zip64Sizes ? 20 : 0);
+}
+
+/**
+ * Number of leading entries of `sorted` that are identical, at the same offsets, to the leading
+ * entries of the old archive (name, mode, content id, CRC, sizes, method).
+ */
+function commonPrefix<E extends ZipEntry>(c: Central, sorted: readonly E[], reuse: ZipReuse<E>, force: boolean): number {
+  const n = Math.min(c.count, sorted.length);
+  let k = 0;
+  for (; k < n; k++) {
+    const e = sorted[k]!;
+    const p = c.recPos[k]!;
+    if (!nameIs(c, k, e.name)) break;
+    if (c.cd.readUInt32LE(p + 38) >>> 16 !== (0o100000 | e.mode)) break;
+    if (!sameEntry(oldEntry(c, k), e, headerLengthOf(e, force))) break;
+    if (reuse.previous.ids(k) !== reuse.idOf(e)) break;
+  }
+  return k;
 }
 
 /** Reads an old archive front to back exactly once, hashing every byte, copying the requested ranges. */
@@ -346,11 +442,17 @@ class SequentialSource {
   constructor(
     private readonly fd: number,
     private readonly size: number,
+    /** Skip bytes nobody copies instead of reading and hashing them. */
+    private readonly trusted: boolean,
   ) {}
 
   /** Moves to `to`, passing the bytes in between to `sink` when given. */
   advance(to: number, sink?: (chunk: Buffer) => void): void {
     if (to < this.pos || to > this.size) throw new ReuseInvalid();
+    if (!sink && this.trusted) {
+      this.pos = to;
+      return;
+    }
     while (this.pos < to) {
       const len = Math.min(this.buf.length, to - this.pos);
       if (readFully(this.fd, this.buf, len, this.pos) !== len) throw new ReuseInvalid();
@@ -383,8 +485,12 @@ export function writeZip<E extends ZipEntry>(path: string, entries: readonly E[]
   }
   try {
     const size = fstatSync(fd).size;
-    const old = readCentral(fd, size);
-    return writeOnce(path, sorted, copy, options, old ? { reuse, old, source: new SequentialSource(fd, size) } : undefined);
+    const central = readCentral(fd, size);
+    if (!central) return writeOnce(path, sorted, copy, options);
+    const trusted = Boolean(reuse.previous.trusted);
+    const k = trusted ? commonPrefix(central, sorted, reuse, Boolean(options.forceZip64)) : 0;
+    const prefix = { entries: k, bytes: central.offset[k]!, central: central.cd.subarray(0, central.recPos[k]!), kernelCopy: central.offset[k]! * 2 >= size };
+    return writeOnce(path, sorted, copy, options, { reuse, old: entriesByName(central, k), source: new SequentialSource(fd, size, trusted), prefix });
   } finally {
     closeSync(fd);
   }
@@ -395,16 +501,33 @@ function writeOnce<E extends ZipEntry>(
   sorted: readonly E[],
   copy: CopyEntry<E>,
   options: ZipWriteOptions,
-  from?: { reuse: ZipReuse<E>; old: Map<string, OldEntry>; source: SequentialSource },
+  from?: {
+    reuse: ZipReuse<E>;
+    /** Old entries after the common prefix, by name. */
+    old: Map<string, OldEntry>;
+    source: SequentialSource;
+    /** The first `entries` entries are the old archive's first `bytes` bytes and `central` records. */
+    prefix: { entries: number; bytes: number; central: Buffer; kernelCopy: boolean };
+  },
 ): ZipReuseResult {
   const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const kernelCopy = Boolean(from && from.prefix.bytes > 0 && from.prefix.kernelCopy);
+  if (kernelCopy) copyFileSync(from!.reuse.previous.path, tmp);
+  const fd = openSync(tmp, kernelCopy ? 'r+' : 'w');
   let ok = false;
   try {
     const out = new HashingFile(fd);
     const placed: Placed[] = [];
     let unzipped = 0;
     let reusedBytes = 0;
+    const start = from?.prefix.entries ?? 0;
+    for (let i = 0; i < start; i++) unzipped += sorted[i]!.size;
+    if (from && from.prefix.bytes > 0) {
+      // The prefix is already in the file (kernel copy, truncated here) or is copied now; either way it is hashed once.
+      if (kernelCopy) ftruncateSync(fd, from.prefix.bytes);
+      from.source.advance(from.prefix.bytes, (chunk) => (kernelCopy ? out.absorb(chunk) : out.write(chunk)));
+      reusedBytes += from.prefix.bytes;
+    }
     // The pending run of previous-archive bytes to copy: [runStart, runEnd).
     let runStart = 0;
     let runEnd = 0;
@@ -415,22 +538,15 @@ function writeOnce<E extends ZipEntry>(
       reusedBytes += runEnd - runStart;
       runStart = runEnd = 0;
     };
-    for (const e of sorted) {
+    for (let i = start; i < sorted.length; i++) {
+      const e = sorted[i]!;
       const name = Buffer.from(e.name, 'utf8');
       const zip64Sizes = Boolean(options.forceZip64) || e.size >= U32 || e.csize >= U32;
       const headerLength = 30 + name.length + (zip64Sizes ? 20 : 0);
       placed.push({ entry: e, name, offset: out.offset + (runEnd - runStart), zip64Sizes });
       unzipped += e.size;
       const o = from?.old.get(e.name);
-      if (
-        o &&
-        o.length === headerLength + e.csize &&
-        o.crc === e.crc >>> 0 &&
-        o.size === e.size &&
-        o.csize === e.csize &&
-        o.method === e.method &&
-        from!.reuse.previous.ids(o.index) === from!.reuse.idOf(e)
-      ) {
+      if (o && sameEntry(o, e, headerLength) && from!.reuse.previous.ids(o.index) === from!.reuse.idOf(e)) {
         if (runEnd !== runStart && runEnd === o.offset) runEnd += o.length;
         else {
           flushRun();
@@ -449,11 +565,13 @@ function writeOnce<E extends ZipEntry>(
       if (copied !== e.csize) throw new Error(`zip entry ${e.name}: expected ${e.csize} bytes, got ${copied}`);
     }
     flushRun();
-    if (from && from.source.digest() !== from.reuse.previous.sha256) throw new ReuseInvalid();
+    if (from && !from.reuse.previous.trusted && from.source.digest() !== from.reuse.previous.sha256) throw new ReuseInvalid();
     const cdOffset = out.offset;
+    if (from) out.write(from.prefix.central);
     writeCentral(out, placed, Boolean(options.forceZip64));
     const cdSize = out.offset - cdOffset;
-    out.write(endRecords(placed.length, cdOffset, cdSize, Boolean(options.forceZip64)));
+    const count = start + placed.length;
+    out.write(endRecords(count, cdOffset, cdSize, Boolean(options.forceZip64)));
     const digest = out.digest();
     closeSync(fd);
     renameSync(tmp, path);
@@ -463,7 +581,7 @@ function writeOnce<E extends ZipEntry>(
       sha256: digest.toString('hex'),
       sha256Base64: digest.toString('base64'),
       unzippedSize: unzipped,
-      files: placed.length,
+      files: count,
       reusedBytes,
     };
   } catch (err) {

@@ -50,6 +50,32 @@ describe('zip writer: reusing a previous archive', () => {
     }
   });
 
+  it('trusted: copies the common prefix (kernel copy) and gives the same bytes as a write from scratch, with and without Zip64', () => {
+    for (const forceZip64 of [false, true]) {
+      const oldPath = join(dir, `trusted-old-${forceZip64}.zip`);
+      const base = files(200);
+      const old = writeZip(oldPath, base, copy, { forceZip64 });
+      const changes: Array<[string, MemEntry[]]> = [
+        ['edit last', base.map((e, i) => (i === 199 ? entry(e.name, 'changed') : e))],
+        ['edit first', base.map((e, i) => (i === 0 ? entry(e.name, 'changed') : e))],
+        ['mode change', base.map((e, i) => (i === 150 ? { ...e, mode: 0o755 } : e))],
+        ['append', [...base, entry('zz.js', 'last')]],
+        ['remove last', base.slice(0, 199)],
+        ['unchanged', base],
+        ['empty', []],
+      ];
+      for (const [what, next] of changes) {
+        const label = `${what}, zip64 ${forceZip64}`;
+        const scratch = writeZip(join(dir, `t-${what}-scratch.zip`), next, copy, { forceZip64 });
+        const previous = { ...previousOf(oldPath, base, 'not checked when trusted'), forceZip64, trusted: true };
+        const reused = writeZip(join(dir, `t-${what}-reused.zip`), next, copy, { forceZip64 }, { previous, idOf: (e) => e.id });
+        if (what !== 'empty') expect(reused.reusedBytes, label).toBeGreaterThan(old.size / 2);
+        expect(readFileSync(join(dir, `t-${what}-reused.zip`)).equals(readFileSync(join(dir, `t-${what}-scratch.zip`))), label).toBe(true);
+        expect([reused.sha256, reused.files, reused.size, reused.unzippedSize], label).toEqual([scratch.sha256, scratch.files, scratch.size, scratch.unzippedSize]);
+      }
+    }
+  });
+
   it('ignores a previous archive whose bytes are not the recorded ones, and still writes correct bytes', () => {
     const oldPath = join(dir, 'tampered.zip');
     const base = files(50);
