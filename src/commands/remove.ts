@@ -1,6 +1,7 @@
 /**
  * `fnx remove`: deletes everything fnx created for a stage (found by its tags), nothing else.
- * On a terminal it asks first unless --yes; without a terminal (CI) --yes is required.
+ * On a terminal it asks first unless --yes (declining exits 1, as Terraform does on a declined
+ * destroy, so `fnx remove && next-step` stops); without a terminal (CI) --yes is required.
  */
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
 import { confirm } from '../deploy/confirm.js';
@@ -38,8 +39,10 @@ export async function removeCommand(opts: RemoveOptions, ctx: CommandContext): P
   for (const p of plans) if (p.plan.actions.length) ctx.reporter.print(formatPlan(p.plan, heading));
   if (!opts.yes && !(await confirm(`Delete these ${total} resources of ${heading}?`, ctx.signal))) {
     if (ctx.signal.aborted) throw new InterruptedError('Interrupted: nothing was removed.');
-    ctx.reporter.print('Nothing was removed.');
-    return;
+    throw new FnxError('E_REMOVE_DECLINED', `Removal of ${heading} declined at the prompt: nothing was removed.`, {
+      hint: `To remove it, run again and answer y, or pass --yes: \`fnx remove --stage ${manifest.stage} --yes\`.`,
+      exitCode: ExitCode.failed,
+    });
   }
   const deleted: string[] = [];
   const providers = [];
