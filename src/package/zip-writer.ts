@@ -410,11 +410,6 @@ function sameEntry(o: OldEntry, e: ZipEntry, headerLength: number): boolean {
   return o.length === headerLength + e.csize && o.crc === e.crc >>> 0 && o.size === e.size && o.csize === e.csize && o.method === e.method;
 }
 
-function headerLengthOf(e: ZipEntry, force: boolean): number {
-  const zip64Sizes = force || e.size >= U32 || e.csize >= U32;
-  return 30 + Buffer.byteLength(e.name, 'utf8') + (zip64Sizes ? 20 : 0);
-}
-
 /**
  * Number of leading entries of `sorted` that are identical, at the same offsets, to the leading
  * entries of the old archive (name, mode, content id, CRC, sizes, method).
@@ -426,8 +421,12 @@ function commonPrefix<E extends ZipEntry>(c: Central, sorted: readonly E[], reus
     const e = sorted[k]!;
     const p = c.recPos[k]!;
     if (!nameIs(c, k, e.name)) break;
-    if (c.cd.readUInt32LE(p + 38) >>> 16 !== (0o100000 | e.mode)) break;
-    if (!sameEntry(oldEntry(c, k), e, headerLengthOf(e, force))) break;
+    const cd = c.cd;
+    if (cd.readUInt32LE(p + 38) >>> 16 !== (0o100000 | e.mode) || cd.readUInt32LE(p + 16) !== e.crc >>> 0 || cd[p + 10] !== e.method) break;
+    if (c.size[k] !== e.size || c.csize[k] !== e.csize) break;
+    // The local header's length: 30 + name (same bytes as the record's) + 20 with Zip64 sizes.
+    const zip64Sizes = force || e.size >= U32 || e.csize >= U32;
+    if (c.offset[k + 1]! - c.offset[k]! !== 30 + cd.readUInt16LE(p + 28) + (zip64Sizes ? 20 : 0) + e.csize) break;
     if (reuse.previous.ids(k) !== reuse.idOf(e)) break;
   }
   return k;
