@@ -3,10 +3,10 @@
  * Executes exactly the plan it prints. Exit 3 when a release was rolled back automatically,
  * 4 when another deploy changed the stage concurrently, 130 when interrupted.
  */
-import { ExitCode, FnxError, InterruptedError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import { formatPlan, hasChanges, planJson, table } from '../deploy/format.js';
 import { applyAll, prepare } from '../deploy/pipeline.js';
-import { releaseAll } from '../release/index.js';
+import { releaseAll, rolledBackError } from '../release/index.js';
 import type { CommandContext, ManifestOptions } from './context.js';
 
 export interface DeployOptions extends ManifestOptions {
@@ -36,7 +36,6 @@ export async function deployCommand(opts: DeployOptions, ctx: CommandContext): P
 
   const rows: string[][] = [['function', 'provider', 'version', 'previous', 'status', 'urls']];
   const providers = [];
-  let rolledBack = false;
   for (const { run, result } of applied) {
     const outcomes = await releaseAll({
       driver: run.target.driver,
@@ -49,18 +48,15 @@ export async function deployCommand(opts: DeployOptions, ctx: CommandContext): P
       keepOnInterrupt: opts.keepOnInterrupt,
     });
     for (const o of outcomes) {
-      if (o.status === 'rolled-back') rolledBack = true;
       rows.push([o.function, run.target.name, o.version, o.previous ?? '-', o.status, (result.urls?.[o.function] ?? []).join(' ')]);
     }
     providers.push({ provider: run.target.name, target: run.plan.target, plan: planJson(run.plan), writes: result.writes, uploadedBytes: result.uploadedBytes, published: result.published, outcomes, urls: result.urls ?? {} });
   }
   ctx.reporter.print(`Deploy ${deploy.id} of ${heading}${deploy.commit ? ` (commit ${deploy.commit.slice(0, 12)})` : ''}:`);
   ctx.reporter.print(table(rows));
-  ctx.reporter.data({ ok: !rolledBack, deployId: deploy.id, commit: deploy.commit, time: deploy.time, service: manifest.service, stage: manifest.stage, providers });
-  if (rolledBack) {
-    throw new FnxError('E_ROLLED_BACK', 'A release failed its health checks and traffic was moved back to the previous version.', {
-      hint: 'See the reasons above; fix the code and deploy again. `fnx status` shows what is live.',
-      exitCode: ExitCode.rolledBack,
-    });
-  }
+  const result = { deployId: deploy.id, commit: deploy.commit, time: deploy.time, service: manifest.service, stage: manifest.stage, providers };
+  // One JSON document either way: on a rollback it is the error's, carrying this result as details.
+  const failure = rolledBackError(providers.flatMap((p) => p.outcomes), result);
+  if (failure) throw failure;
+  ctx.reporter.data({ ok: true, ...result });
 }
