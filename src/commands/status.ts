@@ -13,7 +13,7 @@ export async function statusCommand(opts: StatusOptions, ctx: CommandContext): P
   const out = [];
   for (const t of targets) {
     const functions = await t.driver.status({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency: 8 });
-    ctx.reporter.print(formatStatus(t.name, `${manifest.service}-${manifest.stage}`, functions));
+    ctx.reporter.print(formatStatus(t.name, `${manifest.service}-${manifest.stage}`, functions, manifest.stage));
     out.push({ provider: t.name, functions });
   }
   ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, providers: out });

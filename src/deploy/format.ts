@@ -1,5 +1,6 @@
 /** Human and JSON renderings of plans, deploy summaries and status. Never prints secret values. */
-import type { FieldChange, FunctionStatus, PlanAction, ProviderPlan } from '../driver.js';
+import type { FieldChange, FunctionStatus, PlanAction, ProviderPlan, ReleaseRecord } from '../driver.js';
+import { ROLLBACK_STRATEGY } from '../release/history.js';
 
 const SYMBOL: Record<PlanAction['op'], string> = { create: '+', update: '~', delete: '-', 'no-change': '=' };
 
@@ -76,13 +77,30 @@ export function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
 
-export function formatStatus(provider: string, target: string, statuses: readonly FunctionStatus[]): string {
+/**
+ * What the pointer's release record says beyond the weights: a release in progress (and how to
+ * finish or abort it), a rolled-back release and why, or a move made by `fnx rollback`.
+ */
+function releaseLine(r: ReleaseRecord | undefined, stage: string): string | undefined {
+  if (!r) return undefined;
+  if (r.status === 'in-progress') {
+    const at = r.steps[r.step];
+    return `release in progress: ${r.version} at ${at ?? '?'}% (step ${r.step + 1}/${r.steps.length}, ${r.strategy}); finish with \`fnx promote --stage ${stage}\`, abort with \`fnx rollback --stage ${stage}\``;
+  }
+  if (r.status === 'rolled-back') return `last release rolled back: ${r.version} -> ${r.previous ?? 'previous version'} (${r.strategy}, ${r.time}): ${r.reason ?? 'no reason recorded'}`;
+  if (r.strategy === ROLLBACK_STRATEGY) return `moved here by fnx rollback (${r.time})${r.reason ? `: ${r.reason}` : ''}`;
+  return undefined;
+}
+
+export function formatStatus(provider: string, target: string, statuses: readonly FunctionStatus[], stage: string): string {
   if (!statuses.length) return `${provider}: nothing deployed.`;
   const lines = [`${provider} · ${target}`];
   for (const s of statuses) {
     const t = s.traffic;
     const pointer = t.primary ? (t.candidate && t.weight > 0 ? `live -> ${t.primary} (${Math.round((1 - t.weight) * 100)}%), ${t.candidate} (${Math.round(t.weight * 100)}%)` : `live -> ${t.primary}`) : 'no alias';
-    lines.push(`  ${s.function}: ${pointer}${t.release ? ` [${t.release.status}, ${t.release.strategy}]` : ''}`);
+    const release = releaseLine(t.release, stage);
+    lines.push(`  ${s.function}: ${pointer}${t.release && !release ? ` [${t.release.status}, ${t.release.strategy}]` : ''}`);
+    if (release) lines.push(`    ${release}`);
     if (s.triggers.length) lines.push(`    triggers: ${s.triggers.join('; ')}`);
     for (const u of s.urls) lines.push(`    url: ${u}`);
     for (const r of s.releases) lines.push(`    version ${r.version.padEnd(4)} ${r.status.padEnd(11)} ${r.time}${r.commit ? `  commit ${r.commit.slice(0, 12)}` : ''}  deploy ${r.deployId}`);
