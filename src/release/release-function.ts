@@ -52,7 +52,7 @@ export async function releaseFunction(
     const gate = await checkGates(ctx, rel);
     if (gate) return gate;
     if (!wait && steps.length > 1) {
-      await shiftTo(ctx, rel, 0);
+      await shiftTo(ctx, rel, 0, null);
       return undefined;
     }
     return drive(ctx, rel);

@@ -13,8 +13,12 @@ import { recordAt } from './record.js';
 /** Gates are polled this often while a step is held (and once at the end of each hold). */
 export const GATE_POLL_MS = 15_000;
 
-/** Moves the pointer to step `index` (< last): previous keeps the rest, the candidate gets steps[index]%. */
-export async function shiftTo(ctx: EngineContext, rel: FunctionRelease, index: number, holdMs?: number): Promise<void> {
+/**
+ * Moves the pointer to step `index` (< last): previous keeps the rest, the candidate gets
+ * steps[index]%. `holdMs` null: this command will not hold the step (--no-wait), so the progress
+ * line announces no next step.
+ */
+export async function shiftTo(ctx: EngineContext, rel: FunctionRelease, index: number, holdMs?: number | null): Promise<void> {
   if (ctx.signal.aborted) throw new InterruptedError();
   const steps = rel.base.steps;
   const percent = steps[index] ?? 100;
@@ -35,7 +39,8 @@ export async function shiftTo(ctx: EngineContext, rel: FunctionRelease, index: n
   const intervalMs = rel.fn.release.intervalSeconds * 1000;
   const hold = holdMs ?? intervalMs;
   const laterHolds = Math.max(0, steps.length - 2 - index) * intervalMs;
-  ctx.progress.step({ who: label(ctx, rel), candidate: rel.candidate, previous: rel.previous, percent, index, total: steps.length, holdMs: hold, leftMs: hold + laterHolds });
+  const line = { who: label(ctx, rel), candidate: rel.candidate, previous: rel.previous, percent, index, total: steps.length };
+  ctx.progress.step(holdMs === null ? line : { ...line, holdMs: hold, leftMs: hold + laterHolds });
 }
 
 /** Makes the candidate the primary with no weighted version, recording the release as live. */

@@ -86,3 +86,15 @@ describe('fnx promote (from a fresh runner: only the cloud state is shared)', ()
     expect(r.error?.hint).toBe('Functions in this manifest: api.');
   });
 });
+
+describe('deploy --no-wait progress', () => {
+  it('announces no next step (this command will not take it), then how to finish or abort', async () => {
+    const fns = [fn('api', { release: canary(10, 300) })];
+    const h = harness(fns);
+    await h.release({ wait: false });
+    expect(h.reporter.infos).toEqual([
+      'api (aws): step 1/2: 10% on 2, 90% on 1',
+      'api (aws): 10% on 2; finish with `fnx promote --stage prod` or abort with `fnx rollback --stage prod`',
+    ]);
+  });
+});
