@@ -227,6 +227,8 @@ export interface HistoryRequest {
   readonly manifest: ResolvedManifest;
   readonly function: string;
   readonly signal: AbortSignal;
+  /** Where a driver may report slow progress (e.g. retrying an unreachable endpoint). */
+  readonly reporter?: Reporter;
 }
 
 export interface FunctionStatus {

@@ -51,17 +51,18 @@ export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv 
   const aws = new AwsClients(awsSettings(manifest.providers.aws, env));
   // promote and rollback never inspect: their first call still checks providers.aws.accountId.
   let account: Promise<string> | undefined;
+  const heard = <R extends { reporter?: Reporter }>(req: R): R => {
+    if (req.reporter) aws.notice ??= (message) => req.reporter?.info(message);
+    return req;
+  };
   const checked = <R, T>(work: (req: R) => Promise<T>) => async (req: R): Promise<T> => {
+    heard(req as { reporter?: Reporter });
     account ??= accountId(aws, manifest).catch((err: unknown) => {
       account = undefined;
       throw err;
     });
     await account;
     return work(req);
-  };
-  const heard = <R extends { reporter: Reporter }>(req: R): R => {
-    aws.notice ??= (message) => req.reporter.info(message);
-    return req;
   };
   return {
     capabilities: awsCapabilities,

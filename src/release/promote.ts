@@ -36,7 +36,7 @@ export async function promoteReleases(req: PromoteRequest): Promise<readonly Rel
   const jobs: Promise<ReleaseOutcome>[] = [];
   for (const t of req.targets) {
     const ctx: EngineContext = { driver: t.driver, manifest: req.manifest, reporter: req.reporter, signal: req.signal, clock, keepOnInterrupt: req.keepOnInterrupt, progress };
-    const states = await Promise.all(t.functions.map((fn) => t.driver.traffic({ manifest: req.manifest, function: fn.name, signal: req.signal })));
+    const states = await Promise.all(t.functions.map((fn) => t.driver.traffic({ manifest: req.manifest, function: fn.name, signal: req.signal, reporter: req.reporter })));
     for (const [i, state] of states.entries()) {
       const fn = t.functions[i] as ResolvedFunction;
       const rel = inProgress(fn, state);

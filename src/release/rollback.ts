@@ -53,7 +53,7 @@ export async function rollbackStage(req: RollbackRequest): Promise<readonly Roll
   for (const t of req.targets) {
     for (const fn of t.functions) {
       const who = `${fn.name} (${t.provider})`;
-      const state = await t.driver.traffic({ manifest: req.manifest, function: fn.name, signal: req.signal });
+      const state = await t.driver.traffic({ manifest: req.manifest, function: fn.name, signal: req.signal, reporter: req.reporter });
       if (!state.primary) {
         undeployed.push(who);
         continue;

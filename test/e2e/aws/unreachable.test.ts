@@ -17,10 +17,10 @@ async function closedPort(): Promise<number> {
 }
 
 describe('aws: endpoint override that does not answer', () => {
-  it('status prints one retry line, then fails (exit 1) with a hint naming AWS_ENDPOINT_URL', async () => {
+  it.each([['status'], ['rollback']])('%s prints one retry line, then fails (exit 1) with a hint naming AWS_ENDPOINT_URL', async (command) => {
     const dir = await newProject(shopFiles());
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    const r = await runFnx(['status', '--stage', 'dev'], {
+    const r = await runFnx([command, '--stage', 'dev'], {
       cwd: dir,
       timeoutMs: 60_000,
       env: { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
