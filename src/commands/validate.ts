@@ -5,25 +5,22 @@
  * Output never contains secret values: the resolved manifest holds only secret references, and
  * only the names of the environment variables they fill are printed.
  */
-import { FnxErrorList, type FnxError } from '../errors.js';
-import { checkManifest } from '../manifest/index.js';
+import type { FnxError } from '../errors.js';
+import { checkManifest, manifestErrors } from '../manifest/index.js';
 import { PROVIDER_NAMES, type ResolvedManifest } from '../manifest/model.js';
-import { formatWarning } from '../report/format.js';
+import { formatWarning, relativeTo } from '../report/format.js';
 import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
 
 export async function validateCommand(opts: ManifestOptions, ctx: CommandContext): Promise<void> {
   const result = await checkManifest(manifestLoadOptions(opts, ctx));
   for (const w of result.warnings) ctx.reporter.warn(formatWarning(w, ctx.cwd));
-  if (result.errors.length || !result.manifest) {
-    const n = result.errors.length;
-    throw new FnxErrorList(result.errors, `The manifest has ${n} problem${n === 1 ? '' : 's'}.`);
-  }
+  if (result.errors.length || !result.manifest) throw manifestErrors(result.errors);
   const m = result.manifest;
   ctx.reporter.data(summary(m, result.warnings));
   const used = new Set(m.functions.flatMap((f) => f.providers));
   const providers = PROVIDER_NAMES.filter((p) => used.has(p));
   ctx.reporter.print(
-    `✓ ${relative(ctx.cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${m.functions.length} function${m.functions.length === 1 ? '' : 's'}, providers ${providers.join(', ') || 'none'}`,
+    `✓ ${relativeTo(ctx.cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${m.functions.length} function${m.functions.length === 1 ? '' : 's'}, providers ${providers.join(', ') || 'none'}`,
   );
 }
 
@@ -54,6 +51,3 @@ function summary(m: ResolvedManifest, warnings: readonly FnxError[]) {
   };
 }
 
-function relative(cwd: string, file: string): string {
-  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
-}

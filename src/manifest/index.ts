@@ -78,7 +78,7 @@ export async function loadManifest(o: LoadOptions): Promise<ResolvedManifest> {
 }
 
 /** The error thrown for an invalid manifest (exit code 2). */
-function manifestErrors(errors: readonly FnxError[]): FnxErrorList {
+export function manifestErrors(errors: readonly FnxError[]): FnxErrorList {
   return new FnxErrorList(errors, `The manifest has ${errors.length} problem${errors.length === 1 ? '' : 's'}.`);
 }
 

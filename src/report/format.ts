@@ -53,7 +53,8 @@ export function githubAnnotations(err: FnxError, cwd = process.cwd()): string[] 
   });
 }
 
-function relativeTo(cwd: string, file: string): string {
+/** `file` relative to `cwd` when it lies inside it, else unchanged. */
+export function relativeTo(cwd: string, file: string): string {
   return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
 }
 
