@@ -1,20 +1,11 @@
 /** What the promote and rollback commands need from outside the engine; tests inject fakes. */
 import type { ProviderDriver } from '../driver.js';
-import type { FnxError } from '../errors.js';
+import type { LoadOptions } from '../manifest/index.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import type { Clock } from './clock.js';
 
-export interface LoadManifestOptions {
-  readonly cwd: string;
-  readonly config?: string;
-  readonly stage: string;
-  readonly vars: Readonly<Record<string, string>>;
-  readonly env: NodeJS.ProcessEnv;
-  readonly onWarning?: (warning: FnxError) => void;
-}
-
 export interface CommandDeps {
-  loadManifest(o: LoadManifestOptions): Promise<ResolvedManifest>;
+  loadManifest(o: LoadOptions): Promise<ResolvedManifest>;
   loadDriver(name: ProviderName, manifest: ResolvedManifest): Promise<ProviderDriver>;
   readonly clock?: Clock;
 }
