@@ -16,11 +16,6 @@ export function weightOf(percent: number): number {
   return Math.round(percent * 100) / 10_000;
 }
 
-/** Percent (0..100) for a pointer weight. */
-export function percentOf(weight: number): number {
-  return Math.round(weight * 10_000) / 100;
-}
-
 /** "5m", "1m30s", "45s", "0s". */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));
