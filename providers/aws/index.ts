@@ -2,7 +2,7 @@
  * The AWS Lambda driver. Creating it reads settings (region, profile, endpoint) but makes no call;
  * every AWS request goes through AwsClients.call (retries, error translation, write counting).
  */
-import { ListVersionsByFunctionCommand, GetAliasCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import type { DeployedState, DriverFactory, HistoryRequest, ProviderDriver, ReleaseRecord } from '../../src/driver.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
 import type { Reporter } from '../../src/report/reporter.js';
@@ -10,31 +10,20 @@ import { applyPlan } from './apply/index.js';
 import { awsCapabilities } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
 import { releaseHistory } from './history.js';
-import { accountId, inspectStage } from './inspect.js';
+import { accountId, aliasOf, inspectStage, listVersions, versionsOf } from './inspect.js';
 import { ALIAS } from './names.js';
 import { invokeFunction, readHealth } from './observe.js';
 import { planDeploy } from './plan.js';
 import { planRemoval, removeStage } from './remove.js';
-import { fingerprintOf, type AwsDeployed } from './state.js';
+import type { AwsDeployed } from './state.js';
 import { stageStatus } from './status.js';
 import { cloudName, readTraffic, shiftTraffic } from './traffic.js';
 
 async function readHistory(aws: AwsClients, req: HistoryRequest): Promise<readonly ReleaseRecord[]> {
   const name = cloudName(req.manifest, req.function);
-  const versions: FunctionConfiguration[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await aws.find('ListVersionsByFunction', () => aws.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name, Marker: marker, MaxItems: 50 })), { resource: name });
-    versions.push(...(page?.Versions ?? []));
-    marker = page?.NextMarker;
-  } while (marker);
+  const versions = await aws.find('ListVersionsByFunction', () => listVersions(aws, name), { resource: name });
   const alias = await aws.find('GetAlias', () => aws.lambda.send(new GetAliasCommand({ FunctionName: name, Name: ALIAS })), { resource: name });
-  return releaseHistory(
-    versions
-      .filter((v) => v.Version && v.Version !== '$LATEST')
-      .map((v) => ({ version: v.Version!, description: v.Description ?? '', fingerprint: fingerprintOf(v), codeSha256: v.CodeSha256 ?? '' })),
-    alias ? { version: alias.FunctionVersion ?? '', weights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) }, revision: alias.RevisionId ?? '', description: alias.Description ?? '' } : undefined,
-  );
+  return releaseHistory(versionsOf(versions ?? []), alias ? aliasOf(alias) : undefined);
 }
 
 function state(detail: AwsDeployed): DeployedState {

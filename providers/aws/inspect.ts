@@ -13,6 +13,7 @@ import {
   ListLayerVersionsCommand,
   ListLayersCommand,
   ListVersionsByFunctionCommand,
+  type AliasConfiguration,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import { GetRoleCommand, GetRolePolicyCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
@@ -29,7 +30,7 @@ import { awsFunctions } from './desired.js';
 import { layerDescriptionHash } from './layer-meta.js';
 import { ALIAS, INLINE_POLICY, TAG_FUNCTION, apiName, arn, functionName, isOwned, layerName, logGroupName, roleName, stagePrefix } from './names.js';
 import { canonicalPolicy, parsePolicyDocument } from './policy.js';
-import { configOf, fingerprintOf, type AwsDeployed, type DeployedApi, type DeployedFunction, type DeployedLayer, type DeployedRule } from './state.js';
+import { configOf, fingerprintOf, type AwsDeployed, type DeployedAlias, type DeployedApi, type DeployedFunction, type DeployedLayer, type DeployedRule, type DeployedVersion } from './state.js';
 
 export async function accountId(aws: AwsClients, manifest: ResolvedManifest): Promise<string> {
   const id = await aws.call('GetCallerIdentity', () => aws.sts.send(new GetCallerIdentityCommand({})));
@@ -57,7 +58,8 @@ async function candidateNames(aws: AwsClients, manifest: ResolvedManifest): Prom
   return [...names].sort();
 }
 
-async function listVersions(aws: AwsClients, name: string): Promise<FunctionConfiguration[]> {
+/** Every version of a function, $LATEST included, all pages. */
+export async function listVersions(aws: AwsClients, name: string): Promise<FunctionConfiguration[]> {
   const all: FunctionConfiguration[] = [];
   let marker: string | undefined;
   do {
@@ -66,6 +68,29 @@ async function listVersions(aws: AwsClients, name: string): Promise<FunctionConf
     marker = page.NextMarker;
   } while (marker);
   return all;
+}
+
+/** The published versions (not $LATEST), oldest first. */
+export function versionsOf(versions: readonly FunctionConfiguration[]): DeployedVersion[] {
+  return versions
+    .filter((v) => v.Version && v.Version !== '$LATEST')
+    .map((v) => ({
+      version: v.Version!,
+      description: v.Description ?? '',
+      fingerprint: fingerprintOf(v),
+      codeSha256: v.CodeSha256 ?? '',
+      ...(v.LastModified ? { lastModified: v.LastModified } : {}),
+    }))
+    .sort((a, b) => Number(a.version) - Number(b.version));
+}
+
+export function aliasOf(alias: AliasConfiguration): DeployedAlias {
+  return {
+    version: alias.FunctionVersion ?? '',
+    weights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
+    revision: alias.RevisionId ?? '',
+    description: alias.Description ?? '',
+  };
 }
 
 interface RawStatement {
@@ -118,27 +143,9 @@ async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region:
     latestFingerprint: fingerprintOf(latest),
     tags: got.Tags ?? {},
     ...(got.Concurrency?.ReservedConcurrentExecutions !== undefined ? { reserved: got.Concurrency.ReservedConcurrentExecutions } : {}),
-    ...(alias
-      ? {
-          alias: {
-            version: alias.FunctionVersion ?? '',
-            weights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
-            revision: alias.RevisionId ?? '',
-            description: alias.Description ?? '',
-          },
-        }
-      : {}),
+    ...(alias ? { alias: aliasOf(alias) } : {}),
     ...(provisioned?.RequestedProvisionedConcurrentExecutions ? { provisioned: provisioned.RequestedProvisionedConcurrentExecutions } : {}),
-    versions: (versions ?? [])
-      .filter((v) => v.Version && v.Version !== '$LATEST')
-      .map((v) => ({
-        version: v.Version!,
-        description: v.Description ?? '',
-        fingerprint: fingerprintOf(v),
-        codeSha256: v.CodeSha256 ?? '',
-        ...(v.LastModified ? { lastModified: v.LastModified } : {}),
-      }))
-      .sort((a, b) => Number(a.version) - Number(b.version)),
+    versions: versionsOf(versions ?? []),
     statements: statements ?? [],
     mappings: (mappings?.EventSourceMappings ?? []).map((m) => ({
       uuid: m.UUID ?? '',
