@@ -25,12 +25,12 @@ export class Progress {
   private readonly countdowns = new Map<string, string>();
 
   /**
-   * `interactive`: a spinner is drawn (stderr is a TTY, not CI, not --json). Then a line is never
-   * written under a running spinner: the spinner is closed with that line instead.
+   * `interactive` (default: the reporter's): a spinner is drawn. Then a line is never written
+   * under a running spinner: the spinner is closed with that line instead.
    */
   constructor(
     private readonly reporter: Reporter,
-    private readonly interactive = !reporter.json && Boolean(process.stderr.isTTY) && process.env.CI !== 'true' && process.env.TERM !== 'dumb',
+    private readonly interactive = reporter.interactive === true,
   ) {}
 
   /** The pointer moved: print the weights now in effect. */

@@ -28,6 +28,7 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
 
 class StreamReporter implements Reporter {
   readonly json: boolean;
+  readonly interactive: boolean;
   private readonly p;
 
   constructor(
@@ -35,6 +36,7 @@ class StreamReporter implements Reporter {
     private readonly ora: OraFactory | undefined,
   ) {
     this.json = options.json;
+    this.interactive = options.interactive;
     this.p = palette(options.color);
   }
 

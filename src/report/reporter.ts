@@ -14,6 +14,8 @@ export interface Step {
 
 export interface Reporter {
   readonly json: boolean;
+  /** Spinners may be drawn (stderr is a terminal, not CI, not --json). Absent: false. */
+  readonly interactive?: boolean;
   /** A progress line (stderr). */
   info(message: string): void;
   warn(message: string): void;
