@@ -129,11 +129,15 @@ export function notAvailable(what: string): FnxError {
   });
 }
 
+/** The message of anything thrown: an Error's message, or the value as a string. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Wraps anything thrown that is not an FnxError: an fnx bug, reported as such. */
 export function toFnxError(err: unknown): FnxError {
   if (err instanceof FnxError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new FnxError('E_INTERNAL', `Internal error: ${message}`, {
+  return new FnxError('E_INTERNAL', `Internal error: ${messageOf(err)}`, {
     hint: 'This is a bug in fnx. Re-run with FNX_DEBUG=1 for a stack trace and report it.',
     cause: err,
   });

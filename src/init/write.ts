@@ -7,7 +7,7 @@
  */
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ExitCode, FnxError } from '../errors.js';
+import { ExitCode, FnxError, messageOf } from '../errors.js';
 
 export interface ProjectFile {
   /** Relative to the project directory, POSIX separators. */
@@ -131,7 +131,7 @@ function conflict(displayDir: string, file: string, why: string): FnxError {
 }
 
 function writeFailed(displayDir: string, err: unknown, moved: readonly string[]): FnxError {
-  const reason = err instanceof Error ? err.message : String(err);
+  const reason = messageOf(err);
   const partial = moved.length > 0 ? ` The project is INCOMPLETE: only these files were written: ${moved.join(', ')}.` : ' Nothing was written.';
   return new FnxError('E_INIT_WRITE', `Could not write the project into ${displayDir}: ${reason}.${partial}`, {
     hint: moved.length > 0 ? 'Fix the cause, then run the same `fnx init` again with --force to finish.' : 'Fix the cause (permissions, disk space) and run the same command again.',

@@ -2,7 +2,7 @@
  * Automatic rollback: all traffic back to the previous version (primary = previous, no weighted
  * candidate) and the release recorded as rolled back on the pointer, with the reason.
  */
-import { CloudError, ExitCode, FnxError } from '../errors.js';
+import { CloudError, ExitCode, FnxError, messageOf } from '../errors.js';
 import { label, type EngineContext, type FunctionRelease } from './context.js';
 import { recordAt } from './record.js';
 
@@ -34,7 +34,7 @@ export async function revert(ctx: EngineContext, rel: FunctionRelease, reason: s
     rel.revision = state.revision;
   } catch (err) {
     if (err instanceof CloudError && err.kind === 'precondition') throw err;
-    throw new FnxError('E_RELEASE_ROLLBACK_FAILED', `${who}: automatic rollback to ${rel.previous} failed (${reason}): ${err instanceof Error ? err.message : String(err)}`, {
+    throw new FnxError('E_RELEASE_ROLLBACK_FAILED', `${who}: automatic rollback to ${rel.previous} failed (${reason}): ${messageOf(err)}`, {
       hint: `Traffic may still be partly on ${rel.candidate}. Run \`fnx rollback --stage ${ctx.manifest.stage} --function ${rel.fn.name}\`.`,
       exitCode: ExitCode.failed,
       cause: err,

@@ -4,7 +4,7 @@
  * change (exit 4, nothing rolled back: the pointer is no longer ours), or any other error during
  * the shift (rolled back like a failed gate).
  */
-import { CloudError, FnxError, InterruptedError } from '../errors.js';
+import { CloudError, InterruptedError, messageOf } from '../errors.js';
 import { label, type EngineContext, type FunctionRelease } from './context.js';
 import { revert } from './revert.js';
 import type { ReleaseOutcome } from './types.js';
@@ -23,7 +23,7 @@ export async function settle(ctx: EngineContext, rel: FunctionRelease, attempt: 
         cause: err,
       });
     }
-    failure = `error during the release: ${err instanceof FnxError || err instanceof Error ? err.message : String(err)}`;
+    failure = `error during the release: ${messageOf(err)}`;
   }
   const base = { function: rel.fn.name, version: rel.candidate, previous: rel.previous, provider: ctx.driver.capabilities.name };
   if (failure) {

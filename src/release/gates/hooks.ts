@@ -2,7 +2,7 @@
  * Release hooks: functions of the manifest invoked synchronously through the driver with the
  * release context. A hook fails when the invocation reports ok:false or the invoke call fails.
  */
-import { FnxError, InterruptedError } from '../../errors.js';
+import { InterruptedError, messageOf } from '../../errors.js';
 import type { EngineContext, FunctionRelease } from '../context.js';
 
 export type HookName = 'preTraffic' | 'postTraffic';
@@ -44,6 +44,6 @@ export async function runHook(ctx: EngineContext, rel: FunctionRelease, hook: Ho
     return `${hook} hook ${name} failed${result.error ? `: ${result.error}` : ''}`;
   } catch (err) {
     if (err instanceof InterruptedError || ctx.signal.aborted) throw err;
-    return `${hook} hook ${name} could not be invoked: ${err instanceof FnxError || err instanceof Error ? err.message : String(err)}`;
+    return `${hook} hook ${name} could not be invoked: ${messageOf(err)}`;
   }
 }

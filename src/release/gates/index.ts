@@ -1,5 +1,5 @@
 /** Runs every health gate of a function's policy once: alarms and error rate (driver.health), HTTP probe. */
-import { FnxError, InterruptedError } from '../../errors.js';
+import { InterruptedError, messageOf } from '../../errors.js';
 import type { EngineContext, FunctionRelease } from '../context.js';
 import { alarmFailure } from './alarms.js';
 import { errorRateFailure } from './error-rate.js';
@@ -21,7 +21,7 @@ export async function checkGates(ctx: EngineContext, rel: FunctionRelease): Prom
       });
     } catch (err) {
       if (err instanceof InterruptedError || ctx.signal.aborted) throw err;
-      return `health signals could not be read: ${err instanceof FnxError || err instanceof Error ? err.message : String(err)}`;
+      return `health signals could not be read: ${messageOf(err)}`;
     }
     const failure = (health.alarms.length > 0 ? alarmFailure(sample, health.alarms) : undefined) ??
       (health.errorRate !== undefined ? errorRateFailure(sample, health.errorRate) : undefined);
