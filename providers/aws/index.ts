@@ -38,24 +38,25 @@ function state(detail: AwsDeployed): DeployedState {
  */
 export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv = process.env): ProviderDriver {
   const aws = new AwsClients(awsSettings(manifest.providers.aws, env));
-  // promote and rollback never inspect: their first call still checks providers.aws.accountId.
+  // Every entry point that reads the stage checks providers.aws.accountId first, once per driver.
   let account: Promise<string> | undefined;
   const heard = <R extends { reporter?: Reporter }>(req: R): R => {
     if (req.reporter) aws.notice ??= (message) => req.reporter?.info(message);
     return req;
   };
-  const checked = <R, T>(work: (req: R) => Promise<T>) => async (req: R): Promise<T> => {
-    heard(req as { reporter?: Reporter });
-    account ??= accountId(aws, manifest).catch((err: unknown) => {
+  const checkedAccount = (): Promise<string> =>
+    (account ??= accountId(aws, manifest).catch((err: unknown) => {
       account = undefined;
       throw err;
-    });
-    await account;
+    }));
+  const checked = <R, T>(work: (req: R) => Promise<T>) => async (req: R): Promise<T> => {
+    heard(req as { reporter?: Reporter });
+    await checkedAccount();
     return work(req);
   };
   return {
     capabilities: awsCapabilities,
-    inspect: async (req) => state(await aws.interruptible(req.signal, () => inspectStage(aws, heard(req).manifest, req.concurrency))),
+    inspect: async (req) => state(await aws.interruptible(req.signal, () => inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()))),
     plan: (req) => planDeploy(req),
     apply: (req) => applyPlan(aws, heard(req)),
     traffic: checked((req) => readTraffic(aws, req)),
@@ -63,7 +64,7 @@ export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv 
     health: checked((req) => readHealth(aws, req)),
     invoke: checked((req) => invokeFunction(aws, req)),
     history: checked((req) => readHistory(aws, req)),
-    status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency)),
+    status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount())),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AwsDeployed),
     remove: (req) => removeStage(aws, heard(req)),
   } satisfies ProviderDriver;

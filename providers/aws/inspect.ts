@@ -291,12 +291,13 @@ function eventSources(manifest: ResolvedManifest, functions: readonly DeployedFu
   return { buckets: [...buckets].sort(), topics: [...topics].sort() };
 }
 
-export async function inspectStage(aws: AwsClients, manifest: ResolvedManifest, concurrency: number, extraLayers: readonly string[] = []): Promise<AwsDeployed> {
+/** `checkedAccount` resolves the account id checked against providers.aws.accountId (the driver passes its memoised check, so one run asks STS once). */
+export async function inspectStage(aws: AwsClients, manifest: ResolvedManifest, concurrency: number, checkedAccount: Promise<string> = accountId(aws, manifest)): Promise<AwsDeployed> {
   const region = aws.settings.region;
-  const account = await accountId(aws, manifest);
+  const account = await checkedAccount;
   const limit = pLimit(Math.max(1, concurrency));
   const [names, logGroups] = await Promise.all([candidateNames(aws, manifest), readLogGroups(aws, manifest)]);
-  const layerNames = [...new Set([...awsFunctions(manifest).flatMap((f) => f.layers), ...extraLayers, ...(await stageLayers(aws, manifest))])].sort();
+  const layerNames = [...new Set([...awsFunctions(manifest).flatMap((f) => f.layers), ...(await stageLayers(aws, manifest))])].sort();
   const [read, rules, api, layers] = await Promise.all([
     Promise.all(names.map((n) => limit(() => readFunction(aws, manifest, region, account, n, logGroups)))),
     readRules(aws, manifest),
