@@ -1,5 +1,6 @@
 /** Runs every health gate of a function's policy once: alarms and error rate (driver.health), HTTP probe. */
 import { InterruptedError, messageOf } from '../../errors.js';
+import type { FunctionStatus } from '../../driver.js';
 import type { EngineContext, FunctionRelease } from '../context.js';
 import { alarmFailure } from './alarms.js';
 import { errorRateFailure } from './error-rate.js';
@@ -35,14 +36,23 @@ export async function checkGates(ctx: EngineContext, rel: FunctionRelease): Prom
   return undefined;
 }
 
+/** driver.status() of the stage, read once per engine context (one driver in one command) and shared by its functions' probes. */
+const stageStatuses = new WeakMap<EngineContext, Promise<readonly FunctionStatus[]>>();
+
 /** The function's first reported URL, read once per release. */
 async function probeBase(ctx: EngineContext, rel: FunctionRelease): Promise<string | null> {
   if (rel.probeBase !== undefined) return rel.probeBase;
   if (rel.fn.release.health.http?.url) return (rel.probeBase = null);
+  let statuses = stageStatuses.get(ctx);
+  if (!statuses) {
+    statuses = ctx.driver.status({ manifest: ctx.manifest, reporter: ctx.reporter, signal: ctx.signal, concurrency: 1 });
+    stageStatuses.set(ctx, statuses);
+  }
   try {
-    const statuses = await ctx.driver.status({ manifest: ctx.manifest, reporter: ctx.reporter, signal: ctx.signal, concurrency: 1 });
-    rel.probeBase = statuses.find((s) => s.function === rel.fn.name)?.urls[0] ?? null;
+    rel.probeBase = (await statuses).find((s) => s.function === rel.fn.name)?.urls[0] ?? null;
   } catch (err) {
+    // A failed read is not kept: the next check reads again.
+    if (stageStatuses.get(ctx) === statuses) stageStatuses.delete(ctx);
     if (err instanceof InterruptedError || ctx.signal.aborted) throw err;
     return null;
   }
