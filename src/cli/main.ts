@@ -4,14 +4,14 @@
  * the command, and maps errors to exit codes.
  */
 import { ExitCode, FnxError, InterruptedError, toFnxError } from '../errors.js';
-import { findPackageRoot, packageVersion } from '../init/packageRoot.js';
+import { findPackage } from '../init/packageRoot.js';
 import { createReporter, reporterOptionsFromEnv } from '../report/create.js';
 import { parseArgs, PrintedUsageError } from './program.js';
 
 /** fnx-cli's version, found from this module whether it runs from dist/src or the bundle. */
 function cliVersion(): string {
   try {
-    return packageVersion(findPackageRoot(import.meta.url));
+    return findPackage(import.meta.url).version;
   } catch {
     return '0.0.0';
   }

@@ -5,7 +5,7 @@
 import { basename, join, relative, resolve } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderName } from '../manifest/model.js';
-import { findPackageRoot, packageVersion } from '../init/packageRoot.js';
+import { findPackage } from '../init/packageRoot.js';
 import { askMissing } from '../init/prompt.js';
 import { DEFAULT_PROVIDERS, parseProviders } from '../init/providers.js';
 import { scaffold, type ScaffoldResult } from '../init/scaffold.js';
@@ -28,8 +28,8 @@ export interface InitOptions {
 const FALLBACK_SERVICE = 'my-service';
 
 export async function initCommand(opts: InitOptions, ctx: CommandContext): Promise<ScaffoldResult | undefined> {
-  const root = findPackageRoot(import.meta.url);
-  const templatesDir = join(root, 'templates');
+  const pkg = findPackage(import.meta.url);
+  const templatesDir = join(pkg.root, 'templates');
   const templates = listTemplates(templatesDir);
 
   if (opts.list) {
@@ -65,7 +65,7 @@ export async function initCommand(opts: InitOptions, ctx: CommandContext): Promi
     providers: providers ?? DEFAULT_PROVIDERS,
     service,
     force: opts.force,
-    fnxVersion: packageVersion(root),
+    fnxVersion: pkg.version,
   });
   report(result, opts.dir, ctx);
   return result;

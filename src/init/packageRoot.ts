@@ -8,15 +8,17 @@ export const PACKAGE_NAME = 'fnx-cli';
 
 /**
  * Walks up from `from` (a file URL or path; default: this module) to the first directory whose
- * package.json is named fnx-cli. Throws an internal error if there is none: the package is broken.
+ * package.json is named fnx-cli: that directory and the version its package.json declares.
+ * Throws an internal error if there is none: the package is broken.
  */
-export function findPackageRoot(from: string | URL = import.meta.url): string {
+export function findPackage(from: string | URL = import.meta.url): { root: string; version: string } {
   let dir = dirname(typeof from === 'string' && !from.startsWith('file:') ? from : fileURLToPath(from));
   for (;;) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME) return dir;
+        const json = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown; version?: unknown };
+        if (json.name === PACKAGE_NAME) return { root: dir, version: json.version as string };
       } catch {
         // An unreadable package.json is not ours: keep walking.
       }
@@ -30,7 +32,7 @@ export function findPackageRoot(from: string | URL = import.meta.url): string {
   });
 }
 
-/** The version in fnx-cli's own package.json. */
-export function packageVersion(root: string): string {
-  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+/** The fnx-cli package root above `from` (see findPackage). */
+export function findPackageRoot(from: string | URL = import.meta.url): string {
+  return findPackage(from).root;
 }
