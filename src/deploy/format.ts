@@ -37,29 +37,26 @@ export function formatChange(c: FieldChange): string {
 }
 
 /** The plan as a table: one line per changed resource, field changes indented, unchanged counted. */
-export function formatPlan(plan: ProviderPlan, heading: string, verbose = false): string {
+export function formatPlan(plan: ProviderPlan, heading: string): string {
   const lines = [`${plan.provider} · ${plan.target} · ${heading}`];
-  const shown = plan.actions.filter((a) => verbose || a.op !== 'no-change');
   const width = Math.max(8, ...plan.actions.map((a) => a.resource.length));
-  for (const a of shown) {
-    const op = a.op === 'no-change' ? 'no change' : a.op;
-    lines.push(`  ${SYMBOL[a.op]} ${op.padEnd(9)} ${a.resource.padEnd(width)}  ${a.name}${a.summary ? `  (${a.summary})` : ''}`);
+  for (const a of plan.actions) {
+    if (a.op === 'no-change') continue;
+    lines.push(`  ${SYMBOL[a.op]} ${a.op.padEnd(9)} ${a.resource.padEnd(width)}  ${a.name}${a.summary ? `  (${a.summary})` : ''}`);
     for (const c of a.changes ?? []) lines.push(`        ${formatChange(c)}`);
   }
-  if (!verbose) {
-    // Unchanged resources: one line per function (or for the stage) naming them.
-    const unchanged = new Map<string, string[]>();
-    for (const a of plan.actions) {
-      if (a.op !== 'no-change') continue;
-      const key = a.function ?? '(stage)';
-      unchanged.set(key, [...(unchanged.get(key) ?? []), a.resource]);
-    }
-    for (const [fn, resources] of unchanged) {
-      const counts = new Map<string, number>();
-      for (const r of resources) counts.set(r, (counts.get(r) ?? 0) + 1);
-      const list = [...counts].map(([r, n]) => (n > 1 ? `${n} ${r}` : r)).join(', ');
-      lines.push(`  ${SYMBOL['no-change']} ${'no change'.padEnd(9)} ${fn.padEnd(width)}  ${list}`);
-    }
+  // Unchanged resources: one line per function (or for the stage) naming them.
+  const unchanged = new Map<string, string[]>();
+  for (const a of plan.actions) {
+    if (a.op !== 'no-change') continue;
+    const key = a.function ?? '(stage)';
+    unchanged.set(key, [...(unchanged.get(key) ?? []), a.resource]);
+  }
+  for (const [fn, resources] of unchanged) {
+    const counts = new Map<string, number>();
+    for (const r of resources) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const list = [...counts].map(([r, n]) => (n > 1 ? `${n} ${r}` : r)).join(', ');
+    lines.push(`  ${SYMBOL['no-change']} ${'no change'.padEnd(9)} ${fn.padEnd(width)}  ${list}`);
   }
   const n = countActions(plan.actions);
   lines.push(`  Plan: ${n.create} to create, ${n.update} to update, ${n.delete} to delete, ${n.noChange} unchanged.`);
