@@ -10,7 +10,7 @@ import type { ResolvedManifest } from './model.js';
 import { problem, sortProblems } from './problems.js';
 import { toResolvedManifest } from './resolve.js';
 import { checkSemantics } from './semantic.js';
-import { mergeStage, STAGE_NAME } from './stages.js';
+import { mergeStage, STAGE_NAME, unknownStageFunctions } from './stages.js';
 import { resolveVariables } from './variables.js';
 import { validateSchema, validateSchemaAt } from './validate.js';
 import { isRecord, join } from './pointer.js';
@@ -49,8 +49,8 @@ export async function checkManifest(o: LoadOptions): Promise<{ manifest?: Resolv
     );
   }
 
+  errors.push(...unknownStageFunctions(doc, locator));
   const merged = mergeStage(doc, o.stage, locator);
-  errors.push(...merged.errors);
   warnings.push(...merged.warnings);
   errors.push(...otherStagesUnknownKeys(doc, o.stage, locator));
 

@@ -17,17 +17,14 @@ export const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
 
 export interface MergedManifest {
   readonly doc: Record<string, unknown>;
-  readonly errors: FnxError[];
   readonly warnings: FnxError[];
 }
 
-/** Merges `stages.<stage>` of `doc` over its top level, recording origins in `locator`. */
-export function mergeStage(doc: Record<string, unknown>, stage: string, locator: Locator): MergedManifest {
+/** Overrides, in any stage, of functions that are not defined at the top level. */
+export function unknownStageFunctions(doc: Record<string, unknown>, locator: Locator): FnxError[] {
   const errors: FnxError[] = [];
-  const warnings: FnxError[] = [];
   const stages = isRecord(doc.stages) ? doc.stages : {};
   const functions = isRecord(doc.functions) ? doc.functions : {};
-
   for (const [name, override] of Object.entries(stages)) {
     if (!isRecord(override) || !isRecord(override.functions)) continue;
     for (const fn of Object.keys(override.functions)) {
@@ -43,6 +40,14 @@ export function mergeStage(doc: Record<string, unknown>, stage: string, locator:
       );
     }
   }
+  return errors;
+}
+
+/** Merges `stages.<stage>` of `doc` over its top level, recording origins in `locator`. */
+export function mergeStage(doc: Record<string, unknown>, stage: string, locator: Locator): MergedManifest {
+  const warnings: FnxError[] = [];
+  const stages = isRecord(doc.stages) ? doc.stages : {};
+  const functions = isRecord(doc.functions) ? doc.functions : {};
 
   const override = stages[stage];
   const similar = override === undefined ? didYouMean(stage, Object.keys(stages)) : undefined;
@@ -68,7 +73,7 @@ export function mergeStage(doc: Record<string, unknown>, stage: string, locator:
       merged[section] = deepMerge(merged[section], value, join('', section), join('', 'stages', stage, section), locator);
     }
   }
-  return { doc: merged, errors, warnings };
+  return { doc: merged, warnings };
 }
 
 /** Objects merge key by key; anything else in `over` replaces `base`. */
