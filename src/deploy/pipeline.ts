@@ -12,10 +12,11 @@ import type { ArtifactSet } from '../package/artifact.js';
 import type { ApplyResult, DeployMetadata, DeployedState, ProviderPlan } from '../driver.js';
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
+import { selectFunctions } from '../manifest/select.js';
 import { checkLimits, packageArtifacts } from '../package/index.js';
 import type { CommandContext, ManifestOptions } from '../commands/context.js';
 import { deployMetadata } from './metadata.js';
-import { checkFunctions, loadForCommand, loadTargets, selectProviders, type Target } from './targets.js';
+import { loadForCommand, loadTargets, selectProviders, type Target } from './targets.js';
 
 export interface PlanOptions extends ManifestOptions {
   readonly functions: readonly string[];
@@ -50,7 +51,7 @@ function deployedSummary(stage: string, count: number): string {
 export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<Prepared> {
   // load
   const manifest = await loadForCommand(opts, ctx);
-  checkFunctions(manifest, opts.functions);
+  selectFunctions(manifest, opts.functions);
   const providers = selectProviders(manifest, opts.providers);
   throwIfAborted(ctx.signal);
 

@@ -14,18 +14,6 @@ export async function loadForCommand(opts: ManifestOptions, ctx: CommandContext)
   return loadManifest(manifestLoadOptions(opts, ctx));
 }
 
-/** Validates --function names against the manifest. */
-export function checkFunctions(manifest: ResolvedManifest, names: readonly string[]): void {
-  const known = new Set(manifest.functions.map((f) => f.name));
-  const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length) {
-    throw new FnxError('E_USAGE_FUNCTION', `Unknown function${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, {
-      hint: `Functions in this manifest: ${[...known].join(', ')}.`,
-      exitCode: ExitCode.usage,
-    });
-  }
-}
-
 /** Providers configured in the manifest (and used by a function), narrowed by --provider. */
 export function selectProviders(manifest: ResolvedManifest, requested: readonly string[]): ProviderName[] {
   const used = PROVIDER_NAMES.filter((p) => manifest.providers[p] && manifest.functions.some((f) => f.providers.includes(p)));

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ExitCode, FnxError, InterruptedError } from '../errors.js';
-import type { ResolvedFunction, ResolvedManifest } from '../manifest/model.js';
+import { FnxError, InterruptedError } from '../errors.js';
+import type { ResolvedManifest } from '../manifest/model.js';
+import { selectFunctions } from '../manifest/select.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Artifact, ArtifactSet } from './artifact.js';
 import { compressSources } from './compress.js';
@@ -48,19 +49,6 @@ export function buildDir(manifest: ResolvedManifest): string {
   return join(manifest.rootDir, '.fnx', 'build', manifest.stage);
 }
 
-function selectFunctions(manifest: ResolvedManifest, names: readonly string[] | undefined): ResolvedFunction[] {
-  if (!names?.length) return [...manifest.functions];
-  const known = new Map(manifest.functions.map((f) => [f.name, f]));
-  const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length) {
-    throw new FnxError('E_USAGE_FUNCTION', `Unknown function${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, {
-      hint: `Functions in this manifest: ${[...known.keys()].join(', ')}.`,
-      exitCode: ExitCode.usage,
-    });
-  }
-  return [...new Set(names)].map((n) => known.get(n)!);
-}
-
 interface KeyRecord {
   key: string;
   size: number;
@@ -94,7 +82,7 @@ type StoredZipEntry = ZipEntry & { readonly sha: string; readonly stored: Stored
  */
 export async function packageArtifacts(manifest: ResolvedManifest, opts: PackageOptions = {}): Promise<ArtifactSet> {
   const started = Date.now();
-  const functions = selectFunctions(manifest, opts.functions);
+  const functions = selectFunctions(manifest, opts.functions ?? []);
   const useCache = opts.cache !== false;
   const step = opts.reporter?.step(`Packaging ${functions.length} function${functions.length === 1 ? '' : 's'}`);
   try {

@@ -1,8 +1,8 @@
 /** Which drivers and functions a stage-wide command (promote, rollback) works on. */
 import type { ProviderDriver } from '../driver.js';
-import { checkFunctions } from '../deploy/targets.js';
 import { ExitCode, FnxError } from '../errors.js';
 import { PROVIDER_NAMES, type ProviderName, type ResolvedFunction, type ResolvedManifest } from '../manifest/model.js';
+import { selectFunctions } from '../manifest/select.js';
 
 export interface StageTarget {
   readonly provider: ProviderName;
@@ -22,7 +22,7 @@ export type DriverLoader = (name: ProviderName, manifest: ResolvedManifest) => P
 
 /** Loads the drivers the selection needs. Unknown function or provider names are usage errors (exit 2). */
 export async function stageTargets(manifest: ResolvedManifest, sel: TargetSelection, loadDriver: DriverLoader): Promise<StageTarget[]> {
-  checkFunctions(manifest, sel.functions);
+  selectFunctions(manifest, sel.functions);
   const configured = PROVIDER_NAMES.filter((p) => manifest.providers[p] !== undefined);
   const unknownProviders = sel.providers.filter((p) => !configured.includes(p as ProviderName));
   if (unknownProviders.length > 0) {
