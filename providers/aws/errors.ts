@@ -114,10 +114,6 @@ export function errorKind(err: unknown): CloudErrorKind {
   return 'invalid';
 }
 
-export function isNotFound(err: unknown): boolean {
-  return errorKind(err) === 'not-found';
-}
-
 export function isCredentialsError(err: unknown): boolean {
   const name = errorName(err);
   const message = (err as SdkErrorLike | undefined)?.message ?? '';

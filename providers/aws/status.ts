@@ -2,7 +2,7 @@
 import type { FunctionStatus } from '../../src/driver.js';
 import { releaseHistory } from './history.js';
 import { parseReleaseDescription } from './metadata.js';
-import { arn } from './names.js';
+import { arn, arnName } from './names.js';
 import type { AwsDeployed } from './state.js';
 
 export function stageStatus(deployed: AwsDeployed): FunctionStatus[] {
@@ -18,9 +18,9 @@ export function stageStatus(deployed: AwsDeployed): FunctionStatus[] {
       const triggers = [
         ...routes.map((r) => `http ${r.key}${r.authorization === 'AWS_IAM' ? ' (iam)' : ''}`),
         ...f.rules.map((r) => `schedule ${r.expression}${r.enabled ? '' : ' (disabled)'}`),
-        ...f.mappings.map((m) => `queue ${m.sourceArn.split(':').pop()} (batch ${m.batchSize})`),
+        ...f.mappings.map((m) => `queue ${arnName(m.sourceArn)} (batch ${m.batchSize})`),
         ...f.notifications.map((n) => `storage ${n.bucket} ${n.events.join(',')}${n.prefix ? ` ${n.prefix}*` : ''}${n.suffix ? ` *${n.suffix}` : ''}`),
-        ...f.subscriptions.map((s) => `topic ${s.topicArn.split(':').pop()}`),
+        ...f.subscriptions.map((s) => `topic ${arnName(s.topicArn)}`),
       ];
       const urls = deployed.api ? routes.map((r) => `${deployed.api!.endpoint}${r.key.split(' ')[1] ?? ''}`) : [];
       return {

@@ -1,9 +1,8 @@
 /** Invoke permissions on the alias `live` for trigger sources (API Gateway, EventBridge, S3, SNS). */
 import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
-import type { DesiredFunction } from '../../desired.js';
 import { ALIAS } from '../../names.js';
 import type { AwsClients } from '../../clients.js';
-import { kindOf, notConflict, type ApplyContext } from '../context.js';
+import { kindOf, notConflict } from '../context.js';
 
 export async function allow(ctx: { aws: AwsClients }, fnName: string, sid: string, principal: string, sourceArn: string, sourceAccount?: string): Promise<void> {
   const { aws } = ctx;
@@ -32,9 +31,4 @@ export async function allow(ctx: { aws: AwsClients }, fnName: string, sid: strin
 export async function revoke(ctx: { aws: AwsClients }, fnName: string, sid: string): Promise<void> {
   const { aws } = ctx;
   await aws.find('RemovePermission', () => aws.lambda.send(new RemovePermissionCommand({ FunctionName: fnName, Qualifier: ALIAS, StatementId: sid })), { resource: fnName });
-}
-
-/** True when the function has a statement with this id (as inspected). */
-export function hasStatement(ctx: ApplyContext, d: DesiredFunction, sid: string): boolean {
-  return Boolean(ctx.detail.deployed.functions[d.fn]?.statements.some((s) => s.sid === sid));
 }
