@@ -32,9 +32,8 @@ export interface ScaffoldResult {
   readonly overwritten: readonly string[];
 }
 
-/** Renders every file of the template in memory; nothing touches the disk yet. */
-export function renderTemplate(o: Omit<ScaffoldOptions, 'dir' | 'displayDir' | 'force'>): ProjectFile[] {
-  const info = findTemplate(o.templatesDir, o.template);
+/** Renders every file of template `info` in memory; nothing touches the disk yet. */
+function renderTemplate(o: ScaffoldOptions, info: TemplateInfo): ProjectFile[] {
   const values = {
     service: o.service,
     providers: providersBlock(o.providers, o.service),
@@ -52,7 +51,7 @@ export function renderTemplate(o: Omit<ScaffoldOptions, 'dir' | 'displayDir' | '
 /** Checks the target, then writes the rendered project. Throws FnxError (exit 2) before writing anything when refused. */
 export function scaffold(o: ScaffoldOptions): ScaffoldResult {
   const info = findTemplate(o.templatesDir, o.template);
-  const files = renderTemplate(o);
+  const files = renderTemplate(o, info);
   const target = checkTarget(o.dir, o.displayDir, files, o.force);
   writeProject(o.dir, o.displayDir, files, target.exists);
   return {
