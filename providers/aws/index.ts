@@ -2,7 +2,6 @@
  * The AWS Lambda driver. Creating it reads settings (region, profile, endpoint) but makes no call;
  * every AWS request goes through AwsClients.call (retries, error translation, write counting).
  */
-import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import type { DeployedState, DriverFactory, HistoryRequest, ProviderDriver, ReleaseRecord } from '../../src/driver.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
 import type { Reporter } from '../../src/report/reporter.js';
@@ -11,18 +10,17 @@ import { awsCapabilities } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
 import { releaseHistory } from './history.js';
 import { accountId, aliasOf, inspectStage, listVersions, versionsOf } from './inspect.js';
-import { ALIAS } from './names.js';
 import { invokeFunction, readHealth } from './observe.js';
 import { planDeploy } from './plan.js';
 import { planRemoval, removeStage } from './remove.js';
 import type { AwsDeployed } from './state.js';
 import { stageStatus } from './status.js';
-import { cloudName, readTraffic, shiftTraffic } from './traffic.js';
+import { cloudName, findAlias, readTraffic, shiftTraffic } from './traffic.js';
 
 async function readHistory(aws: AwsClients, req: HistoryRequest): Promise<readonly ReleaseRecord[]> {
   const name = cloudName(req.manifest, req.function);
   const versions = await aws.find('ListVersionsByFunction', () => listVersions(aws, name), { resource: name });
-  const alias = await aws.find('GetAlias', () => aws.lambda.send(new GetAliasCommand({ FunctionName: name, Name: ALIAS })), { resource: name });
+  const alias = await findAlias(aws, name);
   return releaseHistory(versionsOf(versions ?? []), alias ? aliasOf(alias) : undefined);
 }
 

@@ -4,7 +4,6 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import {
-  GetAliasCommand,
   GetFunctionCommand,
   GetPolicyCommand,
   GetProvisionedConcurrencyConfigCommand,
@@ -30,6 +29,7 @@ import { awsFunctions } from './desired.js';
 import { layerDescriptionHash } from './layer-meta.js';
 import { ALIAS, INLINE_POLICY, TAG_FUNCTION, apiName, arn, functionName, isOwned, layerName, logGroupName, roleName, stagePrefix } from './names.js';
 import { canonicalPolicy, parsePolicyDocument } from './policy.js';
+import { findAlias } from './traffic.js';
 import { configOf, fingerprintOf, type AwsDeployed, type DeployedAlias, type DeployedApi, type DeployedFunction, type DeployedLayer, type DeployedRule, type DeployedVersion } from './state.js';
 
 export async function accountId(aws: AwsClients, manifest: ResolvedManifest): Promise<string> {
@@ -120,7 +120,7 @@ async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region:
   const [got, versions, alias, statements, mappings, provisioned, guessedRole] = await Promise.all([
     aws.find('GetFunction', () => aws.lambda.send(new GetFunctionCommand({ FunctionName: name })), { resource: name }),
     aws.find('ListVersionsByFunction', () => listVersions(aws, name), { resource: name }),
-    aws.find('GetAlias', () => aws.lambda.send(new GetAliasCommand({ FunctionName: name, Name: ALIAS })), { resource: name }),
+    findAlias(aws, name),
     aws.find('GetPolicy', () => readStatements(aws, name), { resource: name }),
     aws.find('ListEventSourceMappings', () => aws.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: aliasArn })), { resource: name }),
     aws.find('GetProvisionedConcurrencyConfig', () => aws.lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: ALIAS })), { resource: name }),

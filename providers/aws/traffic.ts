@@ -28,9 +28,14 @@ export function trafficOf(fn: string, alias: AliasConfiguration | undefined): Tr
   };
 }
 
+/** The alias `live` of the Lambda function `name`, or undefined when it (or the function) does not exist. */
+export function findAlias(aws: AwsClients, name: string): Promise<AliasConfiguration | undefined> {
+  return aws.find('GetAlias', () => aws.lambda.send(new GetAliasCommand({ FunctionName: name, Name: ALIAS })), { resource: name });
+}
+
 export async function readTraffic(aws: AwsClients, req: HistoryRequest): Promise<TrafficState> {
   const name = cloudName(req.manifest, req.function);
-  const alias = await aws.find('GetAlias', () => aws.lambda.send(new GetAliasCommand({ FunctionName: name, Name: ALIAS })), { resource: name });
+  const alias = await findAlias(aws, name);
   return trafficOf(req.function, alias);
 }
 
@@ -52,7 +57,7 @@ export async function shiftTraffic(aws: AwsClients, req: ShiftRequest): Promise<
   } catch (err) {
     if ((err as { kind?: string }).kind !== 'precondition') throw err;
     // A retried request whose first attempt already applied looks like a conflict: check before failing.
-    const now = await aws.find('GetAlias', () => aws.lambda.send(new GetAliasCommand({ FunctionName: name, Name: ALIAS })), { resource: name });
+    const now = await findAlias(aws, name);
     if (now && now.FunctionVersion === req.primary && now.Description === description && JSON.stringify(now.RoutingConfig?.AdditionalVersionWeights ?? {}) === JSON.stringify(weights)) {
       return trafficOf(fn, now);
     }
