@@ -90,7 +90,7 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
         guard(async () => {
           const d = desiredFunction(req.manifest, f, req.artifacts, target, layerArns);
           const cur = detail.deployed.functions[f.name];
-          const planned = req.plan.actions.some((a) => a.function === f.name && a.op !== 'no-change');
+          const planned = changing.includes(f);
           if (planned) progress.start(d.name);
           try {
             await applyRole(ctx, d);
