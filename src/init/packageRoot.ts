@@ -12,7 +12,8 @@ export const PACKAGE_NAME = 'fnx-cli';
  * Throws an internal error if there is none: the package is broken.
  */
 export function findPackage(from: string | URL = import.meta.url): { root: string; version: string } {
-  let dir = dirname(typeof from === 'string' && !from.startsWith('file:') ? from : fileURLToPath(from));
+  const start = typeof from === 'string' && !from.startsWith('file:') ? from : fileURLToPath(from);
+  let dir = dirname(start);
   for (;;) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
@@ -27,7 +28,7 @@ export function findPackage(from: string | URL = import.meta.url): { root: strin
     if (parent === dir) break;
     dir = parent;
   }
-  throw new FnxError('E_INTERNAL', `Cannot find the ${PACKAGE_NAME} package root above ${fileURLToPath(from)}`, {
+  throw new FnxError('E_INTERNAL', `Cannot find the ${PACKAGE_NAME} package root above ${start}`, {
     hint: 'The fnx installation is incomplete: reinstall fnx-cli.',
   });
 }

@@ -49,6 +49,11 @@ describe('templates', () => {
     expect(pkg.files).toEqual(expect.arrayContaining(['schemas', 'templates']));
   });
 
+  it('findPackageRoot outside any fnx-cli package is a clear error naming where it looked (plain path or file URL)', () => {
+    expect(() => findPackageRoot('/tmp/nowhere/x.js')).toThrow('Cannot find the fnx-cli package root above /tmp/nowhere/x.js');
+    expect(() => findPackageRoot('file:///tmp/nowhere/x.js')).toThrow('Cannot find the fnx-cli package root above /tmp/nowhere/x.js');
+  });
+
   it('findPackageRoot finds the fnx-cli root from the source and from the build', () => {
     expect(findPackageRoot(new URL('../../../src/init/packageRoot.ts', import.meta.url))).toBe(repoRoot.replace(/\/$/, ''));
     expect(findPackageRoot(join(repoRoot, 'dist', 'src', 'commands', 'init.js'))).toBe(repoRoot.replace(/\/$/, ''));
