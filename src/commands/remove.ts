@@ -6,7 +6,8 @@
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
 import { confirm } from '../deploy/confirm.js';
 import { formatPlan, planJson } from '../deploy/format.js';
-import { loadForCommand, loadTargets, selectProviders } from '../deploy/targets.js';
+import { loadForCommand, loadTargets } from '../deploy/targets.js';
+import { selectProviders } from '../manifest/select.js';
 import type { CommandContext, ManifestOptions } from './context.js';
 
 export interface RemoveOptions extends ManifestOptions {

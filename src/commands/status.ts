@@ -1,6 +1,7 @@
 /** `fnx status`: per function what is live (version, weights), last releases, triggers and URLs, read from the cloud. */
 import { formatStatus } from '../deploy/format.js';
-import { loadForCommand, loadTargets, selectProviders } from '../deploy/targets.js';
+import { loadForCommand, loadTargets } from '../deploy/targets.js';
+import { selectProviders } from '../manifest/select.js';
 import type { CommandContext, ManifestOptions } from './context.js';
 
 export interface StatusOptions extends ManifestOptions {

@@ -16,7 +16,8 @@ import { selectFunctions } from '../manifest/select.js';
 import { checkLimits, packageArtifacts } from '../package/index.js';
 import type { CommandContext, ManifestOptions } from '../commands/context.js';
 import { deployMetadata } from './metadata.js';
-import { loadForCommand, loadTargets, selectProviders, type Target } from './targets.js';
+import { selectProviders } from '../manifest/select.js';
+import { loadForCommand, loadTargets, type Target } from './targets.js';
 
 export interface PlanOptions extends ManifestOptions {
   readonly functions: readonly string[];

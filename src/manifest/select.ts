@@ -1,6 +1,6 @@
-/** Choosing manifest functions by name (`--function`). */
+/** Choosing manifest functions (`--function`) and providers (`--provider`) by name. */
 import { ExitCode, FnxError } from '../errors.js';
-import type { ResolvedFunction, ResolvedManifest } from './model.js';
+import { PROVIDER_NAMES, type ProviderName, type ResolvedFunction, type ResolvedManifest } from './model.js';
 
 /**
  * The functions named in `names`, in that order without repeats; every function when `names` is
@@ -17,4 +17,18 @@ export function selectFunctions(manifest: ResolvedManifest, names: readonly stri
     });
   }
   return [...new Set(names)].map((n) => known.get(n)!);
+}
+
+/** Providers configured in the manifest (and used by a function), narrowed by --provider. */
+export function selectProviders(manifest: ResolvedManifest, requested: readonly string[]): ProviderName[] {
+  const used = PROVIDER_NAMES.filter((p) => manifest.providers[p] && manifest.functions.some((f) => f.providers.includes(p)));
+  if (!requested.length) return used;
+  const bad = requested.filter((r) => !used.includes(r as ProviderName));
+  if (bad.length) {
+    throw new FnxError('E_USAGE_PROVIDER', `Provider${bad.length > 1 ? 's' : ''} not configured for any function: ${bad.join(', ')}.`, {
+      hint: `Providers in this manifest: ${used.join(', ') || 'none'}.`,
+      exitCode: ExitCode.usage,
+    });
+  }
+  return used.filter((p) => requested.includes(p));
 }
