@@ -15,13 +15,14 @@ import { planDeploy } from './plan.js';
 import { planRemoval, removeStage } from './remove.js';
 import type { AwsDeployed } from './state.js';
 import { stageStatus } from './status.js';
-import { cloudName, findAlias, readTraffic, shiftTraffic } from './traffic.js';
+import { cloudName, findAlias, functionArnOf, readRolledBack, readTraffic, shiftTraffic } from './traffic.js';
 
 async function readHistory(aws: AwsClients, req: HistoryRequest): Promise<readonly ReleaseRecord[]> {
   const name = cloudName(req.manifest, req.function);
   const versions = await aws.find('ListVersionsByFunction', () => listVersions(aws, name), { resource: name });
   const alias = await findAlias(aws, name);
-  return releaseHistory(versionsOf(versions ?? []), alias ? aliasOf(alias) : undefined);
+  const rolledBack = await readRolledBack(aws, name, functionArnOf(alias));
+  return releaseHistory(versionsOf(versions ?? []), alias ? aliasOf(alias) : undefined, rolledBack);
 }
 
 function state(detail: AwsDeployed): DeployedState {

@@ -27,6 +27,7 @@ import type { ResolvedManifest } from '../../src/manifest/model.js';
 import type { AwsClients } from './clients.js';
 import { awsFunctions } from './desired.js';
 import { layerDescriptionHash } from './layer-meta.js';
+import { parseRolledBack, ROLLED_BACK_TAG } from './metadata.js';
 import { ALIAS, INLINE_POLICY, TAG_FUNCTION, apiName, arn, functionName, isOwned, layerName, logGroupName, roleName, stagePrefix } from './names.js';
 import { canonicalPolicy, parsePolicyDocument } from './policy.js';
 import { findAlias } from './traffic.js';
@@ -141,7 +142,8 @@ async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region:
     codeSha256: c.CodeSha256 ?? '',
     revision: c.RevisionId ?? '',
     latestFingerprint: fingerprintOf(latest),
-    tags: got.Tags ?? {},
+    tags: Object.fromEntries(Object.entries(got.Tags ?? {}).filter(([k]) => k !== ROLLED_BACK_TAG)),
+    rolledBack: parseRolledBack(got.Tags?.[ROLLED_BACK_TAG]),
     ...(got.Concurrency?.ReservedConcurrentExecutions !== undefined ? { reserved: got.Concurrency.ReservedConcurrentExecutions } : {}),
     ...(alias ? { alias: aliasOf(alias) } : {}),
     ...(provisioned?.RequestedProvisionedConcurrentExecutions ? { provisioned: provisioned.RequestedProvisionedConcurrentExecutions } : {}),

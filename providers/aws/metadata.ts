@@ -2,7 +2,11 @@
  * Deploy metadata stored in AWS itself, so history and rollback work from a fresh CI runner:
  * - each published version's Description: {"fnx":1,"d":deployId,"t":time,"c":commit}
  * - the alias Description: the current ReleaseRecord, compact JSON.
- * Both are at most 256 characters (Lambda's limit).
+ * - the function tag fnx:rolled-back: the versions traffic was rolled back from (by `fnx rollback`
+ *   or automatically) and not released since, oldest first, space-separated ("3 7 12"); versions
+ *   are immutable and the alias holds only the latest record, so this is the only place that list
+ *   survives. The oldest entries are dropped to stay within a tag value's 256 characters.
+ * All are at most 256 characters (Lambda's limit).
  */
 import type { DeployMetadata, ReleaseRecord, ReleaseStatus } from '../../src/driver.js';
 
@@ -95,4 +99,17 @@ export function parseReleaseDescription(text: string | undefined): ReleaseRecord
   } catch {
     return undefined;
   }
+}
+
+export const ROLLED_BACK_TAG = 'fnx:rolled-back';
+
+export function parseRolledBack(text: string | undefined): string[] {
+  return (text ?? '').split(' ').filter((v) => /^\d+$/.test(v));
+}
+
+/** The tag value for `versions` (oldest first), keeping the newest entries that fit. */
+export function rolledBackTag(versions: readonly string[]): string {
+  const kept = [...new Set([...versions].reverse())].reverse();
+  while (kept.join(' ').length > DESCRIPTION_MAX) kept.shift();
+  return kept.join(' ');
 }

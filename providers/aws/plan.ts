@@ -212,8 +212,8 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
   const latest = cur?.versions[cur.versions.length - 1]?.version;
   let candidate: string | undefined;
   if (!publish && cur?.alias) {
-    // Rolled back: recorded as such, or the alias was moved away from it (`fnx rollback`).
-    const rolledBack = (record?.status === 'rolled-back' && record.version === latest) || (record?.previous === latest && record?.version !== latest);
+    // Rolled back: recorded as such, the alias was moved away from it (`fnx rollback`), or listed in the fnx:rolled-back tag.
+    const rolledBack = (record?.status === 'rolled-back' && record.version === latest) || (record?.previous === latest && record?.version !== latest) || (!!latest && !!cur.rolledBack?.includes(latest));
     candidate = latest && !rolledBack ? latest : cur.alias.version;
   }
   a.push(

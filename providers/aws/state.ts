@@ -67,7 +67,10 @@ export interface DeployedFunction {
   /** RevisionId of $LATEST. */
   readonly revision: string;
   readonly latestFingerprint: string;
+  /** The function's tags, except fnx:rolled-back (release state, not configuration). */
   readonly tags: Readonly<Record<string, string>>;
+  /** Versions listed in the fnx:rolled-back tag, oldest first (absent: none). */
+  readonly rolledBack?: readonly string[];
   readonly reserved?: number;
   readonly alias?: DeployedAlias;
   readonly provisioned?: number;

@@ -13,7 +13,7 @@ export function stageStatus(deployed: AwsDeployed): FunctionStatus[] {
       const integration = deployed.api?.integrations.find((i) => i.uri === aliasArn);
       const routes = integration ? (deployed.api?.routes ?? []).filter((r) => r.target === `integrations/${integration.id}`) : [];
       const [candidate, weight] = Object.entries(f.alias?.weights ?? {})[0] ?? [];
-      const releases = releaseHistory(f.versions, f.alias).slice(0, 5);
+      const releases = releaseHistory(f.versions, f.alias, f.rolledBack).slice(0, 5);
       const record = parseReleaseDescription(f.alias?.description);
       const triggers = [
         ...routes.map((r) => `http ${r.key}${r.authorization === 'AWS_IAM' ? ' (iam)' : ''}`),

@@ -1,13 +1,16 @@
 /**
  * The alias `live` as a traffic pointer: traffic() reads it, shift() writes primary + one weighted
- * version conditionally on its RevisionId, recording the release in the alias Description.
+ * version conditionally on its RevisionId, recording the release in the alias Description. A shift
+ * that rolls traffic back (a 'rolled-back' record, or a move by `fnx rollback`) also updates the
+ * function's fnx:rolled-back tag, so history() still knows every version rolled back from.
  */
-import { GetAliasCommand, UpdateAliasCommand, type AliasConfiguration } from '@aws-sdk/client-lambda';
-import type { HistoryRequest, ShiftRequest, TrafficState } from '../../src/driver.js';
+import { GetAliasCommand, ListTagsCommand, TagResourceCommand, UntagResourceCommand, UpdateAliasCommand, type AliasConfiguration } from '@aws-sdk/client-lambda';
+import type { HistoryRequest, ReleaseRecord, ShiftRequest, TrafficState } from '../../src/driver.js';
 import { CloudError } from '../../src/errors.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
+import { ROLLBACK_STRATEGY } from '../../src/release/history.js';
 import type { AwsClients } from './clients.js';
-import { parseReleaseDescription, releaseDescription } from './metadata.js';
+import { parseReleaseDescription, parseRolledBack, releaseDescription, ROLLED_BACK_TAG, rolledBackTag } from './metadata.js';
 import { ALIAS, functionName } from './names.js';
 
 export function cloudName(manifest: ResolvedManifest, fn: string): string {
@@ -39,7 +42,40 @@ export async function readTraffic(aws: AwsClients, req: HistoryRequest): Promise
   return trafficOf(req.function, alias);
 }
 
+/** The unqualified function ARN (tags live on the function) of an alias ARN. */
+export function functionArnOf(alias: AliasConfiguration | undefined): string | undefined {
+  return alias?.AliasArn?.replace(new RegExp(`:${ALIAS}$`), '');
+}
+
+/** Versions in the function's fnx:rolled-back tag, oldest first. */
+export async function readRolledBack(aws: AwsClients, name: string, functionArn: string | undefined): Promise<string[]> {
+  if (!functionArn) return [];
+  const out = await aws.find('ListTags', () => aws.lambda.send(new ListTagsCommand({ Resource: functionArn })), { resource: name });
+  return parseRolledBack(out?.Tags?.[ROLLED_BACK_TAG]);
+}
+
+/**
+ * After a shift recording `release` with `primary` serving: adds the version traffic left (the
+ * rolled-back candidate, or the version `fnx rollback` moved away from) to the tag and removes
+ * `primary` (serving again). Other shifts, and shifts that change nothing in the list, write nothing.
+ */
+async function recordRolledBack(aws: AwsClients, name: string, functionArn: string | undefined, release: ReleaseRecord, primary: string): Promise<void> {
+  const from = release.strategy === ROLLBACK_STRATEGY ? release.previous : release.status === 'rolled-back' ? release.version : undefined;
+  if (!from || !functionArn) return;
+  const current = await readRolledBack(aws, name, functionArn);
+  const next = rolledBackTag([...current.filter((v) => v !== primary), ...(from !== primary ? [from] : [])]);
+  if (next === current.join(' ')) return;
+  if (next) await aws.call('TagResource', () => aws.lambda.send(new TagResourceCommand({ Resource: functionArn, Tags: { [ROLLED_BACK_TAG]: next } })), { resource: name });
+  else await aws.call('UntagResource', () => aws.lambda.send(new UntagResourceCommand({ Resource: functionArn, TagKeys: [ROLLED_BACK_TAG] })), { resource: name });
+}
+
 export async function shiftTraffic(aws: AwsClients, req: ShiftRequest): Promise<TrafficState> {
+  const state = await moveAlias(aws, req);
+  await recordRolledBack(aws, cloudName(req.manifest, req.function.name), state.arn, req.release, req.primary);
+  return state.traffic;
+}
+
+async function moveAlias(aws: AwsClients, req: ShiftRequest): Promise<{ traffic: TrafficState; arn: string | undefined }> {
   const fn = req.function.name;
   const name = cloudName(req.manifest, fn);
   const weights = req.candidate && req.weight > 0 && req.candidate !== req.primary ? { [req.candidate]: Math.min(1, Math.round(req.weight * 10_000) / 10_000) } : {};
@@ -53,13 +89,13 @@ export async function shiftTraffic(aws: AwsClients, req: ShiftRequest): Promise<
         ),
       { resource: name },
     );
-    return trafficOf(fn, out);
+    return { traffic: trafficOf(fn, out), arn: functionArnOf(out) };
   } catch (err) {
     if ((err as { kind?: string }).kind !== 'precondition') throw err;
     // A retried request whose first attempt already applied looks like a conflict: check before failing.
     const now = await findAlias(aws, name);
     if (now && now.FunctionVersion === req.primary && now.Description === description && JSON.stringify(now.RoutingConfig?.AdditionalVersionWeights ?? {}) === JSON.stringify(weights)) {
-      return trafficOf(fn, now);
+      return { traffic: trafficOf(fn, now), arn: functionArnOf(now) };
     }
     throw new CloudError('aws', 'precondition', `another deploy changed ${fn} concurrently; nothing was changed by this run`, {
       hint: 'Another fnx run moved the alias "live" since this one read it. Check `fnx status`, then run the command again.',

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError, ExitCode, FnxError } from '../../../src/errors.js';
 import { errorKind, translateError } from '../../../providers/aws/errors.js';
-import { parseReleaseDescription, parseVersionDescription, releaseDescription, versionDescription } from '../../../providers/aws/metadata.js';
+import { releaseHistory } from '../../../providers/aws/history.js';
+import { parseReleaseDescription, parseRolledBack, parseVersionDescription, releaseDescription, rolledBackTag, versionDescription } from '../../../providers/aws/metadata.js';
 import { fitName, functionName, roleName, ruleName } from '../../../providers/aws/names.js';
 import { executionPolicy } from '../../../providers/aws/policy.js';
 import { backoffMs, withRetry } from '../../../providers/aws/retry.js';
@@ -148,5 +149,22 @@ describe('metadata in descriptions', () => {
     const back = parseReleaseDescription(text)!;
     expect({ ...back, reason: undefined }).toEqual({ ...record, reason: undefined });
     expect(back.reason?.length).toBeGreaterThan(10);
+  });
+
+  it('the fnx:rolled-back tag keeps each version once, newest last, and drops the oldest beyond 256 characters', () => {
+    expect(rolledBackTag(['4', '3', '4', '7'])).toBe('3 4 7');
+    const many = rolledBackTag(Array.from({ length: 200 }, (_, i) => String(1000 + i)));
+    expect(many.length).toBeLessThanOrEqual(256);
+    expect(many.endsWith('1199')).toBe(true);
+    expect(parseRolledBack(many)).toHaveLength(51);
+    expect(parseRolledBack(undefined)).toEqual([]);
+    expect(parseRolledBack('3 x 7')).toEqual(['3', '7']);
+  });
+
+  it('history marks versions in the fnx:rolled-back tag rolled back, even below the live version', () => {
+    const v = (version: string) => ({ version, description: versionDescription({ id: `d${version}`, time: '2026-11-24T10:00:00.000Z' }), fingerprint: '', codeSha256: '' });
+    const alias = { version: '5', weights: {}, revision: 'r', description: '' };
+    const statuses = releaseHistory(['1', '2', '3', '4', '5', '6'].map(v), alias, ['3', '6']).map((r) => [r.version, r.status]);
+    expect(statuses).toEqual([['6', 'rolled-back'], ['5', 'live'], ['4', 'superseded'], ['3', 'rolled-back'], ['2', 'superseded'], ['1', 'superseded']]);
   });
 });
