@@ -178,6 +178,9 @@ export interface ShiftRequest {
 
 export type ReleaseStatus = 'in-progress' | 'live' | 'rolled-back' | 'superseded';
 
+/** ReleaseRecord.strategy of a pointer move made by `fnx rollback` (not a release). */
+export const ROLLBACK_STRATEGY = 'rollback';
+
 export interface ReleaseRecord {
   readonly deployId: string;
   readonly version: string;

@@ -5,10 +5,9 @@
  * function's fnx:rolled-back tag, so history() still knows every version rolled back from.
  */
 import { GetAliasCommand, ListTagsCommand, TagResourceCommand, UntagResourceCommand, UpdateAliasCommand, type AliasConfiguration } from '@aws-sdk/client-lambda';
-import type { HistoryRequest, ReleaseRecord, ShiftRequest, TrafficState } from '../../src/driver.js';
+import { ROLLBACK_STRATEGY, type HistoryRequest, type ReleaseRecord, type ShiftRequest, type TrafficState } from '../../src/driver.js';
 import { CloudError } from '../../src/errors.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
-import { ROLLBACK_STRATEGY } from '../../src/release/history.js';
 import type { AwsClients } from './clients.js';
 import { parseReleaseDescription, parseRolledBack, releaseDescription, ROLLED_BACK_TAG, rolledBackTag } from './metadata.js';
 import { ALIAS, functionName } from './names.js';

@@ -1,8 +1,7 @@
 /** Reading a function's release history (newest first, from the cloud) to find rollback targets. */
-import type { ReleaseRecord } from '../driver.js';
+import { ROLLBACK_STRATEGY, type ReleaseRecord } from '../driver.js';
 
-/** Strategy recorded for pointer moves made by `fnx rollback`. */
-export const ROLLBACK_STRATEGY = 'rollback';
+export { ROLLBACK_STRATEGY };
 
 /**
  * The version that was live before `current`: walking the history newest first, the first release
