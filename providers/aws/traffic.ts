@@ -6,7 +6,7 @@
  */
 import { GetAliasCommand, ListTagsCommand, TagResourceCommand, UntagResourceCommand, UpdateAliasCommand, type AliasConfiguration } from '@aws-sdk/client-lambda';
 import { ROLLBACK_STRATEGY, type HistoryRequest, type ReleaseRecord, type ShiftRequest, type TrafficState } from '../../src/driver.js';
-import { CloudError } from '../../src/errors.js';
+import { CloudError, messageOf } from '../../src/errors.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
 import type { AwsClients } from './clients.js';
 import { parseReleaseDescription, parseRolledBack, releaseDescription, ROLLED_BACK_TAG, rolledBackTag } from './metadata.js';
@@ -68,9 +68,18 @@ async function recordRolledBack(aws: AwsClients, name: string, functionArn: stri
   else await aws.call('UntagResource', () => aws.lambda.send(new UntagResourceCommand({ Resource: functionArn, TagKeys: [ROLLED_BACK_TAG] })), { resource: name });
 }
 
+/**
+ * Moves the alias; then, best effort, the fnx:rolled-back tag. Traffic has already moved when the
+ * tag is written, so a failed tag write is reported as a notice and never fails the shift.
+ */
 export async function shiftTraffic(aws: AwsClients, req: ShiftRequest): Promise<TrafficState> {
   const state = await moveAlias(aws, req);
-  await recordRolledBack(aws, cloudName(req.manifest, req.function.name), state.arn, req.release, req.primary);
+  const name = cloudName(req.manifest, req.function.name);
+  try {
+    await recordRolledBack(aws, name, state.arn, req.release, req.primary);
+  } catch (err) {
+    aws.notice?.(`aws: ${req.function.name}: traffic moved to ${req.primary}, but the ${ROLLED_BACK_TAG} tag on ${name} could not be updated (${messageOf(err)}); a later rollback may offer a rolled-back version again.`);
+  }
   return state.traffic;
 }
 

@@ -93,4 +93,20 @@ describe('repeated rollbacks against the AWS emulator', () => {
     expect(aws.writeCalls()).toEqual([]);
     expect(live()).toBe('1');
   }, 60_000);
+
+  it('when the fnx:rolled-back tag cannot be written, the rollback still succeeds (traffic moved) and says the tag was not updated', async () => {
+    expect(await release()).toBe('8');
+    aws.setFaults({ rate: 1, kinds: ['error500'], operations: ['TagResource', 'UntagResource'] });
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'fnx-fresh-'));
+      dirs.push(dir);
+      await cp(join(project, 'fnx.yaml'), join(dir, 'fnx.yaml'));
+      const r = await fnx(['rollback'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(live()).toBe('1');
+      expect(r.stderr).toContain('traffic moved to 1, but the fnx:rolled-back tag on rbapp-prod-api could not be updated');
+    } finally {
+      aws.setFaults(undefined);
+    }
+  }, 60_000);
 });
