@@ -1,6 +1,6 @@
 /** Waiting on Lambda's asynchronous states with the SDK waiters (timing from AwsSettings.waiter). */
 import { waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, waitUntilPublishedVersionActive } from '@aws-sdk/client-lambda';
-import { CloudError } from '../../../src/errors.js';
+import { CloudError, messageOf } from '../../../src/errors.js';
 import type { AwsClients } from '../clients.js';
 import { translateError } from '../errors.js';
 
@@ -9,7 +9,7 @@ type Waiter = 'active' | 'updated' | 'version';
 function failure(name: string, what: Waiter, err: unknown): Error {
   const reason = (err as { reason?: { Configuration?: { StateReason?: string; LastUpdateStatusReason?: string }; StateReason?: string } } | undefined)?.reason;
   const detail = reason?.Configuration?.LastUpdateStatusReason ?? reason?.Configuration?.StateReason ?? reason?.StateReason;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   if (/TIMEOUT|timed out/i.test(message)) {
     return new CloudError('aws', 'unavailable', `Timed out waiting for ${name} to become ${what === 'updated' ? 'updated' : 'active'}.`, {
       hint: 'Lambda is slow to settle: run the command again (fnx converges).',
