@@ -11,7 +11,7 @@ import type { ResolvedFunction, ResolvedManifest } from '../manifest/model.js';
 import type { Reporter } from '../report/reporter.js';
 import { clockFromEnv, type Clock } from './clock.js';
 import { knownVersions, previousRelease, ROLLBACK_STRATEGY } from './history.js';
-import { commandId } from './record.js';
+import { commandId, recordAt } from './record.js';
 import type { StageTarget } from './targets.js';
 
 export interface RollbackRequest {
@@ -111,12 +111,11 @@ export async function rollbackStage(req: RollbackRequest): Promise<readonly Roll
 }
 
 async function moveBack(req: RollbackRequest, m: Move, at: number): Promise<void> {
-  const time = new Date(at).toISOString();
   const r = m.state.release;
   const record: ReleaseRecord =
     m.action === 'aborted' && r
-      ? { ...r, status: 'rolled-back', time, reason: 'aborted by fnx rollback' }
-      : { deployId: commandId('rollback', at), version: m.to, previous: m.from, status: 'live', strategy: ROLLBACK_STRATEGY, step: 0, steps: [100], time, reason: `rolled back from ${m.from}` };
+      ? recordAt(r, 'rolled-back', r.step, at, 'aborted by fnx rollback')
+      : recordAt({ deployId: commandId('rollback', at), version: m.to, previous: m.from, strategy: ROLLBACK_STRATEGY, steps: [100] }, 'live', 0, at, `rolled back from ${m.from}`);
   const driver: ProviderDriver = m.t.driver;
   await driver.shift({ function: m.fn, manifest: req.manifest, primary: m.to, weight: 0, revision: m.state.revision, release: record, signal: req.signal });
 }
