@@ -257,7 +257,8 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
   const manifest: ResolvedManifest = req.manifest;
   const t = target(deployed);
   const actions: PlanAction[] = [];
-  const inScope = awsFunctions(manifest).filter((f) => !req.only?.length || req.only.includes(f.name));
+  const all = awsFunctions(manifest);
+  const inScope = all.filter((f) => !req.only?.length || req.only.includes(f.name));
 
   const layers = desiredLayers({ ...manifest, functions: inScope }, req.artifacts);
   const layerArns: Record<string, string> = {};
@@ -275,7 +276,7 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
     }
   }
 
-  const wantsApi = awsFunctions(manifest).some((f) => f.triggers.some((tr) => tr.kind === 'http'));
+  const wantsApi = all.some((f) => f.triggers.some((tr) => tr.kind === 'http'));
   let api: AwsPlanDetail['api'];
   const apiLabel = apiName(manifest.service, manifest.stage);
   if (wantsApi) {
@@ -296,7 +297,7 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
   }
 
   // Functions outside --function are reported as they are and never touched.
-  for (const f of awsFunctions(manifest)) {
+  for (const f of all) {
     const cur = deployed.functions[f.name];
     if (inScope.includes(f) || !cur) continue;
     actions.push(act(`function:${f.name}`, 'no-change', 'function', cur.name, f.name, undefined, 'not selected (--function): left as it is'));
@@ -304,7 +305,7 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
 
   const orphans: string[] = [];
   if (!req.only?.length) {
-    const names = new Set(awsFunctions(manifest).map((f) => f.name));
+    const names = new Set(all.map((f) => f.name));
     for (const [fn, cur] of Object.entries(deployed.functions)) {
       if (names.has(fn)) continue;
       orphans.push(fn);
