@@ -6,7 +6,7 @@
 import { InterruptedError } from '../errors.js';
 import { formatPlan, hasChanges, planJson, table } from '../deploy/format.js';
 import { applyAll, prepare } from '../deploy/pipeline.js';
-import { releaseAll, rolledBackError } from '../release/index.js';
+import { clockFromEnv, releaseAll, rolledBackError } from '../release/index.js';
 import type { CommandContext, ManifestOptions } from './context.js';
 
 export interface DeployOptions extends ManifestOptions {
@@ -19,6 +19,8 @@ export interface DeployOptions extends ManifestOptions {
 }
 
 export async function deployCommand(opts: DeployOptions, ctx: CommandContext): Promise<void> {
+  // Environment settings are checked before the first cloud call: a bad value changes nothing.
+  const clock = clockFromEnv(ctx.env);
   const prepared = await prepare(opts, ctx);
   const { manifest, deploy } = prepared;
   const heading = `${manifest.service}-${manifest.stage}`;
@@ -46,6 +48,7 @@ export async function deployCommand(opts: DeployOptions, ctx: CommandContext): P
       signal: ctx.signal,
       wait: opts.wait,
       keepOnInterrupt: opts.keepOnInterrupt,
+      clock,
     });
     for (const o of outcomes) {
       rows.push([o.function, run.target.name, o.version, o.previous ?? '-', o.status, (result.urls?.[o.function] ?? []).join(' ')]);
