@@ -27,17 +27,12 @@ describe('progress while a step holds, off a TTY', () => {
   });
 
   it('the time left counts the later steps of a linear release; no gates says so', async () => {
-    const h = harness([fn('api', { release: linear(50, 120) })]);
+    const h = harness([fn('api', { release: linear(34, 120) })]);
     await h.release();
-    expect(h.reporter.infos).toEqual([
-      'api (aws): step 1/2: 50% on 2, 50% on 1; next step in 2m, 2m left',
-      'api (aws): step 1/2 holding: 50% on 2, 50% on 1; health: no health gates configured; next step in 1m, 1m left',
-      'api (aws): step 2/2: 100% on 2',
-      'api (aws): 2 is live',
+    expect(h.reporter.infos.filter((l) => l.includes('step 1/'))).toEqual([
+      'api (aws): step 1/3: 34% on 2, 66% on 1; next step in 2m, 4m left',
+      'api (aws): step 1/3 holding: 34% on 2, 66% on 1; health: no health gates configured; next step in 1m, 3m left',
     ]);
-    const three = harness([fn('api', { release: linear(34, 60) })]);
-    await three.release();
-    expect(three.reporter.infos.filter((l) => l.includes('step 1/'))).toEqual(['api (aws): step 1/3: 34% on 2, 66% on 1; next step in 1m, 2m left']);
   });
 
   it('a step held under a minute prints only its step line', async () => {
