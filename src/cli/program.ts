@@ -163,9 +163,10 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('--dry-run', 'stop after printing the plan')
     .option('--no-wait', 'start a canary/linear release and exit; finish it with `fnx promote`')
     .option('--keep-on-interrupt', 'on Ctrl-C during a traffic shift, leave the weights as they are')
+    .option('--release-rolled-back', 'release the manifest\'s version even if a failed gate or hook, or `fnx rollback`, rolled it back before')
     .addOption(new Option('--concurrency <n>', 'functions deployed in parallel').default(8).argParser(positiveInt))
     .action(
-      (o: RawManifestOpts & { function?: string[]; provider?: string[]; dryRun?: boolean; wait?: boolean; keepOnInterrupt?: boolean; concurrency: number }) =>
+      (o: RawManifestOpts & { function?: string[]; provider?: string[]; dryRun?: boolean; wait?: boolean; keepOnInterrupt?: boolean; releaseRolledBack?: boolean; concurrency: number }) =>
         set(o.json, async (ctx) => {
           const { deployCommand } = await import('../commands/deploy.js');
           await deployCommand(
@@ -176,6 +177,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
               dryRun: Boolean(o.dryRun),
               wait: o.wait !== false,
               keepOnInterrupt: Boolean(o.keepOnInterrupt),
+              releaseRolledBack: Boolean(o.releaseRolledBack),
               concurrency: o.concurrency,
             },
             ctx,

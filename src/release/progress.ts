@@ -82,7 +82,12 @@ export class Progress {
     this.spinner.update(`Shifting traffic: ${[...this.countdowns.values()].join(' · ')}`);
   }
 
-  /** A function's release ended (live, in progress or rolled back). */
+  /** A line about a function's release that does not end it. */
+  note(who: string, line: string): void {
+    this.line(`${who}: ${line}`, false);
+  }
+
+  /** A function's release ended (live, in progress, rolled back or not released). */
   ended(who: string, line: string, failed = false): void {
     this.countdowns.delete(who);
     this.line(`${who}: ${line}`, failed);
