@@ -133,6 +133,12 @@ export interface PublishedVersion {
   readonly previous?: string;
   /** Version to release. Equal to `previous` when nothing changed. */
   readonly candidate: string;
+  /**
+   * True when `candidate` was published by an earlier deploy (it already matches the manifest, so
+   * nothing new was published) and is not the one serving: the release engine reads its history
+   * and decides, by why it is not live, whether to release it again (src/release/rolled-back.ts).
+   */
+  readonly existing?: boolean;
   /** Pointer revision read during apply; the first shift is conditional on it. */
   readonly revision: string;
 }
@@ -176,7 +182,19 @@ export interface ShiftRequest {
   readonly signal: AbortSignal;
 }
 
-export type ReleaseStatus = 'in-progress' | 'live' | 'rolled-back' | 'superseded';
+/** 'unreleased': published, but no traffic ever moved to it (the deploy stopped before its release). */
+export type ReleaseStatus = 'in-progress' | 'live' | 'rolled-back' | 'superseded' | 'unreleased';
+
+/**
+ * Why traffic left a version (ReleaseRecord.cause of a 'rolled-back' record). Drivers store it
+ * with the record and report it in history(); the core decides what a deploy does next.
+ *   interrupted — Ctrl-C / SIGTERM during the release (deploy or promote)
+ *   aborted     — `fnx rollback` stopped the release while it was in progress
+ *   error       — an error while shifting traffic, not a health verdict
+ *   failed      — a health gate or a release hook failed
+ *   rollback    — `fnx rollback` moved traffic away after the version went live
+ */
+export type RollbackCause = 'interrupted' | 'aborted' | 'error' | 'failed' | 'rollback';
 
 /** ReleaseRecord.strategy of a pointer move made by `fnx rollback` (not a release). */
 export const ROLLBACK_STRATEGY = 'rollback';
@@ -193,6 +211,8 @@ export interface ReleaseRecord {
   readonly time: string;
   readonly commit?: string;
   readonly reason?: string;
+  /** Status 'rolled-back': why (absent: not recorded). */
+  readonly cause?: RollbackCause;
 }
 
 export interface HealthRequest {

@@ -16,6 +16,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { positiveNumberFromEnv } from '../../src/env.js';
 import type { AwsProviderConfig } from '../../src/manifest/model.js';
 import { errorKind, translateError } from './errors.js';
 import { defaultRetry, fastRetry, isRetryable, withRetry, type RetryOptions } from './retry.js';
@@ -53,8 +54,8 @@ export function awsSettings(config: AwsProviderConfig | undefined, env: NodeJS.P
   const region = config?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const localEndpoint = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_LAMBDA);
   const endpoint = env.AWS_ENDPOINT_URL ? `AWS_ENDPOINT_URL=${env.AWS_ENDPOINT_URL}` : env.AWS_ENDPOINT_URL_LAMBDA ? `AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA}` : undefined;
-  const delayMs = Number(env.FNX_AWS_WAITER_DELAY_MS) || (localEndpoint ? 50 : 1000);
-  const direct = Number(env.FNX_AWS_DIRECT_UPLOAD_BYTES);
+  const delayMs = positiveNumberFromEnv(env, 'FNX_AWS_WAITER_DELAY_MS', 'E_USAGE_AWS_WAITER_DELAY', 'The minimum delay of the AWS waiters in milliseconds, e.g. 1000; unset it for the default.') ?? (localEndpoint ? 50 : 1000);
+  const direct = positiveNumberFromEnv(env, 'FNX_AWS_DIRECT_UPLOAD_BYTES', 'E_USAGE_AWS_DIRECT_UPLOAD', 'A size in bytes below Lambda\'s 50 MB direct-upload limit (a testing aid); unset it for the default.');
   return {
     region,
     ...(config?.profile ? { profile: config.profile } : {}),
@@ -62,7 +63,7 @@ export function awsSettings(config: AwsProviderConfig | undefined, env: NodeJS.P
     ...(endpoint ? { endpoint } : {}),
     retry: localEndpoint ? fastRetry : defaultRetry,
     waiter: { minDelay: delayMs / 1000, maxDelay: Math.max(delayMs / 1000, localEndpoint ? 0.5 : 10), maxWaitTime: localEndpoint ? 120 : 900 },
-    directUploadBytes: Number.isFinite(direct) && direct > 0 ? direct : DIRECT_UPLOAD_BYTES,
+    directUploadBytes: direct ?? DIRECT_UPLOAD_BYTES,
   };
 }
 

@@ -6,7 +6,6 @@
 import type { FieldChange, PlanAction, PlanOp, PlanRequest, ProviderPlan } from '../../src/driver.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
 import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type FunctionConfig, type Target } from './desired.js';
-import { parseReleaseDescription } from './metadata.js';
 import { apiName, arn } from './names.js';
 import { canonicalPolicy, type PolicyDocument } from './policy.js';
 import { type AwsDeployed, type DeployedFunction } from './state.js';
@@ -31,7 +30,10 @@ export interface PlannedFunction {
   readonly exists: boolean;
   /** A new version will be published. */
   readonly publish: boolean;
-  /** Version to release when nothing is published (already published, not rolled back). */
+  /**
+   * Version to release when nothing is published: the newest version (it matches the manifest).
+   * When it is not the live one, the release engine decides by its history whether to release it.
+   */
   readonly candidate?: string;
 }
 
@@ -208,14 +210,8 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
     const latest = cur.versions[cur.versions.length - 1];
     publish = codeChanges.length > 0 || configDiff.length > 0 || placeholderLayers || !latest || latest.fingerprint !== cur.latestFingerprint;
   }
-  const record = parseReleaseDescription(cur?.alias?.description);
   const latest = cur?.versions[cur.versions.length - 1]?.version;
-  let candidate: string | undefined;
-  if (!publish && cur?.alias) {
-    // Rolled back: recorded as such, the alias was moved away from it (`fnx rollback`), or listed in the fnx:rolled-back tag.
-    const rolledBack = (record?.status === 'rolled-back' && record.version === latest) || (record?.previous === latest && record?.version !== latest) || (!!latest && !!cur.rolledBack?.includes(latest));
-    candidate = latest && !rolledBack ? latest : cur.alias.version;
-  }
+  const candidate = !publish && cur?.alias ? (latest ?? cur.alias.version) : undefined;
   a.push(
     publish
       ? act(`version:${fn}`, 'create', 'version', d.name, fn, undefined, 'publish a new version; traffic moves in the release step')
@@ -227,10 +223,8 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
           fn,
           undefined,
           candidate && candidate !== cur?.alias?.version
-            ? `release already published version ${candidate}`
-            : latest && cur?.alias && latest !== cur.alias.version
-              ? `version ${latest} was rolled back: not released again until code or configuration changes`
-              : undefined,
+            ? `already published version ${candidate} is not live: released unless a failed gate or hook, or \`fnx rollback\`, rolled it back (then exit 3; see --release-rolled-back)`
+            : undefined,
         ),
   );
   if (!cur?.alias) a.push(act(`alias:${fn}`, 'create', 'alias', `${d.name}:live`, fn, undefined, 'points at the first published version'));

@@ -1,6 +1,7 @@
 /** What inspect() read from AWS for one service+stage: the driver-private DeployedState.detail. JSON only. */
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { FunctionConfig } from './desired.js';
+import type { RolledBackEntry } from './metadata.js';
 
 export interface DeployedAlias {
   readonly version: string;
@@ -69,8 +70,8 @@ export interface DeployedFunction {
   readonly latestFingerprint: string;
   /** The function's tags, except fnx:rolled-back (release state, not configuration). */
   readonly tags: Readonly<Record<string, string>>;
-  /** Versions listed in the fnx:rolled-back tag, oldest first (absent: none). */
-  readonly rolledBack?: readonly string[];
+  /** Entries of the fnx:rolled-back tag, oldest first (absent: none). */
+  readonly rolledBack?: readonly RolledBackEntry[];
   readonly reserved?: number;
   readonly alias?: DeployedAlias;
   readonly provisioned?: number;

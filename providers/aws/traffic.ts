@@ -1,15 +1,17 @@
 /**
  * The alias `live` as a traffic pointer: traffic() reads it, shift() writes primary + one weighted
  * version conditionally on its RevisionId, recording the release in the alias Description. A shift
- * that rolls traffic back (a 'rolled-back' record, or a move by `fnx rollback`) also updates the
- * function's fnx:rolled-back tag, so history() still knows every version rolled back from.
+ * that rolls traffic back (a 'rolled-back' record, or a move by `fnx rollback`) also records the
+ * version left, with the cause and time, in the function's fnx:rolled-back tag, so history() still
+ * knows every version rolled back from and why; a shift that makes a listed version live again
+ * removes it.
  */
 import { GetAliasCommand, ListTagsCommand, TagResourceCommand, UntagResourceCommand, UpdateAliasCommand, type AliasConfiguration } from '@aws-sdk/client-lambda';
 import { ROLLBACK_STRATEGY, type HistoryRequest, type ReleaseRecord, type ShiftRequest, type TrafficState } from '../../src/driver.js';
 import { CloudError, messageOf } from '../../src/errors.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
 import type { AwsClients } from './clients.js';
-import { parseReleaseDescription, parseRolledBack, releaseDescription, ROLLED_BACK_TAG, rolledBackTag } from './metadata.js';
+import { parseReleaseDescription, parseRolledBack, releaseDescription, ROLLED_BACK_TAG, rolledBackTag, type RolledBackEntry } from './metadata.js';
 import { ALIAS, functionName } from './names.js';
 
 export function cloudName(manifest: ResolvedManifest, fn: string): string {
@@ -46,8 +48,8 @@ export function functionArnOf(alias: AliasConfiguration | undefined): string | u
   return alias?.AliasArn?.replace(new RegExp(`:${ALIAS}$`), '');
 }
 
-/** Versions in the function's fnx:rolled-back tag, oldest first. */
-export async function readRolledBack(aws: AwsClients, name: string, functionArn: string | undefined): Promise<string[]> {
+/** Entries of the function's fnx:rolled-back tag, oldest first. */
+export async function readRolledBack(aws: AwsClients, name: string, functionArn: string | undefined): Promise<RolledBackEntry[]> {
   if (!functionArn) return [];
   const out = await aws.find('ListTags', () => aws.lambda.send(new ListTagsCommand({ Resource: functionArn })), { resource: name });
   return parseRolledBack(out?.Tags?.[ROLLED_BACK_TAG]);
@@ -55,15 +57,23 @@ export async function readRolledBack(aws: AwsClients, name: string, functionArn:
 
 /**
  * After a shift recording `release` with `primary` serving: adds the version traffic left (the
- * rolled-back candidate, or the version `fnx rollback` moved away from) to the tag and removes
- * `primary` (serving again). Other shifts, and shifts that change nothing in the list, write nothing.
+ * rolled-back candidate with the record's cause, or the version `fnx rollback` moved away from,
+ * cause 'rollback') to the tag, and removes `primary` (serving again). Shifts that neither roll
+ * back nor finish a release (weighted steps), and shifts that change nothing in the list, write nothing.
  */
 async function recordRolledBack(aws: AwsClients, name: string, functionArn: string | undefined, release: ReleaseRecord, primary: string): Promise<void> {
-  const from = release.strategy === ROLLBACK_STRATEGY ? release.previous : release.status === 'rolled-back' ? release.version : undefined;
-  if (!from || !functionArn) return;
+  if (!functionArn) return;
+  const left: RolledBackEntry | undefined =
+    release.strategy === ROLLBACK_STRATEGY && release.previous
+      ? { version: release.previous, cause: 'rollback', time: release.time }
+      : release.status === 'rolled-back'
+        ? { version: release.version, ...(release.cause ? { cause: release.cause } : {}), time: release.time }
+        : undefined;
+  if (!left && release.status !== 'live') return;
   const current = await readRolledBack(aws, name, functionArn);
-  const next = rolledBackTag([...current.filter((v) => v !== primary), ...(from !== primary ? [from] : [])]);
-  if (next === current.join(' ')) return;
+  const before = rolledBackTag(current);
+  const next = rolledBackTag([...current.filter((e) => e.version !== primary), ...(left && left.version !== primary ? [left] : [])]);
+  if (next === before) return;
   if (next) await aws.call('TagResource', () => aws.lambda.send(new TagResourceCommand({ Resource: functionArn, Tags: { [ROLLED_BACK_TAG]: next } })), { resource: name });
   else await aws.call('UntagResource', () => aws.lambda.send(new UntagResourceCommand({ Resource: functionArn, TagKeys: [ROLLED_BACK_TAG] })), { resource: name });
 }
@@ -78,7 +88,7 @@ export async function shiftTraffic(aws: AwsClients, req: ShiftRequest): Promise<
   try {
     await recordRolledBack(aws, name, state.arn, req.release, req.primary);
   } catch (err) {
-    aws.notice?.(`aws: ${req.function.name}: traffic moved to ${req.primary}, but the ${ROLLED_BACK_TAG} tag on ${name} could not be updated (${messageOf(err)}); a later rollback may offer a rolled-back version again.`);
+    aws.notice?.(`aws: ${req.function.name}: traffic moved to ${req.primary}, but the ${ROLLED_BACK_TAG} tag on ${name} could not be updated (${messageOf(err)}); a later rollback may offer a rolled-back version again, and a later deploy may not know why it was rolled back.`);
   }
   return state.traffic;
 }

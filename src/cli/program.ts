@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { ExitCode, FnxError } from '../errors.js';
 import type { CommandContext, ManifestOptions } from '../commands/context.js';
+import { STAGE_NAME } from '../manifest/stages.js';
 
 export type Runner = (ctx: CommandContext) => Promise<void>;
 
@@ -50,10 +51,24 @@ interface RawManifestOpts {
   json?: boolean;
 }
 
+/** --stage, else FNX_STAGE (unset or empty: not set), else the default. A bad FNX_STAGE is named as such (exit 2). */
+function stageOption(raw: RawManifestOpts, env: NodeJS.ProcessEnv): string {
+  if (raw.stage !== undefined) return raw.stage;
+  const fromEnv = env.FNX_STAGE?.trim();
+  if (!fromEnv) return DEFAULT_STAGE;
+  if (!STAGE_NAME.test(fromEnv)) {
+    throw new FnxError('E_USAGE_FNX_STAGE', `FNX_STAGE="${env.FNX_STAGE}" is not a valid stage name. Nothing was changed.`, {
+      hint: 'Stage names have 1-16 lower case letters, digits and dashes, starting with a letter (e.g. dev, prod, pr-42): fix FNX_STAGE, unset it, or pass --stage.',
+      exitCode: ExitCode.usage,
+    });
+  }
+  return fromEnv;
+}
+
 function manifestOptions(raw: RawManifestOpts, env: NodeJS.ProcessEnv): ManifestOptions {
   return {
     ...(raw.config ? { config: raw.config } : {}),
-    stage: raw.stage ?? env.FNX_STAGE ?? DEFAULT_STAGE,
+    stage: stageOption(raw, env),
     vars: raw.var ?? {},
     json: Boolean(raw.json),
   };
@@ -148,9 +163,10 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('--dry-run', 'stop after printing the plan')
     .option('--no-wait', 'start a canary/linear release and exit; finish it with `fnx promote`')
     .option('--keep-on-interrupt', 'on Ctrl-C during a traffic shift, leave the weights as they are')
+    .option('--release-rolled-back', 'release the manifest\'s version even if a failed gate or hook, or `fnx rollback`, rolled it back before')
     .addOption(new Option('--concurrency <n>', 'functions deployed in parallel').default(8).argParser(positiveInt))
     .action(
-      (o: RawManifestOpts & { function?: string[]; provider?: string[]; dryRun?: boolean; wait?: boolean; keepOnInterrupt?: boolean; concurrency: number }) =>
+      (o: RawManifestOpts & { function?: string[]; provider?: string[]; dryRun?: boolean; wait?: boolean; keepOnInterrupt?: boolean; releaseRolledBack?: boolean; concurrency: number }) =>
         set(o.json, async (ctx) => {
           const { deployCommand } = await import('../commands/deploy.js');
           await deployCommand(
@@ -161,6 +177,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
               dryRun: Boolean(o.dryRun),
               wait: o.wait !== false,
               keepOnInterrupt: Boolean(o.keepOnInterrupt),
+              releaseRolledBack: Boolean(o.releaseRolledBack),
               concurrency: o.concurrency,
             },
             ctx,

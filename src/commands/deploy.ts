@@ -1,12 +1,14 @@
 /**
  * `fnx deploy`: load -> package -> inspect -> plan -> apply -> release -> record (src/deploy).
- * Executes exactly the plan it prints. Exit 3 when a release was rolled back automatically,
- * 4 when another deploy changed the stage concurrently, 130 when interrupted.
+ * Executes exactly the plan it prints. Exit 3 when a release was rolled back automatically, or
+ * when the manifest's code is a version rolled back before for a reason that is not released
+ * again (src/release/rolled-back.ts; --release-rolled-back releases it), 4 when another deploy
+ * changed the stage concurrently, 130 when interrupted.
  */
 import { InterruptedError } from '../errors.js';
 import { formatPlan, hasChanges, planJson, table } from '../deploy/format.js';
 import { applyAll, prepare } from '../deploy/pipeline.js';
-import { releaseAll, rolledBackError } from '../release/index.js';
+import { clockFromEnv, releaseAll, rolledBackError } from '../release/index.js';
 import type { CommandContext, ManifestOptions } from './context.js';
 
 export interface DeployOptions extends ManifestOptions {
@@ -16,9 +18,13 @@ export interface DeployOptions extends ManifestOptions {
   readonly wait: boolean;
   readonly keepOnInterrupt: boolean;
   readonly concurrency: number;
+  /** Release an already published version even when a failed gate or hook, or `fnx rollback`, rolled it back. */
+  readonly releaseRolledBack?: boolean;
 }
 
 export async function deployCommand(opts: DeployOptions, ctx: CommandContext): Promise<void> {
+  // Environment settings are checked before the first cloud call: a bad value changes nothing.
+  const clock = clockFromEnv(ctx.env);
   const prepared = await prepare(opts, ctx);
   const { manifest, deploy } = prepared;
   const heading = `${manifest.service}-${manifest.stage}`;
@@ -46,6 +52,8 @@ export async function deployCommand(opts: DeployOptions, ctx: CommandContext): P
       signal: ctx.signal,
       wait: opts.wait,
       keepOnInterrupt: opts.keepOnInterrupt,
+      releaseRolledBack: opts.releaseRolledBack === true,
+      clock,
     });
     for (const o of outcomes) {
       rows.push([o.function, run.target.name, o.version, o.previous ?? '-', o.status, (result.urls?.[o.function] ?? []).join(' ')]);
@@ -56,7 +64,7 @@ export async function deployCommand(opts: DeployOptions, ctx: CommandContext): P
   ctx.reporter.print(table(rows));
   const result = { deployId: deploy.id, commit: deploy.commit, time: deploy.time, service: manifest.service, stage: manifest.stage, providers };
   // One JSON document either way: on a rollback it is the error's, carrying this result as details.
-  const failure = rolledBackError(providers.flatMap((p) => p.outcomes), result);
+  const failure = rolledBackError(providers.flatMap((p) => p.outcomes), result, manifest.stage);
   if (failure) throw failure;
   ctx.reporter.data({ ok: true, ...result });
 }

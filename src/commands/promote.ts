@@ -4,6 +4,7 @@
  * they went live or when nothing was in progress; 3 when a gate or hook failed during promotion
  * (rolled back automatically); 4 on a concurrent change; 130 on Ctrl-C.
  */
+import { clockFromEnv } from '../release/clock.js';
 import { defaultDeps, type CommandDeps } from '../release/command-deps.js';
 import { rolledBackError } from '../release/outcome.js';
 import { promoteReleases } from '../release/promote.js';
@@ -19,6 +20,8 @@ export interface PromoteOptions extends ManifestOptions {
 }
 
 export async function promoteCommand(opts: PromoteOptions, ctx: CommandContext, deps: CommandDeps = defaultDeps): Promise<void> {
+  // Environment settings are checked before the first cloud call: a bad value changes nothing.
+  const clock = deps.clock ?? clockFromEnv(ctx.env);
   const manifest = await deps.loadManifest(manifestLoadOptions(opts, ctx));
   const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver);
   const outcomes = await promoteReleases({
@@ -28,7 +31,7 @@ export async function promoteCommand(opts: PromoteOptions, ctx: CommandContext, 
     signal: ctx.signal,
     now: Boolean(opts.now),
     keepOnInterrupt: Boolean(opts.keepOnInterrupt),
-    ...(deps.clock ? { clock: deps.clock } : {}),
+    clock,
   });
   const failure = rolledBackError(outcomes);
   if (failure) throw failure;

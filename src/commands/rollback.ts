@@ -4,6 +4,7 @@
  * the cloud, so it works from a fresh CI runner. Exit 0 when done; 2 when there is nothing to roll
  * back to (nothing changed); 4 on a concurrent change.
  */
+import { clockFromEnv } from '../release/clock.js';
 import { defaultDeps, type CommandDeps } from '../release/command-deps.js';
 import { rollbackStage } from '../release/rollback.js';
 import { stageTargets } from '../release/targets.js';
@@ -16,6 +17,8 @@ export interface RollbackOptions extends ManifestOptions {
 }
 
 export async function rollbackCommand(opts: RollbackOptions, ctx: CommandContext, deps: CommandDeps = defaultDeps): Promise<void> {
+  // Environment settings are checked before the first cloud call: a bad value changes nothing.
+  const clock = deps.clock ?? clockFromEnv(ctx.env);
   const manifest = await deps.loadManifest(manifestLoadOptions(opts, ctx));
   const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver);
   const results = await rollbackStage({
@@ -25,7 +28,7 @@ export async function rollbackCommand(opts: RollbackOptions, ctx: CommandContext
     signal: ctx.signal,
     explicit: opts.functions.length > 0,
     ...(opts.to ? { to: opts.to } : {}),
-    ...(deps.clock ? { clock: deps.clock } : {}),
+    clock,
   });
   for (const r of results) {
     const what = r.action === 'aborted' ? `aborted release of ${r.from}, traffic on ${r.to}` : r.action === 'unchanged' ? `${r.to} already live` : `${r.from} -> ${r.to}`;

@@ -1,6 +1,7 @@
 /** Human and JSON renderings of plans, deploy summaries and status. Never prints secret values. */
 import type { FieldChange, FunctionStatus, PlanAction, ProviderPlan, ReleaseRecord } from '../driver.js';
 import { ROLLBACK_STRATEGY } from '../release/history.js';
+import { nextDeployOf } from '../release/rolled-back.js';
 
 const SYMBOL: Record<PlanAction['op'], string> = { create: '+', update: '~', delete: '-', 'no-change': '=' };
 
@@ -100,7 +101,10 @@ export function formatStatus(provider: string, target: string, statuses: readonl
     if (release) lines.push(`    ${release}`);
     if (s.triggers.length) lines.push(`    triggers: ${s.triggers.join('; ')}`);
     for (const u of s.urls) lines.push(`    url: ${u}`);
-    for (const r of s.releases) lines.push(`    version ${r.version.padEnd(4)} ${r.status.padEnd(11)} ${r.time}${r.commit ? `  commit ${r.commit.slice(0, 12)}` : ''}  deploy ${r.deployId}`);
+    for (const r of s.releases) {
+      const next = nextDeployOf(r);
+      lines.push(`    version ${r.version.padEnd(4)} ${r.status.padEnd(11)} ${r.time}${r.commit ? `  commit ${r.commit.slice(0, 12)}` : ''}  deploy ${r.deployId}${next ? `  (${next})` : ''}`);
+    }
   }
   return lines.join('\n');
 }

@@ -17,6 +17,7 @@ import type {
 } from './model.js';
 import { join } from './pointer.js';
 import type { FunctionSpec, Release, Trigger as UserTrigger, UserManifest } from './schema.generated.js';
+import { releaseStrategy } from './release-strategy.js';
 import { mergedMap, setting } from './settings.js';
 import { providersOf } from './semantic.js';
 import { durationSeconds, fraction, latencyMs } from './units.js';
@@ -140,7 +141,7 @@ function resolveTrigger(t: UserTrigger): Trigger {
 
 /** Cumulative percentages: canary p -> [p, 100]; linear s -> [s, 2s, ..., 100]; explicit steps as written. */
 export function releaseSteps(r: Release): number[] {
-  const strategy = r.strategy ?? 'all-at-once';
+  const strategy = releaseStrategy(r);
   if (strategy === 'all-at-once') return [100];
   if (r.steps) return [...r.steps];
   if (strategy === 'canary') return [r.percent!, 100];
@@ -151,7 +152,7 @@ export function releaseSteps(r: Release): number[] {
 }
 
 function resolveRelease(r: Release): ReleasePolicy {
-  const strategy = r.strategy ?? 'all-at-once';
+  const strategy = releaseStrategy(r) as ReleasePolicy['strategy'];
   const interval = strategy === 'all-at-once' ? 0 : strategy === 'canary' && !r.steps ? durationSeconds(r.wait!) : durationSeconds(r.interval!);
   const h = r.health ?? {};
   const health: HealthPolicy = {

@@ -314,14 +314,14 @@ export interface Package {
   exclude?: string[];
 }
 /**
- * How traffic moves to a new version: all-at-once (default), canary (percent for `wait`, then 100) or linear (`step` more every `interval`), watched by health gates.
+ * How traffic moves to a new version: all-at-once (default), canary (percent for `wait`, then 100), linear (`step` more every `interval`) or explicit `steps` held for `interval` each, watched by health gates.
  *
  * This interface was referenced by `UserManifest`'s JSON-Schema
  * via the `definition` "release".
  */
 export interface Release {
   /**
-   * all-at-once | canary | linear.
+   * all-at-once | canary | linear. Default: all-at-once, or linear when `steps` is given.
    */
   strategy?: 'all-at-once' | 'canary' | 'linear';
   /**
@@ -341,7 +341,7 @@ export interface Release {
    */
   interval?: number | string;
   /**
-   * Explicit cumulative percentages ending in 100, instead of percent/step; needs `interval`.
+   * Explicit cumulative percentages ending in 100, instead of percent/step; needs `interval`. Without `strategy` it means linear.
    *
    * @minItems 1
    */

@@ -10,6 +10,7 @@ import { PROVIDER_NAMES, type ProviderName } from './model.js';
 import type { Locator } from './locator.js';
 import { display, isRecord, join } from './pointer.js';
 import { problem } from './problems.js';
+import { releaseStrategy } from './release-strategy.js';
 import { checkCron } from './cron.js';
 import { defaultsOf, functionsOf, mergedMap, setting } from './settings.js';
 import { didYouMean, listOf } from './suggest.js';
@@ -115,7 +116,7 @@ export function checkSemantics(doc: Record<string, unknown>, locator: Locator): 
 }
 
 function checkRelease(r: Record<string, unknown>, base: string, functionNames: string[], locator: Locator, errors: FnxError[]): void {
-  const strategy = typeof r.strategy === 'string' ? r.strategy : 'all-at-once';
+  const strategy = releaseStrategy(r);
   const has = (k: string) => r[k] !== undefined;
   const field = (k: string, why: string, hint: string) => errors.push(problem('E_RELEASE_FIELD', `\`${k}\` ${why} (in ${display(base)}).`, locator.locate(join(base, k), 'key'), hint));
   const needs = (keys: string[], hint: string) => {
@@ -133,11 +134,25 @@ function checkRelease(r: Record<string, unknown>, base: string, functionNames: s
   };
   if (strategy === 'all-at-once') {
     for (const k of ['percent', 'wait', 'step', 'interval', 'steps']) {
-      if (has(k)) field(k, 'only applies to the canary and linear strategies', 'Remove it, or set `strategy: canary` (percent, wait) or `strategy: linear` (step, interval).');
+      if (has(k))
+        field(
+          k,
+          'does not apply to the all-at-once strategy',
+          'Remove it, or use `strategy: canary` (percent, wait), `strategy: linear` (step, interval), or explicit `steps: [5, 20, 100]` with `interval` and no `strategy: all-at-once`.',
+        );
     }
   } else if (has('steps')) {
     for (const k of ['percent', 'wait', 'step']) if (has(k)) field(k, 'cannot be combined with explicit `steps`', 'Use either `steps` + `interval`, or the strategy\'s own fields.');
-    needs(['interval'], 'Explicit steps need `interval`: the time between steps, e.g. `interval: 1m`.');
+    if (!has('interval')) {
+      errors.push(
+        problem(
+          'E_RELEASE_FIELD',
+          `Explicit \`steps\` need \`interval\` (in ${display(base)}).`,
+          locator.locate(join(base, 'steps'), 'key'),
+          'Add the time each step is held, e.g. `release: { steps: [5, 20, 100], interval: 2m }`.',
+        ),
+      );
+    }
   } else if (strategy === 'canary') {
     for (const k of ['step', 'interval']) if (has(k)) field(k, 'does not apply to the canary strategy', 'Canary uses `percent` and `wait`; linear uses `step` and `interval`.');
     needs(['percent', 'wait'], 'Example: `{ strategy: canary, percent: 10, wait: 5m }`.');

@@ -1,5 +1,6 @@
 /** Time as the release engine sees it; tests pass a fake clock so no test waits real minutes. */
-import { ExitCode, FnxError, InterruptedError } from '../errors.js';
+import { positiveNumberFromEnv } from '../env.js';
+import { InterruptedError } from '../errors.js';
 
 export interface Clock {
   now(): number;
@@ -32,16 +33,16 @@ export function scaledClock(scale: number, base: Clock = systemClock): Clock {
   return { now: () => base.now(), sleep: (ms, signal) => base.sleep(ms * scale, signal) };
 }
 
-/** The clock for a process: FNX_TIME_SCALE (a positive number, testing aid) scales every release wait. */
+/**
+ * The clock for a process: FNX_TIME_SCALE (a positive number, testing aid) scales every release
+ * wait. Commands that release call it before their first cloud call (a bad value: exit 2).
+ */
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
-  const raw = env.FNX_TIME_SCALE;
-  if (raw === undefined || raw === '') return systemClock;
-  const scale = Number(raw);
-  if (!Number.isFinite(scale) || scale <= 0) {
-    throw new FnxError('E_USAGE_TIME_SCALE', `FNX_TIME_SCALE must be a positive number, got "${raw}"`, {
-      hint: 'FNX_TIME_SCALE is a testing aid, e.g. FNX_TIME_SCALE=0.001 makes a 5m canary wait 300ms. Unset it for real releases.',
-      exitCode: ExitCode.usage,
-    });
-  }
-  return scale === 1 ? systemClock : scaledClock(scale);
+  const scale = positiveNumberFromEnv(
+    env,
+    'FNX_TIME_SCALE',
+    'E_USAGE_TIME_SCALE',
+    'FNX_TIME_SCALE is a testing aid, e.g. FNX_TIME_SCALE=0.001 makes a 5m canary wait 300ms. Unset it for real releases.',
+  );
+  return scale === undefined || scale === 1 ? systemClock : scaledClock(scale);
 }

@@ -34,6 +34,8 @@ export interface FunctionRelease {
   phase: 'pending' | 'in-progress' | 'live';
   /** Base URL for the HTTP probe, read from driver.status() once (null: the function has none). */
   probeBase?: string | null;
+  /** Health checks passed so far in this command, and what the last one saw (for progress lines). */
+  health?: { passed: number; last: string };
 }
 
 /** A provider label for messages, e.g. "createOrder (aws)". */

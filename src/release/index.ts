@@ -18,7 +18,8 @@ export { rolledBackError } from './outcome.js';
 
 /**
  * Releases every published version, functions in parallel. Never throws for a failed gate or hook
- * (that is a 'rolled-back' outcome: see rolledBackError for exit code 3); throws InterruptedError
+ * (that is a 'rolled-back' outcome), nor for a candidate rolled back before that is not released
+ * again ('not-released', see rolled-back.ts): see rolledBackError for exit code 3. Throws InterruptedError
  * (exit 130) on Ctrl-C, CloudError 'precondition' (exit 4) on a concurrent change, and FnxError
  * when an automatic rollback itself fails.
  */
@@ -36,7 +37,7 @@ export async function releaseAll(req: ReleaseRequest): Promise<readonly ReleaseO
   const settled = await Promise.allSettled(
     req.published.map((p) => {
       const fn = req.manifest.functions.find((f) => f.name === p.function);
-      return fn ? releaseFunction(ctx, fn, p, req.deploy, req.wait) : Promise.resolve(undefined);
+      return fn ? releaseFunction(ctx, fn, p, req.deploy, { wait: req.wait, releaseRolledBack: req.releaseRolledBack === true }) : Promise.resolve(undefined);
     }),
   );
   const outcomes: ReleaseOutcome[] = [];
@@ -45,7 +46,7 @@ export async function releaseAll(req: ReleaseRequest): Promise<readonly ReleaseO
     if (s.status === 'rejected') errors.push(toFnxError(s.reason));
     else if (s.value) outcomes.push(s.value);
   }
-  progress.finish(errors.length === 0 && outcomes.every((o) => o.status !== 'rolled-back'));
+  progress.finish(errors.length === 0 && outcomes.every((o) => o.status !== 'rolled-back' && o.status !== 'not-released'));
   if (errors.length > 0) throw mostSevere(errors);
   return outcomes;
 }

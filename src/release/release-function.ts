@@ -6,19 +6,26 @@ import { checkGates } from './gates/index.js';
 import { runHook } from './gates/hooks.js';
 import { normaliseSteps } from './plan-steps.js';
 import { recordAt } from './record.js';
+import { describeRollback, lastRollback, releasesAgain, rollbackWhy } from './rolled-back.js';
 import { settle } from './settle.js';
 import { shiftTo, drive } from './shift-loop.js';
 import type { ReleaseOutcome } from './types.js';
 
-export async function releaseFunction(
-  ctx: EngineContext,
-  fn: ResolvedFunction,
-  p: PublishedVersion,
-  deploy: DeployMetadata,
-  wait: boolean,
-): Promise<ReleaseOutcome> {
+export interface ReleaseOptions {
+  /** false: start canary/linear releases (first step) and return 'in-progress'. */
+  readonly wait: boolean;
+  /** Release an existing candidate even when it was rolled back for a reason (rolled-back.ts). */
+  readonly releaseRolledBack: boolean;
+}
+
+export async function releaseFunction(ctx: EngineContext, fn: ResolvedFunction, p: PublishedVersion, deploy: DeployMetadata, opts: ReleaseOptions): Promise<ReleaseOutcome> {
   const provider = ctx.driver.capabilities.name;
+  const wait = opts.wait;
   if (p.previous === p.candidate) return { function: fn.name, status: 'unchanged', version: p.candidate, previous: p.previous, provider };
+  if (p.existing && p.previous) {
+    const held = await heldBack(ctx, fn, p, opts.releaseRolledBack);
+    if (held) return held;
+  }
   const steps = normaliseSteps(fn.release.steps);
   const base = {
     deployId: deploy.id,
@@ -57,4 +64,34 @@ export async function releaseFunction(
     }
     return drive(ctx, rel);
   });
+}
+
+/**
+ * An existing candidate (published by an earlier deploy, not live): the 'not-released' outcome
+ * when the rule in rolled-back.ts keeps it back; otherwise undefined, after saying why it is
+ * released now.
+ */
+async function heldBack(ctx: EngineContext, fn: ResolvedFunction, p: PublishedVersion, releaseAnyway: boolean): Promise<ReleaseOutcome | undefined> {
+  const who = `${fn.name} (${ctx.driver.capabilities.name})`;
+  const history = await ctx.driver.history({ manifest: ctx.manifest, function: fn.name, signal: ctx.signal, reporter: ctx.reporter });
+  const rb = lastRollback(history, p.candidate);
+  if (!rb) {
+    ctx.progress.note(who, `releasing ${p.candidate}: published by an earlier deploy, not live`);
+    return undefined;
+  }
+  if (releasesAgain(rb.cause) || releaseAnyway) {
+    ctx.progress.note(who, `releasing ${p.candidate} again${releasesAgain(rb.cause) ? '' : ' (--release-rolled-back)'}: ${describeRollback(rb)}`);
+    return undefined;
+  }
+  ctx.progress.ended(who, `not released: ${describeRollback(rb)}`, true);
+  return {
+    function: fn.name,
+    status: 'not-released',
+    version: p.candidate,
+    ...(p.previous ? { previous: p.previous } : {}),
+    provider: ctx.driver.capabilities.name,
+    reason: rollbackWhy(rb),
+    rolledBack: rb,
+    percent: 0,
+  };
 }

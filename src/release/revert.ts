@@ -2,16 +2,18 @@
  * Automatic rollback: all traffic back to the previous version (primary = previous, no weighted
  * candidate) and the release recorded as rolled back on the pointer, with the reason.
  */
+import type { RollbackCause } from '../driver.js';
 import { CloudError, ExitCode, FnxError, messageOf } from '../errors.js';
 import { label, type EngineContext, type FunctionRelease } from './context.js';
 import { recordAt } from './record.js';
 
 /**
- * Moves the pointer back. Runs to completion even after Ctrl-C (a rollback must not be left half
+ * Moves the pointer back, recording why (`cause`: see RollbackCause; it decides whether the next
+ * deploy releases the candidate again). Runs to completion even after Ctrl-C (a rollback must not be left half
  * done), so it uses its own signal. Re-reads the pointer first: when someone else changed it since
  * our last shift, fnx leaves it alone and fails with a conflict (exit 4).
  */
-export async function revert(ctx: EngineContext, rel: FunctionRelease, reason: string): Promise<void> {
+export async function revert(ctx: EngineContext, rel: FunctionRelease, reason: string, cause: RollbackCause): Promise<void> {
   const who = label(ctx, rel);
   const signal = new AbortController().signal;
   try {
@@ -28,7 +30,7 @@ export async function revert(ctx: EngineContext, rel: FunctionRelease, reason: s
       primary: rel.previous,
       weight: 0,
       revision: current.revision,
-      release: recordAt(rel.base, 'rolled-back', rel.step, ctx.clock.now(), reason),
+      release: recordAt(rel.base, 'rolled-back', rel.step, ctx.clock.now(), reason, cause),
       signal,
     });
     rel.revision = state.revision;

@@ -114,7 +114,7 @@ async function moveBack(req: RollbackRequest, m: Move, at: number): Promise<void
   const r = m.state.release;
   const record: ReleaseRecord =
     m.action === 'aborted' && r
-      ? recordAt(r, 'rolled-back', r.step, at, 'aborted by fnx rollback')
+      ? recordAt(r, 'rolled-back', r.step, at, 'aborted by fnx rollback', 'aborted')
       : recordAt({ deployId: commandId('rollback', at), version: m.to, previous: m.from, strategy: ROLLBACK_STRATEGY, steps: [100] }, 'live', 0, at, `rolled back from ${m.from}`);
   const driver: ProviderDriver = m.t.driver;
   await driver.shift({ function: m.fn, manifest: req.manifest, primary: m.to, weight: 0, revision: m.state.revision, release: record, signal: req.signal });

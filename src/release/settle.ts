@@ -1,9 +1,11 @@
 /**
  * Turns a release attempt into an outcome: success, a failure reason (rolled back automatically,
- * exit 3 later), an interrupt (rolled back unless keepOnInterrupt, then exit 130), a concurrent
- * change (exit 4, nothing rolled back: the pointer is no longer ours), or any other error during
- * the shift (rolled back like a failed gate).
+ * cause 'failed', exit 3 later), an interrupt (rolled back unless keepOnInterrupt, cause
+ * 'interrupted', then exit 130), a concurrent change (exit 4, nothing rolled back: the pointer is
+ * no longer ours), or any other error during the shift (rolled back like a failed gate, cause
+ * 'error').
  */
+import type { RollbackCause } from '../driver.js';
 import { CloudError, InterruptedError, messageOf } from '../errors.js';
 import { label, type EngineContext, type FunctionRelease } from './context.js';
 import { revert } from './revert.js';
@@ -12,6 +14,7 @@ import type { ReleaseOutcome } from './types.js';
 export async function settle(ctx: EngineContext, rel: FunctionRelease, attempt: () => Promise<string | undefined>): Promise<ReleaseOutcome> {
   const who = label(ctx, rel);
   let failure: string | undefined;
+  let cause: RollbackCause = 'failed';
   try {
     failure = await attempt();
   } catch (err) {
@@ -24,10 +27,11 @@ export async function settle(ctx: EngineContext, rel: FunctionRelease, attempt: 
       });
     }
     failure = `error during the release: ${messageOf(err)}`;
+    cause = 'error';
   }
   const base = { function: rel.fn.name, version: rel.candidate, previous: rel.previous, provider: ctx.driver.capabilities.name };
   if (failure) {
-    await revert(ctx, rel, failure);
+    await revert(ctx, rel, failure, cause);
     ctx.progress.ended(who, `rolled back to ${rel.previous}: ${failure}`, true);
     return { ...base, status: 'rolled-back', reason: failure, percent: 0 };
   }
@@ -53,7 +57,7 @@ async function interrupted(ctx: EngineContext, rel: FunctionRelease): Promise<ne
       hint: `Finish it with \`fnx promote --stage ${stage}\` or abort it with \`fnx rollback --stage ${stage}\` (from any machine).`,
     });
   }
-  await revert(ctx, rel, 'interrupted');
+  await revert(ctx, rel, 'interrupted', 'interrupted');
   ctx.progress.ended(who, `interrupted: rolled back to ${rel.previous}`, true);
   throw new InterruptedError(`Interrupted: ${who} rolled back to ${rel.previous}.`, {
     hint: 'Deploy again to release it, or use --keep-on-interrupt to leave the weights as they are on Ctrl-C.',

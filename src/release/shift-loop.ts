@@ -8,6 +8,7 @@ import { label, type EngineContext, type FunctionRelease } from './context.js';
 import { checkGates } from './gates/index.js';
 import { runHook } from './gates/hooks.js';
 import { weightOf } from './plan-steps.js';
+import type { StepLine } from './progress.js';
 import { recordAt } from './record.js';
 
 /** Gates are polled this often while a step is held (and once at the end of each hold). */
@@ -36,11 +37,20 @@ export async function shiftTo(ctx: EngineContext, rel: FunctionRelease, index: n
   rel.step = index;
   rel.phase = 'in-progress';
   rel.stepStartedAt = ctx.clock.now();
-  const intervalMs = rel.fn.release.intervalSeconds * 1000;
-  const hold = holdMs ?? intervalMs;
-  const laterHolds = Math.max(0, steps.length - 2 - index) * intervalMs;
-  const line = { who: label(ctx, rel), candidate: rel.candidate, previous: rel.previous, percent, index, total: steps.length };
-  ctx.progress.step(holdMs === null ? line : { ...line, holdMs: hold, leftMs: hold + laterHolds });
+  const hold = holdMs ?? rel.fn.release.intervalSeconds * 1000;
+  const line = stepLine(ctx, rel);
+  ctx.progress.step(holdMs === null ? line : { ...line, holdMs: hold, leftMs: hold + laterHoldsMs(rel) });
+}
+
+/** The progress line fields of the step the pointer reflects now. */
+function stepLine(ctx: EngineContext, rel: FunctionRelease): StepLine {
+  const steps = rel.base.steps;
+  return { who: label(ctx, rel), candidate: rel.candidate, previous: rel.previous, percent: steps[rel.step] ?? 100, index: rel.step, total: steps.length };
+}
+
+/** How long the steps after the current one will be held (the last step is not held). */
+function laterHoldsMs(rel: FunctionRelease): number {
+  return Math.max(0, rel.base.steps.length - 2 - rel.step) * rel.fn.release.intervalSeconds * 1000;
 }
 
 /** Makes the candidate the primary with no weighted version, recording the release as live. */
@@ -63,22 +73,34 @@ export async function shiftLive(ctx: EngineContext, rel: FunctionRelease): Promi
   ctx.progress.step({ who: label(ctx, rel), candidate: rel.candidate, previous: rel.previous, percent: 100, index: last, total: rel.base.steps.length });
 }
 
-/** Holds the current step for `ms`, polling the gates; always checks them at least once. Resolves with a failure reason. */
+/**
+ * Holds the current step for `ms`, polling the gates; always checks them at least once. Resolves
+ * with a failure reason. Progress: the spinner's countdown on a TTY, a periodic line otherwise.
+ */
 export async function hold(ctx: EngineContext, rel: FunctionRelease, ms: number): Promise<string | undefined> {
-  const who = label(ctx, rel);
-  const percent = rel.base.steps[rel.step] ?? 100;
-  let remaining = Math.max(0, ms);
+  const line = stepLine(ctx, rel);
+  const total = Math.max(0, ms);
+  let remaining = total;
   do {
     const tick = Math.min(GATE_POLL_MS, remaining);
     if (tick > 0) {
-      ctx.progress.waiting(who, percent, remaining);
+      ctx.progress.waiting(line.who, line.percent, remaining);
       await ctx.clock.sleep(tick, ctx.signal);
       remaining -= tick;
     }
     const failure = await checkGates(ctx, rel);
     if (failure) return failure;
+    ctx.progress.holding({ ...line, heldMs: total - remaining, remainingMs: remaining, leftMs: remaining + laterHoldsMs(rel), health: healthSoFar(rel) });
   } while (remaining > 0);
   return undefined;
+}
+
+/** "3 checks passed (last: alarm OK, no invocations yet (error rate max 1%))". */
+function healthSoFar(rel: FunctionRelease): string {
+  const h = rel.health;
+  if (!h) return 'not checked yet';
+  if (!h.last) return 'no health gates configured';
+  return `${h.passed} check${h.passed === 1 ? '' : 's'} passed (last: ${h.last})`;
 }
 
 /**
@@ -90,6 +112,7 @@ export async function drive(ctx: EngineContext, rel: FunctionRelease, holdCurren
   const last = rel.base.steps.length - 1;
   const intervalMs = rel.fn.release.intervalSeconds * 1000;
   if (holdCurrentMs !== undefined && rel.step >= 0 && rel.step < last) {
+    ctx.progress.step({ ...stepLine(ctx, rel), resumed: true, holdMs: holdCurrentMs, leftMs: holdCurrentMs + laterHoldsMs(rel) });
     const failure = await hold(ctx, rel, holdCurrentMs);
     if (failure) return failure;
   }

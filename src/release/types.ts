@@ -3,6 +3,7 @@ import type { DeployMetadata, ProviderDriver, PublishedVersion } from '../driver
 import type { ResolvedManifest } from '../manifest/model.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Clock } from './clock.js';
+import type { RolledBack } from './rolled-back.js';
 
 export interface ReleaseRequest {
   readonly driver: ProviderDriver;
@@ -15,11 +16,17 @@ export interface ReleaseRequest {
   readonly wait: boolean;
   /** On interrupt during a shift: true leaves weights as they are; false (default) rolls back. */
   readonly keepOnInterrupt: boolean;
+  /**
+   * Release an already published candidate even when a failed gate or hook, or `fnx rollback`,
+   * rolled it back before (`--release-rolled-back`; see rolled-back.ts). Default false.
+   */
+  readonly releaseRolledBack?: boolean;
   /** Default: the system clock, scaled by FNX_TIME_SCALE when that variable is set (a testing aid). */
   readonly clock?: Clock;
 }
 
-export type ReleaseOutcomeStatus = 'live' | 'in-progress' | 'rolled-back' | 'unchanged';
+/** 'not-released': the candidate was rolled back before for a reason and was not released again (exit 3). */
+export type ReleaseOutcomeStatus = 'live' | 'in-progress' | 'rolled-back' | 'unchanged' | 'not-released';
 
 export interface ReleaseOutcome {
   readonly function: string;
@@ -27,6 +34,8 @@ export interface ReleaseOutcome {
   readonly version: string;
   readonly previous?: string;
   readonly reason?: string;
+  /** 'not-released': when and why the candidate was rolled back before. */
+  readonly rolledBack?: RolledBack;
   /** Provider whose pointer moved. */
   readonly provider?: string;
   /** Percent of traffic on `version` when the command returned (100 when live, 0 when rolled back). */

@@ -107,7 +107,7 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
             await applyStorage(ctx, d);
             await applyTopics(ctx, d);
             published.push(version);
-            if (planned) progress.end(d.name, `${d.name}: ${version.previous === version.candidate ? `version ${version.candidate} (unchanged)` : `version ${version.candidate} published`}`);
+            if (planned) progress.end(d.name, `${d.name}: ${version.previous === version.candidate ? `version ${version.candidate} (unchanged)` : version.existing ? `version ${version.candidate} (published earlier, not live)` : `version ${version.candidate} published`}`);
           } catch (err) {
             if (planned) progress.end(d.name, `${d.name}: failed`, false);
             throw err;

@@ -29,7 +29,7 @@ async function publish(ctx: ApplyContext, d: DesiredFunction): Promise<string> {
   try {
     const out = await aws.call(
       'PublishVersion',
-      () => aws.lambda.send(new PublishVersionCommand({ FunctionName: d.name, CodeSha256: d.artifact.sha256Base64, RevisionId: latest.RevisionId, Description: versionDescription(ctx.deploy) })),
+      () => aws.lambda.send(new PublishVersionCommand({ FunctionName: d.name, CodeSha256: d.artifact.sha256Base64, RevisionId: latest.RevisionId, Description: versionDescription(ctx.deploy, ctx.manifest.functions.find((f) => f.name === d.fn)?.release.strategy) })),
       { resource: d.name },
     );
     const version = out.Version ?? '';
@@ -50,7 +50,8 @@ export async function applyVersion(ctx: ApplyContext, d: DesiredFunction, cur: D
     if (ctx.signal.aborted) return undefined;
     candidate = planned?.publish ? await publish(ctx, d) : (cur?.versions[cur.versions.length - 1]?.version ?? (await publish(ctx, d)));
   }
-  if (cur?.alias) return { function: d.fn, previous: cur.alias.version, candidate, revision: cur.alias.revision };
+  const existing = !planned?.publish && candidate !== cur?.alias?.version;
+  if (cur?.alias) return { function: d.fn, previous: cur.alias.version, candidate, revision: cur.alias.revision, ...(existing ? { existing } : {}) };
   if (ctx.signal.aborted) return undefined;
   try {
     const alias = await aws.call('CreateAlias', () => aws.lambda.send(new CreateAliasCommand({ FunctionName: d.name, Name: ALIAS, FunctionVersion: candidate })), {

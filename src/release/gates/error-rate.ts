@@ -11,6 +11,12 @@ export function errorRateFailure(sample: HealthSample, max: number): string | un
   return `error rate ${pct(rate)} (${sample.errors} errors / ${sample.invocations} invocations) above ${pct(max)}`;
 }
 
+/** What a passing check saw, for progress lines: "error rate 0% of 12 invocations (max 1%)". */
+export function errorRateSeen(sample: HealthSample, max: number): string {
+  if (sample.invocations <= 0) return `no invocations yet (error rate max ${pct(max)})`;
+  return `error rate ${pct(sample.errors / sample.invocations)} of ${sample.invocations} invocations (max ${pct(max)})`;
+}
+
 function pct(f: number): string {
   return `${Math.round(f * 10_000) / 100}%`;
 }

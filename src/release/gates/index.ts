@@ -3,11 +3,22 @@ import { InterruptedError, messageOf } from '../../errors.js';
 import type { FunctionStatus } from '../../driver.js';
 import type { EngineContext, FunctionRelease } from '../context.js';
 import { alarmFailure } from './alarms.js';
-import { errorRateFailure } from './error-rate.js';
+import { errorRateFailure, errorRateSeen } from './error-rate.js';
 import { probeUrl, runProbe } from './http-probe.js';
 
-/** Resolves with the first failure reason, or undefined when every gate passes. Throws only on interrupt. */
+/**
+ * Resolves with the first failure reason, or undefined when every gate passes (then counted in
+ * rel.health with what the check saw; empty when the policy has no gate). Throws only on interrupt.
+ */
 export async function checkGates(ctx: EngineContext, rel: FunctionRelease): Promise<string | undefined> {
+  const seen: string[] = [];
+  const failure = await runGates(ctx, rel, seen);
+  if (!failure) rel.health = { passed: (rel.health?.passed ?? 0) + 1, last: seen.join(', ') };
+  return failure;
+}
+
+/** Each gate in turn; what a passing gate saw is pushed on `seen`. */
+async function runGates(ctx: EngineContext, rel: FunctionRelease, seen: string[]): Promise<string | undefined> {
   const health = rel.fn.release.health;
   if (ctx.signal.aborted) throw new InterruptedError();
   if (health.alarms.length > 0 || health.errorRate !== undefined) {
@@ -27,11 +38,15 @@ export async function checkGates(ctx: EngineContext, rel: FunctionRelease): Prom
     const failure = (health.alarms.length > 0 ? alarmFailure(sample, health.alarms) : undefined) ??
       (health.errorRate !== undefined ? errorRateFailure(sample, health.errorRate) : undefined);
     if (failure) return failure;
+    if (health.alarms.length > 0) seen.push(`${health.alarms.length === 1 ? 'alarm' : `${health.alarms.length} alarms`} OK`);
+    if (health.errorRate !== undefined) seen.push(errorRateSeen(sample, health.errorRate));
   }
   if (health.http) {
     const url = probeUrl(health.http, rel.fn, await probeBase(ctx, rel));
     if (!url) return `HTTP probe: ${rel.fn.name} has no http URL to probe (set release.health.http.url)`;
-    return runProbe(health.http, url, ctx.signal);
+    const failure = await runProbe(health.http, url, ctx.signal);
+    if (failure) return failure;
+    seen.push('HTTP probe OK');
   }
   return undefined;
 }

@@ -143,7 +143,7 @@ describe('aws: deploy lifecycle against the emulator', () => {
   it('status shows the alias target, releases, triggers and URLs', async () => {
     const r = await run(['status', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { providers: { functions: { function: string; traffic: { primary: string }; releases: { version: string; status: string }[]; triggers: string[]; urls: string[] }[] }[] };
+    const out = JSON.parse(r.stdout) as { providers: { functions: { function: string; traffic: { primary: string }; releases: { version: string; status: string; strategy: string }[]; triggers: string[]; urls: string[] }[] }[] };
     const api = out.providers[0]!.functions.find((f) => f.function === 'api')!;
     expect(api.traffic.primary).toBe('4');
     expect(api.releases.map((x) => [x.version, x.status])).toEqual([
@@ -152,19 +152,28 @@ describe('aws: deploy lifecycle against the emulator', () => {
       ['2', 'superseded'],
       ['1', 'superseded'],
     ]);
+    // Every release names its strategy, the first one included (not "unknown").
+    expect(api.releases.map((x) => x.strategy)).toEqual(['all-at-once', 'all-at-once', 'all-at-once', 'all-at-once']);
     expect(api.triggers).toEqual(['http GET /hello', 'schedule cron(0 2 * * ? *)']);
     expect(api.urls).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/_apigw\/\w+\/hello$/)]);
   });
 
-  it('after `fnx rollback` an unchanged deploy does not release the rolled-back version again', async () => {
+  it('after `fnx rollback` an unchanged deploy does not release the rolled-back version again: exit 3 says so; --release-rolled-back releases it', async () => {
     const rb = await run(['rollback']);
     expect(rb.code, rb.stderr).toBe(0);
     expect(live('api')?.functionVersion).toBe('3');
     aws.clearCalls();
     const r = await run(['deploy']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/error \[E_RELEASE_HELD_BACK\] Not released: the manifest's code is a version that was rolled back before, and it is not live:\n {2}api \(aws\): 4 was rolled back at \S+ \(`fnx rollback` moved traffic back\); 3 is live/);
+    expect(r.stderr).toContain('`fnx deploy --stage dev --release-rolled-back`');
     expect(writes()).toEqual([]);
     expect(live('api')?.functionVersion).toBe('3');
+
+    const anyway = await run(['deploy', '--release-rolled-back']);
+    expect(anyway.code, anyway.stderr).toBe(0);
+    expect(anyway.stderr).toContain('api (aws): releasing 4 again (--release-rolled-back): 4 was rolled back at');
+    expect(live('api')?.functionVersion).toBe('4');
   });
 
   it('a function removed from fnx.yaml is deleted with its triggers, role and log group (delete-orphan)', async () => {

@@ -95,6 +95,9 @@ describe('release end to end against the AWS emulator', () => {
     expect(alias()).toMatchObject({ functionVersion: '2' });
     expect(Object.keys(alias()?.routingConfig?.AdditionalVersionWeights ?? {})).toEqual([]);
     expect(r.stderr).toContain('api (aws): step 1/2: 10% on 2, 90% on 1; next step in 5m, 5m left');
+    // Off a TTY the hold is never silent: a line every minute (of release time) with health so far.
+    expect(r.stderr).toContain('api (aws): step 1/2 holding: 10% on 2, 90% on 1; health: 5 checks passed (last: alarm OK); next step in 4m, 4m left');
+    expect(r.stderr).toContain('api (aws): step 1/2 holding: 10% on 2, 90% on 1; health: 17 checks passed (last: alarm OK); next step in 1m, 1m left');
   });
 
   it('an alarm in ALARM during the canary: traffic back on the previous version, exit 3', async () => {
@@ -134,6 +137,8 @@ describe('release end to end against the AWS emulator', () => {
     const dir = await freshRunner();
     const r = await fnx(['promote'], { cwd: dir });
     expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/api \(aws\): step 1\/2 \(continued\): 10% on \d+, 90% on \d+; next step in /);
+    expect(r.stderr).toMatch(/api \(aws\): step 1\/2 holding: 10% on \d+, 90% on \d+; health: \d+ checks passed \(last: alarm OK\); next step in /);
     expect(alias()?.functionVersion).toBe(version);
     expect(Object.keys(alias()?.routingConfig?.AdditionalVersionWeights ?? {})).toEqual([]);
     const again = await fnx(['promote'], { cwd: dir });

@@ -82,14 +82,15 @@ describe('repeated rollbacks against the AWS emulator', () => {
     expect(await rollback()).toEqual(['7', '6']);
     expect(await rollback()).toEqual(['6', '1']);
     // What survives in AWS: the versions rolled back from, oldest first, on the function itself.
-    expect(aws.state.lambda.functions.get(FN)?.tags['fnx:rolled-back']).toBe('4 3 2 5 7 6');
+    expect(aws.state.lambda.functions.get(FN)?.tags['fnx:rolled-back']).toMatch(/^4:r:\w+ 3:r:\w+ 2:r:\w+ 5:r:\w+ 7:r:\w+ 6:r:\w+$/);
   }, 120_000);
 
-  it('a deploy with nothing changed after rollbacks writes nothing and does not release a version rolled back from', async () => {
+  it('a deploy with nothing changed after rollbacks writes nothing, does not release a version rolled back from, and exits 3 saying so', async () => {
     expect(live()).toBe('1');
     aws.clearCalls();
     const r = await fnx(['deploy']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/api \(aws\): 7 was rolled back at \S+ \(`fnx rollback` moved traffic back\); 1 is live/);
     expect(aws.writeCalls()).toEqual([]);
     expect(live()).toBe('1');
   }, 60_000);

@@ -140,7 +140,7 @@ describe('aws plan', () => {
     expect(scoped.actions.find((a) => a.id === 'function:api')).toBeUndefined();
   });
 
-  it('does not re-release a version that was rolled back', () => {
+  it('offers an already published version that is not live to the release step, which decides by its history', () => {
     const deployed = deployedFrom(fn(), 'S1');
     const cur = deployed.functions.api!;
     const rolled: AwsDeployed = {
@@ -148,19 +148,21 @@ describe('aws plan', () => {
       functions: {
         api: {
           ...cur,
-          alias: { ...cur.alias!, version: '2', description: JSON.stringify({ fnx: 1, d: 'x', v: '3', p: '2', s: 2, st: 'canary', i: 0, ss: '10,100', t: 'T' }) },
+          alias: { ...cur.alias!, version: '2', description: JSON.stringify({ fnx: 1, d: 'x', v: '3', p: '2', s: 2, st: 'canary', i: 0, ss: '10,100', t: 'T', k: 'f' }) },
         },
       },
     };
     const plan = planDeploy({ manifest: manifest(fn()), artifacts: artifacts('S1'), deployed: state(rolled), deploy });
-    expect(plan.detail).toMatchObject({ functions: { api: { publish: false, candidate: '2' } } });
-    expect(plan.actions.find((a) => a.id === 'version:api')?.summary).toMatch(/version 3 was rolled back/);
-    // `fnx rollback` records the older version as live, with the abandoned one as previous.
+    expect(plan.detail).toMatchObject({ functions: { api: { publish: false, candidate: '3' } } });
+    expect(plan.actions.find((a) => a.id === 'version:api')?.summary).toBe(
+      'already published version 3 is not live: released unless a failed gate or hook, or `fnx rollback`, rolled it back (then exit 3; see --release-rolled-back)',
+    );
+    // `fnx rollback` records the older version as live, with the abandoned one as previous: the same candidate.
     const manual: AwsDeployed = {
       ...rolled,
       functions: { api: { ...rolled.functions.api!, alias: { ...rolled.functions.api!.alias!, description: JSON.stringify({ fnx: 1, d: 'r', v: '2', p: '3', s: 1, st: 'rollback', i: 0, ss: '100', t: 'T' }) } } },
     };
-    expect(planDeploy({ manifest: manifest(fn()), artifacts: artifacts('S1'), deployed: state(manual), deploy }).detail).toMatchObject({ functions: { api: { candidate: '2' } } });
+    expect(planDeploy({ manifest: manifest(fn()), artifacts: artifacts('S1'), deployed: state(manual), deploy }).detail).toMatchObject({ functions: { api: { candidate: '3' } } });
   });
 
   it('releases a version an interrupted deploy published but never released', () => {

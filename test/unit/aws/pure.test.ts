@@ -151,20 +151,49 @@ describe('metadata in descriptions', () => {
     expect(back.reason?.length).toBeGreaterThan(10);
   });
 
-  it('the fnx:rolled-back tag keeps each version once, newest last, and drops the oldest beyond 256 characters', () => {
-    expect(rolledBackTag(['4', '3', '4', '7'])).toBe('3 4 7');
-    const many = rolledBackTag(Array.from({ length: 200 }, (_, i) => String(1000 + i)));
+  it('the fnx:rolled-back tag keeps each version once with its cause and time, newest last, and drops the oldest beyond 256 characters', () => {
+    const t = '2026-11-24T10:00:00.000Z';
+    expect(rolledBackTag([{ version: '4', cause: 'failed', time: t }, { version: '3' }, { version: '4', cause: 'interrupted', time: t }, { version: '7', cause: 'rollback', time: t }])).toBe('3 4:i:tp03s0 7:r:tp03s0');
+    expect(parseRolledBack('3 4:i:tp03s0 7:r:tp03s0')).toEqual([{ version: '3' }, { version: '4', cause: 'interrupted', time: t }, { version: '7', cause: 'rollback', time: t }]);
+    const many = rolledBackTag(Array.from({ length: 200 }, (_, i) => ({ version: String(1000 + i), cause: 'failed' as const, time: t })));
     expect(many.length).toBeLessThanOrEqual(256);
-    expect(many.endsWith('1199')).toBe(true);
-    expect(parseRolledBack(many)).toHaveLength(51);
+    expect(many.endsWith('1199:f:tp03s0')).toBe(true);
+    expect(parseRolledBack(many)).toHaveLength(18);
     expect(parseRolledBack(undefined)).toEqual([]);
-    expect(parseRolledBack('3 x 7')).toEqual(['3', '7']);
+    expect(parseRolledBack('3 x 7')).toEqual([{ version: '3' }, { version: '7' }]);
   });
 
-  it('history marks versions in the fnx:rolled-back tag rolled back, even below the live version', () => {
-    const v = (version: string) => ({ version, description: versionDescription({ id: `d${version}`, time: '2026-11-24T10:00:00.000Z' }), fingerprint: '', codeSha256: '' });
+  it('history: versions in the fnx:rolled-back tag are rolled back with their cause, newer ones never released are unreleased', () => {
+    const v = (version: string) => ({ version, description: versionDescription({ id: `d${version}`, time: '2026-11-24T10:00:00.000Z' }, 'canary'), fingerprint: '', codeSha256: '' });
     const alias = { version: '5', weights: {}, revision: 'r', description: '' };
-    const statuses = releaseHistory(['1', '2', '3', '4', '5', '6'].map(v), alias, ['3', '6']).map((r) => [r.version, r.status]);
-    expect(statuses).toEqual([['6', 'rolled-back'], ['5', 'live'], ['4', 'superseded'], ['3', 'rolled-back'], ['2', 'superseded'], ['1', 'superseded']]);
+    const history = releaseHistory(['1', '2', '3', '4', '5', '6', '7'].map(v), alias, [{ version: '3', cause: 'failed', time: '2026-11-25T10:00:00.000Z' }, { version: '6' }]);
+    expect(history.map((r) => [r.version, r.status, r.cause])).toEqual([
+      ['7', 'unreleased', undefined],
+      ['6', 'rolled-back', undefined],
+      ['5', 'live', undefined],
+      ['4', 'superseded', undefined],
+      ['3', 'rolled-back', 'failed'],
+      ['2', 'superseded', undefined],
+      ['1', 'superseded', undefined],
+    ]);
+    expect(history.find((r) => r.version === '3')?.time).toBe('2026-11-25T10:00:00.000Z');
+    expect(history.every((r) => r.strategy === 'canary')).toBe(true);
+  });
+
+  it('history: the version `fnx rollback` moved away from is rolled back (cause rollback) even when the tag could not be written', () => {
+    const v = (version: string) => ({ version, description: versionDescription({ id: `d${version}`, time: '2026-11-24T10:00:00.000Z' }), fingerprint: '', codeSha256: '' });
+    const alias = { version: '2', weights: {}, revision: 'r', description: JSON.stringify({ fnx: 1, d: 'r', v: '2', p: '3', s: 1, st: 'rollback', i: 0, ss: '100', t: 'T2' }) };
+    const history = releaseHistory(['1', '2', '3'].map(v), alias, []);
+    expect(history.map((r) => [r.version, r.status, r.cause, r.time])).toEqual([
+      ['3', 'rolled-back', 'rollback', 'T2'],
+      ['2', 'live', undefined, 'T2'],
+      ['1', 'superseded', undefined, '2026-11-24T10:00:00.000Z'],
+    ]);
+    expect(history[2]?.strategy).toBe('unknown');
+  });
+
+  it('the alias record keeps the rollback cause', () => {
+    const record = { deployId: 'd', version: '7', previous: '6', status: 'rolled-back' as const, strategy: 'canary', step: 0, steps: [10, 100], time: 'T', reason: 'alarm x in ALARM state', cause: 'failed' as const };
+    expect(parseReleaseDescription(releaseDescription(record))).toEqual(record);
   });
 });

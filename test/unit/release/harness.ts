@@ -13,7 +13,11 @@ export interface Harness {
   reporter: MemoryReporter;
   controller: AbortController;
   /** Publishes `candidate` for every function (live: "1") and releases them. */
-  release(opts?: { wait?: boolean; keepOnInterrupt?: boolean; candidate?: string }): Promise<readonly ReleaseOutcome[]>;
+  /**
+   * `existing`: the candidate was published by an earlier deploy (as a driver reports an unchanged
+   * deploy whose newest version is not live); `releaseRolledBack`: --release-rolled-back.
+   */
+  release(opts?: { wait?: boolean; keepOnInterrupt?: boolean; candidate?: string; existing?: boolean; releaseRolledBack?: boolean; deployId?: string; signal?: AbortSignal }): Promise<readonly ReleaseOutcome[]>;
 }
 
 export function harness(functions: readonly ResolvedFunction[], options: FakeDriverOptions = {}, live: readonly string[] = ['1']): Harness {
@@ -34,12 +38,13 @@ export function harness(functions: readonly ResolvedFunction[], options: FakeDri
       releaseAll({
         driver,
         manifest: m,
-        published: functions.map((f) => cloud.deploy(f.name, o.candidate ?? '2')),
-        deploy: { id: 'dep-1', time: new Date(clock.now()).toISOString(), commit: 'abc123' },
+        published: functions.map((f) => ({ ...cloud.deploy(f.name, o.candidate ?? '2'), ...(o.existing ? { existing: true } : {}) })),
+        deploy: { id: o.deployId ?? 'dep-1', time: new Date(clock.now()).toISOString(), commit: 'abc123' },
         reporter,
-        signal: controller.signal,
+        signal: o.signal ?? controller.signal,
         wait: o.wait ?? true,
         keepOnInterrupt: o.keepOnInterrupt ?? false,
+        ...(o.releaseRolledBack ? { releaseRolledBack: true } : {}),
         clock,
       }),
   };

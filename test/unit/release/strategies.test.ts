@@ -112,6 +112,7 @@ describe('release strategies: every pointer write, in order', () => {
     await h.release();
     expect(h.reporter.infos).toEqual([
       'api (aws): step 1/2: 50% on 2, 50% on 1; next step in 2m, 2m left',
+      'api (aws): step 1/2 holding: 50% on 2, 50% on 1; health: no health gates configured; next step in 1m, 1m left',
       'api (aws): step 2/2: 100% on 2',
       'api (aws): 2 is live',
     ]);
