@@ -16,18 +16,22 @@ export interface DeployOptions extends ManifestOptions {
   readonly wait: boolean;
   readonly keepOnInterrupt: boolean;
   readonly concurrency: number;
+  /** Fail (exit 2) instead of warning when a Python function's dependencies are not in its package. */
+  readonly strict?: boolean;
 }
 
 export async function deployCommand(opts: DeployOptions, ctx: CommandContext): Promise<void> {
   const prepared = await prepare(opts, ctx);
   const { manifest, deploy } = prepared;
   const heading = `${manifest.service}-${manifest.stage}`;
+  const skipped = prepared.skipped.length ? { skipped: prepared.skipped } : {};
   for (const run of prepared.runs) {
     if (opts.dryRun || hasChanges(run.plan)) ctx.reporter.print(formatPlan(run.plan, heading));
     else ctx.reporter.info(`${run.target.name}: no changes to apply`);
   }
   if (opts.dryRun) {
-    ctx.reporter.data({ ok: true, dryRun: true, deployId: deploy.id, service: manifest.service, stage: manifest.stage, providers: prepared.runs.map((r) => planJson(r.plan)) });
+    ctx.reporter.print(`Dry run: nothing was changed. Run without --dry-run to apply this plan to ${heading}.`);
+    ctx.reporter.data({ ok: true, dryRun: true, changed: false, deployId: deploy.id, service: manifest.service, stage: manifest.stage, providers: prepared.runs.map((r) => planJson(r.plan)), ...skipped });
     return;
   }
 
@@ -54,7 +58,7 @@ export async function deployCommand(opts: DeployOptions, ctx: CommandContext): P
   }
   ctx.reporter.print(`Deploy ${deploy.id} of ${heading}${deploy.commit ? ` (commit ${deploy.commit.slice(0, 12)})` : ''}:`);
   ctx.reporter.print(table(rows));
-  const result = { deployId: deploy.id, commit: deploy.commit, time: deploy.time, service: manifest.service, stage: manifest.stage, providers };
+  const result = { deployId: deploy.id, commit: deploy.commit, time: deploy.time, service: manifest.service, stage: manifest.stage, providers, ...skipped };
   // One JSON document either way: on a rollback it is the error's, carrying this result as details.
   const failure = rolledBackError(providers.flatMap((p) => p.outcomes), result);
   if (failure) throw failure;

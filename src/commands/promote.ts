@@ -20,7 +20,7 @@ export interface PromoteOptions extends ManifestOptions {
 
 export async function promoteCommand(opts: PromoteOptions, ctx: CommandContext, deps: CommandDeps = defaultDeps): Promise<void> {
   const manifest = await deps.loadManifest(manifestLoadOptions(opts, ctx));
-  const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver);
+  const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver, ctx.reporter);
   const outcomes = await promoteReleases({
     manifest,
     targets,

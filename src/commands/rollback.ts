@@ -17,7 +17,7 @@ export interface RollbackOptions extends ManifestOptions {
 
 export async function rollbackCommand(opts: RollbackOptions, ctx: CommandContext, deps: CommandDeps = defaultDeps): Promise<void> {
   const manifest = await deps.loadManifest(manifestLoadOptions(opts, ctx));
-  const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver);
+  const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver, ctx.reporter);
   const results = await rollbackStage({
     manifest,
     targets,
