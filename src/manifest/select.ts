@@ -26,7 +26,7 @@ export function selectProviders(manifest: ResolvedManifest, requested: readonly 
   const bad = requested.filter((r) => !used.includes(r as ProviderName));
   if (bad.length) {
     const known = bad.filter((b) => (PROVIDER_NAMES as readonly string[]).includes(b));
-    const add = known.length ? ` To deploy to ${known.join(', ')}, add a \`${known[0]}:\` block under \`providers:\` in fnx.yaml and list it in the functions' \`providers:\` (if they have one).` : '';
+    const add = known.length ? ` To use ${known.join(', ')}, add \`${known[0]}:\` under \`providers:\` in fnx.yaml (and to the functions' \`providers:\` lists, if they have one).` : '';
     throw new FnxError('E_USAGE_PROVIDER', `Provider${bad.length > 1 ? 's' : ''} not configured for any function: ${bad.join(', ')}.`, {
       hint: `Providers in this manifest: ${used.join(', ') || 'none'}.${add}`,
       exitCode: ExitCode.usage,
