@@ -10,10 +10,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { runFnx } from '../../helpers/cli.js';
 import type { AwsEmulator } from '../../emulators/aws/index.js';
-import { fnx, startWorld } from './world.js';
+import { createQueue, fnx, startWorld } from './world.js';
 
 const SKIPPED = 'warning: skipping azure and gcp: this version of fnx has no driver for them yet, so this command covers only aws.';
 
@@ -135,7 +134,7 @@ describe('aws: first steps', () => {
       const m = /aws sqs create-queue --queue-name (\S+)(?: --attributes (\S+))?/.exec(readme);
       expect(m, 'the README says how to create the queue').not.toBeNull();
       const attributes = Object.fromEntries((m![2] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
-      await new SQSClient({ region: aws.region, endpoint: aws.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }).send(new CreateQueueCommand({ QueueName: m![1]!, Attributes: attributes }));
+      await createQueue(aws, m![1]!, attributes);
       return m![1]!;
     }
 
@@ -143,7 +142,7 @@ describe('aws: first steps', () => {
       for (const [name, readme] of [['jobs-a', true], ['jobs-b', false]] as const) {
         const { dir } = await init([name, '--template', 'node-queue']);
         const queue = readme ? await createQueueAsReadmeSays(dir) : `${name}-jobs`;
-        if (!readme) await new SQSClient({ region: aws.region, endpoint: aws.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }).send(new CreateQueueCommand({ QueueName: queue }));
+        if (!readme) await createQueue(aws, queue);
         const r = await fnx(aws, dir, ['deploy', '--stage', 'dev']);
         expect(r.code, r.stderr).toBe(0);
         const status = await fnx(aws, dir, ['status', '--stage', 'dev']);

@@ -6,13 +6,12 @@
  * that was not deployed instead of a healthy-looking function.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { packageArtifacts } from '../../../src/package/index.js';
 import { loadManifest } from '../../../src/manifest/index.js';
 import { createDriver } from '../../../providers/aws/index.js';
 import { MemoryReporter } from '../../fakes/memory-reporter.js';
 import type { AwsEmulator } from '../../emulators/aws/index.js';
-import { fnx, newProject, seed, startWorld } from './world.js';
+import { createQueue, fnx, newProject, seed, startWorld } from './world.js';
 
 const project = (service: string, trigger: string, extra = '') => ({
   'fnx.yaml': `service: ${service}\nproviders:\n  aws: { region: us-east-1 }\nfunctions:\n  worker:\n    handler: src/w.handler\n${extra}    triggers:\n      - ${trigger}\n`,
@@ -84,7 +83,7 @@ describe('aws: trigger sources fnx does not create', () => {
   });
 
   it('a queue whose visibility timeout is below the function timeout gets its own message, and status shows the trigger as not deployed', async () => {
-    await new SQSClient({ region: aws.region, endpoint: aws.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }).send(new CreateQueueCommand({ QueueName: 'short' }));
+    await createQueue(aws, 'short');
     const dir = await newProject(project('vis', 'queue: { name: short }', '    timeout: 60\n'));
     const r = await fnx(aws, dir, ['deploy', '--stage', 'dev']);
     expect(r.code).toBe(1);
