@@ -24,14 +24,32 @@ const loaders: Readonly<Record<ProviderName, (() => Promise<DriverModule>) | und
   gcp: undefined,
 };
 
+/** Providers this version of fnx has a driver for, in canonical order (the others validate and package, but cannot deploy yet). */
+export const DEPLOYABLE_PROVIDERS: readonly ProviderName[] = (Object.keys(loaders) as ProviderName[]).filter((p) => loaders[p] !== undefined);
+
+export function driverAvailable(name: ProviderName): boolean {
+  return loaders[name] !== undefined;
+}
+
+/**
+ * The usage error (exit 2) for a provider without a driver. The hint depends on whether the
+ * manifest already deploys something to a provider that has one.
+ */
+export function unavailableError(names: readonly ProviderName[], manifest: ResolvedManifest): FnxError {
+  const list = names.join(' and ');
+  const usable = DEPLOYABLE_PROVIDERS.filter((p) => manifest.providers[p] && manifest.functions.some((f) => f.providers.includes(p)));
+  const only = DEPLOYABLE_PROVIDERS.join(', ');
+  return new FnxError('E_PROVIDER_UNAVAILABLE', `This version of fnx has no ${list} driver yet: it deploys to ${only} only.`, {
+    hint: usable.length
+      ? `Leave out --provider to work on the ${usable.join(', ')} part (fnx says what it skipped), or pass \`--provider ${usable.join(',')}\`.`
+      : `To deploy now, add \`aws: { region: us-east-1 }\` under \`providers:\` in fnx.yaml (and aws to any function's \`providers:\` list). \`fnx validate\` and \`fnx package\` already work for ${list}.`,
+    exitCode: ExitCode.usage,
+  });
+}
+
 /** Loads the driver for `name`. Throws a usage error for providers whose driver is not built yet. */
 export async function loadDriver(name: ProviderName, manifest: ResolvedManifest): Promise<ProviderDriver> {
   const load = loaders[name];
-  if (!load) {
-    throw new FnxError('E_PROVIDER_UNAVAILABLE', `The ${name} driver is not available yet in this version of fnx.`, {
-      hint: `Deploy to the providers that are available, e.g. \`--provider aws\`, or remove "${name}" from the function's providers list.`,
-      exitCode: ExitCode.usage,
-    });
-  }
+  if (!load) throw unavailableError([name], manifest);
   return (await load()).createDriver(manifest);
 }

@@ -260,6 +260,11 @@ export interface FunctionStatus {
   readonly releases: readonly ReleaseRecord[];
   readonly triggers: readonly string[];
   readonly urls: readonly string[];
+  /**
+   * Triggers the manifest declares for this function that are not deployed (same wording as
+   * `triggers`): a deploy failed before creating them, or has not run since they were added.
+   */
+  readonly notDeployed?: readonly string[];
 }
 
 export interface RemoveRequest extends RequestContext {

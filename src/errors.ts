@@ -72,7 +72,7 @@ export class FnxErrorList extends FnxError {
 
   constructor(errors: readonly FnxError[], summary?: string) {
     const first = errors[0];
-    super(first?.code ?? 'E_MULTIPLE', summary ?? `${errors.length} problem(s) found`, {
+    super(first?.code ?? 'E_MULTIPLE', summary ?? `${errors.length} problem${errors.length === 1 ? '' : 's'} found`, {
       exitCode: first?.exitCode ?? ExitCode.usage,
     });
     this.errors = errors;

@@ -173,6 +173,12 @@ export function desiredLayers(manifest: ResolvedManifest, artifacts: ArtifactSet
   });
 }
 
+/** The triggers `fn` asks for on AWS (no artifact needed: status compares them with what is deployed). */
+export function desiredTriggers(manifest: ResolvedManifest, fn: ResolvedFunction, t: Target): DesiredTrigger[] {
+  const name = functionName(manifest.service, manifest.stage, fn.name);
+  return fn.triggers.map((tr) => desiredTrigger(t, name, tr));
+}
+
 /**
  * The desired state of one function. `layerArns` maps layer names to the version ARN to attach
  * (absent: a version apply() will publish; the placeholder `layer:<name>` stands for it).
@@ -188,7 +194,7 @@ export function desiredFunction(
   const artifact = findArtifact(artifacts, 'function', fn.name, 'aws');
   if (!artifact) throw missingArtifact('function', fn.name);
   const aws = manifest.providers.aws;
-  const triggers = fn.triggers.map((tr) => desiredTrigger(t, name, tr));
+  const triggers = desiredTriggers(manifest, fn, t);
   const secretEntries = Object.entries(fn.secrets).map(([k, ref]) => [secretEnvName(k), secretArn(t, ref.secret)] as const);
   const deadLetterArn = fn.deadLetter?.queue
     ? fn.deadLetter.queue.startsWith('arn:')

@@ -63,7 +63,7 @@ export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv 
     health: checked((req) => readHealth(aws, req)),
     invoke: checked((req) => invokeFunction(aws, req)),
     history: checked((req) => readHistory(aws, req)),
-    status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount())),
+    status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AwsDeployed),
     remove: (req) => removeStage(aws, heard(req)),
   } satisfies ProviderDriver;

@@ -311,10 +311,13 @@ export async function inspectStage(aws: AwsClients, manifest: ResolvedManifest, 
   const byAlias = new Map(owned.map((f) => [arn.alias(region, account, f.name), f]));
   const notifications = new Map<string, DeployedFunction['notifications'][number][]>();
   const subscriptions = new Map<string, DeployedFunction['subscriptions'][number][]>();
+  const missingBuckets: string[] = [];
+  const missingTopics: string[] = [];
   await Promise.all([
     ...buckets.map((bucket) =>
       limit(async () => {
         const conf = await aws.find('GetBucketNotificationConfiguration', () => aws.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket })), { resource: bucket });
+        if (!conf) missingBuckets.push(bucket);
         for (const c of conf?.LambdaFunctionConfigurations ?? []) {
           const target = byAlias.get(c.LambdaFunctionArn ?? '');
           if (!target || !c.Id?.startsWith('fnx-')) continue;
@@ -332,6 +335,7 @@ export async function inspectStage(aws: AwsClients, manifest: ResolvedManifest, 
         let token: string | undefined;
         do {
           const page = await aws.find('ListSubscriptionsByTopic', () => aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token })), { resource: topicArn });
+          if (!page && token === undefined) missingTopics.push(topicArn);
           for (const s of page?.Subscriptions ?? []) {
             const target = byAlias.get(s.Endpoint ?? '');
             if (!target || s.Protocol !== 'lambda' || !s.SubscriptionArn || s.SubscriptionArn === 'PendingConfirmation') continue;
@@ -360,5 +364,6 @@ export async function inspectStage(aws: AwsClients, manifest: ResolvedManifest, 
     functions,
     layers: Object.fromEntries(layers.map((l) => [l.layer, l])),
     ...(api ? { api } : {}),
+    ...(missingBuckets.length || missingTopics.length ? { missingSources: { buckets: missingBuckets.sort(), topics: missingTopics.sort() } } : {}),
   };
 }

@@ -6,6 +6,7 @@
 import type { FieldChange, PlanAction, PlanOp, PlanRequest, ProviderPlan } from '../../src/driver.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
 import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type FunctionConfig, type Target } from './desired.js';
+import { missingBucket, missingTopic } from './missing-source.js';
 import { apiName, arn } from './names.js';
 import { canonicalPolicy, type PolicyDocument } from './policy.js';
 import { type AwsDeployed, type DeployedFunction } from './state.js';
@@ -111,7 +112,8 @@ function tagChanges(from: Readonly<Record<string, string>>, to: Readonly<Record<
   return keys.filter((k) => from[k] !== to[k]).map((k) => ({ field: `tags.${k}`, ...(from[k] !== undefined ? { from: from[k] } : {}), ...(to[k] !== undefined ? { to: to[k] } : {}) }));
 }
 
-function triggerActions(d: DesiredFunction, cur: DeployedFunction | undefined, deployed: AwsDeployed): PlanAction[] {
+/** The trigger actions of one function: what `d`'s triggers need beyond what `cur` has, and what to delete. */
+export function triggerActions(d: Pick<DesiredFunction, 'fn' | 'aliasArn' | 'triggers'>, cur: DeployedFunction | undefined, deployed: AwsDeployed): PlanAction[] {
   const out: PlanAction[] = [];
   const id = (key: string) => `trigger:${d.fn}:${key}`;
   const statements = new Set(cur?.statements.map((s) => s.sid) ?? []);
@@ -242,6 +244,16 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
   return { actions: a, planned: { name: d.name, exists: Boolean(cur), publish, ...(candidate ? { candidate } : {}) } };
 }
 
+/** A storage or topic trigger on a bucket or topic that does not exist stops the plan: fnx never creates them. */
+function checkSources(d: DesiredFunction, deployed: AwsDeployed): void {
+  const missing = deployed.missingSources;
+  if (!missing) return;
+  for (const t of d.triggers) {
+    if (t.kind === 'storage' && missing.buckets.includes(t.bucket)) throw missingBucket(d.fn, t.bucket, { beforeChanges: true });
+    if (t.kind === 'topic' && missing.topics.includes(t.topicArn)) throw missingTopic(d.fn, t.topicArn, { beforeChanges: true });
+  }
+}
+
 function target(deployed: AwsDeployed): Target {
   return { region: deployed.region, accountId: deployed.accountId };
 }
@@ -284,6 +296,7 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
   const functions: Record<string, PlannedFunction> = {};
   for (const f of inScope) {
     const d = desiredFunction(manifest, f, req.artifacts, t, layerArns);
+    checkSources(d, deployed);
     const placeholders = d.config.Layers.some((l) => l.startsWith('layer:'));
     const { actions: fa, planned } = functionActions(d, deployed.functions[f.name], deployed, placeholders);
     actions.push(...fa);

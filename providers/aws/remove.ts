@@ -20,6 +20,7 @@ import { deleteRule } from './apply/triggers/schedule.js';
 import { rewriteNotifications } from './apply/triggers/storage.js';
 import { INLINE_POLICY, apiName, arn, logGroupName, statementId } from './names.js';
 import type { AwsDeployed, DeployedFunction } from './state.js';
+import { plural } from '../../src/report/plural.js';
 
 export interface RemoveContext {
   readonly aws: AwsClients;
@@ -43,7 +44,7 @@ export async function removeFunction(ctx: RemoveContext, cur: DeployedFunction):
   }
   const buckets = [...new Set(cur.notifications.map((n) => n.bucket))].sort();
   for (const bucket of buckets) {
-    await rewriteNotifications(ctx, bucket, new Set(cur.notifications.filter((n) => n.bucket === bucket).map((n) => n.id)), []);
+    await rewriteNotifications(ctx, cur.fn, bucket, new Set(cur.notifications.filter((n) => n.bucket === bucket).map((n) => n.id)), []);
     deleted.push(`notifications on bucket ${bucket}`);
   }
   for (const s of cur.subscriptions) {
@@ -87,7 +88,7 @@ export function planRemoval(manifest: ResolvedManifest, deployed: AwsDeployed): 
     for (const m of cur.mappings) actions.push(del(`trigger:${fn}:queue:${m.sourceArn}`, 'trigger:queue', m.sourceArn, fn));
     for (const n of cur.notifications) actions.push(del(`trigger:${fn}:storage:${n.id}`, 'trigger:storage', n.bucket, fn, 'only fnx entries; other notifications are kept'));
     for (const s of cur.subscriptions) actions.push(del(`trigger:${fn}:topic:${s.topicArn}`, 'trigger:topic', s.topicArn, fn));
-    actions.push(del(`function:${fn}`, 'function', cur.name, fn, `${cur.versions.length} version(s), alias live`));
+    actions.push(del(`function:${fn}`, 'function', cur.name, fn, `${plural(cur.versions.length, 'version')}, alias live`));
     if (cur.role) actions.push(del(`role:${fn}`, 'role', cur.role.name, fn));
     if (cur.logGroup) actions.push(del(`loggroup:${fn}`, 'log-group', logGroupName(cur.name), fn));
   }

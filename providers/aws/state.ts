@@ -110,6 +110,8 @@ export interface AwsDeployed {
   readonly functions: Readonly<Record<string, DeployedFunction>>;
   readonly layers: Readonly<Record<string, DeployedLayer>>;
   readonly api?: DeployedApi;
+  /** Buckets and topic ARNs that storage and topic triggers name but that do not exist (fnx never creates them). */
+  readonly missingSources?: { readonly buckets: readonly string[]; readonly topics: readonly string[] };
   /** Generated roles of functions that no longer exist (left by an interrupted remove). */
   readonly deploymentBucket?: string;
 }

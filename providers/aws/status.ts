@@ -1,11 +1,36 @@
 /** status(): per deployed function the alias target and weights, recent releases, triggers and URLs. */
 import type { FunctionStatus } from '../../src/driver.js';
+import type { ResolvedManifest } from '../../src/manifest/model.js';
+import { awsFunctions, desiredTriggers } from './desired.js';
 import { releaseHistory } from './history.js';
 import { parseReleaseDescription } from './metadata.js';
 import { arn, arnName } from './names.js';
-import type { AwsDeployed } from './state.js';
+import { triggerActions } from './plan.js';
+import type { AwsDeployed, DeployedFunction } from './state.js';
 
-export function stageStatus(deployed: AwsDeployed): FunctionStatus[] {
+/** How status names a trigger: `queue jobs`, `topic events`, `storage uploads`, `schedule cron(...)`, `http GET /x`. */
+function triggerLabel(resource: string, name: string): string {
+  const kind = resource.replace(/^trigger:/, '');
+  return `${kind} ${kind === 'queue' || kind === 'topic' ? arnName(name) : name}`;
+}
+
+/** Triggers of the manifest's function `f` that inspect did not find deployed. */
+function notDeployed(manifest: ResolvedManifest, deployed: AwsDeployed, f: DeployedFunction): string[] {
+  const fn = awsFunctions(manifest).find((x) => x.name === f.fn);
+  if (!fn) return [];
+  try {
+    const triggers = desiredTriggers(manifest, fn, { region: deployed.region, accountId: deployed.accountId });
+    const aliasArn = arn.alias(deployed.region, deployed.accountId, f.name);
+    return triggerActions({ fn: f.fn, aliasArn, triggers }, f, deployed)
+      .filter((a) => a.op === 'create')
+      .map((a) => triggerLabel(a.resource, a.resource === 'trigger:schedule' ? (a.summary ?? a.name) : a.name));
+  } catch {
+    // A manifest the plan would refuse (reported by plan and deploy) shows no comparison here.
+    return [];
+  }
+}
+
+export function stageStatus(deployed: AwsDeployed, manifest: ResolvedManifest): FunctionStatus[] {
   return Object.values(deployed.functions)
     .sort((a, b) => a.fn.localeCompare(b.fn))
     .map((f) => {
@@ -23,6 +48,7 @@ export function stageStatus(deployed: AwsDeployed): FunctionStatus[] {
         ...f.subscriptions.map((s) => `topic ${arnName(s.topicArn)}`),
       ];
       const urls = deployed.api ? routes.map((r) => `${deployed.api!.endpoint}${r.key.split(' ')[1] ?? ''}`) : [];
+      const missing = notDeployed(manifest, deployed, f);
       return {
         function: f.fn,
         traffic: {
@@ -36,6 +62,7 @@ export function stageStatus(deployed: AwsDeployed): FunctionStatus[] {
         releases,
         triggers,
         urls,
+        ...(missing.length ? { notDeployed: missing } : {}),
       };
     });
 }

@@ -25,7 +25,7 @@ export class PrintedUsageError extends FnxError {
   }
 }
 
-function collectVar(value: string, previous: Record<string, string>): Record<string, string> {
+function collectVar(value: string, previous: Record<string, string> | undefined): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) {
     throw new FnxError('E_USAGE_VAR', `--var expects NAME=VALUE, got "${value}"`, {
@@ -76,9 +76,9 @@ function manifestOptions(raw: RawManifestOpts, env: NodeJS.ProcessEnv): Manifest
 
 function withManifestOptions(cmd: Command): Command {
   return cmd
-    .option('-c, --config <path>', 'manifest file', undefined)
+    .option('-c, --config <path>', 'manifest file (default: ./fnx.yaml)')
     .option('-s, --stage <stage>', `stage to use (default: $FNX_STAGE or "${DEFAULT_STAGE}")`)
-    .option('--var <name=value>', 'value for ${opt:name} (repeatable)', collectVar, {})
+    .option('--var <name=value>', 'value for ${opt:name} (repeatable)', collectVar)
     .option('--json', 'print one machine-readable JSON document on stdout');
 }
 
@@ -102,7 +102,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   program
     .command('init')
     .description('scaffold a new project from a template')
-    .argument('[dir]', 'directory to create (default: current directory)', '.')
+    .argument('[dir]', 'directory to create (default: the current directory)')
     .option('-t, --template <name>', 'template: node-http, node-queue, node-schedule, python-http')
     .option('-p, --provider <list>', 'comma-separated providers: aws,azure,gcp')
     .option('-n, --name <service>', 'service name (default: the directory name)')
@@ -110,12 +110,12 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('-f, --force', 'write into a non-empty directory')
     .option('--list', 'list the templates and exit')
     .option('--json', 'print a machine-readable result')
-    .action((dir: string, o: { template?: string; provider?: string; name?: string; yes?: boolean; force?: boolean; list?: boolean; json?: boolean }) =>
+    .action((dir: string | undefined, o: { template?: string; provider?: string; name?: string; yes?: boolean; force?: boolean; list?: boolean; json?: boolean }) =>
       set(o.json, async (ctx) => {
         const { initCommand } = await import('../commands/init.js');
         await initCommand(
           {
-            dir,
+            dir: dir ?? '.',
             ...(o.template ? { template: o.template } : {}),
             ...(o.provider ? { providers: o.provider.split(',').map((p) => p.trim()).filter(Boolean) } : {}),
             ...(o.name ? { name: o.name } : {}),
@@ -140,10 +140,11 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   withManifestOptions(program.command('package').description('build deterministic zip artifacts into .fnx/build/<stage>/'))
     .option('-f, --function <name...>', 'only these functions')
     .option('--no-cache', 'ignore the packaging cache')
-    .action((o: RawManifestOpts & { function?: string[]; cache?: boolean }) =>
+    .option('--strict', 'fail (exit 2) instead of warning when a Python function\'s dependencies are not in its package')
+    .action((o: RawManifestOpts & { function?: string[]; cache?: boolean; strict?: boolean }) =>
       set(o.json, async (ctx) => {
         const { packageCommand } = await import('../commands/package.js');
-        await packageCommand({ ...manifestOptions(o, env), functions: o.function ?? [], cache: o.cache !== false }, ctx);
+        await packageCommand({ ...manifestOptions(o, env), functions: o.function ?? [], cache: o.cache !== false, strict: Boolean(o.strict) }, ctx);
       }),
     );
 
@@ -165,8 +166,9 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('--keep-on-interrupt', 'on Ctrl-C during a traffic shift, leave the weights as they are')
     .option('--release-rolled-back', 'release the manifest\'s version even if a failed gate or hook, or `fnx rollback`, rolled it back before')
     .addOption(new Option('--concurrency <n>', 'functions deployed in parallel').default(8).argParser(positiveInt))
+    .option('--strict', 'fail (exit 2) instead of warning when a Python function\'s dependencies are not in its package')
     .action(
-      (o: RawManifestOpts & { function?: string[]; provider?: string[]; dryRun?: boolean; wait?: boolean; keepOnInterrupt?: boolean; releaseRolledBack?: boolean; concurrency: number }) =>
+      (o: RawManifestOpts & { function?: string[]; provider?: string[]; dryRun?: boolean; wait?: boolean; keepOnInterrupt?: boolean; releaseRolledBack?: boolean; concurrency: number; strict?: boolean }) =>
         set(o.json, async (ctx) => {
           const { deployCommand } = await import('../commands/deploy.js');
           await deployCommand(
@@ -179,6 +181,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
               keepOnInterrupt: Boolean(o.keepOnInterrupt),
               releaseRolledBack: Boolean(o.releaseRolledBack),
               concurrency: o.concurrency,
+              strict: Boolean(o.strict),
             },
             ctx,
           );

@@ -20,6 +20,8 @@ export interface DeployOptions extends ManifestOptions {
   readonly concurrency: number;
   /** Release an already published version even when a failed gate or hook, or `fnx rollback`, rolled it back. */
   readonly releaseRolledBack?: boolean;
+  /** Fail (exit 2) instead of warning when a Python function's dependencies are not in its package. */
+  readonly strict?: boolean;
 }
 
 export async function deployCommand(opts: DeployOptions, ctx: CommandContext): Promise<void> {
@@ -28,12 +30,14 @@ export async function deployCommand(opts: DeployOptions, ctx: CommandContext): P
   const prepared = await prepare(opts, ctx);
   const { manifest, deploy } = prepared;
   const heading = `${manifest.service}-${manifest.stage}`;
+  const skipped = prepared.skipped.length ? { skipped: prepared.skipped } : {};
   for (const run of prepared.runs) {
     if (opts.dryRun || hasChanges(run.plan)) ctx.reporter.print(formatPlan(run.plan, heading));
     else ctx.reporter.info(`${run.target.name}: no changes to apply`);
   }
   if (opts.dryRun) {
-    ctx.reporter.data({ ok: true, dryRun: true, deployId: deploy.id, service: manifest.service, stage: manifest.stage, providers: prepared.runs.map((r) => planJson(r.plan)) });
+    ctx.reporter.print(`Dry run: nothing was changed. Run without --dry-run to apply this plan to ${heading}.`);
+    ctx.reporter.data({ ok: true, dryRun: true, changed: false, deployId: deploy.id, service: manifest.service, stage: manifest.stage, providers: prepared.runs.map((r) => planJson(r.plan)), ...skipped });
     return;
   }
 
@@ -62,7 +66,7 @@ export async function deployCommand(opts: DeployOptions, ctx: CommandContext): P
   }
   ctx.reporter.print(`Deploy ${deploy.id} of ${heading}${deploy.commit ? ` (commit ${deploy.commit.slice(0, 12)})` : ''}:`);
   ctx.reporter.print(table(rows));
-  const result = { deployId: deploy.id, commit: deploy.commit, time: deploy.time, service: manifest.service, stage: manifest.stage, providers };
+  const result = { deployId: deploy.id, commit: deploy.commit, time: deploy.time, service: manifest.service, stage: manifest.stage, providers, ...skipped };
   // One JSON document either way: on a rollback it is the error's, carrying this result as details.
   const failure = rolledBackError(providers.flatMap((p) => p.outcomes), result, manifest.stage);
   if (failure) throw failure;

@@ -3,6 +3,7 @@
  * session without --yes; otherwise missing choices take their defaults (node-http, aws).
  */
 import { basename, join, relative, resolve } from 'node:path';
+import { DEPLOYABLE_PROVIDERS, driverAvailable } from '../../providers/index.js';
 import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderName } from '../manifest/model.js';
 import { findPackage } from '../init/packageRoot.js';
@@ -12,6 +13,7 @@ import { scaffold, type ScaffoldResult } from '../init/scaffold.js';
 import { normaliseServiceName } from '../init/serviceName.js';
 import { DEFAULT_TEMPLATE, findTemplate, listTemplates, type TemplateInfo } from '../init/templates.js';
 import { checkTarget } from '../init/write.js';
+import { plural } from '../report/plural.js';
 import type { CommandContext } from './context.js';
 
 export interface InitOptions {
@@ -103,17 +105,36 @@ function report(result: ScaffoldResult, typedDir: string, ctx: CommandContext): 
     files: result.files,
     overwritten: result.overwritten,
   });
-  const where = relative(ctx.cwd, result.dir) === '' ? 'the current directory' : typedDir;
+  const here = relative(ctx.cwd, result.dir) === '';
+  const named = basename(result.dir) === result.service ? '' : ` (service ${result.service})`;
+  const what = here ? `service ${result.service} in the current directory` : `${shellQuote(typedDir.replace(/\/?$/, '/'))}${named}`;
   const overwritten = new Set(result.overwritten);
   const lines = [
-    `Created ${result.service} in ${where} from template ${result.template.name} (providers: ${result.providers.join(', ')}):`,
+    `Created ${what} from template ${result.template.name} (providers: ${result.providers.join(', ')}):`,
     ...result.files.map((f) => `  ${f}${overwritten.has(f) ? '  (overwritten)' : ''}`),
   ];
-  if (overwritten.size > 0) lines.push(`Overwrote ${overwritten.size} existing file(s) because of --force; no other file was touched.`);
+  if (overwritten.size > 0) lines.push(`Overwrote ${plural(overwritten.size, 'existing file')} because of --force; no other file was touched.`);
+  const deployable = result.providers.filter(driverAvailable);
+  const later = result.providers.filter((p) => !driverAvailable(p));
   lines.push('', 'Next steps:');
-  if (relative(ctx.cwd, result.dir) !== '') lines.push(`  cd ${shellQuote(typedDir)}`);
-  lines.push(`  ${result.template.setup}`, '  npx fnx validate', '  npx fnx package', '  npx fnx deploy --stage dev');
+  if (!here) lines.push(`  cd ${shellQuote(typedDir)}`);
+  lines.push(`  ${result.template.setup}`, '  npx fnx validate', '  npx fnx package');
+  if (deployable.length) lines.push('  npx fnx deploy --stage dev');
+  if (later.length) lines.push('', deployNote(later, deployable));
   ctx.reporter.print(lines.join('\n'));
+}
+
+/** What `fnx deploy` will do with providers that have no driver in this version of fnx. */
+function deployNote(later: readonly ProviderName[], deployable: readonly ProviderName[]): string {
+  const list = later.join(' and ');
+  const only = DEPLOYABLE_PROVIDERS.join(', ');
+  if (deployable.length) {
+    return `Note: this version of fnx deploys to ${only} only. \`fnx deploy\`, \`status\` and \`remove\` work on the ${deployable.join(', ')} part and say that they skipped ${list}.`;
+  }
+  return [
+    `Note: this version of fnx deploys to ${only} only; it has no ${list} driver yet, so \`fnx deploy\` refuses this project.`,
+    `  \`fnx validate\` and \`fnx package\` work now. To deploy, add \`aws: { region: us-east-1 }\` under \`providers:\` in fnx.yaml.`,
+  ].join('\n');
 }
 
 function shellQuote(s: string): string {

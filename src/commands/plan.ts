@@ -18,5 +18,6 @@ export async function planCommand(opts: PlanCommandOptions, ctx: CommandContext)
     service: prepared.manifest.service,
     stage: prepared.manifest.stage,
     providers: prepared.runs.map((r) => planJson(r.plan)),
+    ...(prepared.skipped.length ? { skipped: prepared.skipped } : {}),
   });
 }

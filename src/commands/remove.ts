@@ -6,9 +6,9 @@
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
 import { confirm } from '../deploy/confirm.js';
 import { formatPlan, planJson } from '../deploy/format.js';
-import { loadForCommand, loadTargets } from '../deploy/targets.js';
-import { selectProviders } from '../manifest/select.js';
+import { deployableProviders, loadForCommand, loadTargets } from '../deploy/targets.js';
 import type { CommandContext, ManifestOptions } from './context.js';
+import { plural } from '../report/plural.js';
 
 export interface RemoveOptions extends ManifestOptions {
   readonly providers: readonly string[];
@@ -23,7 +23,9 @@ export async function removeCommand(opts: RemoveOptions, ctx: CommandContext): P
     });
   }
   const manifest = await loadForCommand(opts, ctx);
-  const targets = await loadTargets(manifest, selectProviders(manifest, opts.providers));
+  const { providers: names, skipped } = deployableProviders(manifest, opts.providers, ctx.reporter);
+  const targets = await loadTargets(manifest, names);
+  const skippedJson = skipped.length ? { skipped } : {};
   const heading = `${manifest.service}-${manifest.stage}`;
   const plans = [];
   for (const t of targets) {
@@ -34,11 +36,11 @@ export async function removeCommand(opts: RemoveOptions, ctx: CommandContext): P
   const total = plans.reduce((n, p) => n + p.plan.actions.length, 0);
   if (total === 0) {
     ctx.reporter.print(`Nothing to remove for ${heading}.`);
-    ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, deleted: [] });
+    ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, deleted: [], ...skippedJson });
     return;
   }
   for (const p of plans) if (p.plan.actions.length) ctx.reporter.print(formatPlan(p.plan, heading));
-  if (!opts.yes && !(await confirm(`Delete these ${total} resources of ${heading}?`, ctx.signal))) {
+  if (!opts.yes && !(await confirm(`Delete ${total === 1 ? 'this resource' : `these ${total} resources`} of ${heading}?`, ctx.signal))) {
     if (ctx.signal.aborted) throw new InterruptedError('Interrupted: nothing was removed.');
     throw new FnxError('E_REMOVE_DECLINED', `Removal of ${heading} declined at the prompt: nothing was removed.`, {
       hint: `To remove it, run again and answer y, or pass --yes: \`fnx remove --stage ${manifest.stage} --yes\`.`,
@@ -54,12 +56,12 @@ export async function removeCommand(opts: RemoveOptions, ctx: CommandContext): P
       const result = await p.t.driver.remove({ manifest, deployed: p.deployed, signal: ctx.signal, reporter: ctx.reporter, concurrency: 8 });
       deleted.push(...result.deleted);
       providers.push({ provider: p.t.name, plan: planJson(p.plan), deleted: result.deleted });
-      step.succeed(`${p.t.name}: removed ${result.deleted.length} resources of ${heading}`);
+      step.succeed(`${p.t.name}: removed ${plural(result.deleted.length, 'resource')} of ${heading}`);
     } catch (err) {
       step.fail();
       throw err;
     }
   }
-  ctx.reporter.print(`Removed ${heading}: ${deleted.length} resources.`);
-  ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, providers });
+  ctx.reporter.print(`Removed ${heading}: ${plural(deleted.length, 'resource')}.`);
+  ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, providers, ...skippedJson });
 }

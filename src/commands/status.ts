@@ -1,7 +1,6 @@
 /** `fnx status`: per function what is live (version, weights), last releases, triggers and URLs, read from the cloud. */
 import { formatStatus } from '../deploy/format.js';
-import { loadForCommand, loadTargets } from '../deploy/targets.js';
-import { selectProviders } from '../manifest/select.js';
+import { deployableProviders, loadForCommand, loadTargets } from '../deploy/targets.js';
 import type { CommandContext, ManifestOptions } from './context.js';
 
 export interface StatusOptions extends ManifestOptions {
@@ -10,12 +9,13 @@ export interface StatusOptions extends ManifestOptions {
 
 export async function statusCommand(opts: StatusOptions, ctx: CommandContext): Promise<void> {
   const manifest = await loadForCommand(opts, ctx);
-  const targets = await loadTargets(manifest, selectProviders(manifest, opts.providers));
+  const { providers, skipped } = deployableProviders(manifest, opts.providers, ctx.reporter);
+  const targets = await loadTargets(manifest, providers);
   const out = [];
   for (const t of targets) {
     const functions = await t.driver.status({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency: 8 });
     ctx.reporter.print(formatStatus(t.name, `${manifest.service}-${manifest.stage}`, functions, manifest.stage));
     out.push({ provider: t.name, functions });
   }
-  ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, providers: out });
+  ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, providers: out, ...(skipped.length ? { skipped } : {}) });
 }

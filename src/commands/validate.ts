@@ -8,8 +8,9 @@
 import type { FnxError } from '../errors.js';
 import { checkManifest, manifestErrors } from '../manifest/index.js';
 import { PROVIDER_NAMES, type ResolvedManifest } from '../manifest/model.js';
-import { formatWarning, relativeTo } from '../report/format.js';
+import { GLYPH, formatWarning, relativeTo } from '../report/format.js';
 import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
+import { plural } from '../report/plural.js';
 
 export async function validateCommand(opts: ManifestOptions, ctx: CommandContext): Promise<void> {
   const result = await checkManifest(manifestLoadOptions(opts, ctx));
@@ -20,7 +21,7 @@ export async function validateCommand(opts: ManifestOptions, ctx: CommandContext
   const used = new Set(m.functions.flatMap((f) => f.providers));
   const providers = PROVIDER_NAMES.filter((p) => used.has(p));
   ctx.reporter.print(
-    `✓ ${relativeTo(ctx.cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${m.functions.length} function${m.functions.length === 1 ? '' : 's'}, providers ${providers.join(', ') || 'none'}`,
+    `${GLYPH.ok} ${relativeTo(ctx.cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${plural(m.functions.length, 'function')}, providers ${providers.join(', ') || 'none'}`,
   );
 }
 

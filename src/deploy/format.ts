@@ -100,6 +100,9 @@ export function formatStatus(provider: string, target: string, statuses: readonl
     lines.push(`  ${s.function}: ${pointer}${t.release && !release ? ` [${t.release.status}, ${t.release.strategy}]` : ''}`);
     if (release) lines.push(`    ${release}`);
     if (s.triggers.length) lines.push(`    triggers: ${s.triggers.join('; ')}`);
+    if (s.notDeployed?.length) {
+      lines.push(`    not deployed: ${s.notDeployed.join('; ')} (in fnx.yaml, but no deploy created ${s.notDeployed.length === 1 ? 'it' : 'them'}: the last one failed or has not run since); fix the error, then run \`fnx deploy --stage ${stage}\``);
+    }
     for (const u of s.urls) lines.push(`    url: ${u}`);
     for (const r of s.releases) {
       const next = nextDeployOf(r);

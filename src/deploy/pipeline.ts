@@ -16,13 +16,16 @@ import { selectFunctions } from '../manifest/select.js';
 import { checkLimits, packageArtifacts } from '../package/index.js';
 import type { CommandContext, ManifestOptions } from '../commands/context.js';
 import { deployMetadata } from './metadata.js';
-import { selectProviders } from '../manifest/select.js';
-import { loadForCommand, loadTargets, type Target } from './targets.js';
+import { deployableProviders, loadForCommand, loadTargets, type Target } from './targets.js';
+import { formatWarning } from '../report/format.js';
+import { plural } from '../report/plural.js';
 
 export interface PlanOptions extends ManifestOptions {
   readonly functions: readonly string[];
   readonly providers: readonly string[];
   readonly concurrency?: number;
+  /** Packaging warnings (Python dependencies not in an archive) fail the run, exit 2. */
+  readonly strict?: boolean;
 }
 
 export interface ProviderRun {
@@ -36,6 +39,8 @@ export interface Prepared {
   readonly artifacts: ArtifactSet;
   readonly deploy: DeployMetadata;
   readonly runs: readonly ProviderRun[];
+  /** Providers the manifest uses that this run left out: fnx has no driver for them yet. */
+  readonly skipped: readonly ProviderName[];
 }
 
 function throwIfAborted(signal: AbortSignal): void {
@@ -45,7 +50,7 @@ function throwIfAborted(signal: AbortSignal): void {
 /** What inspect found, before the plan: "not deployed yet" or how many functions are live now. */
 function deployedSummary(stage: string, count: number): string {
   if (count === 0) return `${stage} is not deployed yet`;
-  return `${stage} has ${count} function${count === 1 ? '' : 's'} deployed now`;
+  return `${stage} has ${plural(count, 'function')} deployed now`;
 }
 
 /** load -> package -> inspect -> plan. Makes no write to any cloud. */
@@ -53,7 +58,7 @@ export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<P
   // load
   const manifest = await loadForCommand(opts, ctx);
   selectFunctions(manifest, opts.functions);
-  const providers = selectProviders(manifest, opts.providers);
+  const { providers, skipped } = deployableProviders(manifest, opts.providers, ctx.reporter);
   throwIfAborted(ctx.signal);
 
   // package, while the drivers load and inspect reads the cloud (it does not need the artifacts)
@@ -62,6 +67,8 @@ export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<P
     ...(opts.functions.length ? { functions: opts.functions } : {}),
     reporter: ctx.reporter,
     signal: ctx.signal,
+    strict: Boolean(opts.strict),
+    onWarning: (w) => ctx.reporter.warn(formatWarning(w, ctx.cwd)),
   });
   const metadata = deployMetadata(manifest.rootDir, ctx.env);
   const inspecting = (async () => {
@@ -82,7 +89,7 @@ export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<P
     const plan = target.driver.plan({ manifest, artifacts, deployed, ...(opts.functions.length ? { only: opts.functions } : {}), deploy });
     runs.push({ target, deployed, plan });
   });
-  return { manifest, artifacts, deploy, runs };
+  return { manifest, artifacts, deploy, runs, skipped };
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Five-field cron syntax (minute hour day-of-month month day-of-week, UTC), checked without a cloud. */
+import { plural } from '../report/plural.js';
 
 export interface CronProblem {
   /** Character offset of the offending field in the expression. */
@@ -35,7 +36,7 @@ export function checkCron(expr: string): CronProblem | undefined {
   if (tokens.length !== FIELDS.length) {
     return {
       offset: 0,
-      message: `Cron expression "${expr}" has ${tokens.length} field(s); fnx uses 5.`,
+      message: `Cron expression "${expr}" has ${plural(tokens.length, 'field')}; fnx uses 5.`,
       hint: `Write ${SHAPE}. Seconds and years are not supported; for a fixed interval use \`rate: 5m\`.`,
     };
   }

@@ -15,6 +15,7 @@ import { resolveVariables } from './variables.js';
 import { validateSchema, validateSchemaAt } from './validate.js';
 import { isRecord, join } from './pointer.js';
 import type { Locator } from './locator.js';
+import { plural } from '../report/plural.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -79,7 +80,7 @@ export async function loadManifest(o: LoadOptions): Promise<ResolvedManifest> {
 
 /** The error thrown for an invalid manifest (exit code 2). */
 export function manifestErrors(errors: readonly FnxError[]): FnxErrorList {
-  return new FnxErrorList(errors, `The manifest has ${errors.length} problem${errors.length === 1 ? '' : 's'}.`);
+  return new FnxErrorList(errors, `The manifest has ${plural(errors.length, 'problem')}.`);
 }
 
 /**

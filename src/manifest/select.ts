@@ -25,8 +25,10 @@ export function selectProviders(manifest: ResolvedManifest, requested: readonly 
   if (!requested.length) return used;
   const bad = requested.filter((r) => !used.includes(r as ProviderName));
   if (bad.length) {
+    const known = bad.filter((b) => (PROVIDER_NAMES as readonly string[]).includes(b));
+    const add = known.length ? ` To use ${known.join(', ')}, add \`${known[0]}:\` under \`providers:\` in fnx.yaml (and to the functions' \`providers:\` lists, if they have one).` : '';
     throw new FnxError('E_USAGE_PROVIDER', `Provider${bad.length > 1 ? 's' : ''} not configured for any function: ${bad.join(', ')}.`, {
-      hint: `Providers in this manifest: ${used.join(', ') || 'none'}.`,
+      hint: `Providers in this manifest: ${used.join(', ') || 'none'}.${add}`,
       exitCode: ExitCode.usage,
     });
   }

@@ -15,6 +15,7 @@ import { problem } from './problems.js';
 import validate, { manifestSchema } from './schema-validator.generated.js';
 import { didYouMean, listOf } from './suggest.js';
 import { isSecretSlot } from './variables.js';
+import { plural } from '../report/plural.js';
 
 interface AjvError {
   keyword: string;
@@ -204,9 +205,9 @@ class Mapper {
       case 'maxLength':
         return problem('E_SCHEMA_RANGE', `${where} is longer than ${String(e.params.limit)} characters.`, loc(), this.describe(e.instancePath));
       case 'minItems':
-        return problem('E_SCHEMA_SIZE', `${where} must list at least ${String(e.params.limit)} item(s).`, loc(), this.describe(e.instancePath));
+        return problem('E_SCHEMA_SIZE', `${where} must list at least ${plural(Number(e.params.limit), 'item')}.`, loc(), this.describe(e.instancePath));
       case 'maxItems':
-        return problem('E_SCHEMA_SIZE', `${where} must list at most ${String(e.params.limit)} item(s).`, loc(), this.describe(e.instancePath));
+        return problem('E_SCHEMA_SIZE', `${where} must list at most ${plural(Number(e.params.limit), 'item')}.`, loc(), this.describe(e.instancePath));
       case 'uniqueItems': {
         const j = Number(e.params.j);
         return problem('E_SCHEMA_DUPLICATE_ITEM', `${where} lists the same value twice (items ${Number(e.params.i) + 1} and ${j + 1}).`, loc(join(e.instancePath, Math.max(Number(e.params.i), j))), 'Remove the duplicate.');
@@ -221,7 +222,7 @@ class Mapper {
             'Write one list item per trigger: `- http: {...}`, `- schedule: {...}`, `- queue: {...}`, `- storage: {...}` or `- topic: {...}`.',
           );
         }
-        const what = e.instancePath === '/functions' ? 'at least one function' : e.instancePath === '/providers' ? 'at least one provider (aws, azure or gcp)' : `at least ${String(e.params.limit)} key(s)`;
+        const what = e.instancePath === '/functions' ? 'at least one function' : e.instancePath === '/providers' ? 'at least one provider (aws, azure or gcp)' : `at least ${plural(Number(e.params.limit), 'key')}`;
         return problem('E_SCHEMA_SIZE', `${where} must define ${what}.`, loc(e.instancePath, 'key'), this.describe(e.instancePath));
       }
       case 'oneOf':

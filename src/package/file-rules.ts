@@ -10,8 +10,29 @@ import picomatch from 'picomatch';
 import { ExitCode, FnxError, type SourceLocation } from '../errors.js';
 import type { WalkRules } from './walk.js';
 
-/** Directories never packaged from the project's own tree (node_modules comes from dependency resolution). */
-const SKIP_DIRS_ANYWHERE = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.pytest_cache', '.mypy_cache', '.venv', '.idea', '.vscode', '__tests__', 'test', 'tests']);
+/**
+ * Directories never packaged from the project's own tree (node_modules comes from dependency
+ * resolution), including other deployment tools' output and state folders.
+ */
+const SKIP_DIRS_ANYWHERE = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '__pycache__',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.venv',
+  '.idea',
+  '.vscode',
+  '__tests__',
+  'test',
+  'tests',
+  '.serverless',
+  '.aws-sam',
+  'cdk.out',
+  '.terraform',
+]);
 const SKIP_DIRS_AT_ROOT = new Set(['.fnx']);
 /** Junk inside any tree, dependencies and layers included. */
 const JUNK_DIRS = new Set(['.git', '.hg', '.svn', '.cache', '.idea', '.vscode', '__pycache__']);
@@ -22,8 +43,9 @@ export const DEFAULT_EXCLUDES_DOC = [
   '.git/, .hg/, .svn/, .fnx/, node_modules/ (production dependencies are added separately)',
   'test/, tests/, __tests__/, *.test.*, *.spec.*',
   '.idea/, .vscode/, .DS_Store, Thumbs.db, *.swp, *~, .#*',
-  '__pycache__/, .pytest_cache/, .venv/, *.pyc',
+  '__pycache__/, .pytest_cache/, .mypy_cache/, .venv/, *.pyc',
   '.env, .env.*, .npmrc, .gitignore, .fnxignore, the manifest file',
+  '.serverless/, .aws-sam/, cdk.out/, .terraform/ (other deployment tools\' output and state)',
 ];
 
 /** The part of an `ignore` matcher the rules use. */

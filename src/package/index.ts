@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { FnxError, InterruptedError } from '../errors.js';
+import { FnxError, FnxErrorList, InterruptedError } from '../errors.js';
 import type { ResolvedManifest } from '../manifest/model.js';
 import { selectFunctions } from '../manifest/select.js';
 import type { Reporter } from '../report/reporter.js';
@@ -17,6 +17,8 @@ import { ContentStore, CorruptEntryError, type StoredEntry } from './content-sto
 import { Planner, type PlannedArtifact, type PlannedEntry, type Source } from './layout.js';
 import { formatBytes } from './limits.js';
 import { compareNames, writeZip, type PreviousZip, type ZipEntry } from './zip-writer.js';
+import { formatWarning } from '../report/format.js';
+import { plural } from '../report/plural.js';
 
 export { checkLimits, uploadMode, formatBytes } from './limits.js';
 export type { Artifact, ArtifactSet } from './artifact.js';
@@ -37,6 +39,10 @@ export interface PackageOptions {
   readonly signal?: AbortSignal;
   /** Bound of the packaging cache in bytes (default 1 GiB). */
   readonly cacheMaxBytes?: number;
+  /** Python dependencies missing from an archive stop packaging (exit 2) instead of being a warning. */
+  readonly strict?: boolean;
+  /** Where packaging warnings go (default: the reporter's warn). */
+  readonly onWarning?: (warning: FnxError) => void;
   /**
    * The run's clock (default Date.now()). The cache records a file's stat only if the file last
    * changed more than 3 s before it.
@@ -84,9 +90,11 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
   const started = Date.now();
   const functions = selectFunctions(manifest, opts.functions ?? []);
   const useCache = opts.cache !== false;
-  const step = opts.reporter?.step(`Packaging ${functions.length} function${functions.length === 1 ? '' : 's'}`);
+  const step = opts.reporter?.step(`Packaging ${plural(functions.length, 'function')}`);
   try {
-    const planned = new Planner(manifest).plan(functions);
+    const planner = new Planner(manifest);
+    const planned = planner.plan(functions);
+    if (opts.strict) throwWarnings(planner.warnings);
     const outDir = buildDir(manifest);
     mkdirSync(join(outDir, 'functions'), { recursive: true });
     mkdirSync(join(outDir, 'layers'), { recursive: true });
@@ -125,12 +133,20 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     writeAtomic(join(outDir, 'artifacts.json'), `${JSON.stringify(set, null, 2)}\n`);
     if (!opts.functions?.length) removeStale(outDir, planned);
     const total = artifacts.reduce((n, a) => n + a.size, 0);
-    step?.succeed(`Packaged ${artifacts.length} artifact${artifacts.length === 1 ? '' : 's'} (${formatBytes(total)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    step?.succeed(`Packaged ${plural(artifacts.length, 'artifact')} (${formatBytes(total)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    const report = opts.onWarning ?? ((w: FnxError) => opts.reporter?.warn(formatWarning(w, manifest.rootDir)));
+    for (const w of planner.warnings) report(w);
     return set;
   } catch (err) {
     step?.fail(err instanceof InterruptedError ? 'Packaging interrupted' : 'Packaging failed');
     throw err;
   }
+}
+
+/** With --strict a packaging warning is the error (exit 2), raised before anything is written. */
+function throwWarnings(warnings: readonly FnxError[]): void {
+  if (warnings.length === 1) throw warnings[0]!;
+  if (warnings.length > 1) throw new FnxErrorList(warnings, `${plural(warnings.length, 'function')} would be packaged without their Python dependencies`);
 }
 
 async function writeAll(

@@ -3,7 +3,8 @@
  *
  * - A function archive holds the function's own files (include/exclude, .fnxignore, default
  *   excludes) and, for Node runtimes, the production dependencies of the project's package.json,
- *   unless one of its layers is built from that same package.json.
+ *   unless one of its layers is built from that same package.json. Python dependencies are not
+ *   installed: declared ones missing from the archive and its layers become `warnings`.
  * - Providers with native layers (AWS) get the function archive as is, plus one archive per layer
  *   (`nodejs/node_modules/...` for a package layer, a folder layer as it is).
  * - Providers that merge layers (Azure, GCP) get one archive holding the function's files over
@@ -19,6 +20,7 @@ import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } from '../manifest/model.js';
 import { checkGlob, loadFnxIgnore, projectRules, treeRules, type IgnoreRules } from './file-rules.js';
 import { productionDeps } from './node-deps.js';
+import { missingPythonDeps } from './python-deps.js';
 import { escapeError, isInside, walk, type FoundFile } from './walk.js';
 import { compareNames } from './zip-writer.js';
 
@@ -75,6 +77,8 @@ export class Planner {
   private readonly projectFiles = new Map<string, Array<{ rel: string; source: Source }>>();
   private readonly depsCache = new Map<string, Array<{ rel: string; source: Source }>>();
   private readonly layerCache = new Map<string, Array<{ rel: string; source: Source }>>();
+  /** Problems that do not stop packaging (Python dependencies not in the archive), filled by plan(). */
+  readonly warnings: FnxError[] = [];
 
   constructor(private readonly manifest: ResolvedManifest) {
     this.realRoot = realpathSync(manifest.rootDir);
@@ -191,6 +195,11 @@ export class Planner {
           exitCode: ExitCode.usage,
           ...(fn.location ? { location: fn.location } : {}),
         });
+      }
+      if (fn.runtime.startsWith('python')) {
+        const paths = [...own.keys(), ...layers.flatMap((l) => this.layerFiles(l).map((f) => mergedLayerPath(f.rel)))];
+        const warning = missingPythonDeps(this.manifest.rootDir, fn, candidates[0]!, paths);
+        if (warning) this.warnings.push(warning);
       }
       const ownDepsFromLayer = layers.some((l) => l.kind === 'package' && l.path === rootPkg);
       if (fn.runtime.startsWith('nodejs') && !ownDepsFromLayer && existsFile(rootPkg)) {

@@ -1,6 +1,6 @@
 /** Builds the Reporter for the current process: interactive (ora), plain (CI, pipes) or JSON. */
 import type { FnxError } from '../errors.js';
-import { formatError, githubAnnotations, palette } from './format.js';
+import { GLYPH, formatError, githubAnnotations, palette } from './format.js';
 import type { OutputStreams, Reporter, ReporterOptions, Step } from './reporter.js';
 
 export function reporterOptionsFromEnv(json: boolean, streams: OutputStreams, env = process.env): ReporterOptions {
@@ -15,7 +15,7 @@ export function reporterOptionsFromEnv(json: boolean, streams: OutputStreams, en
 }
 
 type OraFactory = (opts: { text: string; stream: NodeJS.WritableStream; color?: false }) => {
-  start(): { text: string; succeed(t?: string): void; fail(t?: string): void };
+  start(): { text: string; stopAndPersist(o: { symbol: string; text: string }): void };
 };
 
 export async function createReporter(options: ReporterOptions): Promise<Reporter> {
@@ -60,15 +60,15 @@ class StreamReporter implements Reporter {
       const spinner = this.ora({ text: title, stream: this.options.streams.stderr }).start();
       return {
         update: (text) => (spinner.text = text),
-        succeed: (text) => spinner.succeed(text ?? title),
-        fail: (text) => spinner.fail(text ?? title),
+        succeed: (text) => spinner.stopAndPersist({ symbol: this.p.green(GLYPH.ok), text: text ?? title }),
+        fail: (text) => spinner.stopAndPersist({ symbol: this.p.red(GLYPH.fail), text: text ?? title }),
       };
     }
     const err = this.options.streams.stderr;
     return {
       update() {},
-      succeed: (text) => err.write(`${this.p.green('✓')} ${text ?? title}\n`),
-      fail: (text) => err.write(`${this.p.red('✗')} ${text ?? title}\n`),
+      succeed: (text) => err.write(`${this.p.green(GLYPH.ok)} ${text ?? title}\n`),
+      fail: (text) => err.write(`${this.p.red(GLYPH.fail)} ${text ?? title}\n`),
     };
   }
 

@@ -9,6 +9,9 @@ export interface Palette {
   bold(s: string): string;
 }
 
+/** The marks of a finished step, the same on a spinner and in plain output. */
+export const GLYPH = { ok: '✓', fail: '✗' } as const;
+
 const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
 
 export function palette(color: boolean): Palette {

@@ -10,6 +10,20 @@ describe('fnx CLI entry', () => {
     }
   });
 
+  it('help shows each default once, and no `(default: {})` for --var', async () => {
+    const init = await runFnx(['init', '--help']);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(/dir\s+directory to create \(default: the current directory\)\n/);
+    expect(init.stdout).not.toContain('(default: ".")');
+    for (const command of ['validate', 'package', 'plan', 'deploy', 'status']) {
+      const r = await runFnx([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/--var <name=value>\s+value for \$\{opt:name\} \(repeatable\)\n/);
+      expect(r.stdout).toMatch(/-c, --config <path>\s+manifest file \(default: \.\/fnx\.yaml\)\n/);
+      expect(r.stdout).not.toContain('(default: {})');
+    }
+  });
+
   it('exits 2 with a usage message on an unknown command', async () => {
     const r = await runFnx(['deploi']);
     expect(r.code).toBe(2);

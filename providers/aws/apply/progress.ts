@@ -3,6 +3,7 @@
  * finishes. On a TTY: a single spinner whose text lists the functions in flight (concurrent
  * spinners would garble the terminal); the finished lines are printed when it closes.
  */
+import { GLYPH } from '../../../src/report/format.js';
 import type { Reporter, Step } from '../../../src/report/reporter.js';
 
 export class ApplyProgress {
@@ -44,7 +45,7 @@ export class ApplyProgress {
     if (failed) this.spinner.fail(summary);
     else this.spinner.succeed(summary);
     this.spinner = undefined;
-    for (const d of this.done) this.reporter.info(`  ${d.ok ? '✓' : '✗'} ${d.text}`);
+    for (const d of this.done) this.reporter.info(`  ${d.ok ? GLYPH.ok : GLYPH.fail} ${d.text}`);
   }
 
   private render(): void {

@@ -56,6 +56,12 @@ export async function seed(aws: AwsEmulator): Promise<void> {
   }
 }
 
+/** Creates a queue as a user would before deploying (fnx never creates queues). */
+export async function createQueue(aws: AwsEmulator, name: string, attributes: Record<string, string> = {}): Promise<void> {
+  const config = { region: aws.region, endpoint: aws.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  await new SQSClient(config).send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+}
+
 export type Files = Record<string, string>;
 
 export async function writeProject(dir: string, files: Files): Promise<void> {

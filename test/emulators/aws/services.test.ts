@@ -220,6 +220,21 @@ describe('SNS, CloudWatch and Logs', () => {
     await expect(sns.send(new GetTopicAttributesCommand({ TopicArn: `${TopicArn}-x` }))).rejects.toBeInstanceOf(SnsNotFound);
   });
 
+  it('refuses a topic that does not exist the way SNS does: NotFound (404) "Topic does not exist" on every topic call', async () => {
+    const sns = new SNSClient({});
+    const TopicArn = 'arn:aws:sns:us-east-1:000000000000:never-created';
+    const endpoint = 'arn:aws:lambda:us-east-1:000000000000:function:f:live';
+    for (const call of [
+      () => sns.send(new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: endpoint })),
+      () => sns.send(new ListSubscriptionsByTopicCommand({ TopicArn })),
+      () => sns.send(new GetTopicAttributesCommand({ TopicArn })),
+    ]) {
+      const err = (await call().catch((e: unknown) => e)) as SnsNotFound;
+      expect(err).toBeInstanceOf(SnsNotFound);
+      expect([err.message, err.$metadata.httpStatusCode]).toEqual(['Topic does not exist', 404]);
+    }
+  });
+
   it('reports alarm states and Lambda metrics under the dimension sets Lambda publishes (alias traffic: Resource=fn:alias + ExecutedVersion, not Resource=fn:version)', async () => {
     const cw = new CloudWatchClient({});
     em.setAlarm('svc-errors', 'ALARM', 'Threshold crossed');

@@ -15,7 +15,8 @@ describe('fnx init', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(listFiles(join(cwd, 'shop'))).toEqual(NODE_FILES);
     for (const f of NODE_FILES) expect(r.stdout).toContain(`  ${f}\n`);
-    expect(r.stdout).toContain('from template node-http (providers: aws)');
+    expect(r.stdout).toContain('Created shop/ from template node-http (providers: aws):\n');
+    expect(r.stdout).not.toContain('Created shop in shop');
     const steps = r.stdout.slice(r.stdout.indexOf('Next steps:'));
     expect(steps.split('\n').map((l) => l.trim()).filter(Boolean)).toEqual([
       'Next steps:',
@@ -30,6 +31,17 @@ describe('fnx init', () => {
     expect(Object.keys(doc.providers as object)).toEqual(['aws']);
     // No leftover staging directory next to the project.
     expect(readdirSync(cwd)).toEqual(['shop']);
+  });
+
+  it('names the service in the first line only when it differs from the directory name', async () => {
+    const cwd = tempDir();
+    const r = await runFnx(['init', 'shop', '--name', 'orders', '--yes'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('Created shop/ (service orders) from template node-http (providers: aws):');
+    const here = join(tempDir(), 'billing');
+    mkdirSync(here);
+    const h = await runFnx(['init', '--yes'], { cwd: here });
+    expect(h.stdout.split('\n')[0]).toBe('Created service billing in the current directory from template node-http (providers: aws):');
   });
 
   it('writes into the current directory by default and omits `cd`', async () => {
@@ -102,7 +114,7 @@ describe('fnx init', () => {
       const r = await runFnx(['init', '--force', '--yes', '--name', 'forced'], { cwd });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('fnx.yaml  (overwritten)');
-      expect(r.stdout).toContain('Overwrote 1 existing file(s)');
+      expect(r.stdout).toContain('Overwrote 1 existing file because of --force');
       expect(read(cwd, 'fnx.yaml')).toContain('service: forced');
       expect(read(cwd, 'notes.txt')).toBe('mine');
       expect(read(cwd, 'src/other.js')).toBe('keep me');

@@ -8,8 +8,8 @@ describe('cron syntax', () => {
   });
 
   it.each([
-    ['0 2 * *', 0, '4 field(s)'],
-    ['0 0 2 * * ?', 0, '6 field(s)'],
+    ['0 2 * *', 0, '4 fields'],
+    ['0 0 2 * * ?', 0, '6 fields'],
     ['60 * * * *', 0, 'minute field has `60`'],
     ['0 2 * * ?', 8, 'uses `?`'],
     ['0 2 0 * *', 4, 'day-of-month field has `0`'],

@@ -115,6 +115,22 @@ describe('packageArtifacts: what goes in', () => {
     expect(own(await zipNames(set.artifacts[1]!.path))).toEqual(['package.json', 'src/api.js', 'src/data.json', 'src/keep.log', 'src/run.sh', 'src/worker.js']);
   });
 
+  it("leaves other deployment tools' output and state folders out of a default `**` include, at any depth", async () => {
+    const root = app({
+      '.serverless/cloudformation-template-update-stack.json': '{}',
+      '.serverless/svc.zip': 'zip',
+      '.aws-sam/build/template.yaml': 'x',
+      'cdk.out/manifest.json': '{}',
+      '.terraform/providers/registry/aws/terraform-provider-aws': 'bin',
+      'infra/.terraform/terraform.tfstate': '{}',
+      'services/old/.serverless/old.zip': 'zip',
+      'infra/main.tf': 'resource {}',
+    });
+    const set = await packageArtifacts(manifest(root, [fn('api')]));
+    const own = (await zipNames(set.artifacts[0]!.path)).filter((n) => !n.startsWith('node_modules/'));
+    expect(own).toEqual(['infra/main.tf', 'package.json', 'src/api.js', 'src/data.json', 'src/run.sh', 'src/worker.js']);
+  });
+
   it('packages only production node_modules, through nested folders, from the lock file or by walking package.json files', async () => {
     const pkgs = {
       'package.json': JSON.stringify({ name: 'app', dependencies: { a: '1' }, optionalDependencies: { opt: '1' }, devDependencies: { dev: '1' } }),

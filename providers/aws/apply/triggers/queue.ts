@@ -2,6 +2,8 @@
 import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { CloudError } from '../../../../src/errors.js';
 import type { DesiredFunction } from '../../desired.js';
+import { missingQueue } from '../../missing-source.js';
+import { arnName } from '../../names.js';
 import { isRolePropagation } from '../../retry.js';
 import { changes, kindOf, notConflict, type ApplyContext } from '../context.js';
 
@@ -11,6 +13,15 @@ import { changes, kindOf, notConflict, type ApplyContext } from '../context.js';
  */
 export function batchingWindow(batchSize: number): { MaximumBatchingWindowInSeconds?: number } {
   return batchSize > 10 ? { MaximumBatchingWindowInSeconds: 1 } : {};
+}
+
+/** Lambda refuses a mapping when the queue hides a received message for less time than the function may run. */
+function shortVisibility(fn: string, queueArn: string, visibility: number, timeout: number, cause: unknown): CloudError {
+  const name = arnName(queueArn);
+  return new CloudError('aws', 'invalid', `queue trigger of ${fn}: queue ${name} has a visibility timeout of ${visibility} s, less than the function's timeout of ${timeout} s, so Lambda refuses to read from it`, {
+    hint: `Raise the queue's visibility timeout to at least ${timeout} s (AWS recommends 6x the function timeout: \`aws sqs set-queue-attributes --queue-url <url of ${name}> --attributes VisibilityTimeout=${timeout * 6}\`), or lower \`timeout:\` in fnx.yaml to ${visibility} or less; then run \`fnx deploy\` again.`,
+    cause,
+  });
 }
 
 export async function applyQueues(ctx: ApplyContext, d: DesiredFunction): Promise<void> {
@@ -32,12 +43,10 @@ export async function applyQueues(ctx: ApplyContext, d: DesiredFunction): Promis
         { resource: t.queueArn, retryable: (err) => notConflict(err) || isRolePropagation(err) },
       );
     } catch (err) {
-      if (/NonExistentQueue|queue does not exist/i.test((err as Error)?.message ?? '')) {
-        throw new CloudError('aws', 'not-found', `queue trigger of ${d.fn}: queue ${t.queueArn} does not exist`, {
-          hint: 'fnx does not create queues: create it first (in the region of the function), or fix the queue name in fnx.yaml.',
-          cause: err,
-        });
-      }
+      const message = (err as Error)?.message ?? '';
+      if (/NonExistentQueue|queue does not exist/i.test(message)) throw missingQueue(d.fn, t.queueArn, { cause: err });
+      const visibility = /visibility timeout: (\d+) seconds is less than Function timeout: (\d+) seconds/i.exec(message);
+      if (visibility) throw shortVisibility(d.fn, t.queueArn, Number(visibility[1]), Number(visibility[2]), err);
       if (kindOf(err) !== 'conflict') throw err;
     }
   }

@@ -1,6 +1,10 @@
-/** topic triggers: an SNS subscription (protocol lambda) of the alias, with an invoke permission. */
-import { SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+/**
+ * topic triggers: an SNS subscription (protocol lambda) of the alias, with an invoke permission.
+ * The topic is checked before the permission is added, so a missing topic leaves nothing behind.
+ */
+import { GetTopicAttributesCommand, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import type { DesiredFunction } from '../../desired.js';
+import { missingTopic } from '../../missing-source.js';
 import { statementId } from '../../names.js';
 import { changes, type ApplyContext } from '../context.js';
 import { allow, revoke } from './permission.js';
@@ -9,6 +13,8 @@ export async function applyTopics(ctx: ApplyContext, d: DesiredFunction): Promis
   const { aws } = ctx;
   for (const t of d.triggers) {
     if (t.kind !== 'topic' || !changes(ctx, `trigger:${d.fn}:${t.key}`)) continue;
+    const topic = await aws.find('GetTopicAttributes', () => aws.sns.send(new GetTopicAttributesCommand({ TopicArn: t.topicArn })), { resource: t.topicArn });
+    if (!topic) throw missingTopic(d.fn, t.topicArn);
     await allow(ctx, d.name, t.statementId, 'sns.amazonaws.com', t.topicArn);
     await aws.call('Subscribe', () => aws.sns.send(new SubscribeCommand({ TopicArn: t.topicArn, Protocol: 'lambda', Endpoint: d.aliasArn, ReturnSubscriptionArn: true })), { resource: t.topicArn });
   }
