@@ -28,6 +28,15 @@ export interface ProviderCapabilities {
   readonly triggers: readonly TriggerKind[];
   readonly runtimes: readonly string[];
   readonly limits: ProviderLimits;
+  /** Where this provider's credentials live: their secret values never appear in any output. */
+  readonly credentials?: ProviderCredentials;
+}
+
+export interface ProviderCredentials {
+  /** Environment variables whose values are secrets (a secret key, a token, a credentials JSON). */
+  readonly secretVariables: readonly string[];
+  /** Environment variables that name a credentials file (JSON) whose secret fields must not be printed. */
+  readonly fileVariables?: readonly string[];
 }
 
 export interface ProviderLimits {
@@ -84,12 +93,23 @@ export interface DeployMetadata {
 
 export type PlanOp = 'create' | 'update' | 'no-change' | 'delete';
 
+/**
+ * One changed field. Values that may be sensitive are never part of a plan: secret-bearing fields
+ * carry `masked: true`; a field whose new value came from `${env:...}` / `${opt:...}` carries the
+ * `reference` as written in fnx.yaml and `change` instead of either value (ResolvedFunction.variables);
+ * a removed environment entry carries `change: 'removed'` and not the deployed value.
+ */
 export interface FieldChange {
   readonly field: string;
-  /** Secret-bearing fields carry `masked: true` and never a value. */
+  /** The deployed value, when it may be shown. */
   readonly from?: unknown;
+  /** The new value, when it may be shown. */
   readonly to?: unknown;
   readonly masked?: boolean;
+  /** The manifest text the new value came from, e.g. `${env:MY_API_KEY}`. */
+  readonly reference?: string;
+  /** What happens to the field, when `from` or `to` is not shown. */
+  readonly change?: 'added' | 'changed' | 'removed';
 }
 
 export interface PlanAction {

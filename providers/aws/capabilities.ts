@@ -15,4 +15,5 @@ export const awsCapabilities = {
     unzippedBytes: 250 * 1024 * 1024,
     environmentBytes: 4096,
   },
+  credentials: { secretVariables: ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'] },
 } as const satisfies ProviderCapabilities;

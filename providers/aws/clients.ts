@@ -18,7 +18,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { positiveNumberFromEnv } from '../../src/env.js';
 import type { AwsProviderConfig } from '../../src/manifest/model.js';
-import { errorKind, translateError } from './errors.js';
+import { errorKind, isForeignResponse, translateError, type CredentialSource } from './errors.js';
 import { defaultRetry, fastRetry, isRetryable, withRetry, type RetryOptions } from './retry.js';
 
 const WRITE_PREFIXES = ['Create', 'Update', 'Put', 'Delete', 'Publish', 'Tag', 'Untag', 'Add', 'Remove', 'Subscribe', 'Unsubscribe', 'Attach', 'Detach'];
@@ -37,6 +37,8 @@ export interface WaiterTiming {
 export interface AwsSettings {
   readonly region: string;
   readonly profile?: string;
+  /** The profile credentials come from, and where it is named (the SDK reads AWS_PROFILE itself), for error messages. */
+  readonly credentials: CredentialSource;
   /** True when AWS_ENDPOINT_URL points the SDK elsewhere (an emulator): shorter waits, path-style S3. */
   readonly localEndpoint: boolean;
   /** The endpoint override in effect, as `VARIABLE=url`, for error hints. */
@@ -59,6 +61,7 @@ export function awsSettings(config: AwsProviderConfig | undefined, env: NodeJS.P
   return {
     region,
     ...(config?.profile ? { profile: config.profile } : {}),
+    credentials: config?.profile ? { profile: config.profile, profileFrom: 'providers.aws.profile' } : env.AWS_PROFILE ? { profile: env.AWS_PROFILE, profileFrom: 'AWS_PROFILE' } : {},
     localEndpoint,
     ...(endpoint ? { endpoint } : {}),
     retry: localEndpoint ? fastRetry : defaultRetry,
@@ -150,12 +153,13 @@ export class AwsClients {
           return send();
         },
         this.settings.retry,
-        options.retryable ?? isRetryable,
+        // A server that is not AWS at an endpoint override will not become AWS on a retry.
+        (err) => !(this.settings.endpoint && isForeignResponse(err)) && (options.retryable ?? isRetryable)(err),
         readOnlyScope.getStore(),
         (err, next, limit) => this.noticeRetry(err, next, limit),
       );
     } catch (err) {
-      throw translateError(err, operation, options.resource, this.settings.endpoint);
+      throw translateError(err, operation, options.resource, this.settings.endpoint, this.settings.credentials);
     }
   }
 

@@ -89,6 +89,8 @@ export interface DesiredFunction {
   readonly architecture: 'x86_64' | 'arm64';
   /** Environment keys holding secret ARNs (masked in plans). */
   readonly secretKeys: readonly string[];
+  /** Fields whose value came from input variables (ResolvedFunction.variables): plans show these references. */
+  readonly variables: Readonly<Record<string, string>>;
   readonly tags: Readonly<Record<string, string>>;
   /** Generated role, unless the manifest names one. */
   readonly role?: { readonly name: string; readonly policy: PolicyDocument };
@@ -242,6 +244,7 @@ export function desiredFunction(
     },
     architecture: fn.architecture,
     secretKeys: secretEntries.map(([k]) => k),
+    variables: fn.variables ?? {},
     tags: { ...(aws?.tags ?? {}), ...fn.tags, ...ownershipTags(manifest.service, manifest.stage, fn.name) },
     ...(role ? { role } : {}),
     logGroup: { name: log, ...(fn.logRetention ? { retention: fn.logRetention } : {}) },

@@ -120,7 +120,22 @@ export function isCredentialsError(err: unknown): boolean {
   return name === 'CredentialsProviderError' || /could not load credentials|credential is missing|Unable to locate credentials/i.test(message);
 }
 
-export function credentialsError(cause?: unknown): FnxError {
+/** Where the credentials were to come from: a named profile, or the SDK's default chain. */
+export interface CredentialSource {
+  readonly profile?: string;
+  /** `AWS_PROFILE` or `providers.aws.profile`. */
+  readonly profileFrom?: string;
+}
+
+export function credentialsError(cause?: unknown, source: CredentialSource = {}): FnxError {
+  if (source.profile) {
+    const setting = source.profileFrom === 'AWS_PROFILE' ? `AWS_PROFILE=${source.profile}` : `providers.aws.profile \`${source.profile}\``;
+    return new FnxError('E_AWS_CREDENTIALS', `The AWS profile named by ${setting} gave no credentials: fnx could not authenticate to AWS.`, {
+      hint: `Log in again if the profile uses SSO (\`aws sso login --profile ${source.profile}\`), check it with \`aws sts get-caller-identity --profile ${source.profile}\`, or use another profile.`,
+      exitCode: ExitCode.failed,
+      cause,
+    });
+  }
   return new FnxError('E_AWS_CREDENTIALS', 'No AWS credentials found: fnx could not authenticate to AWS.', {
     hint: 'Set AWS_PROFILE (after `aws configure` or `aws sso login`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run in an environment with an IAM role.',
     exitCode: ExitCode.failed,
@@ -128,14 +143,46 @@ export function credentialsError(cause?: unknown): FnxError {
   });
 }
 
+interface ResponseLike {
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
+}
+
 /**
- * Wraps any SDK failure into an FnxError: credentials problems into E_AWS_CREDENTIALS, everything
- * else into a CloudError naming the operation and the resource. `endpoint` (an endpoint override
- * such as `AWS_ENDPOINT_URL=...`) is named in the hint when the endpoint did not answer.
+ * True when what answered was not an AWS service: the SDK could not read the response at all, or
+ * it was a web page (AWS APIs never answer text/html).
  */
-export function translateError(err: unknown, operation: string, resource?: string, endpoint?: string): FnxError {
+export function isForeignResponse(err: unknown): boolean {
+  const message = (err as SdkErrorLike | undefined)?.message ?? '';
+  const type = (err as ResponseLike | undefined)?.$response?.headers?.['content-type'] ?? '';
+  return (/Deserialization error/i.test(message) || /^text\/html/i.test(type)) && !BY_NAME[errorName(err)];
+}
+
+function foreignResponse(err: unknown, operation: string, endpoint: string | undefined): FnxError {
+  const response = (err as ResponseLike).$response;
+  const status = response?.statusCode ?? (err as SdkErrorLike).$metadata?.httpStatusCode;
+  const type = response?.headers?.['content-type'];
+  const answer = [status !== undefined ? `HTTP ${status}` : undefined, type ? type.split(';')[0] : undefined].filter(Boolean).join(', ');
+  const what = `answered ${operation}${answer ? ` with ${answer}` : ''}, which is not an AWS response`;
+  return new FnxError('E_AWS_NOT_AWS', endpoint ? `The server at ${endpoint} is not an AWS endpoint: it ${what}.` : `Something other than AWS ${what}.`, {
+    hint: endpoint
+      ? `Point ${endpoint.split('=')[0]} at an AWS-compatible endpoint (such as an emulator's URL, e.g. http://127.0.0.1:4566), or unset it to use AWS itself.`
+      : 'A proxy or captive portal may be answering instead of AWS: check HTTPS_PROXY and the network, then run the command again.',
+    exitCode: ExitCode.failed,
+    cause: err,
+    details: { operation },
+  });
+}
+
+/**
+ * Wraps any SDK failure into an FnxError: credentials problems into E_AWS_CREDENTIALS (naming the
+ * profile in use), a response that is not AWS's into E_AWS_NOT_AWS, everything else into a
+ * CloudError naming the operation and the resource. `endpoint` (an endpoint override such as
+ * `AWS_ENDPOINT_URL=...`) is named when the endpoint did not answer or is not AWS.
+ */
+export function translateError(err: unknown, operation: string, resource?: string, endpoint?: string, credentials: CredentialSource = {}): FnxError {
   if (err instanceof FnxError) return err;
-  if (isCredentialsError(err)) return credentialsError(err);
+  if (isCredentialsError(err)) return credentialsError(err, credentials);
+  if (isForeignResponse(err)) return foreignResponse(err, operation, endpoint);
   const kind = errorKind(err);
   const message = ((err as SdkErrorLike | undefined)?.message ?? String(err)).replace(/\s+/g, ' ').trim();
   const where = resource ? ` (${resource})` : '';

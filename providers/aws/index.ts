@@ -8,6 +8,7 @@ import type { Reporter } from '../../src/report/reporter.js';
 import { applyPlan } from './apply/index.js';
 import { awsCapabilities } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
+import { checkAwsEnvironment } from './environment.js';
 import { releaseHistory } from './history.js';
 import { accountId, aliasOf, inspectStage, listVersions, versionsOf } from './inspect.js';
 import { invokeFunction, readHealth } from './observe.js';
@@ -36,6 +37,7 @@ function state(detail: AwsDeployed): DeployedState {
  * CLI always passes it).
  */
 export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv = process.env): ProviderDriver {
+  checkAwsEnvironment(manifest.providers.aws, env);
   const aws = new AwsClients(awsSettings(manifest.providers.aws, env));
   // Every entry point that reads the stage checks providers.aws.accountId first, once per driver.
   let account: Promise<string> | undefined;

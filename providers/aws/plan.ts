@@ -5,6 +5,7 @@
  */
 import type { FieldChange, PlanAction, PlanOp, PlanRequest, ProviderPlan } from '../../src/driver.js';
 import type { ResolvedManifest } from '../../src/manifest/model.js';
+import { referenceOf } from '../../src/manifest/references.js';
 import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type FunctionConfig, type Target } from './desired.js';
 import { missingBucket, missingTopic } from './missing-source.js';
 import { apiName, arn } from './names.js';
@@ -50,8 +51,21 @@ export function formatBytes(n: number): string {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Field-level differences of two configurations; environment per key, secret keys masked. */
-export function configChanges(from: FunctionConfig, to: FunctionConfig, secretKeys: readonly string[]): FieldChange[] {
+/**
+ * A change of `field`: both values, or (when the new value came from an input variable) the
+ * reference it came from and no value at all.
+ */
+function change(field: string, from: unknown, to: unknown, variables: Readonly<Record<string, string>>): FieldChange {
+  const reference = referenceOf({ variables }, field);
+  if (reference !== undefined) return { field, reference, change: from === undefined ? 'added' : to === undefined ? 'removed' : 'changed' };
+  return { field, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
+
+/**
+ * Field-level differences of two configurations; environment per key, secret keys masked,
+ * variable-fed values as references, removed environment entries without their deployed value.
+ */
+export function configChanges(from: FunctionConfig, to: FunctionConfig, secretKeys: readonly string[], variables: Readonly<Record<string, string>> = {}): FieldChange[] {
   const changes: FieldChange[] = [];
   const scalar: (keyof FunctionConfig)[] = ['Runtime', 'Handler', 'MemorySize', 'Timeout', 'Role', 'TracingMode', 'DeadLetterArn'];
   const labels: Partial<Record<keyof FunctionConfig, string>> = {
@@ -66,15 +80,16 @@ export function configChanges(from: FunctionConfig, to: FunctionConfig, secretKe
     SubnetIds: 'network.subnets',
     SecurityGroupIds: 'network.securityGroups',
   };
-  for (const k of scalar) if (!same(from[k], to[k])) changes.push({ field: labels[k] ?? k, from: from[k] || undefined, to: to[k] || undefined });
-  for (const k of ['Layers', 'SubnetIds', 'SecurityGroupIds'] as const) if (!same(from[k], to[k])) changes.push({ field: labels[k] ?? k, from: from[k], to: to[k] });
+  for (const k of scalar) if (!same(from[k], to[k])) changes.push(change(labels[k] ?? k, from[k] || undefined, to[k] || undefined, variables));
+  for (const k of ['Layers', 'SubnetIds', 'SecurityGroupIds'] as const) if (!same(from[k], to[k])) changes.push(change(labels[k] ?? k, from[k], to[k], variables));
   const keys = [...new Set([...Object.keys(from.Environment), ...Object.keys(to.Environment)])].sort();
   for (const k of keys) {
     const a = from.Environment[k];
     const b = to.Environment[k];
     if (a === b) continue;
     if (secretKeys.includes(k) || /secret|password|token/i.test(k)) changes.push({ field: `environment.${k}`, masked: true });
-    else changes.push({ field: `environment.${k}`, ...(a !== undefined ? { from: a } : {}), ...(b !== undefined ? { to: b } : {}) });
+    else if (b === undefined) changes.push({ field: `environment.${k}`, change: 'removed' });
+    else changes.push(change(`environment.${k}`, a, b, variables));
   }
   return changes;
 }
@@ -107,9 +122,9 @@ function policyChanges(from: string | undefined, to: PolicyDocument): FieldChang
   return out.length ? out : [{ field: 'policy', from: 'differs', to: 'generated' }];
 }
 
-function tagChanges(from: Readonly<Record<string, string>>, to: Readonly<Record<string, string>>): FieldChange[] {
+function tagChanges(from: Readonly<Record<string, string>>, to: Readonly<Record<string, string>>, variables: Readonly<Record<string, string>>): FieldChange[] {
   const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
-  return keys.filter((k) => from[k] !== to[k]).map((k) => ({ field: `tags.${k}`, ...(from[k] !== undefined ? { from: from[k] } : {}), ...(to[k] !== undefined ? { to: to[k] } : {}) }));
+  return keys.filter((k) => from[k] !== to[k]).map((k) => change(`tags.${k}`, from[k], to[k], variables));
 }
 
 /** The trigger actions of one function: what `d`'s triggers need beyond what `cur` has, and what to delete. */
@@ -193,21 +208,22 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
     else a.push(act(`role:${fn}`, 'no-change', 'role', d.role.name, fn));
   }
   if (!cur?.logGroup) a.push(act(`loggroup:${fn}`, 'create', 'log-group', d.logGroup.name, fn, undefined, d.logGroup.retention ? `retention ${d.logGroup.retention} days` : 'retention: never expire'));
-  else if (cur.logGroup.retention !== d.logGroup.retention) a.push(act(`loggroup:${fn}`, 'update', 'log-group', d.logGroup.name, fn, [{ field: 'logRetention', from: cur.logGroup.retention, to: d.logGroup.retention }]));
+  else if (cur.logGroup.retention !== d.logGroup.retention) a.push(act(`loggroup:${fn}`, 'update', 'log-group', d.logGroup.name, fn, [change('logRetention', cur.logGroup.retention, d.logGroup.retention, d.variables)]));
   else a.push(act(`loggroup:${fn}`, 'no-change', 'log-group', d.logGroup.name, fn));
 
   let publish: boolean;
   if (!cur) {
-    a.push(act(`function:${fn}`, 'create', 'function', d.name, fn, undefined, `upload ${formatBytes(d.artifact.size)}, ${d.config.Runtime}, ${d.config.MemorySize} MB, ${d.architecture}`));
+    const shown = (field: string, v: unknown) => referenceOf(d, field) ?? String(v);
+    a.push(act(`function:${fn}`, 'create', 'function', d.name, fn, undefined, `upload ${formatBytes(d.artifact.size)}, ${shown('runtime', d.config.Runtime)}, ${shown('memory', d.config.MemorySize)} MB, ${shown('architecture', d.architecture)}`));
     publish = true;
   } else {
     const codeChanges: FieldChange[] = [];
     if (cur.codeSha256 !== d.artifact.sha256Base64) codeChanges.push({ field: 'codeSha256', from: cur.codeSha256, to: d.artifact.sha256Base64 });
-    if (cur.architecture !== d.architecture) codeChanges.push({ field: 'architecture', from: cur.architecture, to: d.architecture });
+    if (cur.architecture !== d.architecture) codeChanges.push(change('architecture', cur.architecture, d.architecture, d.variables));
     a.push(codeChanges.length ? act(`code:${fn}`, 'update', 'code', d.name, fn, codeChanges, `upload ${formatBytes(d.artifact.size)}`) : act(`code:${fn}`, 'no-change', 'code', d.name, fn));
-    const configDiff = configChanges(cur.config, d.config, d.secretKeys);
+    const configDiff = configChanges(cur.config, d.config, d.secretKeys, d.variables);
     a.push(configDiff.length ? act(`config:${fn}`, 'update', 'config', d.name, fn, configDiff) : act(`config:${fn}`, 'no-change', 'config', d.name, fn));
-    const tags = tagChanges(cur.tags, d.tags);
+    const tags = tagChanges(cur.tags, d.tags, d.variables);
     if (tags.length) a.push(act(`tags:${fn}`, 'update', 'tags', d.name, fn, tags));
     const latest = cur.versions[cur.versions.length - 1];
     publish = codeChanges.length > 0 || configDiff.length > 0 || placeholderLayers || !latest || latest.fingerprint !== cur.latestFingerprint;
@@ -234,11 +250,11 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
 
   if (d.reserved !== cur?.reserved) {
     const op: PlanOp = d.reserved === undefined ? 'delete' : cur?.reserved === undefined ? 'create' : 'update';
-    a.push(act(`concurrency:${fn}`, op, 'concurrency', d.name, fn, [{ field: 'concurrency.max', from: cur?.reserved, to: d.reserved }]));
+    a.push(act(`concurrency:${fn}`, op, 'concurrency', d.name, fn, [change('concurrency.max', cur?.reserved, d.reserved, d.variables)]));
   }
   if (d.provisioned !== cur?.provisioned) {
     const op: PlanOp = d.provisioned === undefined ? 'delete' : cur?.provisioned === undefined ? 'create' : 'update';
-    a.push(act(`provisioned:${fn}`, op, 'provisioned-concurrency', `${d.name}:live`, fn, [{ field: 'concurrency.warm', from: cur?.provisioned, to: d.provisioned }]));
+    a.push(act(`provisioned:${fn}`, op, 'provisioned-concurrency', `${d.name}:live`, fn, [change('concurrency.warm', cur?.provisioned, d.provisioned, d.variables)]));
   }
   a.push(...triggerActions(d, cur, deployed));
   return { actions: a, planned: { name: d.name, exists: Boolean(cur), publish, ...(candidate ? { candidate } : {}) } };

@@ -12,4 +12,7 @@ export const azureCapabilities = {
     timeoutSeconds: { max: 600 },
     unzippedBytes: 1024 * 1024 * 1024,
   },
+  credentials: {
+    secretVariables: ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'ARM_CLIENT_SECRET', 'ARM_ACCESS_KEY', 'AZURE_STORAGE_KEY', 'AZURE_STORAGE_CONNECTION_STRING'],
+  },
 } as const satisfies ProviderCapabilities;

@@ -12,4 +12,8 @@ export const gcpCapabilities = {
     timeoutSeconds: { max: 3600, maxEventDriven: 540 },
     unzippedBytes: 500 * 1024 * 1024,
   },
+  credentials: {
+    secretVariables: ['GOOGLE_CREDENTIALS', 'GOOGLE_OAUTH_ACCESS_TOKEN', 'CLOUDSDK_AUTH_ACCESS_TOKEN'],
+    fileVariables: ['GOOGLE_APPLICATION_CREDENTIALS', 'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE'],
+  },
 } as const satisfies ProviderCapabilities;

@@ -61,7 +61,10 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     const e = controller.signal.aborted && !(err instanceof FnxError) ? new InterruptedError() : toFnxError(err);
     reporter.error(e);
-    if (e.code === 'E_INTERNAL' && process.env.FNX_DEBUG) process.stderr.write(`${(e.cause as Error)?.stack ?? ''}\n`);
+    if (e.code === 'E_INTERNAL' && process.env.FNX_DEBUG) {
+      const stack = `${(e.cause as Error)?.stack ?? ''}\n`;
+      process.stderr.write(options.redact ? options.redact(stack) : stack);
+    }
     return e.exitCode;
   } finally {
     process.off('SIGINT', onSignal);

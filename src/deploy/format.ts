@@ -1,4 +1,7 @@
-/** Human and JSON renderings of plans, deploy summaries and status. Never prints secret values. */
+/**
+ * Human and JSON renderings of plans, deploy summaries and status. Never prints secret values, nor
+ * values that came from input variables (a FieldChange then holds only the reference).
+ */
 import type { FieldChange, FunctionStatus, PlanAction, ProviderPlan, ReleaseRecord } from '../driver.js';
 import { ROLLBACK_STRATEGY } from '../release/history.js';
 import { nextDeployOf } from '../release/rolled-back.js';
@@ -34,6 +37,8 @@ function value(v: unknown): string {
 
 export function formatChange(c: FieldChange): string {
   if (c.masked) return `${c.field}: (secret reference changed, value masked)`;
+  if (c.reference !== undefined) return `${c.field}: ${c.reference} (${c.change ?? 'changed'})`;
+  if (c.change === 'removed') return `${c.field}: (removed)`;
   return `${c.field}: ${value(c.from)} -> ${value(c.to)}`;
 }
 

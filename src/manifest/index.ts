@@ -66,7 +66,7 @@ export async function checkManifest(o: LoadOptions): Promise<{ manifest?: Resolv
   warnings.push(...semantic.warnings);
 
   if (errors.length) return { errors: sortProblems(errors), warnings: sortProblems(warnings) };
-  const manifest = toResolvedManifest(vars.doc, { file, rootDir: dirname(file), stage: o.stage, locator });
+  const manifest = toResolvedManifest(vars.doc, { file, rootDir: dirname(file), stage: o.stage, locator, references: vars.references });
   return { manifest, errors: [], warnings: sortProblems(warnings) };
 }
 

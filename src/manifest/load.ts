@@ -1,20 +1,23 @@
 /**
  * Reads fnx.yaml into plain data plus a Locator that knows the line and column of every key and
- * value. YAML syntax errors, duplicate keys, an empty file or a root that is not a mapping are
- * reported as positioned problems.
+ * value. A file that is not UTF-8 (encoding.ts), YAML syntax errors (yaml-errors.ts), alias and
+ * merge-key problems and duplicate keys (yaml-data.ts), an empty file or a root that is not a
+ * mapping are reported as positioned problems.
  *
- * Parsing YAML with positions is the slowest part of start-up, so a clean parse is cached in
- * `.fnx/cache/` next to the manifest, keyed by a hash of the file's text; a cache that is missing,
- * stale or unwritable only costs the parse.
+ * Parsing YAML with positions is the slowest part of start-up, so a parse without problems is
+ * cached in `.fnx/cache/` next to the manifest, keyed by a hash of the file's bytes; a parse with
+ * problems is never cached, so the cache cannot turn a problem into a pass. A cache that is
+ * missing, stale or unwritable only costs the parse.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join as joinPath } from 'node:path';
-import type { Document, Node } from 'yaml';
 import { ExitCode, FnxError } from '../errors.js';
 import { Locator, type NodePosition } from './locator.js';
-import { display, join } from './pointer.js';
+import { decodeManifest } from './encoding.js';
 import { problem } from './problems.js';
+import { documentData } from './yaml-data.js';
+import { syntaxProblem } from './yaml-errors.js';
 
 export interface LoadedManifest {
   readonly file: string;
@@ -26,9 +29,9 @@ export interface LoadedManifest {
 
 /** Reads and parses the manifest at the absolute path `file`. Throws only for a file that cannot be read. */
 export async function loadManifestFile(file: string): Promise<LoadedManifest> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -42,7 +45,10 @@ export async function loadManifestFile(file: string): Promise<LoadedManifest> {
       exitCode: ExitCode.usage,
     });
   }
-  const hash = createHash('sha256').update(`${CACHE_FORMAT}\0${text}`).digest('hex');
+  const decoded = decodeManifest(file, bytes);
+  if ('error' in decoded) return { file, locator: new Locator(file, new Map()), errors: [decoded.error] };
+  const text = decoded.text;
+  const hash = createHash('sha256').update(`${CACHE_FORMAT}\0`).update(bytes).digest('hex');
   const cacheFile = joinPath(dirname(file), '.fnx', 'cache', `${basename(file)}.parsed.json`);
   const cached = await readCache(cacheFile, hash);
   if (cached) return { file, doc: cached.doc, locator: new Locator(file, new Map(cached.positions)), errors: [] };
@@ -53,7 +59,7 @@ export async function loadManifestFile(file: string): Promise<LoadedManifest> {
 }
 
 /** Bump when the parsed shape (doc or positions) changes. */
-const CACHE_FORMAT = 'fnx-manifest-cache-1';
+const CACHE_FORMAT = 'fnx-manifest-cache-2';
 
 interface CacheEntry {
   hash: string;
@@ -84,109 +90,44 @@ async function writeCache(path: string, hash: string, loaded: LoadedManifest): P
 export async function parseManifest(file: string, text: string): Promise<LoadedManifest> {
   // yaml is CommonJS: its module.exports is `default` both under Node and in the bundle (which
   // exposes no named exports for a lazily imported CommonJS module).
-  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = (await import('yaml')).default;
+  const yaml = (await import('yaml')).default;
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml;
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: Math.max(1, line), column: Math.max(1, col) };
   };
-  const positions = new Map<string, NodePosition>();
-  const locator = new Locator(file, positions);
-  const errors: FnxError[] = [];
+  const empty = new Locator(file, new Map());
 
-  // Only the first syntax error: the ones after it are usually its consequences.
-  const first = document.errors[0];
-  if (first) {
-    const { line, column } = at(first.pos[0]);
-    const more = document.errors.length - 1;
-    errors.push(
-      problem(
-        'E_YAML_SYNTAX',
-        `YAML syntax error: ${first.message.replace(/\s+/g, ' ').replace(/ at line \d+, column \d+.*$/, '')}${more ? ` (and ${more} more after it)` : ''}`,
-        { file, line, column },
-        'Check indentation (spaces, not tabs), colons after keys, and quotes around values that contain `: `, `#`, `{` or `}`.',
-      ),
-    );
-  }
-  if (errors.length) return { file, locator, errors };
+  if (document.errors.length) return { file, locator: empty, errors: [syntaxProblem(yaml, document, text, file, at)] };
 
   const root = document.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
-    errors.push(
-      problem('E_MANIFEST_EMPTY', `${file} is empty.`, { file, line: 1, column: 1 }, 'Run `fnx init` for a starting manifest, or see the manifest reference in the README.'),
-    );
-    return { file, locator, errors };
+    return {
+      file,
+      locator: empty,
+      errors: [problem('E_MANIFEST_EMPTY', `${file} is empty.`, { file, line: 1, column: 1 }, 'Run `fnx init` for a starting manifest, or see the manifest reference in the README.')],
+    };
   }
   if (!isMap(root)) {
     const pos = root.range ? at(root.range[0]) : { line: 1, column: 1 };
-    errors.push(
-      problem(
-        'E_MANIFEST_NOT_MAPPING',
-        `The manifest must be a mapping of keys (service, providers, functions, ...), but it is ${isSeq(root) ? 'a list' : 'a single value'}.`,
-        { file, ...pos },
-        'Start the file with `service: <name>` at column 1.',
-      ),
-    );
-    return { file, locator, errors };
+    return {
+      file,
+      locator: empty,
+      errors: [
+        problem(
+          'E_MANIFEST_NOT_MAPPING',
+          `The manifest must be a mapping of keys (service, providers, functions, ...), but it is ${isSeq(root) ? 'a list' : 'a single value'}.`,
+          { file, ...pos },
+          'Start the file with `service: <name>` at column 1.',
+        ),
+      ],
+    };
   }
 
-  const toData = (node: Node | null, pointer: string, keyPos?: { line: number; column: number }, depth = 0): unknown => {
-    if (depth > 64) return null;
-    if (isAlias(node)) return toData(node.resolve(document as Document) ?? null, pointer, keyPos, depth + 1);
-    const valuePos = node?.range ? at(node.range[0]) : keyPos ?? { line: 1, column: 1 };
-    let source: string | undefined;
-    if (isScalar(node) && node.range) {
-      const s = text.slice(node.range[0], node.range[1]);
-      if (!s.includes('\n')) source = s;
-    }
-    positions.set(pointer, { ...(keyPos ? { key: keyPos } : {}), value: valuePos, ...(source !== undefined ? { source } : {}) });
-
-    if (isMap(node)) {
-      const out: Record<string, unknown> = {};
-      const firstLine = new Map<string, number>();
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        const keyNode = pair.key as Node | null;
-        const kp = keyNode && 'range' in keyNode && keyNode.range ? at(keyNode.range[0]) : valuePos;
-        if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
-          errors.push(problem('E_YAML_KEY', 'Keys must be plain names, not lists or mappings.', { file, ...kp }, 'Write `name: value`.'));
-          continue;
-        }
-        const key = String(keyNode.value);
-        const childPointer = join(pointer, key);
-        const first = firstLine.get(key);
-        if (first !== undefined) {
-          errors.push(duplicateKey(file, pointer, key, kp, first));
-          continue;
-        }
-        firstLine.set(key, kp.line);
-        out[key] = toData(pair.value as Node | null, childPointer, kp, depth + 1);
-      }
-      return out;
-    }
-    if (isSeq(node)) return node.items.map((item, i) => toData(item as Node | null, join(pointer, i), undefined, depth + 1));
-    if (isScalar(node)) return node.value;
-    return null;
-  };
-
-  const doc = toData(root, '') as Record<string, unknown>;
-  return { file, doc, locator, errors };
-}
-
-function duplicateKey(file: string, pointer: string, key: string, pos: { line: number; column: number }, firstLine: number): FnxError {
-  if (pointer === '/functions') {
-    return problem(
-      'E_FUNCTION_DUPLICATE',
-      `Function \`${key}\` is defined twice (first at line ${firstLine}).`,
-      { file, ...pos },
-      'Function names must be unique: rename or remove one of them.',
-    );
-  }
-  return problem(
-    'E_MANIFEST_DUPLICATE_KEY',
-    `Duplicate key \`${key}\` in ${display(pointer)} (first at line ${firstLine}).`,
-    { file, ...pos },
-    'A key may appear once per mapping: merge the two entries.',
-  );
+  const converted = documentData(yaml, document, text, file, at);
+  const locator = new Locator(file, converted.positions);
+  const doc = converted.data as Record<string, unknown> | undefined;
+  return { file, ...(doc ? { doc } : {}), locator, errors: converted.errors };
 }

@@ -116,6 +116,12 @@ export interface ResolvedFunction {
   readonly role?: string;
   /** Where the function is declared, for errors raised later (packaging, deploy). */
   readonly location?: SourceLocation;
+  /**
+   * Settings whose value came from `${env:...}` or `${opt:...}` (also through `${self:...}`), by
+   * field (`memory`, `environment.API_KEY`, `tags.team`, `triggers.0.queue.name`), each with the
+   * text as written in fnx.yaml. Output shows these references, never the values (references.ts).
+   */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedLayer {

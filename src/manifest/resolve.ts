@@ -16,6 +16,7 @@ import type {
   Trigger,
 } from './model.js';
 import { join } from './pointer.js';
+import { functionReferences } from './references.js';
 import type { FunctionSpec, Release, Trigger as UserTrigger, UserManifest } from './schema.generated.js';
 import { releaseStrategy } from './release-strategy.js';
 import { mergedMap, setting } from './settings.js';
@@ -43,6 +44,8 @@ export interface ResolveContext {
   readonly rootDir: string;
   readonly stage: string;
   readonly locator: Locator;
+  /** Variable-fed strings by pointer (ResolvedVariables.references). */
+  readonly references?: ReadonlyMap<string, string>;
 }
 
 export function toResolvedManifest(input: Record<string, unknown>, ctx: ResolveContext): ResolvedManifest {
@@ -83,6 +86,7 @@ function resolveFunction(doc: Record<string, unknown>, name: string, fn: Functio
   const logRetention = get<number | undefined>('logRetention', undefined);
   const role = get<string | undefined>('role', undefined);
 
+  const variables = functionReferences(doc, name, ctx.references ?? new Map());
   const secrets: Record<string, SecretRef> = {};
   for (const [k, v] of Object.entries(mergedMap(doc, name, 'secrets'))) {
     secrets[k] = { secret: String(v).slice('${secret:'.length, -1) };
@@ -110,6 +114,7 @@ function resolveFunction(doc: Record<string, unknown>, name: string, fn: Functio
     ...(network ? { network: { subnets: [...network.subnets], securityGroups: [...network.securityGroups] } } : {}),
     ...(role !== undefined ? { role } : {}),
     location: ctx.locator.locate(join('', 'functions', name), 'key'),
+    ...(Object.keys(variables).length ? { variables } : {}),
   };
 }
 

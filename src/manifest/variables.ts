@@ -8,6 +8,10 @@
  * Variables nest (`${secret:db-${stage}}`, `${env:A, ${opt:b}}`); substituted values are never
  * parsed again. A string that is exactly one variable takes the variable's value as is (an object,
  * a number, ...); anywhere else the value is inserted as text. `stages` is left as written.
+ * Strings that an `${env:...}` or `${opt:...}` value went into are recorded with their text as
+ * written (ResolvedVariables.references), so output can name the reference instead of the value.
+ * Variables that repeat variables multiply: a string may grow to MAX_VALUE_LENGTH characters and
+ * `${self:...}` copies of mappings and lists may add MAX_COPIED_VALUES values in all.
  */
 import type { FnxError } from '../errors.js';
 import type { Locator } from './locator.js';
@@ -31,7 +35,17 @@ export interface ResolvedVariables {
   readonly wholeVariable: ReadonlySet<string>;
   /** Places whose variables could not be resolved (schema problems there are not reported). */
   readonly unresolved: ReadonlySet<string>;
+  /**
+   * Strings whose value came, in whole or in part, from `${env:...}` or `${opt:...}` (also through
+   * `${self:...}`), each with its text as written: output shows that text, never the value.
+   */
+  readonly references: ReadonlyMap<string, string>;
 }
+
+/** Longest string that variables may build. */
+export const MAX_VALUE_LENGTH = 100_000;
+/** Most values that `${self:...}` copies of mappings and lists may add, all together. */
+export const MAX_COPIED_VALUES = 10_000;
 
 const KINDS = ['stage', 'env', 'opt', 'self', 'secret'];
 const SECRET_SLOT = /^\/(defaults|functions\/[^/]+)\/secrets\/[^/]+$/;
@@ -46,7 +60,7 @@ export function resolveVariables(doc: Record<string, unknown>, ctx: VariableCont
   const r = new Resolver(doc, ctx);
   const out = r.resolve('') as Record<string, unknown>;
   r.checkSecretPlacement(out, '');
-  return { doc: out, errors: r.errors, fromVariable: r.fromVariable, wholeVariable: r.wholeVariable, unresolved: r.unresolved };
+  return { doc: out, errors: r.errors, fromVariable: r.fromVariable, wholeVariable: r.wholeVariable, unresolved: r.unresolved, references: r.references };
 }
 
 interface Variable {
@@ -62,6 +76,11 @@ class Resolver {
   readonly fromVariable = new Set<string>();
   readonly wholeVariable = new Set<string>();
   readonly unresolved = new Set<string>();
+  readonly references = new Map<string, string>();
+  /** Set when an `${env:...}` / `${opt:...}` value (or a copy of one) goes into the string being resolved. */
+  private tainted = false;
+  /** Values copied by `${self:...}` of mappings and lists so far. */
+  private copied = 0;
   private readonly memo = new Map<string, unknown>();
   /** Pointers being resolved, outermost first. */
   private readonly active: string[] = [];
@@ -110,7 +129,19 @@ class Resolver {
     }
   }
 
+  /** Resolves the variables of the string `text` at `pointer`, noting whether an input variable went into it. */
   private interpolate(text: string, pointer: string): unknown {
+    const outer = this.tainted;
+    this.tainted = false;
+    try {
+      return this.substitute(text, pointer);
+    } finally {
+      if (this.tainted) this.references.set(pointer, text);
+      this.tainted ||= outer;
+    }
+  }
+
+  private substitute(text: string, pointer: string): unknown {
     const parts = this.parse(text, pointer);
     if (parts === undefined) return UNRESOLVED;
     const vars = parts.filter((p): p is Variable => typeof p !== 'string');
@@ -143,8 +174,21 @@ class Resolver {
         return UNRESOLVED;
       }
       out += String(value);
+      if (out.length > MAX_VALUE_LENGTH) return this.tooLong(pointer);
     }
     return out;
+  }
+
+  private tooLong(pointer: string): typeof UNRESOLVED {
+    this.errors.push(
+      problem(
+        'E_VAR_TOO_LARGE',
+        `The variables in ${display(pointer)} make it longer than ${MAX_VALUE_LENGTH} characters.`,
+        this.ctx.locator.locate(pointer),
+        'Variables that repeat other variables multiply: refer to each value once, or write the value out.',
+      ),
+    );
+    return UNRESOLVED;
   }
 
   /** Splits text into literal parts and variables; undefined (and an error) on bad syntax. */
@@ -205,6 +249,7 @@ class Resolver {
         if (v === UNRESOLVED) return UNRESOLVED;
         if (typeof v === 'object' && v !== null) return UNRESOLVED;
         out += String(v);
+        if (out.length > MAX_VALUE_LENGTH) return this.tooLong(pointer);
       }
     }
     return out;
@@ -232,6 +277,7 @@ class Resolver {
       case 'env': {
         if (!arg) break;
         const value = this.ctx.env[arg];
+        this.tainted = true;
         if (value !== undefined) return value;
         const d = fallback();
         if (d !== undefined) return d;
@@ -248,6 +294,7 @@ class Resolver {
       case 'opt': {
         if (!arg) break;
         const value = this.ctx.vars[arg];
+        this.tainted = true;
         if (value !== undefined) return value;
         const d = fallback();
         if (d !== undefined) return d;
@@ -342,8 +389,31 @@ class Resolver {
     const value = this.resolve(target);
     this.hops.pop();
     if (this.unresolved.has(target) || [...this.unresolved].some((u) => isWithin(u, target))) return UNRESOLVED;
-    return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+    if ([...this.references.keys()].some((r) => isWithin(r, target) || isWithin(target, r))) this.tainted = true;
+    if (typeof value !== 'object' || value === null) return value;
+    const before = this.copied;
+    this.copied += countValues(value);
+    if (this.copied > MAX_COPIED_VALUES) {
+      // Reported once, at the copy that crosses the limit; later copies only stay unresolved.
+      if (before > MAX_COPIED_VALUES) return UNRESOLVED;
+      this.errors.push(
+        problem(
+          'E_VAR_TOO_LARGE',
+          `\`${v.raw}\` copies more than ${MAX_COPIED_VALUES} values in all (copies of copies multiply), so fnx stops here.`,
+          locator.locateText(pointer, v.raw),
+          'Copy each mapping or list once, or write the values out.',
+        ),
+      );
+      return UNRESOLVED;
+    }
+    return structuredClone(value);
   }
+}
+
+function countValues(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + countValues(v), 1);
+  if (isRecord(value)) return Object.values(value).reduce((n: number, v) => n + countValues(v), 1);
+  return 1;
 }
 
 function secretPlacement(location: ReturnType<Locator['locate']>): FnxError {

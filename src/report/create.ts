@@ -1,16 +1,23 @@
-/** Builds the Reporter for the current process: interactive (ora), plain (CI, pipes) or JSON. */
+/**
+ * Builds the Reporter for the current process: interactive (ora), plain (CI, pipes) or JSON.
+ * Everything it writes passes through the credentials redactor (redact.ts).
+ */
+import { capabilities } from '../../providers/index.js';
 import type { FnxError } from '../errors.js';
 import { GLYPH, formatError, githubAnnotations, palette } from './format.js';
+import { credentialSecrets, redactor } from './redact.js';
 import type { OutputStreams, Reporter, ReporterOptions, Step } from './reporter.js';
 
 export function reporterOptionsFromEnv(json: boolean, streams: OutputStreams, env = process.env): ReporterOptions {
   const tty = Boolean(streams.stderr.isTTY) && env.CI !== 'true' && env.TERM !== 'dumb';
+  const redact = redactor(credentialSecrets(Object.values(capabilities).flatMap((c) => (c.credentials ? [c.credentials] : [])), env));
   return {
     json,
     interactive: tty && !json,
     color: tty && env.NO_COLOR === undefined && env.FORCE_COLOR !== '0',
     githubAnnotations: env.GITHUB_ACTIONS === 'true',
     streams,
+    ...(redact ? { redact } : {}),
   };
 }
 
@@ -45,49 +52,57 @@ class StreamReporter implements Reporter {
     return this.json ? this.options.streams.stderr : this.options.streams.stdout;
   }
 
+  private clean(text: string): string {
+    return this.options.redact ? this.options.redact(text) : text;
+  }
+
+  private write(stream: NodeJS.WritableStream, text: string): void {
+    stream.write(this.clean(text));
+  }
+
   info(message: string): void {
-    if (!this.json) this.options.streams.stderr.write(`${message}\n`);
+    if (!this.json) this.write(this.options.streams.stderr, `${message}\n`);
   }
 
   warn(message: string): void {
-    if (!this.json) this.options.streams.stderr.write(`${this.p.yellow('warning:')} ${message}\n`);
-    if (this.options.githubAnnotations) this.annotations.write(`::warning::${message.replace(/\n/g, '%0A')}\n`);
+    if (!this.json) this.write(this.options.streams.stderr, `${this.p.yellow('warning:')} ${message}\n`);
+    if (this.options.githubAnnotations) this.write(this.annotations, `::warning::${message.replace(/\n/g, '%0A')}\n`);
   }
 
   step(title: string): Step {
     if (this.json) return { update() {}, succeed() {}, fail() {} };
     if (this.ora) {
-      const spinner = this.ora({ text: title, stream: this.options.streams.stderr }).start();
+      const spinner = this.ora({ text: this.clean(title), stream: this.options.streams.stderr }).start();
       return {
-        update: (text) => (spinner.text = text),
-        succeed: (text) => spinner.stopAndPersist({ symbol: this.p.green(GLYPH.ok), text: text ?? title }),
-        fail: (text) => spinner.stopAndPersist({ symbol: this.p.red(GLYPH.fail), text: text ?? title }),
+        update: (text) => (spinner.text = this.clean(text)),
+        succeed: (text) => spinner.stopAndPersist({ symbol: this.p.green(GLYPH.ok), text: this.clean(text ?? title) }),
+        fail: (text) => spinner.stopAndPersist({ symbol: this.p.red(GLYPH.fail), text: this.clean(text ?? title) }),
       };
     }
     const err = this.options.streams.stderr;
     return {
       update() {},
-      succeed: (text) => err.write(`${this.p.green(GLYPH.ok)} ${text ?? title}\n`),
-      fail: (text) => err.write(`${this.p.red(GLYPH.fail)} ${text ?? title}\n`),
+      succeed: (text) => this.write(err, `${this.p.green(GLYPH.ok)} ${text ?? title}\n`),
+      fail: (text) => this.write(err, `${this.p.red(GLYPH.fail)} ${text ?? title}\n`),
     };
   }
 
   print(text: string): void {
-    if (!this.json) this.options.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (!this.json) this.write(this.options.streams.stdout, text.endsWith('\n') ? text : `${text}\n`);
   }
 
   data(value: unknown): void {
-    if (this.json) this.options.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (this.json) this.write(this.options.streams.stdout, `${JSON.stringify(value, null, 2)}\n`);
   }
 
   error(err: FnxError): void {
     if (this.options.githubAnnotations) {
-      for (const line of githubAnnotations(err)) this.annotations.write(`${line}\n`);
+      for (const line of githubAnnotations(err)) this.write(this.annotations, `${line}\n`);
     }
     if (this.json) {
-      this.options.streams.stdout.write(`${JSON.stringify({ ok: false, error: err.toJSON() }, null, 2)}\n`);
+      this.write(this.options.streams.stdout, `${JSON.stringify({ ok: false, error: err.toJSON() }, null, 2)}\n`);
       return;
     }
-    this.options.streams.stderr.write(`${formatError(err, this.p)}\n`);
+    this.write(this.options.streams.stderr, `${formatError(err, this.p)}\n`);
   }
 }

@@ -42,4 +42,6 @@ export interface ReporterOptions {
   /** Also print `::error file=..::` annotations for GitHub Actions. */
   readonly githubAnnotations: boolean;
   readonly streams: OutputStreams;
+  /** Applied to every text written (removes credentials, see redact.ts). */
+  readonly redact?: (text: string) => string;
 }

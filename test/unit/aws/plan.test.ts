@@ -5,6 +5,7 @@ import type { ResolvedFunction, ResolvedManifest } from '../../../src/manifest/m
 import type { ArtifactSet } from '../../../src/package/artifact.js';
 import { desiredFunction } from '../../../providers/aws/desired.js';
 import { planDeploy } from '../../../providers/aws/plan.js';
+import { formatPlan } from '../../../src/deploy/format.js';
 import { canonicalPolicy } from '../../../providers/aws/policy.js';
 import { fingerprint, type AwsDeployed, type DeployedFunction } from '../../../providers/aws/state.js';
 
@@ -121,6 +122,27 @@ describe('aws plan', () => {
     ]);
     expect(JSON.stringify(plan.actions)).not.toContain('shop/db-v2');
     expect(changed(plan.actions)).toEqual(['update role:api', 'update config:api', 'create version:api']);
+  });
+
+  it('shows values fed by input variables as their reference and removed entries without the deployed value', () => {
+    const deployed = deployedFrom(fn({ environment: { LOG_LEVEL: 'info', API_KEY: 'old-secret', GONE: 'old-value' } }), 'S1');
+    const f = fn({
+      memory: 512,
+      environment: { LOG_LEVEL: 'info', API_KEY: 'new-secret', ADDED: 'also-secret' },
+      variables: { memory: '${opt:memory}', 'environment.API_KEY': '${env:MY_API_KEY}', 'environment.ADDED': 'x-${env:ADDED}' },
+    });
+    const plan = planDeploy({ manifest: manifest(f), artifacts: artifacts('S1'), deployed: state(deployed), deploy });
+    expect(plan.actions.find((a) => a.id === 'config:api')!.changes).toEqual([
+      { field: 'memory', reference: '${opt:memory}', change: 'changed' },
+      { field: 'environment.ADDED', reference: 'x-${env:ADDED}', change: 'added' },
+      { field: 'environment.API_KEY', reference: '${env:MY_API_KEY}', change: 'changed' },
+      { field: 'environment.GONE', change: 'removed' },
+    ]);
+    expect(JSON.stringify(plan.actions)).not.toMatch(/secret"|old-value|512/);
+    const text = formatPlan(plan, 'shop-dev');
+    expect(text).toContain('memory: ${opt:memory} (changed)');
+    expect(text).toContain('environment.ADDED: x-${env:ADDED} (added)');
+    expect(text).toContain('environment.GONE: (removed)');
   });
 
   it('plans removed triggers as deletes and new ones as creates', () => {

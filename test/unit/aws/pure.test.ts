@@ -1,6 +1,10 @@
 /** Pure parts of the AWS driver: names, schedule mapping, IAM policy generation, error translation, metadata. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CloudError, ExitCode, FnxError } from '../../../src/errors.js';
+import { checkAwsEnvironment } from '../../../providers/aws/environment.js';
 import { errorKind, translateError } from '../../../providers/aws/errors.js';
 import { releaseHistory } from '../../../providers/aws/history.js';
 import { parseReleaseDescription, parseRolledBack, parseVersionDescription, releaseDescription, rolledBackTag, versionDescription } from '../../../providers/aws/metadata.js';
@@ -97,6 +101,56 @@ describe('error translation', () => {
     const c = translateError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'GetCallerIdentity');
     expect(c.code).toBe('E_AWS_CREDENTIALS');
     expect(c.hint).toContain('AWS_PROFILE');
+  });
+});
+
+describe('environment checks and endpoint errors', () => {
+  const withHome = (config: string) => {
+    const home = mkdtempSync(join(tmpdir(), 'fnx-aws-home-'));
+    mkdirSync(join(home, '.aws'));
+    writeFileSync(join(home, '.aws', 'config'), config);
+    return home;
+  };
+
+  it('accepts http(s) endpoint overrides and existing profiles; ignores overrides the SDK is told to ignore', () => {
+    const home = withHome('[profile dev]\nregion = us-east-1\n[sso-session corp]\nsso_region = us-east-1\n');
+    expect(() => checkAwsEnvironment(undefined, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL_S3: 'https://s3.example.com', AWS_PROFILE: 'dev', HOME: home })).not.toThrow();
+    expect(() => checkAwsEnvironment(undefined, { AWS_ENDPOINT_URL: 'notaurl', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', HOME: home })).not.toThrow();
+    expect(() => checkAwsEnvironment(undefined, { AWS_PROFILE: 'corp', HOME: home })).toThrow(/AWS_PROFILE=corp names an AWS profile that does not exist/);
+  });
+
+  it('names providers.aws.profile when the manifest picks the profile', () => {
+    const home = withHome('[default]\n');
+    let err: FnxError | undefined;
+    try {
+      checkAwsEnvironment({ region: 'us-east-1', profile: 'prod', tags: {} }, { AWS_PROFILE: 'default', HOME: home });
+    } catch (e) {
+      err = e as FnxError;
+    }
+    expect(err?.code).toBe('E_AWS_PROFILE');
+    expect(err?.exitCode).toBe(ExitCode.usage);
+    expect(err?.message).toContain('providers.aws.profile in the manifest (`prod`) names an AWS profile that does not exist');
+    expect(err?.hint).toContain('Profiles found: default.');
+    expect(err?.hint).toContain('remove providers.aws.profile from the manifest');
+  });
+
+  it('translates a response that is not AWS into E_AWS_NOT_AWS, without SDK text', () => {
+    const err = Object.assign(new Error('Unexpected token \'<\'\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'), {
+      name: 'SyntaxError',
+      $metadata: { httpStatusCode: 404 },
+      $response: { statusCode: 404, headers: { 'content-type': 'text/html; charset=utf-8' } },
+    });
+    const e = translateError(err, 'ListFunctions', undefined, 'AWS_ENDPOINT_URL=http://127.0.0.1:8080');
+    expect(e.code).toBe('E_AWS_NOT_AWS');
+    expect(e.message).toBe('The server at AWS_ENDPOINT_URL=http://127.0.0.1:8080 is not an AWS endpoint: it answered ListFunctions with HTTP 404, text/html, which is not an AWS response.');
+    expect(`${e.message} ${e.hint}`).not.toMatch(/\$response|Deserialization/);
+    expect(translateError(err, 'ListFunctions').message).toBe('Something other than AWS answered ListFunctions with HTTP 404, text/html, which is not an AWS response.');
+  });
+
+  it('names the profile in a credentials error', () => {
+    const c = translateError(Object.assign(new Error('Could not resolve credentials using profile: [dev]'), { name: 'CredentialsProviderError' }), 'GetCallerIdentity', undefined, undefined, { profile: 'dev', profileFrom: 'AWS_PROFILE' });
+    expect(c.message).toBe('The AWS profile named by AWS_PROFILE=dev gave no credentials: fnx could not authenticate to AWS.');
+    expect(c.hint).toContain('aws sso login --profile dev');
   });
 });
 

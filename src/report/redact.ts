@@ -1,0 +1,61 @@
+/**
+ * Cloud credentials never appear in fnx's output, wherever they would come from (a manifest
+ * literal, a deployed value in a plan, a cloud error message). The Reporter passes every line it
+ * writes through the redactor built here from the credential variables the providers declare.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { ProviderCredentials } from '../driver.js';
+
+/** Shorter values are not redacted: they would garble unrelated text and are not real credentials. */
+const MIN_SECRET_LENGTH = 8;
+/** Largest credentials file read. */
+const MAX_FILE_BYTES = 256 * 1024;
+/** Fields of credential JSON (service account keys, authorized-user files) that are secrets. */
+const SECRET_FIELDS = ['private_key', 'private_key_id', 'client_secret', 'refresh_token', 'access_token'];
+
+/** The secret strings found through `credentials` in `env`, longest first. */
+export function credentialSecrets(credentials: readonly ProviderCredentials[], env: NodeJS.ProcessEnv): string[] {
+  const out = new Set<string>();
+  const add = (v: string | undefined) => {
+    if (!v) return;
+    const trimmed = v.trim();
+    if (trimmed.length >= MIN_SECRET_LENGTH) out.add(trimmed);
+    for (const part of jsonSecrets(trimmed)) {
+      out.add(part);
+      // A PEM key may be printed line by line.
+      for (const line of part.split(/\r?\n/)) if (line.trim().length >= 16 && !line.startsWith('-----')) out.add(line.trim());
+    }
+  };
+  for (const c of credentials) {
+    for (const name of c.secretVariables) add(env[name]);
+    for (const name of c.fileVariables ?? []) {
+      const path = env[name];
+      if (!path) continue;
+      try {
+        if (statSync(path).size <= MAX_FILE_BYTES) add(readFileSync(path, 'utf8'));
+      } catch {}
+    }
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+function jsonSecrets(text: string): string[] {
+  if (!text.startsWith('{')) return [];
+  try {
+    const o = JSON.parse(text) as Record<string, unknown>;
+    return SECRET_FIELDS.map((f) => o[f]).filter((v): v is string => typeof v === 'string' && v.length >= MIN_SECRET_LENGTH);
+  } catch {
+    return [];
+  }
+}
+
+/** Replaces every occurrence of the secrets in a text (also as JSON-escaped text) with `[redacted]`. */
+export function redactor(secrets: readonly string[]): ((text: string) => string) | undefined {
+  if (!secrets.length) return undefined;
+  const forms = [...new Set(secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = text;
+    for (const s of forms) if (out.includes(s)) out = out.split(s).join('[redacted]');
+    return out;
+  };
+}
