@@ -8,6 +8,7 @@ import type { Artifact, ArtifactSet } from '../../src/package/artifact.js';
 import { findArtifact } from '../../src/package/artifact.js';
 import { arn, functionName, layerName, logGroupName, ownershipTags, roleName, ruleName, statementId, notificationId } from './names.js';
 import { executionPolicy, type PolicyDocument } from './policy.js';
+import { checkQueueBatch } from './queue.js';
 import { scheduleExpression } from './schedule.js';
 
 export interface Target {
@@ -120,12 +121,7 @@ function desiredTrigger(t: Target, fnName: string, trigger: Trigger): DesiredTri
     }
     case 'queue': {
       const queueArn = trigger.arn ?? arn.queue(t.region, t.accountId, trigger.name ?? '');
-      if (queueArn.endsWith('.fifo') && trigger.batchSize > 10) {
-        throw new FnxError('E_AWS_QUEUE_BATCH', `queue trigger on ${queueArn}: batchSize ${trigger.batchSize} is over 10, the most Lambda reads from a FIFO queue at once`, {
-          hint: 'Use batchSize: 10 or less for a .fifo queue.',
-          exitCode: ExitCode.usage,
-        });
-      }
+      checkQueueBatch(queueArn, trigger.batchSize);
       return { kind: 'queue', key: `queue:${queueArn}`, queueArn, batchSize: trigger.batchSize };
     }
     case 'storage': {

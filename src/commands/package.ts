@@ -9,7 +9,7 @@ import { checkLimits, formatBytes, packageArtifacts } from '../package/index.js'
 import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
 
 export async function packageCommand(opts: ManifestOptions & { functions: string[]; cache: boolean }, ctx: CommandContext): Promise<void> {
-  const manifest = await loadManifest(manifestLoadOptions(opts, ctx));
+  const manifest = await loadManifest(manifestLoadOptions(opts, ctx, true));
   const set = await packageArtifacts(manifest, { functions: opts.functions, cache: opts.cache, reporter: ctx.reporter, signal: ctx.signal });
   checkLimits(manifest, set);
   ctx.reporter.data({ ok: true, ...set });

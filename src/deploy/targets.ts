@@ -9,8 +9,9 @@ export interface Target {
   readonly driver: ProviderDriver;
 }
 
-export async function loadForCommand(opts: ManifestOptions, ctx: CommandContext): Promise<ResolvedManifest> {
-  return loadManifest(manifestLoadOptions(opts, ctx));
+/** `files`: also check the handler files and layer folders (for the commands that package code). */
+export async function loadForCommand(opts: ManifestOptions, ctx: CommandContext, files = false): Promise<ResolvedManifest> {
+  return loadManifest(manifestLoadOptions(opts, ctx, files));
 }
 
 export async function loadTargets(manifest: ResolvedManifest, providers: readonly ProviderName[]): Promise<Target[]> {
