@@ -8,6 +8,7 @@ import type { Artifact, ArtifactSet } from '../../src/package/artifact.js';
 import { findArtifact } from '../../src/package/artifact.js';
 import { arn, functionName, layerName, logGroupName, ownershipTags, roleName, ruleName, statementId, notificationId } from './names.js';
 import { executionPolicy, type PolicyDocument } from './policy.js';
+import { checkEnvironment, secretEnvName } from './environment.js';
 import { checkQueueBatch } from './queue.js';
 import { scheduleExpression } from './schedule.js';
 
@@ -36,11 +37,6 @@ export function lambdaRuntime(fn: ResolvedFunction): string {
     });
   }
   return runtime;
-}
-
-/** Environment variable that carries a secret's ARN: DB_PASSWORD -> DB_PASSWORD_SECRET_ARN. */
-export function secretEnvName(name: string): string {
-  return `${name}_SECRET_ARN`;
 }
 
 /** A secret reference: a full ARN (Secrets Manager or SSM Parameter Store) or a Secrets Manager secret name. */
@@ -180,6 +176,7 @@ export function desiredFunction(
   t: Target,
   layerArns: Readonly<Record<string, string>>,
 ): DesiredFunction {
+  checkEnvironment(fn);
   const name = functionName(manifest.service, manifest.stage, fn.name);
   const artifact = findArtifact(artifacts, 'function', fn.name, 'aws');
   if (!artifact) throw missingArtifact('function', fn.name);

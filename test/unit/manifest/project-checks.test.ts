@@ -48,6 +48,14 @@ describe('provider rules fail validate with a position (item 5)', () => {
     expect(prod.errors.every((e) => e.exitCode === 2)).toBe(true);
   });
 
+  it('environment keys Lambda reserves, and secrets whose ARN variable the environment sets too', async () => {
+    const cwd = project(`${head}  api:\n    handler: src/handler.handler\n    environment:\n      AWS_REGION: eu-west-1\n      DB_SECRET_ARN: x\n    secrets:\n      DB: "\${secret:db}"\n`, ESM);
+    const r = await check(cwd);
+    expect(codes(r.errors)).toEqual(['E_AWS_ENV_RESERVED 8:7', 'E_AWS_ENV_SECRET 11:7']);
+    expect(r.errors[0]!.message).toBe('Function `api`: environment variable AWS_REGION is reserved by Lambda, which sets it itself.');
+    expect(r.errors[1]!.message).toContain('passed as the environment variable DB_SECRET_ARN');
+  });
+
   it('leaves functions that do not deploy to AWS to their own provider', async () => {
     const cwd = project(
       'service: s\nproviders:\n  aws: { region: us-east-1 }\n  gcp: { project: my-project, region: europe-west1 }\nfunctions:\n  job:\n    handler: src/handler.handler\n    providers: [gcp]\n    triggers:\n      - schedule: { cron: "0 0 1 * 1" }\n',
