@@ -15,7 +15,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 
-export type ExportAnswer = { readonly state: 'found' | 'unknown' } | { readonly state: 'missing'; readonly exports: readonly string[] };
+export type ExportAnswer =
+  | { readonly state: 'found' | 'unknown' }
+  | { readonly state: 'missing'; readonly exports: readonly string[]; readonly format: 'esm' | 'cjs' | 'python' };
 
 const FOUND = { state: 'found' } as const;
 const UNKNOWN = { state: 'unknown' } as const;
@@ -32,7 +34,7 @@ export async function pythonExport(file: string, name: string): Promise<ExportAn
   if (mentions(source, name)) return FOUND;
   if (/^\s*from\s+\S+\s+import\s+\*/m.test(source) || /\b(globals|setattr|exec|__getattr__|__import__)\b/.test(source)) return UNKNOWN;
   const defined = [...source.matchAll(/^(?:async\s+def|def|class)\s+([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]!);
-  return { state: 'missing', exports: [...new Set(defined)] };
+  return { state: 'missing', exports: [...new Set(defined)], format: 'python' };
 }
 
 /** Does the JavaScript module `file` export `name`? */
@@ -41,7 +43,7 @@ export async function nodeExport(file: string, name: string): Promise<ExportAnsw
   const r = await exportsOf(file, seen);
   if (r.names.has(name)) return FOUND;
   if (!r.sure || r.mentions(name)) return UNKNOWN;
-  return { state: 'missing', exports: [...r.names].filter((n) => n !== '__esModule').sort() };
+  return { state: 'missing', exports: [...r.names].filter((n) => n !== '__esModule').sort(), format: r.esm ? 'esm' : 'cjs' };
 }
 
 interface Exports {
@@ -50,6 +52,8 @@ interface Exports {
   readonly sure: boolean;
   /** True when a CommonJS file of the chain names `name` somewhere (it may export it in a way the lexer missed). */
   readonly mentions: (name: string) => boolean;
+  /** The file itself is an ES module. */
+  readonly esm?: boolean;
 }
 
 const unsure = (): Exports => ({ names: new Set(), sure: false, mentions: () => true });
@@ -105,7 +109,7 @@ async function esmExports(file: string, source: string, seen: Set<string>): Prom
     sure &&= r.sure;
     mentionedBy.push(r.mentions);
   }
-  return { names, sure, mentions: (n) => mentionedBy.some((m) => m(n)) };
+  return { names, sure, mentions: (n) => mentionedBy.some((m) => m(n)), esm: true };
 }
 
 /** Ways a CommonJS module can get exports that a static read cannot list. */

@@ -41,9 +41,11 @@ async function checkHandler(rootDir: string, fn: ResolvedFunction, locator: Loca
   if (answer.state !== 'missing') return [];
   const defined = answer.exports;
   const what = isPython(fn.runtime) ? `defines no \`${name}\`` : `does not export \`${name}\``;
-  const example = isPython(fn.runtime)
-    ? `\`def ${name}(event, context):\` at the top level`
-    : `\`export async function ${name}(event) { ... }\` (CommonJS: \`exports.${name} = async (event) => { ... }\`)`;
+  const example = {
+    python: `\`def ${name}(event, context):\` at the top level`,
+    esm: `\`export async function ${name}(event) { ... }\``,
+    cjs: `\`exports.${name} = async (event) => { ... }\``,
+  }[answer.format];
   const suggestion = didYouMean(name, defined);
   return [
     problem(

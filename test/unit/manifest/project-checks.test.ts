@@ -92,8 +92,11 @@ describe('handler files and exports (item 6)', () => {
       const r = await runFnx([command], { cwd });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('fnx.yaml:6:26: error [E_HANDLER_EXPORT] Function `api`: src/handler.mjs does not export `doesNotExist`.');
-      expect(r.stderr).toContain('It exports `handler`.');
+      expect(r.stderr).toContain('It exports `handler`. Fix the name after the last dot of `handler`, or add `export async function doesNotExist(event) { ... }`.');
     }
+    const cjs = await check(project(fn('src/h.nope'), { 'src/h.cjs': "const fs = require('fs');\nexports.handler = async () => fs;\n" }));
+    expect(codes(cjs.errors)).toEqual(['E_HANDLER_EXPORT 6:20']);
+    expect(cjs.errors[0]!.hint).toBe('It exports `handler`. Fix the name after the last dot of `handler`, or add `exports.nope = async (event) => { ... }`.');
   });
 
   it.each([
