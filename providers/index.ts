@@ -1,12 +1,13 @@
 /**
- * The provider registry: static capabilities (no SDK) and lazily loaded drivers. This is the only
- * module under providers/ that src/ imports; a driver's SDK is loaded only when a command needs
- * to talk to that cloud.
+ * The provider registry: static capabilities and manifest rules (no SDK), and lazily loaded
+ * drivers. This is the only module under providers/ that src/ imports; a driver's SDK is loaded
+ * only when a command needs to talk to that cloud.
  */
-import type { ProviderCapabilities, ProviderDriver } from '../src/driver.js';
+import type { ManifestRules, ProviderCapabilities, ProviderDriver } from '../src/driver.js';
 import { ExitCode, FnxError } from '../src/errors.js';
 import type { ProviderName, ResolvedManifest } from '../src/manifest/model.js';
 import { awsCapabilities } from './aws/capabilities.js';
+import { validateAws } from './aws/validate.js';
 import { azureCapabilities } from './azure/capabilities.js';
 import { gcpCapabilities } from './gcp/capabilities.js';
 
@@ -14,6 +15,13 @@ export const capabilities: Readonly<Record<ProviderName, ProviderCapabilities>> 
   aws: awsCapabilities,
   azure: azureCapabilities,
   gcp: gcpCapabilities,
+};
+
+/** Each provider's own manifest rules, run whenever the manifest is loaded (see ManifestRules). */
+export const manifestRules: Readonly<Record<ProviderName, ManifestRules>> = {
+  aws: validateAws,
+  azure: () => [],
+  gcp: () => [],
 };
 
 type DriverModule = { createDriver(manifest: ResolvedManifest): ProviderDriver };

@@ -12,7 +12,7 @@
  *   revision — the pointer's optimistic-concurrency token (Lambda RevisionId, ARM/Cloud Run etag).
  *              Every pointer write is conditional on the revision read before it.
  */
-import type { CloudErrorKind } from './errors.js';
+import type { CloudErrorKind, FnxError } from './errors.js';
 import type { ProviderName, ResolvedFunction, ResolvedManifest, TriggerKind } from './manifest/model.js';
 import type { ArtifactSet } from './package/artifact.js';
 import type { Reporter } from './report/reporter.js';
@@ -50,6 +50,26 @@ export interface ProviderLimits {
   /** Total bytes of environment variable names and values. */
   readonly environmentBytes?: number;
 }
+
+/**
+ * A problem found by a provider's manifest rules. `path` names the place in the stage-merged
+ * manifest (`['functions', 'api', 'triggers', 0, 'schedule', 'cron']`); the core turns it into
+ * fnx.yaml:LINE:COL. The error's code, message and hint are shown as they are, with exit code 2.
+ */
+export interface ManifestProblem {
+  readonly path: readonly (string | number)[];
+  /** Point at the key rather than the value (for a setting that should not be there). */
+  readonly at?: 'key' | 'value';
+  readonly error: FnxError;
+}
+
+/**
+ * A provider's rules that depend only on the manifest (no SDK, no file, no cloud call). Every
+ * command that loads the manifest runs them, so they fail `fnx validate` with a position; the
+ * driver applies the same rules again when it plans. Called with every resolved manifest, also
+ * one whose functions do not deploy to this provider.
+ */
+export type ManifestRules = (manifest: ResolvedManifest) => readonly ManifestProblem[];
 
 /** Common to every request: cancellation and progress. */
 export interface RequestContext {

@@ -8,6 +8,8 @@ import type { Artifact, ArtifactSet } from '../../src/package/artifact.js';
 import { findArtifact } from '../../src/package/artifact.js';
 import { arn, functionName, layerName, logGroupName, ownershipTags, roleName, ruleName, statementId, notificationId } from './names.js';
 import { executionPolicy, type PolicyDocument } from './policy.js';
+import { checkEnvironment, secretEnvName } from './function-environment.js';
+import { checkQueueBatch } from './queue.js';
 import { scheduleExpression } from './schedule.js';
 
 export interface Target {
@@ -35,11 +37,6 @@ export function lambdaRuntime(fn: ResolvedFunction): string {
     });
   }
   return runtime;
-}
-
-/** Environment variable that carries a secret's ARN: DB_PASSWORD -> DB_PASSWORD_SECRET_ARN. */
-export function secretEnvName(name: string): string {
-  return `${name}_SECRET_ARN`;
 }
 
 /** A secret reference: a full ARN (Secrets Manager or SSM Parameter Store) or a Secrets Manager secret name. */
@@ -122,12 +119,7 @@ function desiredTrigger(t: Target, fnName: string, trigger: Trigger): DesiredTri
     }
     case 'queue': {
       const queueArn = trigger.arn ?? arn.queue(t.region, t.accountId, trigger.name ?? '');
-      if (queueArn.endsWith('.fifo') && trigger.batchSize > 10) {
-        throw new FnxError('E_AWS_QUEUE_BATCH', `queue trigger on ${queueArn}: batchSize ${trigger.batchSize} is over 10, the most Lambda reads from a FIFO queue at once`, {
-          hint: 'Use batchSize: 10 or less for a .fifo queue.',
-          exitCode: ExitCode.usage,
-        });
-      }
+      checkQueueBatch(queueArn, trigger.batchSize);
       return { kind: 'queue', key: `queue:${queueArn}`, queueArn, batchSize: trigger.batchSize };
     }
     case 'storage': {
@@ -192,6 +184,7 @@ export function desiredFunction(
   t: Target,
   layerArns: Readonly<Record<string, string>>,
 ): DesiredFunction {
+  checkEnvironment(fn);
   const name = functionName(manifest.service, manifest.stage, fn.name);
   const artifact = findArtifact(artifacts, 'function', fn.name, 'aws');
   if (!artifact) throw missingArtifact('function', fn.name);

@@ -42,7 +42,7 @@ function mapDayOfWeek(field: string): string {
 export function cronExpression(cron: string): string {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 5) {
-    throw invalid(`schedule cron "${cron}" must have 5 fields (minute hour day-of-month month day-of-week)`, 'Example: "0 2 * * *" runs every day at 02:00 UTC.');
+    throw invalid(`Schedule cron "${cron}" must have 5 fields (minute hour day-of-month month day-of-week).`, 'Example: "0 2 * * *" runs every day at 02:00 UTC.');
   }
   const [minute, hour, dom, month, dow] = fields as [string, string, string, string, string];
   let dayOfMonth = dom;
@@ -55,7 +55,7 @@ export function cronExpression(cron: string): string {
     dayOfWeek = mapDayOfWeek(dow);
   } else {
     throw invalid(
-      `schedule cron "${cron}" restricts both day-of-month and day-of-week, which EventBridge cannot express`,
+      `Schedule cron "${cron}" restricts both day-of-month and day-of-week, which EventBridge cannot express.`,
       'Use "*" in one of the two fields, or split it into two schedule triggers.',
     );
   }
@@ -74,11 +74,14 @@ export function rateExpression(seconds: number): string {
       return `rate(${n} ${unit}${n === 1 ? '' : 's'})`;
     }
   }
-  throw invalid(`schedule rate of ${seconds}s is not a whole number of minutes`, 'EventBridge rates are at least 1 minute: use e.g. "5m" or "1h".');
+  throw invalid(
+    `Schedule rate of ${seconds}s is not a whole number of minutes, which EventBridge needs.`,
+    'EventBridge rates are whole minutes, hours or days, at least 1 minute: write e.g. `rate: 5m`, `rate: 1h` or seconds that are a multiple of 60.',
+  );
 }
 
 export function scheduleExpression(t: { cron?: string; rateSeconds?: number }): string {
   if (t.cron !== undefined) return cronExpression(t.cron);
   if (t.rateSeconds !== undefined) return rateExpression(t.rateSeconds);
-  throw invalid('schedule trigger needs cron or rate', 'Example: { cron: "0 2 * * *" } or { rate: 5m }.');
+  throw invalid('A schedule trigger needs cron or rate.', 'Example: { cron: "0 2 * * *" } or { rate: 5m }.');
 }

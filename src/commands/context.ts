@@ -23,9 +23,13 @@ export interface ManifestOptions {
   readonly json: boolean;
 }
 
-/** How a command asks for its manifest: the options, and manifest warnings printed as warnings. */
-export function manifestLoadOptions(opts: ManifestOptions, ctx: CommandContext): LoadOptions {
+/**
+ * How a command asks for its manifest: the options, and manifest warnings printed as warnings.
+ * `files`: also check the handler files and layer folders (commands that package code).
+ */
+export function manifestLoadOptions(opts: ManifestOptions, ctx: CommandContext, files = false): LoadOptions {
   return {
+    files,
     cwd: ctx.cwd,
     ...(opts.config ? { config: opts.config } : {}),
     stage: opts.stage,

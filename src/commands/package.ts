@@ -12,7 +12,7 @@ import { formatWarning } from '../report/format.js';
 import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
 
 export async function packageCommand(opts: ManifestOptions & { functions: string[]; cache: boolean; strict?: boolean }, ctx: CommandContext): Promise<void> {
-  const manifest = await loadManifest(manifestLoadOptions(opts, ctx));
+  const manifest = await loadManifest(manifestLoadOptions(opts, ctx, true));
   const warnings: FnxError[] = [];
   const onWarning = (w: FnxError) => {
     warnings.push(w);

@@ -13,7 +13,7 @@ import { manifestLoadOptions, type CommandContext, type ManifestOptions } from '
 import { plural } from '../report/plural.js';
 
 export async function validateCommand(opts: ManifestOptions, ctx: CommandContext): Promise<void> {
-  const result = await checkManifest(manifestLoadOptions(opts, ctx));
+  const result = await checkManifest(manifestLoadOptions(opts, ctx, true));
   for (const w of result.warnings) ctx.reporter.warn(formatWarning(w, ctx.cwd));
   if (result.errors.length || !result.manifest) throw manifestErrors(result.errors);
   const m = result.manifest;

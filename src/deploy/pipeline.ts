@@ -56,7 +56,7 @@ function deployedSummary(stage: string, count: number): string {
 /** load -> package -> inspect -> plan. Makes no write to any cloud. */
 export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<Prepared> {
   // load
-  const manifest = await loadForCommand(opts, ctx);
+  const manifest = await loadForCommand(opts, ctx, true);
   selectFunctions(manifest, opts.functions);
   const { providers, skipped } = deployableProviders(manifest, opts.providers, ctx.reporter);
   throwIfAborted(ctx.signal);

@@ -19,8 +19,9 @@ export interface ProviderSelection {
   readonly skipped: readonly ProviderName[];
 }
 
-export async function loadForCommand(opts: ManifestOptions, ctx: CommandContext): Promise<ResolvedManifest> {
-  return loadManifest(manifestLoadOptions(opts, ctx));
+/** `files`: also check the handler files and layer folders (for the commands that package code). */
+export async function loadForCommand(opts: ManifestOptions, ctx: CommandContext, files = false): Promise<ResolvedManifest> {
+  return loadManifest(manifestLoadOptions(opts, ctx, files));
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The manifest pipeline: load (YAML with positions) -> merge the stage -> resolve variables ->
- * validate (schema, then semantic checks) -> resolve into the frozen ResolvedManifest.
- * Every problem is collected (not only the first) and sorted by position in the file.
+ * validate (schema, then semantic checks) -> resolve into the frozen ResolvedManifest -> each
+ * provider's manifest rules -> (with `files`) the handler files and layer folders it names.
+ * Every problem of a step is collected (not only the first) and sorted by position in the file;
+ * the last two steps run on a manifest the earlier ones found valid.
  */
 import { dirname, resolve as resolvePath } from 'node:path';
 import { FnxError, FnxErrorList } from '../errors.js';
@@ -9,8 +11,10 @@ import { loadManifestFile } from './load.js';
 import type { ResolvedManifest } from './model.js';
 import { problem, sortProblems } from './problems.js';
 import { toResolvedManifest } from './resolve.js';
+import { checkProjectFiles } from './files.js';
+import { checkProviderRules } from './provider-rules.js';
 import { checkSemantics } from './semantic.js';
-import { mergeStage, STAGE_NAME, unknownStageFunctions } from './stages.js';
+import { mergeStage, STAGE_NAME, undeclaredStage, unknownStageFunctions } from './stages.js';
 import { resolveVariables } from './variables.js';
 import { validateSchema, validateSchemaAt } from './validate.js';
 import { isRecord, join } from './pointer.js';
@@ -23,8 +27,14 @@ export interface LoadOptions {
   stage: string;
   vars: Readonly<Record<string, string>>;
   env: NodeJS.ProcessEnv;
-  /** Called by loadManifest with each warning of a valid manifest (e.g. a stage with no entry under `stages`). */
+  /** Called by loadManifest with each warning of a valid manifest (e.g. a layer no function uses). */
   onWarning?: (warning: FnxError) => void;
+  /**
+   * Also check the project files the manifest names (handler files and their exports, layer
+   * folders): for the commands that package code. Off for commands that only read the cloud
+   * (status, rollback, promote, remove), which must work without the built code.
+   */
+  files?: boolean;
 }
 
 const DEFAULT_MANIFEST = 'fnx.yaml';
@@ -48,14 +58,16 @@ export async function checkManifest(o: LoadOptions): Promise<{ manifest?: Resolv
     errors.push(
       problem('E_STAGE_NAME', `Invalid stage name \`${o.stage}\`.`, undefined, 'Stage names have 1-16 lower case letters, digits and dashes, starting with a letter (e.g. dev, prod, pr-42).'),
     );
+  } else {
+    const undeclared = undeclaredStage(doc, o.stage, locator);
+    if (undeclared) errors.push(undeclared);
   }
 
   errors.push(...unknownStageFunctions(doc, locator));
   const merged = mergeStage(doc, o.stage, locator);
-  warnings.push(...merged.warnings);
   errors.push(...otherStagesUnknownKeys(doc, o.stage, locator));
 
-  const vars = resolveVariables(merged.doc, { stage: o.stage, vars: o.vars, env: o.env, locator });
+  const vars = resolveVariables(merged, { stage: o.stage, vars: o.vars, env: o.env, locator });
   errors.push(...vars.errors);
   const schemaErrors = validateSchema(vars.doc, locator, vars);
   errors.push(...schemaErrors);
@@ -67,6 +79,9 @@ export async function checkManifest(o: LoadOptions): Promise<{ manifest?: Resolv
 
   if (errors.length) return { errors: sortProblems(errors), warnings: sortProblems(warnings) };
   const manifest = toResolvedManifest(vars.doc, { file, rootDir: dirname(file), stage: o.stage, locator, references: vars.references });
+  errors.push(...checkProviderRules(manifest, locator));
+  if (!errors.length && o.files) errors.push(...(await checkProjectFiles(manifest, locator)));
+  if (errors.length) return { errors: sortProblems(errors), warnings: sortProblems(warnings) };
   return { manifest, errors: [], warnings: sortProblems(warnings) };
 }
 
@@ -95,7 +110,7 @@ function otherStagesUnknownKeys(doc: Record<string, unknown>, stage: string, loc
     if (name === stage) continue;
     const forked = locator.fork();
     const merged = mergeStage(doc, name, forked);
-    for (const p of validateSchemaAt(structuredClone(merged.doc), forked, { fromVariable: none, wholeVariable: none, unresolved: none })) {
+    for (const p of validateSchemaAt(structuredClone(merged), forked, { fromVariable: none, wholeVariable: none, unresolved: none })) {
       if (p.error.code === 'E_SCHEMA_UNKNOWN_KEY' && forked.comesFrom(p.pointer, join('', 'stages', name))) out.push(p.error);
     }
   }

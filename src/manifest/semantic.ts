@@ -94,12 +94,6 @@ export function checkSemantics(doc: Record<string, unknown>, locator: Locator): 
         const bad = checkCron(schedule.cron);
         if (bad) errors.push(problem('E_SCHEDULE_CRON', bad.message, locator.locateOffset(join(tp, 'cron'), bad.offset), bad.hint));
       }
-      if (schedule.rate !== undefined && (typeof schedule.rate === 'number' || typeof schedule.rate === 'string')) {
-        const s = durationSeconds(schedule.rate);
-        if (!(s >= 60) || s % 60 !== 0) {
-          errors.push(problem('E_SCHEDULE_RATE', `Schedule rate must be a whole number of minutes (at least 1m) in ${display(tp)}.`, at(join(tp, 'rate')), 'Write `rate: 5m`, `rate: 1h` or seconds that are a multiple of 60; for anything finer use a queue.'));
-        }
-      }
     });
   }
 

@@ -8,17 +8,12 @@ import type { FnxError } from '../errors.js';
 import type { Locator } from './locator.js';
 import { isRecord, join } from './pointer.js';
 import { problem } from './problems.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, listOf } from './suggest.js';
 
 /** The top-level keys a stage may override. */
 export const STAGE_SECTIONS = ['providers', 'defaults', 'layers', 'functions'] as const;
 
 export const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
-
-export interface MergedManifest {
-  readonly doc: Record<string, unknown>;
-  readonly warnings: FnxError[];
-}
 
 /** Overrides, in any stage, of functions that are not defined at the top level. */
 export function unknownStageFunctions(doc: Record<string, unknown>, locator: Locator): FnxError[] {
@@ -43,24 +38,29 @@ export function unknownStageFunctions(doc: Record<string, unknown>, locator: Loc
   return errors;
 }
 
+/**
+ * When `stages` lists at least one stage, the selected stage must be one of them (a typo would
+ * otherwise deploy a whole new stack); a manifest without `stages` accepts any stage name.
+ */
+export function undeclaredStage(doc: Record<string, unknown>, stage: string, locator: Locator): FnxError | undefined {
+  const declared = isRecord(doc.stages) ? Object.keys(doc.stages) : [];
+  if (declared.length === 0 || declared.includes(stage)) return undefined;
+  const similar = didYouMean(stage, declared);
+  return problem(
+    'E_STAGE_UNDECLARED',
+    `Stage \`${stage}\` is not declared under \`stages\` (declared: ${listOf(declared)}).`,
+    locator.locate('/stages', 'key'),
+    similar
+      ? `${similar} Or, to add stage \`${stage}\`, declare it under \`stages\`: \`${stage}: {}\`.`
+      : `Declare it under \`stages\`: \`${stage}: {}\` (a stage with no overrides), or pick a declared stage with \`--stage\`.`,
+  );
+}
+
 /** Merges `stages.<stage>` of `doc` over its top level, recording origins in `locator`. */
-export function mergeStage(doc: Record<string, unknown>, stage: string, locator: Locator): MergedManifest {
-  const warnings: FnxError[] = [];
+export function mergeStage(doc: Record<string, unknown>, stage: string, locator: Locator): Record<string, unknown> {
   const stages = isRecord(doc.stages) ? doc.stages : {};
   const functions = isRecord(doc.functions) ? doc.functions : {};
-
   const override = stages[stage];
-  const similar = override === undefined ? didYouMean(stage, Object.keys(stages)) : undefined;
-  if (similar) {
-    warnings.push(
-      problem(
-        'W_STAGE_NO_OVERRIDES',
-        `Stage \`${stage}\` has no entry under \`stages\`; the top-level settings are used as they are.`,
-        locator.locate('/stages', 'key'),
-        similar,
-      ),
-    );
-  }
 
   const merged: Record<string, unknown> = { ...doc };
   if (isRecord(override)) {
@@ -73,7 +73,7 @@ export function mergeStage(doc: Record<string, unknown>, stage: string, locator:
       merged[section] = deepMerge(merged[section], value, join('', section), join('', 'stages', stage, section), locator);
     }
   }
-  return { doc: merged, warnings };
+  return merged;
 }
 
 /** Objects merge key by key; anything else in `over` replaces `base`. */

@@ -17,6 +17,7 @@ import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { capabilities } from '../../providers/index.js';
 import { ExitCode, FnxError } from '../errors.js';
+import { handlerFiles } from '../manifest/handler.js';
 import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } from '../manifest/model.js';
 import { checkGlob, loadFnxIgnore, projectRules, treeRules, type IgnoreRules } from './file-rules.js';
 import { productionDeps } from './node-deps.js';
@@ -60,14 +61,6 @@ function toSource(f: FoundFile): Source {
 export function mergedLayerPath(rel: string): string {
   const m = /^nodejs\/(?:node\d+\/)?(node_modules\/.+)$/.exec(rel) ?? /^python\/(?:lib\/python[\d.]+\/site-packages\/)?(.+)$/.exec(rel);
   return m ? m[1]! : rel;
-}
-
-/** Archive-relative file paths that can hold the handler `handler` for `runtime`. */
-export function handlerFiles(handler: string, runtime: string): string[] {
-  const dot = handler.lastIndexOf('.');
-  const base = dot > 0 ? handler.slice(0, dot) : handler;
-  if (runtime.startsWith('python')) return [`${base.includes('/') ? base : base.replace(/\./g, '/')}.py`];
-  return ['.js', '.mjs', '.cjs'].map((ext) => `${base}${ext}`);
 }
 
 export class Planner {

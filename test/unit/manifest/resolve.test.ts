@@ -120,14 +120,25 @@ describe('stage merge', () => {
     const r = await check('service: s\nproviders: { aws: { region: us-east-1 } }\nstages:\n  prod:\n    defaults:\n      memory: 99\nfunctions: { f: { handler: f.h } }\n', { stage: 'prod' });
     expect(codes(r.errors)).toEqual(['E_SCHEMA_RANGE 6:15']);
     expect(r.errors[0]!.message).toContain('stages.prod.defaults.memory');
-    const dev = await check('service: s\nproviders: { aws: { region: us-east-1 } }\nstages:\n  prod:\n    defaults:\n      memory: 99\nfunctions: { f: { handler: f.h } }\n');
+    const dev = await check('service: s\nproviders: { aws: { region: us-east-1 } }\nstages:\n  prod:\n    defaults:\n      memory: 99\n  dev: {}\nfunctions: { f: { handler: f.h } }\n');
     expect(dev.errors).toEqual([]);
   });
 
-  it('warns about a stage name close to one that has overrides', async () => {
-    const r = await check('service: s\nproviders: { aws: { region: us-east-1 } }\nstages: { prod: {} }\nfunctions: { f: { handler: f.h } }\n', { stage: 'prdo' });
-    expect(r.errors).toEqual([]);
-    expect(r.warnings.map((w) => [w.code, w.hint])).toEqual([['W_STAGE_NO_OVERRIDES', 'did you mean `prod`?']]);
+  it('rejects a stage that `stages` does not declare, with a did-you-mean and how to declare it', async () => {
+    const text = 'service: s\nproviders: { aws: { region: us-east-1 } }\nstages:\n  dev: {}\n  prod: {}\nfunctions: { f: { handler: f.h } }\n';
+    const typo = await check(text, { stage: 'prdo' });
+    expect(codes(typo.errors)).toEqual(['E_STAGE_UNDECLARED 3:1']);
+    expect(typo.errors[0]!.message).toBe('Stage `prdo` is not declared under `stages` (declared: `dev`, `prod`).');
+    expect(typo.errors[0]!.hint).toBe('did you mean `prod`? Or, to add stage `prdo`, declare it under `stages`: `prdo: {}`.');
+    expect(typo.errors[0]!.exitCode).toBe(2);
+    const other = await check(text, { stage: 'staging' });
+    expect(codes(other.errors)).toEqual(['E_STAGE_UNDECLARED 3:1']);
+    expect(other.errors[0]!.hint).toContain('`staging: {}`');
+    expect((await check(text, { stage: 'prod' })).errors).toEqual([]);
+  });
+
+  it('accepts any stage name when the manifest declares no stages', async () => {
+    for (const stage of ['dev', 'staging', 'pr-42']) expect((await check(minimal, { stage })).errors).toEqual([]);
   });
 
   it('rejects a stage name that cannot be part of resource names', async () => {
@@ -190,7 +201,7 @@ describe('variables', () => {
     expect(r.errors[1]!.hint).toContain('--var nope=VALUE');
   });
   it('variables in a stage that is not selected are left alone', async () => {
-    const r = await check('service: s\nproviders: { aws: { region: us-east-1 } }\nstages: { prod: { defaults: { environment: { K: "${env:ONLY_IN_PROD}" } } } }\nfunctions: { f: { handler: f.h } }\n');
+    const r = await check('service: s\nproviders: { aws: { region: us-east-1 } }\nstages: { dev: {}, prod: { defaults: { environment: { K: "${env:ONLY_IN_PROD}" } } } }\nfunctions: { f: { handler: f.h } }\n');
     expect(r.errors).toEqual([]);
   });
   it('${secret:name} is a reference, only under secrets (also not via ${self:...})', async () => {

@@ -109,8 +109,8 @@ const cases: Case[] = [
   fn('health http expect range', 'release: { health: { http: { url: "http://x/h", expect: 204 } } }', 'release: { health: { http: { url: "http://x/h", expect: 700 } } }', 'E_SCHEMA_RANGE'),
   fn('health http maxLatency pattern', 'release: { health: { http: { url: "http://x/h", maxLatency: 2s } } }', 'release: { health: { http: { url: "http://x/h", maxLatency: 2m } } }', 'E_SCHEMA_PATTERN'),
   fn('hooks keys', 'release: { hooks: { postTraffic: other } }', 'release: { hooks: { before: other } }', 'E_SCHEMA_UNKNOWN_KEY'),
-  top('stages keys', 'stages: { prod: { defaults: { memory: 512 } } }\n', 'stages: { prod: { memory: 512 } }\n', 'E_SCHEMA_UNKNOWN_KEY'),
-  top('stage name pattern', 'stages: { pr-42: {} }\n', 'stages: { Prod: {} }\n', 'E_SCHEMA_NAME'),
+  top('stages keys', 'stages: { dev: {}, prod: { defaults: { memory: 512 } } }\n', 'stages: { prod: { memory: 512 } }\n', 'E_SCHEMA_UNKNOWN_KEY'),
+  top('stage name pattern', 'stages: { dev: {}, pr-42: {} }\n', 'stages: { Prod: {} }\n', 'E_SCHEMA_NAME'),
   top('layer path or from', 'layers: { a: { path: lib } }\n', 'layers: { a: {} }\n', 'E_SCHEMA_ONE_OF'),
   top('layer from is a package.json', 'layers: { a: { from: sub/package.json } }\n', 'layers: { a: { from: sub/requirements.txt } }\n', 'E_SCHEMA_PATTERN'),
 ];

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fnxBin, repoRoot } from '../../helpers/cli.js';
-import { fixturesDir, tempDir } from './fixtures.js';
+import { fixturesDir, project, tempDir } from './fixtures.js';
 
 const HOOKS = `
 import { appendFileSync } from 'node:fs';
@@ -52,8 +52,7 @@ function modulesLoadedBy(args: string[], cwd: string): { urls: string[]; status:
 
 describe('start-up loads no cloud SDK', () => {
   it('fnx validate', () => {
-    const cwd = tempDir();
-    writeFileSync(join(cwd, 'fnx.yaml'), readFileSync(join(fixturesDir, 'good', 'full.yaml')));
+    const cwd = project(readFileSync(join(fixturesDir, 'good', 'full.yaml'), 'utf8'));
     const { urls, status } = modulesLoadedBy(['validate'], cwd);
     expect(status).toBe(0);
     expect(urls.some((u) => u.endsWith('/dist/src/manifest/index.js'))).toBe(true);

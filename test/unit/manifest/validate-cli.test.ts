@@ -3,15 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFnx } from '../../helpers/cli.js';
-import { fixturesDir, tempDir } from './fixtures.js';
+import { fixturesDir, project, tempDir } from './fixtures.js';
 
 const full = readFileSync(join(fixturesDir, 'good', 'full.yaml'), 'utf8');
-
-function project(text: string): string {
-  const cwd = tempDir();
-  writeFileSync(join(cwd, 'fnx.yaml'), text);
-  return cwd;
-}
 
 const BAD = 'service: orders\nproviders:\n  aws: { region: us-east-1 }\nfunctions:\n  api:\n    handler: src/api.handler\n    triggers:\n      - http: { path: /x }\n    memroy: 512\n';
 

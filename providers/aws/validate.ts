@@ -1,0 +1,38 @@
+/**
+ * The AWS rules that depend only on the manifest, run at load time (`fnx validate` and every other
+ * command) through the registry. They are the very checks plan() makes (lambdaRuntime,
+ * scheduleExpression, checkQueueBatch, environmentProblems): each is called here once per setting and its FnxError is
+ * reported at the setting's place in fnx.yaml. No SDK is loaded.
+ */
+import type { ManifestProblem, ManifestRules } from '../../src/driver.js';
+import { FnxError } from '../../src/errors.js';
+import type { ResolvedManifest } from '../../src/manifest/model.js';
+import { awsFunctions, lambdaRuntime } from './desired.js';
+import { environmentProblems } from './function-environment.js';
+import { checkQueueBatch } from './queue.js';
+import { scheduleExpression } from './schedule.js';
+
+/** Runs `rule`; a usage FnxError it throws becomes a problem at `path`. */
+function attempt(out: ManifestProblem[], path: ManifestProblem['path'], rule: () => unknown): void {
+  try {
+    rule();
+  } catch (err) {
+    if (!(err instanceof FnxError)) throw err;
+    out.push({ path, error: err });
+  }
+}
+
+export const validateAws: ManifestRules = (manifest: ResolvedManifest) => {
+  const out: ManifestProblem[] = [];
+  for (const fn of awsFunctions(manifest)) {
+    const base = ['functions', fn.name] as const;
+    attempt(out, [...base, 'runtime'], () => lambdaRuntime(fn));
+    for (const p of environmentProblems(fn)) out.push({ path: [...base, p.in, p.key], at: 'key', error: p.error });
+    fn.triggers.forEach((t, i) => {
+      const at = [...base, 'triggers', i, t.kind] as const;
+      if (t.kind === 'schedule') attempt(out, [...at, t.cron !== undefined ? 'cron' : 'rate'], () => scheduleExpression(t));
+      if (t.kind === 'queue') attempt(out, [...at, 'batchSize'], () => checkQueueBatch(t.arn ?? t.name ?? '', t.batchSize));
+    });
+  }
+  return out;
+};
