@@ -2,7 +2,7 @@
  * `fnx validate` (the built CLI) on manifests that used to hang, mislead or pass: an alias bomb,
  * an unclosed quote, files that are not UTF-8, merge keys, and the parse cache in `.fnx/cache`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFnx } from '../../helpers/cli.js';
@@ -11,6 +11,11 @@ import { fixturesDir, tempDir } from './fixtures.js';
 function project(content: string | Buffer): string {
   const cwd = tempDir();
   writeFileSync(join(cwd, 'fnx.yaml'), content);
+  // The handlers the manifests below name, so validate's handler checks pass.
+  mkdirSync(join(cwd, 'src'));
+  writeFileSync(join(cwd, 'src', 'f.js'), 'export async function handler() {}\n');
+  writeFileSync(join(cwd, 'src', 'api.js'), 'export async function handler() {}\n');
+  writeFileSync(join(cwd, 'src', 'worker.js'), 'export async function run() {}\n');
   return cwd;
 }
 

@@ -103,7 +103,7 @@ describe('merge keys (YAML 1.1 `<<`)', () => {
 
 describe('aliases', () => {
   it('expands an alias with the positions of the anchored value', async () => {
-    const r = await check('service: orders\nproviders: { aws: &aws { region: nowhere-1 } }\nfunctions:\n  api: { handler: src/api.handler }\nstages:\n  prod:\n    providers: { aws: *aws }\n');
+    const r = await check('service: orders\nproviders: { aws: &aws { region: nowhere-1 } }\nfunctions:\n  api: { handler: src/api.handler }\nstages:\n  dev: {}\n  prod:\n    providers: { aws: *aws }\n');
     expect(codes(r.errors)).toEqual(['E_SCHEMA_PATTERN 2:34']);
   });
 
