@@ -82,6 +82,7 @@ function resolveFunction(doc: Record<string, unknown>, name: string, fn: Functio
   const network = get<{ subnets: string[]; securityGroups: string[] } | undefined>('network', undefined);
   const logRetention = get<number | undefined>('logRetention', undefined);
   const role = get<string | undefined>('role', undefined);
+  const events = get<'neutral' | 'native'>('events', 'neutral');
 
   const secrets: Record<string, SecretRef> = {};
   for (const [k, v] of Object.entries(mergedMap(doc, name, 'secrets'))) {
@@ -109,6 +110,7 @@ function resolveFunction(doc: Record<string, unknown>, name: string, fn: Functio
     tags: stringMap(mergedMap(doc, name, 'tags')),
     ...(network ? { network: { subnets: [...network.subnets], securityGroups: [...network.securityGroups] } } : {}),
     ...(role !== undefined ? { role } : {}),
+    ...(events === 'native' ? { events } : {}),
     location: ctx.locator.locate(join('', 'functions', name), 'key'),
   };
 }
