@@ -3,10 +3,11 @@
  * drivers. This is the only module under providers/ that src/ imports; a driver's SDK is loaded
  * only when a command needs to talk to that cloud.
  */
-import type { ManifestRules, ProviderCapabilities, ProviderDriver } from '../src/driver.js';
+import type { ManifestRules, PackagingHooks, ProviderCapabilities, ProviderDriver } from '../src/driver.js';
 import { ExitCode, FnxError } from '../src/errors.js';
 import type { ProviderName, ResolvedManifest } from '../src/manifest/model.js';
 import { awsCapabilities } from './aws/capabilities.js';
+import { awsPackaging } from './aws/entry.js';
 import { validateAws } from './aws/validate.js';
 import { azureCapabilities } from './azure/capabilities.js';
 import { gcpCapabilities } from './gcp/capabilities.js';
@@ -22,6 +23,11 @@ export const manifestRules: Readonly<Record<ProviderName, ManifestRules>> = {
   aws: validateAws,
   azure: () => [],
   gcp: () => [],
+};
+
+/** What each provider adds to packaging (entry adapters); loaded without any SDK. */
+export const packagingHooks: Readonly<Partial<Record<ProviderName, PackagingHooks>>> = {
+  aws: awsPackaging,
 };
 
 type DriverModule = { createDriver(manifest: ResolvedManifest): ProviderDriver };

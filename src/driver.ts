@@ -18,6 +18,29 @@ import type { ArtifactSet } from './package/artifact.js';
 import type { Reporter } from './report/reporter.js';
 
 export type { ProviderName, TriggerKind, CloudErrorKind };
+export type * from './events/types.js';
+
+/** A file a provider adds to a function's artifact (an entry adapter). */
+export interface GeneratedFile {
+  /** Posix path inside the archive, e.g. `fnx_entry/worker.mjs`. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * What a provider adds to packaging, without loading its SDK (providers/index.ts holds one per
+ * provider). Every hook is pure: the same function gives the same files, byte for byte.
+ */
+export interface PackagingHooks {
+  /**
+   * Files to add to `fn`'s artifact for this provider, e.g. the entry adapter that turns native
+   * events into neutral ones (src/events/types.ts); [] when it needs none. `handlerFile` is the
+   * archive path of the file that holds fn.handler. A generated path must not be one of the
+   * function's own files (packaging refuses that). Providers of one artifact that add different
+   * files get one artifact each.
+   */
+  entryFiles?(fn: ResolvedFunction, ctx: { readonly handlerFile: string }): readonly GeneratedFile[];
+}
 
 /** Static facts about a provider, available without loading its SDK (used by `fnx validate`). */
 export interface ProviderCapabilities {

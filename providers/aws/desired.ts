@@ -7,6 +7,7 @@ import type { ResolvedFunction, ResolvedManifest, Trigger } from '../../src/mani
 import type { Artifact, ArtifactSet } from '../../src/package/artifact.js';
 import { findArtifact } from '../../src/package/artifact.js';
 import { arn, functionName, layerName, logGroupName, ownershipTags, roleName, ruleName, statementId, notificationId } from './names.js';
+import { lambdaHandler, needsEntry } from './entry.js';
 import { executionPolicy, type PolicyDocument } from './policy.js';
 import { checkEnvironment, secretEnvName } from './function-environment.js';
 import { checkQueueBatch } from './queue.js';
@@ -63,7 +64,14 @@ export interface FunctionConfig {
 export type DesiredTrigger =
   | { readonly kind: 'http'; readonly key: string; readonly routeKey: string; readonly authorization: 'NONE' | 'AWS_IAM' }
   | { readonly kind: 'schedule'; readonly key: string; readonly rule: string; readonly expression: string; readonly enabled: boolean; readonly statementId: string }
-  | { readonly kind: 'queue'; readonly key: string; readonly queueArn: string; readonly batchSize: number }
+  | {
+      readonly kind: 'queue';
+      readonly key: string;
+      readonly queueArn: string;
+      readonly batchSize: number;
+      /** ReportBatchItemFailures on the mapping: the entry adapter answers with batchItemFailures. */
+      readonly reportFailures: boolean;
+    }
   | {
       readonly kind: 'storage';
       readonly key: string;
@@ -106,7 +114,7 @@ export interface DesiredLayer {
 
 const S3_EVENTS = { created: 's3:ObjectCreated:*', deleted: 's3:ObjectRemoved:*' } as const;
 
-function desiredTrigger(t: Target, fnName: string, trigger: Trigger): DesiredTrigger {
+function desiredTrigger(t: Target, fnName: string, trigger: Trigger, neutral: boolean): DesiredTrigger {
   switch (trigger.kind) {
     case 'http': {
       const routeKey = `${trigger.method.toUpperCase()} ${trigger.path}`;
@@ -120,7 +128,7 @@ function desiredTrigger(t: Target, fnName: string, trigger: Trigger): DesiredTri
     case 'queue': {
       const queueArn = trigger.arn ?? arn.queue(t.region, t.accountId, trigger.name ?? '');
       checkQueueBatch(queueArn, trigger.batchSize);
-      return { kind: 'queue', key: `queue:${queueArn}`, queueArn, batchSize: trigger.batchSize };
+      return { kind: 'queue', key: `queue:${queueArn}`, queueArn, batchSize: trigger.batchSize, reportFailures: neutral };
     }
     case 'storage': {
       const events = [...new Set(trigger.events.map((e) => S3_EVENTS[e]))].sort();
@@ -170,7 +178,7 @@ export function desiredLayers(manifest: ResolvedManifest, artifacts: ArtifactSet
 /** The triggers `fn` asks for on AWS (no artifact needed: status compares them with what is deployed). */
 export function desiredTriggers(manifest: ResolvedManifest, fn: ResolvedFunction, t: Target): DesiredTrigger[] {
   const name = functionName(manifest.service, manifest.stage, fn.name);
-  return fn.triggers.map((tr) => desiredTrigger(t, name, tr));
+  return fn.triggers.map((tr) => desiredTrigger(t, name, tr, needsEntry(fn)));
 }
 
 /**
@@ -224,7 +232,7 @@ export function desiredFunction(
     aliasArn: arn.alias(t.region, t.accountId, name),
     config: {
       Runtime: lambdaRuntime(fn),
-      Handler: fn.handler,
+      Handler: lambdaHandler(fn),
       MemorySize: fn.memory,
       Timeout: fn.timeout,
       Role: explicitRole ? resolveRole(t, explicitRole) : arn.role(t.accountId, role!.name),

@@ -153,6 +153,7 @@ async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region:
       uuid: m.UUID ?? '',
       sourceArn: m.EventSourceArn ?? '',
       batchSize: m.BatchSize ?? 10,
+      reportFailures: (m.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
       state: m.State ?? '',
     })),
     rules: [],

@@ -155,7 +155,13 @@ export function triggerActions(d: Pick<DesiredFunction, 'fn' | 'aliasArn' | 'tri
       case 'queue': {
         const m = cur?.mappings.find((x) => x.sourceArn === t.queueArn);
         if (!m) out.push(act(id(t.key), 'create', resource, t.queueArn, d.fn, undefined, `event source mapping, batch ${t.batchSize}`));
-        else if (m.batchSize !== t.batchSize) out.push(act(id(t.key), 'update', resource, t.queueArn, d.fn, [{ field: 'batchSize', from: m.batchSize, to: t.batchSize }]));
+        else if (m.batchSize !== t.batchSize || m.reportFailures !== t.reportFailures) {
+          const fields = [
+            ...(m.batchSize !== t.batchSize ? [{ field: 'batchSize', from: m.batchSize, to: t.batchSize }] : []),
+            ...(m.reportFailures !== t.reportFailures ? [{ field: 'reportBatchItemFailures', from: m.reportFailures, to: t.reportFailures }] : []),
+          ];
+          out.push(act(id(t.key), 'update', resource, t.queueArn, d.fn, fields));
+        }
         else out.push(act(id(t.key), 'no-change', resource, t.queueArn, d.fn));
         break;
       }

@@ -30,6 +30,8 @@ export interface DeployedMapping {
   readonly uuid: string;
   readonly sourceArn: string;
   readonly batchSize: number;
+  /** FunctionResponseTypes holds ReportBatchItemFailures. */
+  readonly reportFailures: boolean;
   readonly state: string;
 }
 

@@ -114,6 +114,11 @@ export interface ResolvedFunction {
   readonly network?: { readonly subnets: readonly string[]; readonly securityGroups: readonly string[] };
   /** An existing execution role/identity to use instead of the one fnx generates. */
   readonly role?: string;
+  /**
+   * 'native': the handler gets each provider's own events and no entry adapter is generated.
+   * Absent or 'neutral': the neutral events of src/events/types.ts.
+   */
+  readonly events?: 'neutral' | 'native';
   /** Where the function is declared, for errors raised later (packaging, deploy). */
   readonly location?: SourceLocation;
   /**

@@ -85,6 +85,7 @@ function resolveFunction(doc: Record<string, unknown>, name: string, fn: Functio
   const network = get<{ subnets: string[]; securityGroups: string[] } | undefined>('network', undefined);
   const logRetention = get<number | undefined>('logRetention', undefined);
   const role = get<string | undefined>('role', undefined);
+  const events = get<'neutral' | 'native'>('events', 'neutral');
 
   const variables = functionReferences(doc, name, ctx.references ?? new Map());
   const secrets: Record<string, SecretRef> = {};
@@ -113,6 +114,7 @@ function resolveFunction(doc: Record<string, unknown>, name: string, fn: Functio
     tags: stringMap(mergedMap(doc, name, 'tags')),
     ...(network ? { network: { subnets: [...network.subnets], securityGroups: [...network.securityGroups] } } : {}),
     ...(role !== undefined ? { role } : {}),
+    ...(events === 'native' ? { events } : {}),
     location: ctx.locator.locate(join('', 'functions', name), 'key'),
     ...(Object.keys(variables).length ? { variables } : {}),
   };

@@ -79,6 +79,13 @@ export type Layers = string[];
  */
 export type Role = string;
 /**
+ * What the handler receives: `neutral` (default), the same event and response shape on every provider (docs/events.md), or `native`, each provider's own event (no entry adapter).
+ *
+ * This interface was referenced by `UserManifest`'s JSON-Schema
+ * via the `definition` "events".
+ */
+export type Events = 'neutral' | 'native';
+/**
  * Integer seconds, or a string `<n>s`, `<n>m` or `<n>h` ("30s", "5m", "1h").
  *
  * This interface was referenced by `UserManifest`'s JSON-Schema
@@ -237,6 +244,7 @@ export interface Defaults {
   release?: Release;
   secrets?: Secrets;
   role?: Role;
+  events?: Events;
 }
 /**
  * Environment variables: string values (numbers and booleans are converted to strings). On AWS names and values total at most 4 KB.
@@ -495,6 +503,7 @@ export interface FunctionSpec {
   release?: Release;
   secrets?: Secrets;
   role?: Role;
+  events?: Events;
   /**
    * Deploy this function only to these providers (default: every provider configured under `providers`).
    *

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { createDeflateRaw, crc32, deflateRaw } from 'node:zlib';
+import { createDeflateRaw, crc32, deflateRaw, deflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { InterruptedError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
@@ -65,6 +65,11 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
   for (const s of sources) {
     if (opts.signal?.aborted) throw new InterruptedError();
     if (shaOf.has(s.path) || queued.has(s.path)) continue;
+    if (s.content) {
+      shaOf.set(s.path, storeContent(s.content, store, opts.level));
+      progress(s.size);
+      continue;
+    }
     const known = opts.rehash?.has(s.path) ? undefined : store.shaForStat(s.path, s);
     if (known) {
       shaOf.set(s.path, known);
@@ -144,6 +149,17 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
   if (failure !== undefined) throw failure;
   if (opts.signal?.aborted) throw new InterruptedError();
   return shaOf;
+}
+
+/** Stores a generated file's content (small, in memory) and returns its hash. */
+function storeContent(buf: Buffer, store: ContentStore, level: number): string {
+  const sha = createHash('sha256').update(buf).digest('hex');
+  if (store.get(sha)) return sha;
+  const crc = buf.length ? crc32(buf) : 0;
+  const out = buf.length ? deflateRawSync(buf, { level }) : buf;
+  if (out.length < buf.length) store.put(sha, { size: buf.length, crc, method: 8 }, out);
+  else store.put(sha, { size: buf.length, crc, method: 0 }, buf);
+  return sha;
 }
 
 /** Streams one large file through deflate into a pack of its own. */

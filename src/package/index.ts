@@ -14,7 +14,7 @@ import type { Reporter } from '../report/reporter.js';
 import type { Artifact, ArtifactSet } from './artifact.js';
 import { compressSources } from './compress.js';
 import { ContentStore, CorruptEntryError, type StoredEntry } from './content-store.js';
-import { Planner, type PlannedArtifact, type PlannedEntry, type Source } from './layout.js';
+import { Planner, type HooksByProvider, type PlannedArtifact, type PlannedEntry, type Source } from './layout.js';
 import { formatBytes } from './limits.js';
 import { compareNames, writeZip, type PreviousZip, type ZipEntry } from './zip-writer.js';
 import { formatWarning } from '../report/format.js';
@@ -48,6 +48,8 @@ export interface PackageOptions {
    * changed more than 3 s before it.
    */
   readonly now?: number;
+  /** Each provider's packaging hooks (entry adapters); default: the provider registry's. */
+  readonly hooks?: HooksByProvider;
 }
 
 /** Where `fnx package` writes for a stage. */
@@ -92,7 +94,7 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
   const useCache = opts.cache !== false;
   const step = opts.reporter?.step(`Packaging ${plural(functions.length, 'function')}`);
   try {
-    const planner = new Planner(manifest);
+    const planner = new Planner(manifest, opts.hooks);
     const planned = planner.plan(functions);
     if (opts.strict) throwWarnings(planner.warnings);
     const outDir = buildDir(manifest);

@@ -15,7 +15,8 @@
 import { realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { capabilities } from '../../providers/index.js';
+import { capabilities, packagingHooks } from '../../providers/index.js';
+import type { GeneratedFile, PackagingHooks } from '../driver.js';
 import { ExitCode, FnxError } from '../errors.js';
 import { handlerFiles } from '../manifest/handler.js';
 import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } from '../manifest/model.js';
@@ -34,6 +35,8 @@ export interface Source {
   readonly ino: number;
   /** 0o644 or 0o755 (any execute bit set). */
   readonly mode: number;
+  /** A generated file (a provider's entry adapter): its bytes, and `path` is only a key. */
+  readonly content?: Buffer;
 }
 
 export interface PlannedEntry {
@@ -63,6 +66,9 @@ export function mergedLayerPath(rel: string): string {
   return m ? m[1]! : rel;
 }
 
+/** The packaging hooks of each provider (default: the registry's). */
+export type HooksByProvider = Readonly<Partial<Record<ProviderName, PackagingHooks>>>;
+
 export class Planner {
   private readonly realRoot: string;
   private readonly ignore: IgnoreRules;
@@ -73,7 +79,10 @@ export class Planner {
   /** Problems that do not stop packaging (Python dependencies not in the archive), filled by plan(). */
   readonly warnings: FnxError[] = [];
 
-  constructor(private readonly manifest: ResolvedManifest) {
+  constructor(
+    private readonly manifest: ResolvedManifest,
+    private readonly hooks: HooksByProvider = packagingHooks,
+  ) {
     this.realRoot = realpathSync(manifest.rootDir);
     this.ignore = loadFnxIgnore(manifest.rootDir);
     this.manifestRel = posix(relative(manifest.rootDir, manifest.file));
@@ -165,6 +174,32 @@ export class Planner {
     return layer;
   }
 
+  /**
+   * The files each provider's packaging hook adds to `fn`'s artifact, with the providers grouped
+   * by identical files (in their order): one part when they all add the same (usually nothing).
+   */
+  private generated(fn: ResolvedFunction, providers: readonly ProviderName[], handlerFile: string, own: ReadonlyMap<string, Source>): Array<{ providers: ProviderName[]; files: readonly GeneratedFile[] }> {
+    const parts = new Map<string, { providers: ProviderName[]; files: readonly GeneratedFile[] }>();
+    for (const p of providers) {
+      const files = [...(this.hooks[p]?.entryFiles?.(fn, { handlerFile }) ?? [])].sort((a, b) => compareNames(a.path, b.path));
+      for (const f of files) {
+        checkGeneratedPath(p, f);
+        if (own.has(f.path)) {
+          throw new FnxError('E_PACKAGE_RESERVED', `Function "${fn.name}" has its own file ${f.path}, where fnx puts the ${p} entry adapter it generates.`, {
+            hint: `Rename or exclude that file (folder ${f.path.split('/')[0]}/ is fnx's), or set \`events: native\` on the function to get ${p}'s own events and no adapter.`,
+            exitCode: ExitCode.usage,
+            ...(fn.location ? { location: fn.location } : {}),
+          });
+        }
+      }
+      const key = JSON.stringify(files);
+      const part = parts.get(key);
+      if (part) part.providers.push(p);
+      else parts.set(key, { providers: [p], files });
+    }
+    return [...parts.values()];
+  }
+
   /** The archives for `functions` and the layers they use on providers with native layers. */
   plan(functions: readonly ResolvedFunction[]): PlannedArtifact[] {
     const out: PlannedArtifact[] = [];
@@ -208,15 +243,21 @@ export class Planner {
               { providers: native, withLayers: false },
               { providers: merged, withLayers: true },
             ];
-      for (const g of groups) {
+      const handlerFile = candidates.find((c) => own.has(c))!;
+      const parts = groups.flatMap((g) => this.generated(fn, g.providers, handlerFile, own).map((p) => ({ ...p, withLayers: g.withLayers })));
+      for (const part of parts) {
         let files = own;
-        if (g.withLayers) {
+        if (part.withLayers) {
           files = new Map<string, Source>();
           for (const l of layers) for (const f of this.layerFiles(l)) files.set(mergedLayerPath(f.rel), f.source);
           for (const [rel, s] of own) files.set(rel, s);
         }
-        const suffix = groups.length > 1 ? `.${g.providers.join('-')}` : '';
-        out.push({ type: 'function', name: fn.name, providers: g.providers, file: `functions/${fn.name}${suffix}.zip`, entries: toEntries(files) });
+        if (part.files.length) {
+          files = new Map(files);
+          for (const f of part.files) files.set(f.path, generatedSource(fn, part.providers, f));
+        }
+        const suffix = parts.length > 1 ? `.${part.providers.join('-')}` : '';
+        out.push({ type: 'function', name: fn.name, providers: part.providers, file: `functions/${fn.name}${suffix}.zip`, entries: toEntries(files) });
       }
       for (const l of layers) {
         const set = layerProviders.get(l.name) ?? new Set<ProviderName>();
@@ -232,6 +273,18 @@ export class Planner {
     }
     return out;
   }
+}
+
+/** The archive path of a generated file, checked: relative, posix, inside the archive. */
+function checkGeneratedPath(p: ProviderName, f: GeneratedFile): void {
+  if (!f.path || f.path.startsWith('/') || f.path.includes('\\') || f.path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+    throw new Error(`the ${p} packaging hook generated a file with an invalid archive path: ${JSON.stringify(f.path)}`);
+  }
+}
+
+function generatedSource(fn: ResolvedFunction, providers: readonly ProviderName[], f: GeneratedFile): Source {
+  const content = Buffer.from(f.content, 'utf8');
+  return { path: `generated:${providers.join('-')}:${fn.name}:${f.path}`, size: content.length, mtimeMs: 0, ctimeMs: 0, ino: 0, mode: 0o644, content };
 }
 
 /** Entries sorted by name (byte order), as archives store them. */

@@ -1,13 +1,12 @@
 // HTTP handler. fnx routes GET /hello and GET /health here (see fnx.yaml).
-// `event` carries the request: method, path, query string and body; the shape depends on the
-// provider, so read it defensively. Return { statusCode, headers, body }.
+// `event` is fnx's neutral http event, the same on every provider (the API Gateway HTTP API 2.0
+// payload: rawPath, queryStringParameters, headers, body, requestContext.http.method; fnx's
+// docs/events.md has all of it). Return { statusCode, headers, body }.
 
-export async function handler(event = {}) {
-  const path = event.rawPath ?? event.path ?? event.requestContext?.http?.path ?? '/';
-  if (path.endsWith('/health')) return json(200, { ok: true });
+export async function handler(event) {
+  if (event.rawPath.endsWith('/health')) return json(200, { ok: true });
 
-  const query = event.queryStringParameters ?? event.query ?? {};
-  const name = typeof query.name === 'string' && query.name !== '' ? query.name : 'world';
+  const name = event.queryStringParameters?.name || 'world';
   return json(200, { message: `Hello, ${name}!`, service: '{{service}}' });
 }
 

@@ -1,31 +1,23 @@
-// Queue worker. fnx delivers batches of messages from the `{{service}}-jobs` queue (see fnx.yaml).
-// The batch shape depends on the provider (AWS SQS: event.Records[].body; others: one message or
-// event.messages), so read it defensively. Throwing makes the provider retry the batch.
+// Queue worker. fnx delivers batches of messages from the `{{service}}-jobs` queue (see fnx.yaml)
+// as its neutral queue event, the same on every provider: { kind: 'queue', queue, messages:
+// [{ id, body, attributes, receiveCount, sentAt }] } (fnx's docs/events.md). Return the ids of
+// the messages that failed in `failed`: only those are delivered again.
 
-export async function handler(event = {}) {
-  const messages = toMessages(event);
-  for (const message of messages) {
-    await processJob(message);
+export async function handler(event) {
+  const failed = [];
+  for (const message of event.messages) {
+    try {
+      await processJob(JSON.parse(message.body));
+    } catch (err) {
+      console.log(JSON.stringify({ level: 'error', msg: 'job failed', id: message.id, error: String(err?.message ?? err) }));
+      failed.push(message.id);
+    }
   }
-  return { processed: messages.length };
+  return { failed };
 }
 
 /** The work for one message: replace with yours. */
 export async function processJob(job) {
   if (job === null || typeof job !== 'object') throw new Error('job must be a JSON object');
   console.log(JSON.stringify({ level: 'info', msg: 'job processed', id: job.id ?? null }));
-}
-
-function toMessages(event) {
-  const raw = event.Records ?? event.messages ?? [event.message ?? event];
-  return raw.map((r) => parse(r?.body ?? r?.data ?? r));
-}
-
-function parse(body) {
-  if (typeof body !== 'string') return body;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return JSON.parse(Buffer.from(body, 'base64').toString('utf8'));
-  }
 }

@@ -1,20 +1,18 @@
 """HTTP handler. fnx routes GET /hello and GET /health here (see fnx.yaml).
 
-`event` carries the request: method, path, query string and body; the shape depends on the
-provider, so it is read defensively. Return {"statusCode", "headers", "body"}.
+`event` is fnx's neutral http event, the same on every provider (the API Gateway HTTP API 2.0
+payload: rawPath, queryStringParameters, headers, body, requestContext.http.method; fnx's
+docs/events.md has all of it). Return {"statusCode", "headers", "body"}.
 """
 
 import json
 
 
 def handler(event, context):
-    event = event or {}
-    path = event.get("rawPath") or event.get("path") or "/"
-    if path.endswith("/health"):
+    if event["rawPath"].endswith("/health"):
         return _json(200, {"ok": True})
 
-    query = event.get("queryStringParameters") or event.get("query") or {}
-    name = query.get("name") or "world"
+    name = (event.get("queryStringParameters") or {}).get("name") or "world"
     return _json(200, {"message": f"Hello, {name}!", "service": "{{service}}"})
 
 

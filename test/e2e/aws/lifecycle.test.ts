@@ -33,6 +33,7 @@ describe('aws: deploy lifecycle against the emulator', () => {
 
     const api = fn('api')!;
     expect(api.tags).toMatchObject({ 'fnx:service': 'shop', 'fnx:stage': 'dev', 'fnx:function': 'api' });
+    // api sets `events: native`: Lambda calls its handler directly, with no entry adapter.
     expect(api.latest.config).toMatchObject({ Runtime: 'nodejs20.x', Handler: 'src/api.handler', MemorySize: 256 });
     expect(api.latest.config.Environment?.Variables).toEqual({
       GREETING: 'hello',
@@ -65,6 +66,10 @@ describe('aws: deploy lifecycle against the emulator', () => {
     expect(worker.provisioned.get('live')?.requested).toBe(1);
     const mapping = [...aws.state.lambda.eventSourceMappings.values()][0]!;
     expect(mapping.functionArn).toMatch(/shop-dev-worker:live$/);
+    // worker gets neutral events: Lambda runs fnx's entry adapter, which answers a batch with
+    // batchItemFailures, read by Lambda only with this response type.
+    expect(worker.latest.config.Handler).toBe('fnx_entry/worker.handler');
+    expect(mapping.functionResponseTypes).toEqual(['ReportBatchItemFailures']);
     const bucket = aws.state.s3.buckets.get('uploads')!;
     expect(bucket.notifications.queue.map((q) => q.Id)).toEqual(['someone-else']);
     expect(bucket.notifications.lambda).toEqual([expect.objectContaining({ Arn: expect.stringMatching(/shop-dev-worker:live$/), Events: ['s3:ObjectCreated:*'], FilterRules: [{ Name: 'Prefix', Value: 'in/' }] })]);
@@ -123,7 +128,8 @@ describe('aws: deploy lifecycle against the emulator', () => {
     expect([...httpApi.routes.values()].map((x) => x.routeKey).sort()).toEqual(['GET /hello', 'POST /orders']);
     expect([...aws.state.events.rules.values()].filter((x) => x.Name.startsWith('shop-dev-'))).toEqual([]);
     expect(fn('api')!.policies.get('live')?.statements.map((s) => s.Sid)).toEqual(['fnx-http']);
-    // Triggers do not change code or configuration: no new version.
+    // Triggers do not change code or configuration: no new version. (api has `events: native`; a
+    // function with neutral events loses its entry adapter, a code change, with its last non-http trigger.)
     expect(live('api')?.functionVersion).toBe('3');
     await writeProject(dir, { 'fnx.yaml': base });
     expect((await run(['deploy'])).code).toBe(0);

@@ -97,6 +97,7 @@ layers:
 functions:
   api:
     handler: src/api.handler
+    events: native
     package: { include: ["src/api.js"] }
     layers: [shared]
     memory: 256

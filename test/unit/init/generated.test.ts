@@ -82,7 +82,7 @@ describe.each(TEMPLATES.flatMap((t) => PROVIDER_SETS.map((p) => [t, p] as const)
     }
   });
 
-  it('passes `fnx package` as generated, without npm install; the zip holds the handler and nothing else', async () => {
+  it('passes `fnx package` as generated, without npm install; the zip holds the handler (and AWS its entry adapter) and nothing else', async () => {
     const r = await runFnx(['package', '--json'], { cwd: dir, env });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const set = JSON.parse(r.stdout) as { ok: boolean; artifacts: { type: string; name: string; path: string; providers: string[] }[] };
@@ -91,9 +91,14 @@ describe.each(TEMPLATES.flatMap((t) => PROVIDER_SETS.map((p) => [t, p] as const)
     const artifacts = set.artifacts.filter((a) => a.type === 'function' && a.name === fn);
     expect(artifacts.flatMap((a) => a.providers).sort()).toEqual([...providers].sort());
     const isNode = meta(template).runtime.startsWith('nodejs');
+    // AWS delivers http events in the neutral shape already; the other kinds go through a generated entry.
+    const adapted = meta(template).trigger !== 'http';
+    expect(artifacts).toHaveLength(adapted && providers.length > 1 ? 2 : 1);
     for (const a of artifacts) {
       // package.json stays next to the handler: it marks src/handler.js as an ES module.
-      expect(await zipEntries(a.path)).toEqual(isNode ? ['package.json', 'src/handler.js'] : ['src/handler.py']);
+      const own = isNode ? ['package.json', 'src/handler.js'] : ['src/handler.py'];
+      const entry = adapted && a.providers.includes('aws') ? [`fnx_entry/${fn}.${isNode ? 'mjs' : 'py'}`] : [];
+      expect(await zipEntries(a.path)).toEqual([...entry, ...own].sort());
     }
   });
 });

@@ -15,6 +15,14 @@ export function batchingWindow(batchSize: number): { MaximumBatchingWindowInSeco
   return batchSize > 10 ? { MaximumBatchingWindowInSeconds: 1 } : {};
 }
 
+/**
+ * With the entry adapter, the function answers a batch with `batchItemFailures`; Lambda reads
+ * that answer only with ReportBatchItemFailures (without it, failed messages would be deleted).
+ */
+function responseTypes(report: boolean): { FunctionResponseTypes: Array<'ReportBatchItemFailures'> } {
+  return { FunctionResponseTypes: report ? ['ReportBatchItemFailures'] : [] };
+}
+
 /** Lambda refuses a mapping when the queue hides a received message for less time than the function may run. */
 function shortVisibility(fn: string, queueArn: string, visibility: number, timeout: number, cause: unknown): CloudError {
   const name = arnName(queueArn);
@@ -33,13 +41,17 @@ export async function applyQueues(ctx: ApplyContext, d: DesiredFunction): Promis
     if (!action) continue;
     const existing = cur?.mappings.find((m) => m.sourceArn === t.queueArn);
     if (existing) {
-      await aws.call('UpdateEventSourceMapping', () => aws.lambda.send(new UpdateEventSourceMappingCommand({ UUID: existing.uuid, BatchSize: t.batchSize, ...batchingWindow(t.batchSize) })), { resource: t.queueArn });
+      await aws.call(
+        'UpdateEventSourceMapping',
+        () => aws.lambda.send(new UpdateEventSourceMappingCommand({ UUID: existing.uuid, BatchSize: t.batchSize, ...batchingWindow(t.batchSize), ...responseTypes(t.reportFailures) })),
+        { resource: t.queueArn },
+      );
       continue;
     }
     try {
       await aws.call(
         'CreateEventSourceMapping',
-        () => aws.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: d.aliasArn, EventSourceArn: t.queueArn, BatchSize: t.batchSize, ...batchingWindow(t.batchSize), Enabled: true })),
+        () => aws.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: d.aliasArn, EventSourceArn: t.queueArn, BatchSize: t.batchSize, ...batchingWindow(t.batchSize), ...responseTypes(t.reportFailures), Enabled: true })),
         { resource: t.queueArn, retryable: (err) => notConflict(err) || isRolePropagation(err) },
       );
     } catch (err) {
