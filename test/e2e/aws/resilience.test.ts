@@ -49,12 +49,20 @@ describe('aws: resilience', () => {
     await writeFile(join(a, 'src/api.js'), 'export const handler = async () => "A";\n');
     await writeFile(join(b, 'src/api.js'), 'export const handler = async () => "B";\n');
 
-    // B starts once A has begun changing the function, so B reads the stage while A is mid-apply
-    // (A then waits 1.5 s for Lambda to settle before it can publish and move the alias).
+    // B starts once A has begun changing the function, and A's update is held InProgress until B
+    // tries its own update, so B has read the stage while A was mid-apply, however slow B's start.
     aws.clearCalls();
     const first = deploy(aws, a, ['--function', 'api']);
-    while (aws.callsTo('lambda', 'UpdateFunctionCode').length === 0) await new Promise((r) => setTimeout(r, 20));
-    const [ra, rb] = await Promise.all([first, deploy(aws, b, ['--function', 'api'])]);
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((r) => setTimeout(r, 20));
+    };
+    await until(() => aws.callsTo('lambda', 'UpdateFunctionCode').length > 0);
+    const latest = aws.state.lambda.functions.get('shop-dev-api')!.latest;
+    latest.updateReadyAt = Number.MAX_SAFE_INTEGER;
+    const second = deploy(aws, b, ['--function', 'api']);
+    await until(() => aws.callsTo('lambda', 'UpdateFunctionCode').length > 1);
+    latest.updateReadyAt = aws.now() + 1500;
+    const [ra, rb] = await Promise.all([first, second]);
     const codes = [ra.code, rb.code].sort();
     expect(codes, `${ra.stderr}\n---\n${rb.stderr}`).toEqual([0, 4]);
     const loser = ra.code === 4 ? ra : rb;
