@@ -3,9 +3,7 @@
  * drivers. This is the only module under providers/ that src/ imports; a driver's SDK is loaded
  * only when a command needs to talk to that cloud.
  */
-import type { ManifestRules, ProviderCapabilities, ProviderDriver } from '../src/driver.js';
-import { ExitCode, FnxError } from '../src/errors.js';
-import type { ProviderName, ResolvedManifest } from '../src/manifest/model.js';
+import { ExitCode, FnxError, type DriverFactory, type Environment, type ManifestRules, type ProviderCapabilities, type ProviderDriver, type ProviderName, type ResolvedManifest } from '../src/driver.js';
 import { awsCapabilities } from './aws/capabilities.js';
 import { validateAws } from './aws/validate.js';
 import { azureCapabilities } from './azure/capabilities.js';
@@ -24,7 +22,7 @@ export const manifestRules: Readonly<Record<ProviderName, ManifestRules>> = {
   gcp: () => [],
 };
 
-type DriverModule = { createDriver(manifest: ResolvedManifest): ProviderDriver };
+type DriverModule = { createDriver: DriverFactory };
 
 const loaders: Readonly<Record<ProviderName, (() => Promise<DriverModule>) | undefined>> = {
   aws: () => import('./aws/index.js'),
@@ -55,9 +53,9 @@ export function unavailableError(names: readonly ProviderName[], manifest: Resol
   });
 }
 
-/** Loads the driver for `name`. Throws a usage error for providers whose driver is not built yet. */
-export async function loadDriver(name: ProviderName, manifest: ResolvedManifest): Promise<ProviderDriver> {
+/** Loads the driver for `name`, reading its settings from `env` (the command's environment). Throws a usage error for providers whose driver is not built yet. */
+export async function loadDriver(name: ProviderName, manifest: ResolvedManifest, env: Environment): Promise<ProviderDriver> {
   const load = loaders[name];
   if (!load) throw unavailableError([name], manifest);
-  return (await load()).createDriver(manifest);
+  return (await load()).createDriver(manifest, env);
 }

@@ -15,7 +15,7 @@
 import { realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { capabilities } from '../../providers/index.js';
+import { capabilities } from '../registry.js';
 import { ExitCode, FnxError } from '../errors.js';
 import { handlerFiles } from '../manifest/handler.js';
 import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } from '../manifest/model.js';
