@@ -1,7 +1,7 @@
 /**
  * The provider registry: static capabilities and manifest rules (no SDK), and lazily loaded
- * drivers. This is the only module under providers/ that src/ imports; a driver's SDK is loaded
- * only when a command needs to talk to that cloud.
+ * drivers. This is the only module under providers/ that the core imports (through src/registry.ts);
+ * a driver's SDK is loaded only when a command needs to talk to that cloud.
  */
 import { ExitCode, FnxError, type DriverFactory, type Environment, type ManifestRules, type ProviderCapabilities, type ProviderDriver, type ProviderName, type ResolvedManifest } from '../src/driver.js';
 import { awsCapabilities } from './aws/capabilities.js';
