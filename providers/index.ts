@@ -1,11 +1,9 @@
 /**
  * The provider registry: static capabilities and manifest rules (no SDK), and lazily loaded
- * drivers. This is the only module under providers/ that src/ imports; a driver's SDK is loaded
- * only when a command needs to talk to that cloud.
+ * drivers. This is the only module under providers/ that the core imports (through src/registry.ts);
+ * a driver's SDK is loaded only when a command needs to talk to that cloud.
  */
-import type { ManifestRules, PackagingHooks, ProviderCapabilities, ProviderDriver } from '../src/driver.js';
-import { ExitCode, FnxError } from '../src/errors.js';
-import type { ProviderName, ResolvedManifest } from '../src/manifest/model.js';
+import { ExitCode, FnxError, type DriverFactory, type Environment, type ManifestRules, type PackagingHooks, type ProviderCapabilities, type ProviderDriver, type ProviderName, type ResolvedManifest } from '../src/driver.js';
 import { awsCapabilities } from './aws/capabilities.js';
 import { awsPackaging } from './aws/entry.js';
 import { validateAws } from './aws/validate.js';
@@ -30,7 +28,7 @@ export const packagingHooks: Readonly<Partial<Record<ProviderName, PackagingHook
   aws: awsPackaging,
 };
 
-type DriverModule = { createDriver(manifest: ResolvedManifest): ProviderDriver };
+type DriverModule = { createDriver: DriverFactory };
 
 const loaders: Readonly<Record<ProviderName, (() => Promise<DriverModule>) | undefined>> = {
   aws: () => import('./aws/index.js'),
@@ -61,9 +59,9 @@ export function unavailableError(names: readonly ProviderName[], manifest: Resol
   });
 }
 
-/** Loads the driver for `name`. Throws a usage error for providers whose driver is not built yet. */
-export async function loadDriver(name: ProviderName, manifest: ResolvedManifest): Promise<ProviderDriver> {
+/** Loads the driver for `name`, reading its settings from `env` (the command's environment). Throws a usage error for providers whose driver is not built yet. */
+export async function loadDriver(name: ProviderName, manifest: ResolvedManifest, env: Environment): Promise<ProviderDriver> {
   const load = loaders[name];
   if (!load) throw unavailableError([name], manifest);
-  return (await load()).createDriver(manifest);
+  return (await load()).createDriver(manifest, env);
 }

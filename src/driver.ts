@@ -17,7 +17,42 @@ import type { ProviderName, ResolvedFunction, ResolvedManifest, TriggerKind } fr
 import type { ArtifactSet } from './package/artifact.js';
 import type { Reporter } from './report/reporter.js';
 
+/*
+ * The sealed surface: providers/** import from src/ only this file (eslint.config.js enforces it,
+ * docs/providers.md "The driver surface"). Everything a driver needs from the core is re-exported
+ * here; none of these modules imports the provider registry.
+ */
 export type { ProviderName, TriggerKind, CloudErrorKind };
+export type {
+  AwsProviderConfig,
+  AzureProviderConfig,
+  GcpProviderConfig,
+  HttpTrigger,
+  QueueTrigger,
+  ResolvedFunction,
+  ResolvedLayer,
+  ResolvedManifest,
+  ScheduleTrigger,
+  StorageTrigger,
+  TopicTrigger,
+  Trigger,
+} from './manifest/model.js';
+export type { Artifact, ArtifactSet } from './package/artifact.js';
+export type { Reporter, Step } from './report/reporter.js';
+export { CloudError, ExitCode, FnxError, FnxErrorList, InterruptedError, messageOf } from './errors.js';
+export { positiveNumberFromEnv } from './env.js';
+export { referenceOf } from './manifest/references.js';
+export { findArtifact } from './package/artifact.js';
+export { formatBytes } from './report/bytes.js';
+export { GLYPH } from './report/format.js';
+export { plural } from './report/plural.js';
+export { WorkProgress } from './report/work-progress.js';
+export { backoffMs, retry, type BackoffOptions, type RetryPolicy } from './retry.js';
+export { sleep } from './sleep.js';
+
+/** The environment a command runs in (the CLI passes the process's): drivers read settings only from it. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 export type * from './events/types.js';
 
 /** A file a provider adds to a function's artifact (an entry adapter). */
@@ -380,5 +415,9 @@ export interface ProviderDriver {
   remove(req: RemoveRequest): Promise<RemoveResult>;
 }
 
-/** Loaded lazily by providers/index.ts; creating a driver may read credentials but makes no call. */
-export type DriverFactory = (manifest: ResolvedManifest) => ProviderDriver;
+/**
+ * Loaded lazily by providers/index.ts; creating a driver may read credentials but makes no call.
+ * `env` is the command's environment: a driver reads settings, credentials and endpoint overrides
+ * from it, never from process.env.
+ */
+export type DriverFactory = (manifest: ResolvedManifest, env: Environment) => ProviderDriver;

@@ -2,9 +2,13 @@
  * SDK clients and the one call path every AWS request takes: bounded retry (retry.ts), error
  * translation (errors.ts), and counting of mutating calls and uploaded bytes (ApplyResult).
  *
- * Region: the manifest's providers.aws.region wins; AWS_REGION is the fallback when the manifest
- * has none. Credentials and endpoints come from the SDK's standard chain (AWS_PROFILE or the
- * manifest's providers.aws.profile, AWS_ACCESS_KEY_ID..., AWS_ENDPOINT_URL[_<SERVICE>]).
+ * Everything is read from the command's `env`, never from process.env. Region: the manifest's
+ * providers.aws.region wins; AWS_REGION is the fallback when the manifest has none. Endpoint
+ * overrides (AWS_ENDPOINT_URL[_<SERVICE>], unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true) and
+ * static keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; ignored when a profile
+ * is named, as the SDK does) are passed to the clients explicitly. A profile (providers.aws.profile
+ * or AWS_PROFILE) is passed by name; the SDK resolves it, SSO and instance roles from the AWS
+ * config files.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApiGatewayV2Client as APIGatewayClient } from '@aws-sdk/client-apigatewayv2';
@@ -16,8 +20,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { positiveNumberFromEnv } from '../../src/env.js';
-import type { AwsProviderConfig } from '../../src/manifest/model.js';
+import { type AwsProviderConfig, type Environment, positiveNumberFromEnv } from '../../src/driver.js';
 import { errorKind, isForeignResponse, translateError, type CredentialSource } from './errors.js';
 import { defaultRetry, fastRetry, isRetryable, withRetry, type RetryOptions } from './retry.js';
 
@@ -47,26 +50,58 @@ export interface AwsSettings {
   readonly waiter: WaiterTiming;
   /** Artifacts larger than this go through S3 (Lambda's direct upload limit, lowered only for tests). */
   readonly directUploadBytes: number;
+  /** Endpoint overrides per client (AwsClients' keys), from AWS_ENDPOINT_URL[_<SERVICE>]. */
+  readonly endpoints: Readonly<Partial<Record<ClientKey, string>>>;
+  /** Static keys from the environment, when no profile is named. */
+  readonly staticCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+}
+
+/** The SDK clients fnx uses, and the suffix of their AWS_ENDPOINT_URL_<SERVICE> variable (the SDK's service id). */
+const SERVICE_IDS = {
+  lambda: 'LAMBDA',
+  iam: 'IAM',
+  sts: 'STS',
+  events: 'EVENTBRIDGE',
+  s3: 'S3',
+  sns: 'SNS',
+  apigw: 'APIGATEWAYV2',
+  cloudwatch: 'CLOUDWATCH',
+  logs: 'CLOUDWATCH_LOGS',
+} as const;
+type ClientKey = keyof typeof SERVICE_IDS;
+
+function endpointOverrides(env: Environment): Partial<Record<ClientKey, string>> {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return {};
+  const out: Partial<Record<ClientKey, string>> = {};
+  for (const [key, id] of Object.entries(SERVICE_IDS) as [ClientKey, string][]) {
+    const url = env[`AWS_ENDPOINT_URL_${id}`] || env.AWS_ENDPOINT_URL;
+    if (url) out[key] = url;
+  }
+  return out;
 }
 
 const DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 /** Reads the settings from the manifest's aws block and the environment. */
-export function awsSettings(config: AwsProviderConfig | undefined, env: NodeJS.ProcessEnv = process.env): AwsSettings {
+export function awsSettings(config: AwsProviderConfig | undefined, env: Environment): AwsSettings {
   const region = config?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const localEndpoint = Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_LAMBDA);
   const endpoint = env.AWS_ENDPOINT_URL ? `AWS_ENDPOINT_URL=${env.AWS_ENDPOINT_URL}` : env.AWS_ENDPOINT_URL_LAMBDA ? `AWS_ENDPOINT_URL_LAMBDA=${env.AWS_ENDPOINT_URL_LAMBDA}` : undefined;
   const delayMs = positiveNumberFromEnv(env, 'FNX_AWS_WAITER_DELAY_MS', 'E_USAGE_AWS_WAITER_DELAY', 'The minimum delay of the AWS waiters in milliseconds, e.g. 1000; unset it for the default.') ?? (localEndpoint ? 50 : 1000);
   const direct = positiveNumberFromEnv(env, 'FNX_AWS_DIRECT_UPLOAD_BYTES', 'E_USAGE_AWS_DIRECT_UPLOAD', 'A size in bytes below Lambda\'s 50 MB direct-upload limit (a testing aid); unset it for the default.');
+  const profile = config?.profile || env.AWS_PROFILE || undefined;
+  const keys = !profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } : undefined;
   return {
     region,
-    ...(config?.profile ? { profile: config.profile } : {}),
+    ...(profile ? { profile } : {}),
     credentials: config?.profile ? { profile: config.profile, profileFrom: 'providers.aws.profile' } : env.AWS_PROFILE ? { profile: env.AWS_PROFILE, profileFrom: 'AWS_PROFILE' } : {},
     localEndpoint,
     ...(endpoint ? { endpoint } : {}),
     retry: localEndpoint ? fastRetry : defaultRetry,
     waiter: { minDelay: delayMs / 1000, maxDelay: Math.max(delayMs / 1000, localEndpoint ? 0.5 : 10), maxWaitTime: localEndpoint ? 120 : 900 },
     directUploadBytes: direct ?? DIRECT_UPLOAD_BYTES,
+    endpoints: endpointOverrides(env),
+    ...(keys ? { staticCredentials: keys } : {}),
   };
 }
 
@@ -92,18 +127,18 @@ export class AwsClients {
   private retryNoticed = false;
   private readonly cache = new Map<string, unknown>();
 
-  constructor(readonly settings: AwsSettings) {
-    // The SDK's Node-version notice is not actionable for fnx users.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  }
+  constructor(readonly settings: AwsSettings) {}
 
-  private client<T>(key: string, make: (config: Record<string, unknown>) => T): T {
+  private client<T>(key: ClientKey, make: (config: Record<string, unknown>) => T): T {
     let c = this.cache.get(key) as T | undefined;
     if (!c) {
+      const endpoint = this.settings.endpoints[key];
       c = make({
         region: this.settings.region,
         maxAttempts: 4,
         ...(this.settings.profile ? { profile: this.settings.profile } : {}),
+        ...(this.settings.staticCredentials ? { credentials: this.settings.staticCredentials } : {}),
+        ...(endpoint ? { endpoint } : {}),
       });
       this.cache.set(key, c);
     }

@@ -2,10 +2,7 @@
  * What the manifest asks for on AWS, function by function, in AWS terms. Pure: the same manifest,
  * account and region always give the same desired state; plan() compares it with inspect()'s result.
  */
-import { ExitCode, FnxError } from '../../src/errors.js';
-import type { ResolvedFunction, ResolvedManifest, Trigger } from '../../src/manifest/model.js';
-import type { Artifact, ArtifactSet } from '../../src/package/artifact.js';
-import { findArtifact } from '../../src/package/artifact.js';
+import { type Artifact, type ArtifactSet, ExitCode, findArtifact, FnxError, type ResolvedFunction, type ResolvedManifest, type Trigger } from '../../src/driver.js';
 import { arn, functionName, layerName, logGroupName, ownershipTags, roleName, ruleName, statementId, notificationId } from './names.js';
 import { lambdaHandler, needsEntry } from './entry.js';
 import { executionPolicy, type PolicyDocument } from './policy.js';

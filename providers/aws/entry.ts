@@ -10,8 +10,7 @@
  * the neutral http event. So a function gets an adapter only if it has a schedule, queue,
  * storage or topic trigger and does not set `events: native`. Pure: same function, same bytes.
  */
-import type { GeneratedFile, PackagingHooks, TriggerKind } from '../../src/driver.js';
-import type { ResolvedFunction } from '../../src/manifest/model.js';
+import type { GeneratedFile, PackagingHooks, ResolvedFunction, TriggerKind } from '../../src/driver.js';
 
 export const ENTRY_DIR = 'fnx_entry';
 

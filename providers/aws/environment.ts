@@ -8,13 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, FnxError } from '../../src/errors.js';
-import type { AwsProviderConfig } from '../../src/manifest/model.js';
+import { type AwsProviderConfig, type Environment, ExitCode, FnxError } from '../../src/driver.js';
 
 const ENDPOINT_VARIABLE = /^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/;
 
 /** Throws the first problem with the AWS environment, if any. */
-export function checkAwsEnvironment(config: AwsProviderConfig | undefined, env: NodeJS.ProcessEnv): void {
+export function checkAwsEnvironment(config: AwsProviderConfig | undefined, env: Environment): void {
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true') {
     for (const name of Object.keys(env).filter((k) => ENDPOINT_VARIABLE.test(k)).sort()) {
       const value = env[name];
@@ -41,7 +40,7 @@ function checkEndpoint(name: string, value: string): void {
 }
 
 /** The two shared files the SDK reads profiles from, as it finds them. */
-function profileFiles(env: NodeJS.ProcessEnv): { config: string; credentials: string } {
+function profileFiles(env: Environment): { config: string; credentials: string } {
   const home = env.HOME || env.USERPROFILE || homedir();
   return {
     config: env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
@@ -66,7 +65,7 @@ function profilesIn(path: string, isConfig: boolean): string[] | undefined {
   return out;
 }
 
-function checkProfile(profile: string, source: string, env: NodeJS.ProcessEnv): void {
+function checkProfile(profile: string, source: string, env: Environment): void {
   const files = profileFiles(env);
   const inConfig = profilesIn(files.config, true);
   const inCredentials = profilesIn(files.credentials, false);

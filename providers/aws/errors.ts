@@ -2,7 +2,7 @@
  * Translation of AWS SDK exceptions into fnx CloudError kinds. The core branches on kinds only;
  * this is the one place that knows AWS exception names.
  */
-import { CloudError, ExitCode, FnxError, type CloudErrorKind } from '../../src/errors.js';
+import { CloudError, type CloudErrorKind, ExitCode, FnxError } from '../../src/driver.js';
 
 interface SdkErrorLike {
   name?: string;

@@ -1,6 +1,5 @@
 /** Lambda's rules for a function's environment variables that depend only on the manifest (the process environment fnx runs in is checked by environment.ts). */
-import { ExitCode, FnxError } from '../../src/errors.js';
-import type { ResolvedFunction } from '../../src/manifest/model.js';
+import { ExitCode, FnxError, type ResolvedFunction } from '../../src/driver.js';
 
 /** Keys Lambda sets itself and refuses in a function's configuration ("Defined runtime environment variables" in the Lambda guide). */
 const RESERVED = new Set([

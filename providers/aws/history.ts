@@ -9,7 +9,7 @@
  * 'superseded', newer ones not serving 'unreleased' (published by a deploy that stopped before
  * moving traffic).
  */
-import { ROLLBACK_STRATEGY, type ReleaseRecord } from '../../src/driver.js';
+import { type ReleaseRecord, ROLLBACK_STRATEGY } from '../../src/driver.js';
 import { parseReleaseDescription, parseVersionDescription, type RolledBackEntry } from './metadata.js';
 import type { DeployedAlias, DeployedVersion } from './state.js';
 

@@ -2,9 +2,7 @@
  * The AWS Lambda driver. Creating it reads settings (region, profile, endpoint) but makes no call;
  * every AWS request goes through AwsClients.call (retries, error translation, write counting).
  */
-import type { DeployedState, DriverFactory, HistoryRequest, ProviderDriver, ReleaseRecord } from '../../src/driver.js';
-import type { ResolvedManifest } from '../../src/manifest/model.js';
-import type { Reporter } from '../../src/report/reporter.js';
+import type { DeployedState, DriverFactory, Environment, HistoryRequest, ProviderDriver, ReleaseRecord, Reporter, ResolvedManifest } from '../../src/driver.js';
 import { applyPlan } from './apply/index.js';
 import { awsCapabilities } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
@@ -31,12 +29,11 @@ function state(detail: AwsDeployed): DeployedState {
 }
 
 /**
- * The AWS driver for one manifest. `env` supplies fnx's own settings (region fallback, local
- * endpoint timings, test thresholds); credentials and endpoints are resolved by the SDK's standard
- * chain from the process environment and AWS config files, so `env` should be process.env (the
- * CLI always passes it).
+ * The AWS driver for one manifest. `env` (the command's environment; the CLI passes the
+ * process's) supplies every setting: region fallback, endpoint overrides, static keys or the
+ * profile's name, local endpoint timings and test thresholds (see clients.ts).
  */
-export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv = process.env): ProviderDriver {
+export function createDriver(manifest: ResolvedManifest, env: Environment): ProviderDriver {
   checkAwsEnvironment(manifest.providers.aws, env);
   const aws = new AwsClients(awsSettings(manifest.providers.aws, env));
   // Every entry point that reads the stage checks providers.aws.accountId first, once per driver.

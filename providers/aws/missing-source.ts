@@ -2,7 +2,7 @@
  * Errors for trigger sources that do not exist. fnx never creates queues, buckets or topics: a
  * trigger on one that is missing stops the deploy with what to create, or which name to fix.
  */
-import { CloudError } from '../../src/errors.js';
+import { CloudError } from '../../src/driver.js';
 import { arnName } from './names.js';
 
 const region = (arn: string): string => arn.split(':')[3] ?? '';

@@ -3,9 +3,7 @@
  * Produces field-level changes per resource; secret-bearing fields are masked. apply() executes
  * exactly these actions, reading the driver-private detail below.
  */
-import type { FieldChange, PlanAction, PlanOp, PlanRequest, ProviderPlan } from '../../src/driver.js';
-import type { ResolvedManifest } from '../../src/manifest/model.js';
-import { referenceOf } from '../../src/manifest/references.js';
+import { type FieldChange, formatBytes, type PlanAction, type PlanOp, type PlanRequest, type ProviderPlan, referenceOf, type ResolvedManifest } from '../../src/driver.js';
 import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type FunctionConfig, type Target } from './desired.js';
 import { missingBucket, missingTopic } from './missing-source.js';
 import { apiName, arn } from './names.js';
@@ -41,12 +39,6 @@ export interface PlannedFunction {
 
 function act(id: string, op: PlanOp, resource: string, name: string, fn?: string, changes?: FieldChange[], summary?: string): PlanAction {
   return { id, op, resource, name, ...(fn ? { function: fn } : {}), ...(changes && changes.length ? { changes } : {}), ...(summary ? { summary } : {}) };
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -1,5 +1,5 @@
 /** SQS rules of a queue trigger that depend only on the manifest. */
-import { ExitCode, FnxError } from '../../src/errors.js';
+import { ExitCode, FnxError } from '../../src/driver.js';
 
 /** Lambda reads at most 10 messages at once from a FIFO queue (a name or ARN ending in `.fifo`). */
 export const FIFO_MAX_BATCH = 10;

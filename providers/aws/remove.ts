@@ -11,16 +11,13 @@ import { DeleteRoleCommand, DeleteRolePolicyCommand } from '@aws-sdk/client-iam'
 import { DeleteEventSourceMappingCommand, DeleteFunctionCommand, DeleteLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { UnsubscribeCommand } from '@aws-sdk/client-sns';
 import pLimit from 'p-limit';
-import type { PlanAction, ProviderPlan, RemoveRequest, RemoveResult } from '../../src/driver.js';
-import { InterruptedError } from '../../src/errors.js';
-import type { ResolvedManifest } from '../../src/manifest/model.js';
+import { InterruptedError, type PlanAction, plural, type ProviderPlan, type RemoveRequest, type RemoveResult, type ResolvedManifest } from '../../src/driver.js';
 import type { AwsClients } from './clients.js';
 import { KeyedLock } from './apply/context.js';
 import { deleteRule } from './apply/triggers/schedule.js';
 import { rewriteNotifications } from './apply/triggers/storage.js';
 import { INLINE_POLICY, apiName, arn, logGroupName, statementId } from './names.js';
 import type { AwsDeployed, DeployedFunction } from './state.js';
-import { plural } from '../../src/report/plural.js';
 
 export interface RemoveContext {
   readonly aws: AwsClients;

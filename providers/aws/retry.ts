@@ -4,15 +4,10 @@
  * propagation delays, and gives throttling/5xx a few more rounds with exponential backoff and full
  * jitter. Preconditions, not-found and invalid input are never retried.
  */
-import { InterruptedError } from '../../src/errors.js';
+import { backoffMs, type BackoffOptions, InterruptedError, retry } from '../../src/driver.js';
 import { errorKind } from './errors.js';
 
-export interface RetryOptions {
-  /** Total attempts including the first. */
-  readonly attempts: number;
-  /** First backoff in ms; doubles each attempt, capped at maxDelayMs, fully jittered. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
+export interface RetryOptions extends BackoffOptions {
   /** Total attempts when the error is IAM propagation (a role or policy Lambda does not see yet); default `attempts`. */
   readonly propagationAttempts?: number;
 }
@@ -33,28 +28,21 @@ export function isRolePropagation(err: unknown): boolean {
   return errorKind(err) === 'invalid' && /cannot be assumed|role.*(not|cannot).*assum|execution role does not have permissions/i.test(message);
 }
 
-export function isRetryable(err: unknown): boolean {
+/** Throttling, an unavailable service or a network failure: worth another attempt of any call. */
+export function isTransient(err: unknown): boolean {
   const kind = errorKind(err);
-  return kind === 'throttled' || kind === 'unavailable' || kind === 'conflict' || isRolePropagation(err);
+  return kind === 'throttled' || kind === 'unavailable';
 }
 
-export function backoffMs(attempt: number, options: RetryOptions, random: () => number = Math.random): number {
-  const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-  return Math.round(cap / 2 + (random() * cap) / 2);
+/**
+ * The default: transient failures, a conflict (an update in progress) and IAM propagation. A
+ * create passes `isTransient` instead, where "conflict" means "already exists" and must reach the caller.
+ */
+export function isRetryable(err: unknown): boolean {
+  return isTransient(err) || errorKind(err) === 'conflict' || isRolePropagation(err);
 }
 
-/** Waits `ms`, or less when `signal` aborts first. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+export { backoffMs };
 
 function interrupted(cause: unknown): InterruptedError {
   return new InterruptedError('Interrupted while retrying an AWS call: nothing was changed.', { cause });
@@ -67,23 +55,19 @@ function interrupted(cause: unknown): InterruptedError {
  * is due once the signal aborted is not made: InterruptedError instead. `onRetry` hears about each
  * retry before its backoff (`nextAttempt` counts from 1, as `limit` does).
  */
-export async function withRetry<T>(
+export function withRetry<T>(
   call: () => Promise<T>,
   options: RetryOptions,
   retryable: (err: unknown) => boolean = isRetryable,
   signal?: AbortSignal,
   onRetry?: (err: unknown, nextAttempt: number, limit: number) => void,
 ): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      const limit = isRolePropagation(err) ? Math.max(options.attempts, options.propagationAttempts ?? 0) : options.attempts;
-      if (attempt + 1 >= limit || !retryable(err)) throw err;
-      if (signal?.aborted) throw interrupted(err);
-      onRetry?.(err, attempt + 2, limit);
-      await sleep(backoffMs(attempt, options), signal);
-      if (signal?.aborted) throw interrupted(err);
-    }
-  }
+  return retry(call, {
+    options,
+    retryable,
+    attemptsFor: (err) => (isRolePropagation(err) ? Math.max(options.attempts, options.propagationAttempts ?? 0) : options.attempts),
+    ...(signal ? { signal } : {}),
+    interrupted,
+    ...(onRetry ? { onRetry } : {}),
+  });
 }

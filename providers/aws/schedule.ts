@@ -3,7 +3,7 @@
  * rates in seconds, mapped to EventBridge's `cron(...)` (six fields, year last, exactly one of
  * day-of-month / day-of-week is `?`, days of week 1-7 = SUN-SAT) and `rate(...)`.
  */
-import { ExitCode, FnxError } from '../../src/errors.js';
+import { ExitCode, FnxError } from '../../src/driver.js';
 
 function invalid(message: string, hint: string): FnxError {
   return new FnxError('E_AWS_SCHEDULE', message, { hint, exitCode: ExitCode.usage });

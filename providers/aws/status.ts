@@ -1,6 +1,5 @@
 /** status(): per deployed function the alias target and weights, recent releases, triggers and URLs. */
-import type { FunctionStatus } from '../../src/driver.js';
-import type { ResolvedManifest } from '../../src/manifest/model.js';
+import type { FunctionStatus, ResolvedManifest } from '../../src/driver.js';
 import { awsFunctions, desiredTriggers } from './desired.js';
 import { releaseHistory } from './history.js';
 import { parseReleaseDescription } from './metadata.js';

@@ -7,9 +7,7 @@
  * removes it.
  */
 import { GetAliasCommand, ListTagsCommand, TagResourceCommand, UntagResourceCommand, UpdateAliasCommand, type AliasConfiguration } from '@aws-sdk/client-lambda';
-import { ROLLBACK_STRATEGY, type HistoryRequest, type ReleaseRecord, type ShiftRequest, type TrafficState } from '../../src/driver.js';
-import { CloudError, messageOf } from '../../src/errors.js';
-import type { ResolvedManifest } from '../../src/manifest/model.js';
+import { CloudError, type HistoryRequest, messageOf, type ReleaseRecord, type ResolvedManifest, ROLLBACK_STRATEGY, type ShiftRequest, type TrafficState } from '../../src/driver.js';
 import type { AwsClients } from './clients.js';
 import { parseReleaseDescription, parseRolledBack, releaseDescription, ROLLED_BACK_TAG, rolledBackTag, type RolledBackEntry } from './metadata.js';
 import { ALIAS, functionName } from './names.js';

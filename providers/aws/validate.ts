@@ -4,9 +4,7 @@
  * scheduleExpression, checkQueueBatch, environmentProblems): each is called here once per setting and its FnxError is
  * reported at the setting's place in fnx.yaml. No SDK is loaded.
  */
-import type { ManifestProblem, ManifestRules } from '../../src/driver.js';
-import { FnxError } from '../../src/errors.js';
-import type { ResolvedManifest } from '../../src/manifest/model.js';
+import { FnxError, type ManifestProblem, type ManifestRules, type ResolvedManifest } from '../../src/driver.js';
 import { awsFunctions, lambdaRuntime } from './desired.js';
 import { environmentProblems } from './function-environment.js';
 import { checkQueueBatch } from './queue.js';

@@ -3,7 +3,7 @@
  * session without --yes; otherwise missing choices take their defaults (node-http, aws).
  */
 import { basename, join, relative, resolve } from 'node:path';
-import { DEPLOYABLE_PROVIDERS, driverAvailable } from '../../providers/index.js';
+import { DEPLOYABLE_PROVIDERS, driverAvailable } from '../registry.js';
 import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderName } from '../manifest/model.js';
 import { findPackage } from '../init/packageRoot.js';

@@ -24,7 +24,7 @@ export async function removeCommand(opts: RemoveOptions, ctx: CommandContext): P
   }
   const manifest = await loadForCommand(opts, ctx);
   const { providers: names, skipped } = deployableProviders(manifest, opts.providers, ctx.reporter);
-  const targets = await loadTargets(manifest, names);
+  const targets = await loadTargets(manifest, names, ctx.env);
   const skippedJson = skipped.length ? { skipped } : {};
   const heading = `${manifest.service}-${manifest.stage}`;
   const plans = [];

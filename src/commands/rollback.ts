@@ -20,7 +20,7 @@ export async function rollbackCommand(opts: RollbackOptions, ctx: CommandContext
   // Environment settings are checked before the first cloud call: a bad value changes nothing.
   const clock = deps.clock ?? clockFromEnv(ctx.env);
   const manifest = await deps.loadManifest(manifestLoadOptions(opts, ctx));
-  const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver, ctx.reporter);
+  const targets = await stageTargets(manifest, { functions: opts.functions, providers: opts.providers }, deps.loadDriver, ctx.reporter, ctx.env);
   const results = await rollbackStage({
     manifest,
     targets,

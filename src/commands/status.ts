@@ -10,7 +10,7 @@ export interface StatusOptions extends ManifestOptions {
 export async function statusCommand(opts: StatusOptions, ctx: CommandContext): Promise<void> {
   const manifest = await loadForCommand(opts, ctx);
   const { providers, skipped } = deployableProviders(manifest, opts.providers, ctx.reporter);
-  const targets = await loadTargets(manifest, providers);
+  const targets = await loadTargets(manifest, providers, ctx.env);
   const out = [];
   for (const t of targets) {
     const functions = await t.driver.status({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency: 8 });

@@ -72,7 +72,7 @@ export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<P
   });
   const metadata = deployMetadata(manifest.rootDir, ctx.env);
   const inspecting = (async () => {
-    const targets = await loadTargets(manifest, providers);
+    const targets = await loadTargets(manifest, providers, ctx.env);
     const states = await Promise.all(targets.map((target) => target.driver.inspect({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency })));
     return { targets, states };
   })();

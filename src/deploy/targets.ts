@@ -1,6 +1,6 @@
 /** Step "load": the manifest, and the drivers of the providers this command targets. */
-import { driverAvailable, loadDriver, unavailableError } from '../../providers/index.js';
-import type { ProviderDriver } from '../driver.js';
+import { driverAvailable, loadDriver, unavailableError } from '../registry.js';
+import type { Environment, ProviderDriver } from '../driver.js';
 import { loadManifest } from '../manifest/index.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import { selectProviders } from '../manifest/select.js';
@@ -41,8 +41,9 @@ export function deployableProviders(manifest: ResolvedManifest, requested: reado
   return { providers, skipped };
 }
 
-export async function loadTargets(manifest: ResolvedManifest, providers: readonly ProviderName[]): Promise<Target[]> {
+/** Loads the drivers of `providers`; `env` is the command's environment, the only one a driver reads. */
+export async function loadTargets(manifest: ResolvedManifest, providers: readonly ProviderName[], env: Environment): Promise<Target[]> {
   const out: Target[] = [];
-  for (const name of providers) out.push({ name, driver: await loadDriver(name, manifest) });
+  for (const name of providers) out.push({ name, driver: await loadDriver(name, manifest, env) });
   return out;
 }

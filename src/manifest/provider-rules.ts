@@ -2,7 +2,7 @@
  * Each provider's own manifest rules (ManifestRules in the registry, no SDK), run on the resolved
  * manifest; their problems get the position of the setting they name.
  */
-import { manifestRules } from '../../providers/index.js';
+import { manifestRules } from '../registry.js';
 import type { FnxError } from '../errors.js';
 import type { Locator } from './locator.js';
 import { PROVIDER_NAMES, type ResolvedManifest } from './model.js';

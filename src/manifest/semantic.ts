@@ -4,7 +4,7 @@
  * of each provider the functions deploy to (from providers/index.ts capabilities, no SDK).
  * Runs on the validated document but tolerates shapes the schema already rejected.
  */
-import { capabilities } from '../../providers/index.js';
+import { capabilities } from '../registry.js';
 import type { FnxError } from '../errors.js';
 import { PROVIDER_NAMES, type ProviderName } from './model.js';
 import type { Locator } from './locator.js';

@@ -15,7 +15,7 @@
 import { realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { capabilities, packagingHooks } from '../../providers/index.js';
+import { capabilities, packagingHooks } from '../registry.js';
 import type { GeneratedFile, PackagingHooks } from '../driver.js';
 import { ExitCode, FnxError } from '../errors.js';
 import { handlerFiles } from '../manifest/handler.js';

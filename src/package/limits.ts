@@ -2,19 +2,15 @@
  * Provider size and layer-count limits, checked before anything is deployed. A Lambda zip above
  * the direct-upload size is not an error: it is uploaded through S3 (see uploadMode).
  */
-import { capabilities } from '../../providers/index.js';
+import { capabilities } from '../registry.js';
 import { ExitCode, FnxError, FnxErrorList } from '../errors.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
+import { formatBytes } from '../report/bytes.js';
 import { findArtifact, type Artifact, type ArtifactSet } from './artifact.js';
 
 const PROVIDER_TITLES: Readonly<Record<ProviderName, string>> = { aws: 'AWS Lambda', azure: 'Azure Functions', gcp: 'Google Cloud Functions' };
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024 * 1024) return `${(n / (1024 * 1024 * 1024)).toFixed(1)} GB`;
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
-}
+export { formatBytes };
 
 /** 'object-storage' when the zip is too large to send inline in the API request. */
 export function uploadMode(artifact: Artifact, provider: ProviderName): 'direct' | 'object-storage' {

@@ -1,6 +1,6 @@
 /** Time as the release engine sees it; tests pass a fake clock so no test waits real minutes. */
 import { positiveNumberFromEnv } from '../env.js';
-import { InterruptedError } from '../errors.js';
+import { sleep } from '../sleep.js';
 
 export interface Clock {
   now(): number;
@@ -10,19 +10,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new InterruptedError());
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new InterruptedError());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep,
 };
 
 /**

@@ -1,12 +1,12 @@
 /** What the promote and rollback commands need from outside the engine; tests inject fakes. */
-import type { ProviderDriver } from '../driver.js';
+import type { Environment, ProviderDriver } from '../driver.js';
 import type { LoadOptions } from '../manifest/index.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import type { Clock } from './clock.js';
 
 export interface CommandDeps {
   loadManifest(o: LoadOptions): Promise<ResolvedManifest>;
-  loadDriver(name: ProviderName, manifest: ResolvedManifest): Promise<ProviderDriver>;
+  loadDriver(name: ProviderName, manifest: ResolvedManifest, env: Environment): Promise<ProviderDriver>;
   readonly clock?: Clock;
 }
 
@@ -16,8 +16,8 @@ export const defaultDeps: CommandDeps = {
     const { loadManifest } = await import('../manifest/index.js');
     return loadManifest(o);
   },
-  async loadDriver(name, manifest) {
-    const { loadDriver } = await import('../../providers/index.js');
-    return loadDriver(name, manifest);
+  async loadDriver(name, manifest, env) {
+    const { loadDriver } = await import('../registry.js');
+    return loadDriver(name, manifest, env);
   },
 };

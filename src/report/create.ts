@@ -2,7 +2,7 @@
  * Builds the Reporter for the current process: interactive (ora), plain (CI, pipes) or JSON.
  * Everything it writes passes through the credentials redactor (redact.ts).
  */
-import { capabilities } from '../../providers/index.js';
+import { capabilities } from '../registry.js';
 import type { FnxError } from '../errors.js';
 import { GLYPH, formatError, githubAnnotations, palette } from './format.js';
 import { credentialSecrets, redactor } from './redact.js';

@@ -1,8 +1,5 @@
 /** What every apply step shares: clients, the plan being executed, cancellation, per-key locks. */
-import type { PlanAction, DeployMetadata } from '../../../src/driver.js';
-import type { ResolvedManifest } from '../../../src/manifest/model.js';
-import type { ArtifactSet } from '../../../src/package/artifact.js';
-import type { Reporter } from '../../../src/report/reporter.js';
+import type { ArtifactSet, DeployMetadata, PlanAction, Reporter, ResolvedManifest } from '../../../src/driver.js';
 import type { AwsClients } from '../clients.js';
 import type { AwsPlanDetail } from '../plan.js';
 
@@ -40,13 +37,6 @@ export class KeyedLock {
     return next;
   }
 }
-
-export const notConflict = (err: unknown): boolean => {
-  const kind = (err as { name?: string; $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  const name = (err as { name?: string })?.name ?? '';
-  if (kind === 409 || /Conflict|AlreadyExists|ResourceInUse/.test(name)) return false;
-  return /Throttl|TooManyRequests|SlowDown|ServiceException|InternalFailure|InternalError|ServiceUnavailable/.test(name) || ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED'].includes((err as { code?: string })?.code ?? '') || (kind !== undefined && kind >= 500);
-};
 
 /** Kind of a CloudError (or undefined). */
 export function kindOf(err: unknown): string | undefined {

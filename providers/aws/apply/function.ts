@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { DesiredFunction, FunctionConfig } from '../desired.js';
 import type { DeployedFunction } from '../state.js';
-import { changes, kindOf, notConflict, type ApplyContext } from './context.js';
-import { isRolePropagation } from '../retry.js';
+import { changes, kindOf, type ApplyContext } from './context.js';
+import { isRolePropagation, isTransient } from '../retry.js';
 import { codeLocation } from './upload.js';
 import { waitFor } from './wait.js';
 
@@ -100,7 +100,7 @@ export async function applyFunction(ctx: ApplyContext, d: DesiredFunction, cur: 
               Tags: { ...d.tags },
             }),
           ),
-        { resource: d.name, retryable: (err) => notConflict(err) || isRolePropagation(err) },
+        { resource: d.name, retryable: (err) => isTransient(err) || isRolePropagation(err) },
       );
     } catch (err) {
       if (kindOf(err) !== 'conflict') throw err;

@@ -5,8 +5,7 @@
  * InterruptedError is thrown; an alias is only ever created on a published version.
  */
 import pLimit from 'p-limit';
-import type { ApplyRequest, ApplyResult, PublishedVersion } from '../../../src/driver.js';
-import { FnxError, InterruptedError } from '../../../src/errors.js';
+import { type ApplyRequest, type ApplyResult, FnxError, InterruptedError, type PublishedVersion, WorkProgress } from '../../../src/driver.js';
 import type { AwsClients } from '../clients.js';
 import { awsFunctions, desiredFunction, desiredLayers } from '../desired.js';
 import { statementId } from '../names.js';
@@ -14,7 +13,6 @@ import type { AwsPlanDetail } from '../plan.js';
 import { removeFunction } from '../remove.js';
 import { KeyedLock, type ApplyContext } from './context.js';
 import { applyFunction } from './function.js';
-import { ApplyProgress } from './progress.js';
 import { publishLayer } from './layers.js';
 import { applyRole } from './role.js';
 import { applyConcurrency, applyLogGroup } from './settings.js';
@@ -64,7 +62,7 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
   for (const [name, l] of Object.entries(detail.deployed.layers)) if (l.latest && !detail.publishLayers.includes(name)) layerArns[name] = l.latest.arn;
   const layers = desiredLayers({ ...req.manifest, functions: inScope }, req.artifacts).filter((l) => detail.publishLayers.includes(l.layer));
   const changing = inScope.filter((f) => req.plan.actions.some((a) => a.function === f.name && a.op !== 'no-change'));
-  const progress = new ApplyProgress(req.reporter, layers.length + changing.length + detail.orphans.length);
+  const progress = new WorkProgress(req.reporter, layers.length + changing.length + detail.orphans.length, 'aws');
   await Promise.all(
     layers.map((l) =>
       limit(() =>

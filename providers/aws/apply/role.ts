@@ -3,7 +3,8 @@ import { CreateRoleCommand, PutRolePolicyCommand, TagRoleCommand } from '@aws-sd
 import type { DesiredFunction } from '../desired.js';
 import { INLINE_POLICY } from '../names.js';
 import { trustPolicy } from '../policy.js';
-import { changes, kindOf, notConflict, type ApplyContext } from './context.js';
+import { changes, kindOf, type ApplyContext } from './context.js';
+import { isTransient } from '../retry.js';
 
 export async function applyRole(ctx: ApplyContext, d: DesiredFunction): Promise<void> {
   const action = changes(ctx, `role:${d.fn}`);
@@ -15,7 +16,7 @@ export async function applyRole(ctx: ApplyContext, d: DesiredFunction): Promise<
     try {
       await aws.call('CreateRole', () => aws.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trustPolicy), Tags: tags, Description: `fnx execution role of ${d.name}` })), {
         resource: name,
-        retryable: notConflict,
+        retryable: isTransient,
       });
     } catch (err) {
       if (kindOf(err) !== 'conflict') throw err;

@@ -3,7 +3,8 @@ import { CreateLogGroupCommand, DeleteRetentionPolicyCommand, PutRetentionPolicy
 import { DeleteFunctionConcurrencyCommand, DeleteProvisionedConcurrencyConfigCommand, PutFunctionConcurrencyCommand, PutProvisionedConcurrencyConfigCommand } from '@aws-sdk/client-lambda';
 import type { DesiredFunction } from '../desired.js';
 import { ALIAS } from '../names.js';
-import { changes, kindOf, notConflict, type ApplyContext } from './context.js';
+import { changes, kindOf, type ApplyContext } from './context.js';
+import { isTransient } from '../retry.js';
 
 export async function applyLogGroup(ctx: ApplyContext, d: DesiredFunction): Promise<void> {
   const action = changes(ctx, `loggroup:${d.fn}`);
@@ -12,7 +13,7 @@ export async function applyLogGroup(ctx: ApplyContext, d: DesiredFunction): Prom
   const name = d.logGroup.name;
   if (action.op === 'create') {
     try {
-      await aws.call('CreateLogGroup', () => aws.logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: { ...d.tags } })), { resource: name, retryable: notConflict });
+      await aws.call('CreateLogGroup', () => aws.logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: { ...d.tags } })), { resource: name, retryable: isTransient });
     } catch (err) {
       if (kindOf(err) !== 'conflict') throw err;
     }

@@ -5,9 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Artifact } from '../../../src/package/artifact.js';
+import type { Artifact } from '../../../src/driver.js';
 import { deploymentBucketName } from '../names.js';
-import { kindOf, notConflict, type ApplyContext } from './context.js';
+import { kindOf, type ApplyContext } from './context.js';
+import { isTransient } from '../retry.js';
 
 const bucketReady = new WeakMap<object, Promise<string>>();
 
@@ -21,7 +22,7 @@ async function ensureBucket(ctx: ApplyContext): Promise<string> {
     await aws.call(
       'CreateBucket',
       () => aws.s3.send(new CreateBucketCommand({ Bucket: bucket, ...(ctx.detail.region !== 'us-east-1' ? { CreateBucketConfiguration: { LocationConstraint: ctx.detail.region as never } } : {}) })),
-      { resource: bucket, retryable: notConflict },
+      { resource: bucket, retryable: isTransient },
     );
   } catch (err) {
     if (kindOf(err) !== 'conflict') throw err;

@@ -5,13 +5,13 @@
  * pointing at the first published version; later deploys leave it for the release step.
  */
 import { CreateAliasCommand, GetAliasCommand, GetFunctionConfigurationCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
-import { CloudError } from '../../../src/errors.js';
-import type { PublishedVersion } from '../../../src/driver.js';
+import { CloudError, type PublishedVersion } from '../../../src/driver.js';
 import type { DesiredFunction } from '../desired.js';
 import { versionDescription } from '../metadata.js';
 import { ALIAS } from '../names.js';
 import type { DeployedFunction } from '../state.js';
-import { kindOf, notConflict, type ApplyContext } from './context.js';
+import { kindOf, type ApplyContext } from './context.js';
+import { isTransient } from '../retry.js';
 import { waitFor } from './wait.js';
 
 export function concurrentChange(fn: string, cause?: unknown): CloudError {
@@ -56,7 +56,7 @@ export async function applyVersion(ctx: ApplyContext, d: DesiredFunction, cur: D
   try {
     const alias = await aws.call('CreateAlias', () => aws.lambda.send(new CreateAliasCommand({ FunctionName: d.name, Name: ALIAS, FunctionVersion: candidate })), {
       resource: d.name,
-      retryable: notConflict,
+      retryable: isTransient,
     });
     return { function: d.fn, candidate, revision: alias.RevisionId ?? '' };
   } catch (err) {

@@ -1,6 +1,6 @@
 /** Waiting on Lambda's asynchronous states with the SDK waiters (timing from AwsSettings.waiter). */
 import { waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, waitUntilPublishedVersionActive } from '@aws-sdk/client-lambda';
-import { CloudError, messageOf } from '../../../src/errors.js';
+import { CloudError, messageOf } from '../../../src/driver.js';
 import type { AwsClients } from '../clients.js';
 import { translateError } from '../errors.js';
 

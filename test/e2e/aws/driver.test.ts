@@ -26,9 +26,9 @@ describe('aws driver: traffic, shift, history, health, invoke', () => {
     expect((await fnx(aws, dir, ['deploy', '--stage', 'dev'])).code).toBe(0);
     await writeFile(join(dir, 'src/api.js'), 'export const handler = async () => "v2";\n');
     expect((await fnx(aws, dir, ['deploy', '--stage', 'dev'])).code).toBe(0);
-    Object.assign(process.env, aws.env(), { AWS_EC2_METADATA_DISABLED: 'true' });
-    manifest = await loadManifest({ cwd: dir, stage: 'dev', vars: {}, env: process.env });
-    driver = createDriver(manifest);
+    const env = aws.env();
+    manifest = await loadManifest({ cwd: dir, stage: 'dev', vars: {}, env });
+    driver = createDriver(manifest, env);
   });
   afterAll(() => aws?.close());
 

@@ -62,9 +62,9 @@ describe('aws: trigger sources fnx does not create', () => {
       ['race-b', 'storage: { bucket: uploads, events: [created] }', () => aws.state.s3.buckets.delete('uploads')],
     ] as const) {
       const dir = await newProject(project(service, trigger));
-      Object.assign(process.env, aws.env(), { AWS_EC2_METADATA_DISABLED: 'true' });
-      const manifest = await loadManifest({ cwd: dir, stage: 'dev', vars: {}, env: process.env });
-      const driver = createDriver(manifest);
+      const env = aws.env();
+      const manifest = await loadManifest({ cwd: dir, stage: 'dev', vars: {}, env });
+      const driver = createDriver(manifest, env);
       const reporter = new MemoryReporter();
       const signal = new AbortController().signal;
       const artifacts = await packageArtifacts(manifest);

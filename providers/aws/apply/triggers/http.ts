@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-apigatewayv2';
 import type { DesiredFunction } from '../../desired.js';
 import { apiName, arn, ownershipTags, statementId } from '../../names.js';
-import { changes, kindOf, notConflict, type ApplyContext } from '../context.js';
+import { changes, kindOf, type ApplyContext } from '../context.js';
+import { isTransient } from '../../retry.js';
 import { allow, revoke } from './permission.js';
 
 /** Makes sure the HTTP API and its auto-deployed $default stage exist. */
@@ -31,7 +32,7 @@ export async function ensureApi(ctx: ApplyContext): Promise<void> {
   if (!deployed?.hasDefaultStage) {
     const apiId = ctx.api.id;
     try {
-      await aws.call('CreateStage', () => aws.apigw.send(new CreateStageCommand({ ApiId: apiId, StageName: '$default', AutoDeploy: true })), { resource: apiId, retryable: notConflict });
+      await aws.call('CreateStage', () => aws.apigw.send(new CreateStageCommand({ ApiId: apiId, StageName: '$default', AutoDeploy: true })), { resource: apiId, retryable: isTransient });
     } catch (err) {
       if (kindOf(err) !== 'conflict') throw err;
     }
@@ -78,7 +79,7 @@ export async function applyHttp(ctx: ApplyContext, d: DesiredFunction): Promise<
         await aws.call(
           'CreateRoute',
           () => aws.apigw.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: t.routeKey, Target: `integrations/${integrationId}`, AuthorizationType: t.authorization })),
-          { resource: t.routeKey, retryable: notConflict },
+          { resource: t.routeKey, retryable: isTransient },
         );
       } catch (err) {
         if (kindOf(err) !== 'conflict') throw err;

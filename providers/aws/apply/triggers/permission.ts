@@ -2,7 +2,8 @@
 import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { ALIAS } from '../../names.js';
 import type { AwsClients } from '../../clients.js';
-import { kindOf, notConflict } from '../context.js';
+import { kindOf } from '../context.js';
+import { isTransient } from '../../retry.js';
 
 export async function allow(ctx: { aws: AwsClients }, fnName: string, sid: string, principal: string, sourceArn: string, sourceAccount?: string): Promise<void> {
   const { aws } = ctx;
@@ -21,7 +22,7 @@ export async function allow(ctx: { aws: AwsClients }, fnName: string, sid: strin
             ...(sourceAccount ? { SourceAccount: sourceAccount } : {}),
           }),
         ),
-      { resource: fnName, retryable: notConflict },
+      { resource: fnName, retryable: isTransient },
     );
   } catch (err) {
     if (kindOf(err) !== 'conflict') throw err;

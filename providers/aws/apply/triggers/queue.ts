@@ -1,11 +1,11 @@
 /** queue triggers: SQS event source mappings on the alias (the role's policy grants the queue reads). */
 import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
-import { CloudError } from '../../../../src/errors.js';
+import { CloudError } from '../../../../src/driver.js';
 import type { DesiredFunction } from '../../desired.js';
 import { missingQueue } from '../../missing-source.js';
 import { arnName } from '../../names.js';
-import { isRolePropagation } from '../../retry.js';
-import { changes, kindOf, notConflict, type ApplyContext } from '../context.js';
+import { isRolePropagation, isTransient } from '../../retry.js';
+import { changes, kindOf, type ApplyContext } from '../context.js';
 
 /**
  * SQS mappings with BatchSize > 10 need MaximumBatchingWindowInSeconds >= 1 (Lambda rejects them
@@ -52,7 +52,7 @@ export async function applyQueues(ctx: ApplyContext, d: DesiredFunction): Promis
       await aws.call(
         'CreateEventSourceMapping',
         () => aws.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: d.aliasArn, EventSourceArn: t.queueArn, BatchSize: t.batchSize, ...batchingWindow(t.batchSize), ...responseTypes(t.reportFailures), Enabled: true })),
-        { resource: t.queueArn, retryable: (err) => notConflict(err) || isRolePropagation(err) },
+        { resource: t.queueArn, retryable: (err) => isTransient(err) || isRolePropagation(err) },
       );
     } catch (err) {
       const message = (err as Error)?.message ?? '';
