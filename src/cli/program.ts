@@ -1,10 +1,12 @@
 /**
- * The commander program. It only translates argv into typed option objects and calls the
- * command functions, which load lazily so `fnx --help` and `fnx validate` stay fast and load no
+ * The commander program. It only translates argv into typed requests, calls the command
+ * functions (the programmatic API, src/index.ts) and prints their results (output.ts); both load
+ * lazily so `fnx --help` and `fnx validate` stay fast and load no
  * cloud SDK.
  */
 import { Command, Option } from 'commander';
 import { ExitCode, FnxError } from '../errors.js';
+import type { ProviderPlan } from '../driver.js';
 import type { ManifestOptions, Session } from '../session.js';
 import { STAGE_NAME } from '../manifest/stages.js';
 
@@ -229,8 +231,8 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .action((o: RawManifestOpts & { provider?: string[]; yes?: boolean }) =>
       set(o.json, async (session) => {
         const [{ remove }, { showRemove, showRemovePlan }] = await Promise.all([import('../commands/remove.js'), import('./output.js')]);
-        const request = { ...manifestOptions(o, env), providers: o.provider ?? [], yes: Boolean(o.yes), onPlan: (plans: Parameters<typeof showRemovePlan>[0], heading: string) => showRemovePlan(plans, heading, session.reporter) };
-        showRemove(await remove(request, session), session.reporter);
+        const onPlan = (plans: readonly ProviderPlan[], heading: string) => showRemovePlan(plans, heading, session.reporter);
+        showRemove(await remove({ ...manifestOptions(o, env), providers: o.provider ?? [], yes: Boolean(o.yes), onPlan }, session), session.reporter);
       }),
     );
 
