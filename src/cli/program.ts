@@ -1,8 +1,7 @@
 /**
  * The commander program. It only translates argv into typed requests, calls the command
  * functions (the programmatic API, src/index.ts) and prints their results (output.ts); both load
- * lazily so `fnx --help` and `fnx validate` stay fast and load no
- * cloud SDK.
+ * lazily so `fnx --help` and `fnx validate` stay fast and load no cloud SDK.
  */
 import { Command, Option } from 'commander';
 import { ExitCode, FnxError } from '../errors.js';

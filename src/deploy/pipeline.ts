@@ -75,6 +75,25 @@ export interface ReleaseOptions {
   readonly clock: Clock;
 }
 
+/** load -> package (while inspecting) -> validate -> plan. Makes no write to any cloud. */
+export async function planDeploy(request: PlanRequest, session: Session): Promise<Planned> {
+  const concurrency = request.concurrency ?? 8;
+  const only = request.functions ?? [];
+  const { manifest, targets, skipped } = await load(request, session);
+  const [artifacts, states, deploy] = await Promise.all([packageStep(manifest, request, session), inspect(manifest, targets, session, concurrency), deployMetadata(manifest.rootDir, session.env)]);
+  validate(manifest, artifacts, targets, states, only);
+  throwIfAborted(session.signal);
+  const runs = plan(manifest, artifacts, deploy, targets, states, only, session);
+  return { manifest, artifacts, deploy, runs, skipped };
+}
+
+/** apply -> release -> record, for a plan from planDeploy. */
+export async function applyDeploy(planned: Planned, options: ReleaseOptions & { concurrency: number }, session: Session): Promise<DeployRecord> {
+  const applied = await apply(planned, session, options.concurrency);
+  const outcomes = await release(planned, applied, options, session);
+  return record(planned, applied, outcomes);
+}
+
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError('Interrupted before any cloud change.');
 }
@@ -169,25 +188,6 @@ export function record(planned: Planned, applied: readonly ApplyResult[], outcom
     skipped: planned.skipped,
     providers: planned.runs.map((run, i) => ({ provider: run.target.provider, target: run.plan.target, plan: run.plan, apply: applied[i]!, outcomes: outcomes[i]! })),
   };
-}
-
-/** load -> package (while inspecting) -> validate -> plan. Makes no write to any cloud. */
-export async function planDeploy(request: PlanRequest, session: Session): Promise<Planned> {
-  const concurrency = request.concurrency ?? 8;
-  const only = request.functions ?? [];
-  const { manifest, targets, skipped } = await load(request, session);
-  const [artifacts, states, deploy] = await Promise.all([packageStep(manifest, request, session), inspect(manifest, targets, session, concurrency), deployMetadata(manifest.rootDir, session.env)]);
-  validate(manifest, artifacts, targets, states, only);
-  throwIfAborted(session.signal);
-  const runs = plan(manifest, artifacts, deploy, targets, states, only, session);
-  return { manifest, artifacts, deploy, runs, skipped };
-}
-
-/** apply -> release -> record, for a plan from planDeploy. */
-export async function applyDeploy(planned: Planned, options: ReleaseOptions & { concurrency: number }, session: Session): Promise<DeployRecord> {
-  const applied = await apply(planned, session, options.concurrency);
-  const outcomes = await release(planned, applied, options, session);
-  return record(planned, applied, outcomes);
 }
 
 /** The exit-3 error when a release was rolled back or held back, carrying `details` for the --json document. */
