@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles the tsc output (dist/src, dist/providers) into ESM chunks under dist/cli/, the code
 // bin/fnx.js runs: one entry (main.js) plus a chunk per lazily imported module, so a command
-// loads only what it needs and start-up reads a few files instead of hundreds. Run by
+// loads only what it needs and start-up reads a few files instead of hundreds. A second entry,
+// index.js, is the programmatic API (src/index.ts; package.json `exports`). Run by
 // `npm run build` after tsc.
 //
 // Left to node_modules (never bundled):
@@ -24,7 +25,7 @@ const banner = "import { createRequire as __fnxCreateRequire } from 'node:module
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { main: 'dist/src/cli/main.js' },
+  entryPoints: { main: 'dist/src/cli/main.js', index: 'dist/src/index.js' },
   outdir,
   bundle: true,
   splitting: true,

@@ -1,11 +1,12 @@
 /**
  * The CLI entry: the only place that calls process.exit. It parses argv, builds the Reporter,
  * wires Ctrl-C to an AbortSignal (first signal: stop starting work; second: exit at once), runs
- * the command, and maps errors to exit codes.
+ * the command in a session (src/session.ts), and maps errors to exit codes.
  */
 import { ExitCode, FnxError, InterruptedError, toFnxError } from '../errors.js';
 import { findPackage } from '../init/packageRoot.js';
 import { createReporter, reporterOptionsFromEnv } from '../report/create.js';
+import { createSession } from '../session.js';
 import { parseArgs, PrintedUsageError } from './program.js';
 
 /** fnx-cli's version, found from this module whether it runs from dist/src or the bundle. */
@@ -50,13 +51,15 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    await parsed.run({
-      reporter,
-      signal: controller.signal,
-      cwd: process.cwd(),
-      env: process.env,
-      interactive: options.interactive && Boolean(process.stdin.isTTY),
-    });
+    await parsed.run(
+      createSession({
+        reporter,
+        signal: controller.signal,
+        cwd: process.cwd(),
+        env: process.env,
+        interactive: options.interactive && Boolean(process.stdin.isTTY),
+      }),
+    );
     return controller.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
   } catch (err) {
     const e = controller.signal.aborted && !(err instanceof FnxError) ? new InterruptedError() : toFnxError(err);

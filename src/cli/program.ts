@@ -1,14 +1,15 @@
 /**
- * The commander program. It only translates argv into typed option objects and calls the
- * command functions, which load lazily so `fnx --help` and `fnx validate` stay fast and load no
- * cloud SDK.
+ * The commander program. It only translates argv into typed requests, calls the command
+ * functions (the programmatic API, src/index.ts) and prints their results (output.ts); both load
+ * lazily so `fnx --help` and `fnx validate` stay fast and load no cloud SDK.
  */
 import { Command, Option } from 'commander';
 import { ExitCode, FnxError } from '../errors.js';
-import type { CommandContext, ManifestOptions } from '../commands/context.js';
+import type { ProviderPlan } from '../driver.js';
+import type { ManifestOptions, Session } from '../session.js';
 import { STAGE_NAME } from '../manifest/stages.js';
 
-export type Runner = (ctx: CommandContext) => Promise<void>;
+export type Runner = (session: Session) => Promise<void>;
 
 /** Parsed command: what to run, and whether --json was asked (to pick the reporter). */
 export interface ParsedCommand {
@@ -70,7 +71,6 @@ function manifestOptions(raw: RawManifestOpts, env: NodeJS.ProcessEnv): Manifest
     ...(raw.config ? { config: raw.config } : {}),
     stage: stageOption(raw, env),
     vars: raw.var ?? {},
-    json: Boolean(raw.json),
   };
 }
 
@@ -111,7 +111,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('--list', 'list the templates and exit')
     .option('--json', 'print a machine-readable result')
     .action((dir: string | undefined, o: { template?: string; provider?: string; name?: string; yes?: boolean; force?: boolean; list?: boolean; json?: boolean }) =>
-      set(o.json, async (ctx) => {
+      set(o.json, async (session) => {
         const { initCommand } = await import('../commands/init.js');
         await initCommand(
           {
@@ -124,16 +124,16 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
             list: Boolean(o.list),
             json: Boolean(o.json),
           },
-          ctx,
+          session,
         );
       }),
     );
 
   withManifestOptions(program.command('validate').description('check the manifest against the schema and provider rules')).action(
     (o: RawManifestOpts) =>
-      set(o.json, async (ctx) => {
-        const { validateCommand } = await import('../commands/validate.js');
-        await validateCommand(manifestOptions(o, env), ctx);
+      set(o.json, async (session) => {
+        const [{ validate }, { showValidate }] = await Promise.all([import('../commands/validate.js'), import('./output.js')]);
+        showValidate(await validate(manifestOptions(o, env), session), session.reporter, session.cwd);
       }),
   );
 
@@ -142,9 +142,9 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('--no-cache', 'ignore the packaging cache')
     .option('--strict', 'fail (exit 2) instead of warning when a Python function\'s dependencies are not in its package')
     .action((o: RawManifestOpts & { function?: string[]; cache?: boolean; strict?: boolean }) =>
-      set(o.json, async (ctx) => {
-        const { packageCommand } = await import('../commands/package.js');
-        await packageCommand({ ...manifestOptions(o, env), functions: o.function ?? [], cache: o.cache !== false, strict: Boolean(o.strict) }, ctx);
+      set(o.json, async (session) => {
+        const [{ packageProject }, { showPackage }] = await Promise.all([import('../commands/package.js'), import('./output.js')]);
+        showPackage(await packageProject({ ...manifestOptions(o, env), functions: o.function ?? [], cache: o.cache !== false, strict: Boolean(o.strict) }, session), session.reporter, session.cwd);
       }),
     );
 
@@ -152,9 +152,9 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('-f, --function <name...>', 'only these functions')
     .option('-p, --provider <name...>', 'only these providers')
     .action((o: RawManifestOpts & { function?: string[]; provider?: string[] }) =>
-      set(o.json, async (ctx) => {
-        const { planCommand } = await import('../commands/plan.js');
-        await planCommand({ ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [] }, ctx);
+      set(o.json, async (session) => {
+        const [{ plan }, { showPlan }] = await Promise.all([import('../commands/plan.js'), import('./output.js')]);
+        showPlan(await plan({ ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [] }, session), session.reporter);
       }),
     );
 
@@ -169,22 +169,25 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('--strict', 'fail (exit 2) instead of warning when a Python function\'s dependencies are not in its package')
     .action(
       (o: RawManifestOpts & { function?: string[]; provider?: string[]; dryRun?: boolean; wait?: boolean; keepOnInterrupt?: boolean; releaseRolledBack?: boolean; concurrency: number; strict?: boolean }) =>
-        set(o.json, async (ctx) => {
-          const { deployCommand } = await import('../commands/deploy.js');
-          await deployCommand(
+        set(o.json, async (session) => {
+          const [{ deploy }, { showDeploy, showDeployPlan }] = await Promise.all([import('../commands/deploy.js'), import('./output.js')]);
+          const dryRun = Boolean(o.dryRun);
+          const result = await deploy(
             {
               ...manifestOptions(o, env),
               functions: o.function ?? [],
               providers: o.provider ?? [],
-              dryRun: Boolean(o.dryRun),
+              dryRun,
               wait: o.wait !== false,
               keepOnInterrupt: Boolean(o.keepOnInterrupt),
               releaseRolledBack: Boolean(o.releaseRolledBack),
               concurrency: o.concurrency,
               strict: Boolean(o.strict),
+              onPlan: (planned) => showDeployPlan(planned, dryRun, session.reporter),
             },
-            ctx,
+            session,
           );
+          showDeploy(result, session.reporter);
         }),
     );
 
@@ -193,9 +196,9 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('-p, --provider <name...>', 'only these providers')
     .option('--to <version>', 'roll back to this version instead of the previous release')
     .action((o: RawManifestOpts & { function?: string[]; provider?: string[]; to?: string }) =>
-      set(o.json, async (ctx) => {
-        const { rollbackCommand } = await import('../commands/rollback.js');
-        await rollbackCommand({ ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [], ...(o.to ? { to: o.to } : {}) }, ctx);
+      set(o.json, async (session) => {
+        const [{ rollback }, { showRollback }] = await Promise.all([import('../commands/rollback.js'), import('./output.js')]);
+        showRollback(await rollback({ ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [], ...(o.to ? { to: o.to } : {}) }, session), session.reporter);
       }),
     );
 
@@ -205,21 +208,19 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('--now', 'go to 100% at once, skipping the remaining waits and health gates')
     .option('--keep-on-interrupt', 'on Ctrl-C during a traffic shift, leave the weights as they are')
     .action((o: RawManifestOpts & { function?: string[]; provider?: string[]; now?: boolean; keepOnInterrupt?: boolean }) =>
-      set(o.json, async (ctx) => {
-        const { promoteCommand } = await import('../commands/promote.js');
-        await promoteCommand(
-          { ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [], now: Boolean(o.now), keepOnInterrupt: Boolean(o.keepOnInterrupt) },
-          ctx,
-        );
+      set(o.json, async (session) => {
+        const [{ promote }, { showPromote }] = await Promise.all([import('../commands/promote.js'), import('./output.js')]);
+        const request = { ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [], now: Boolean(o.now), keepOnInterrupt: Boolean(o.keepOnInterrupt) };
+        showPromote(await promote(request, session), session.reporter);
       }),
     );
 
   withManifestOptions(program.command('status').description('show what is deployed: versions, traffic, releases, triggers, URLs'))
     .option('-p, --provider <name...>', 'only these providers')
     .action((o: RawManifestOpts & { provider?: string[] }) =>
-      set(o.json, async (ctx) => {
-        const { statusCommand } = await import('../commands/status.js');
-        await statusCommand({ ...manifestOptions(o, env), providers: o.provider ?? [] }, ctx);
+      set(o.json, async (session) => {
+        const [{ status }, { showStatus }] = await Promise.all([import('../commands/status.js'), import('./output.js')]);
+        showStatus(await status({ ...manifestOptions(o, env), providers: o.provider ?? [] }, session), session.reporter);
       }),
     );
 
@@ -227,9 +228,10 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('-p, --provider <name...>', 'only these providers')
     .option('-y, --yes', 'do not ask for confirmation (required in CI)')
     .action((o: RawManifestOpts & { provider?: string[]; yes?: boolean }) =>
-      set(o.json, async (ctx) => {
-        const { removeCommand } = await import('../commands/remove.js');
-        await removeCommand({ ...manifestOptions(o, env), providers: o.provider ?? [], yes: Boolean(o.yes) }, ctx);
+      set(o.json, async (session) => {
+        const [{ remove }, { showRemove, showRemovePlan }] = await Promise.all([import('../commands/remove.js'), import('./output.js')]);
+        const onPlan = (plans: readonly ProviderPlan[], heading: string) => showRemovePlan(plans, heading, session.reporter);
+        showRemove(await remove({ ...manifestOptions(o, env), providers: o.provider ?? [], yes: Boolean(o.yes), onPlan }, session), session.reporter);
       }),
     );
 

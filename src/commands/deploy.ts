@@ -1,74 +1,59 @@
 /**
- * `fnx deploy`: load -> package -> inspect -> plan -> apply -> release -> record (src/deploy).
- * Executes exactly the plan it prints. Exit 3 when a release was rolled back automatically, or
- * when the manifest's code is a version rolled back before for a reason that is not released
- * again (src/release/rolled-back.ts; --release-rolled-back releases it), 4 when another deploy
- * changed the stage concurrently, 130 when interrupted.
+ * `fnx deploy`: load -> package -> inspect -> validate -> plan -> apply -> release -> record
+ * (src/deploy/pipeline.ts). Executes exactly the plan it reports. A release rolled back
+ * automatically, or a manifest version rolled back before that is not released again
+ * (src/release/rolled-back.ts; `releaseRolledBack` releases it), is a result with `failure` set
+ * (exit 3), not an exception. Throws CloudError 'precondition' (exit 4) when another deploy
+ * changed the stage concurrently, InterruptedError (exit 130) when interrupted.
  */
-import { InterruptedError } from '../errors.js';
-import { formatPlan, hasChanges, planJson, table } from '../deploy/format.js';
-import { applyAll, prepare } from '../deploy/pipeline.js';
-import { clockFromEnv, releaseAll, rolledBackError } from '../release/index.js';
-import type { CommandContext, ManifestOptions } from './context.js';
+import type { DeployMetadata, ProviderPlan } from '../driver.js';
+import type { FnxError } from '../errors.js';
+import type { ProviderName } from '../manifest/model.js';
+import { deployJson } from '../deploy/format.js';
+import { applyDeploy, planDeploy, releaseFailure, type Planned, type PlanRequest, type ProviderDeploy } from '../deploy/pipeline.js';
+import type { Session } from '../session.js';
 
-export interface DeployOptions extends ManifestOptions {
-  readonly functions: readonly string[];
-  readonly providers: readonly string[];
-  readonly dryRun: boolean;
-  readonly wait: boolean;
-  readonly keepOnInterrupt: boolean;
-  readonly concurrency: number;
+export interface DeployRequest extends PlanRequest {
+  /** Stop after the plan; nothing is changed. */
+  readonly dryRun?: boolean;
+  /** false: start canary/linear releases and return; finish them with promote. Default true. */
+  readonly wait?: boolean;
+  /** On Ctrl-C during a traffic shift, leave the weights as they are. */
+  readonly keepOnInterrupt?: boolean;
   /** Release an already published version even when a failed gate or hook, or `fnx rollback`, rolled it back. */
   readonly releaseRolledBack?: boolean;
-  /** Fail (exit 2) instead of warning when a Python function's dependencies are not in its package. */
-  readonly strict?: boolean;
+  /** Called with the plan before anything is applied (the CLI prints it there). */
+  readonly onPlan?: (planned: Planned) => void;
 }
 
-export async function deployCommand(opts: DeployOptions, ctx: CommandContext): Promise<void> {
+export interface DeployResult {
+  readonly dryRun: boolean;
+  readonly deploy: DeployMetadata;
+  readonly service: string;
+  readonly stage: string;
+  /** dryRun: the plans. */
+  readonly plans: readonly ProviderPlan[];
+  /** What apply and release did per provider (empty on a dry run). */
+  readonly providers: readonly ProviderDeploy[];
+  readonly skipped: readonly ProviderName[];
+  /** Set when a release was rolled back or held back: the error the CLI exits with (code 3). */
+  readonly failure?: FnxError;
+}
+
+export async function deploy(request: DeployRequest, session: Session): Promise<DeployResult> {
   // Environment settings are checked before the first cloud call: a bad value changes nothing.
-  const clock = clockFromEnv(ctx.env);
-  const prepared = await prepare(opts, ctx);
-  const { manifest, deploy } = prepared;
-  const heading = `${manifest.service}-${manifest.stage}`;
-  const skipped = prepared.skipped.length ? { skipped: prepared.skipped } : {};
-  for (const run of prepared.runs) {
-    if (opts.dryRun || hasChanges(run.plan)) ctx.reporter.print(formatPlan(run.plan, heading));
-    else ctx.reporter.info(`${run.target.name}: no changes to apply`);
-  }
-  if (opts.dryRun) {
-    ctx.reporter.print(`Dry run: nothing was changed. Run without --dry-run to apply this plan to ${heading}.`);
-    ctx.reporter.data({ ok: true, dryRun: true, changed: false, deployId: deploy.id, service: manifest.service, stage: manifest.stage, providers: prepared.runs.map((r) => planJson(r.plan)), ...skipped });
-    return;
-  }
-
-  const applied = await applyAll(prepared, ctx, opts.concurrency);
-  if (ctx.signal.aborted) throw new InterruptedError('Interrupted after publishing: traffic was not moved. Run `fnx deploy` again to release.');
-
-  const rows: string[][] = [['function', 'provider', 'version', 'previous', 'status', 'urls']];
-  const providers = [];
-  for (const { run, result } of applied) {
-    const outcomes = await releaseAll({
-      driver: run.target.driver,
-      manifest,
-      published: result.published,
-      deploy,
-      reporter: ctx.reporter,
-      signal: ctx.signal,
-      wait: opts.wait,
-      keepOnInterrupt: opts.keepOnInterrupt,
-      releaseRolledBack: opts.releaseRolledBack === true,
-      clock,
-    });
-    for (const o of outcomes) {
-      rows.push([o.function, run.target.name, o.version, o.previous ?? '-', o.status, (result.urls?.[o.function] ?? []).join(' ')]);
-    }
-    providers.push({ provider: run.target.name, target: run.plan.target, plan: planJson(run.plan), writes: result.writes, uploadedBytes: result.uploadedBytes, published: result.published, outcomes, urls: result.urls ?? {} });
-  }
-  ctx.reporter.print(`Deploy ${deploy.id} of ${heading}${deploy.commit ? ` (commit ${deploy.commit.slice(0, 12)})` : ''}:`);
-  ctx.reporter.print(table(rows));
-  const result = { deployId: deploy.id, commit: deploy.commit, time: deploy.time, service: manifest.service, stage: manifest.stage, providers, ...skipped };
-  // One JSON document either way: on a rollback it is the error's, carrying this result as details.
-  const failure = rolledBackError(providers.flatMap((p) => p.outcomes), result, manifest.stage);
-  if (failure) throw failure;
-  ctx.reporter.data({ ok: true, ...result });
+  const clock = session.clock();
+  const planned = await planDeploy(request, session);
+  request.onPlan?.(planned);
+  const { manifest, deploy: metadata } = planned;
+  const base = { deploy: metadata, service: manifest.service, stage: manifest.stage, plans: planned.runs.map((r) => r.plan), skipped: planned.skipped };
+  if (request.dryRun) return { dryRun: true, ...base, providers: [] };
+  const rec = await applyDeploy(
+    planned,
+    { concurrency: request.concurrency ?? 8, wait: request.wait !== false, keepOnInterrupt: Boolean(request.keepOnInterrupt), releaseRolledBack: request.releaseRolledBack === true, clock },
+    session,
+  );
+  const result: DeployResult = { dryRun: false, ...base, providers: rec.providers };
+  const failure = releaseFailure(rec, deployJson(result));
+  return failure ? { ...result, failure } : result;
 }

@@ -1,23 +1,21 @@
 /** `fnx plan`: what `fnx deploy` would change, per provider and resource, with field-level diffs. Changes nothing. */
-import { formatPlan, planJson } from '../deploy/format.js';
-import { prepare } from '../deploy/pipeline.js';
-import type { CommandContext, ManifestOptions } from './context.js';
+import type { ProviderPlan } from '../driver.js';
+import type { ProviderName } from '../manifest/model.js';
+import { planDeploy, type PlanRequest } from '../deploy/pipeline.js';
+import type { Session } from '../session.js';
 
-export interface PlanCommandOptions extends ManifestOptions {
-  readonly functions: readonly string[];
-  readonly providers: readonly string[];
+export type { PlanRequest } from '../deploy/pipeline.js';
+
+export interface PlanResult {
+  readonly service: string;
+  readonly stage: string;
+  /** One plan per provider, in canonical order. */
+  readonly plans: readonly ProviderPlan[];
+  /** Providers the manifest uses that fnx has no driver for yet. */
+  readonly skipped: readonly ProviderName[];
 }
 
-export async function planCommand(opts: PlanCommandOptions, ctx: CommandContext): Promise<void> {
-  const prepared = await prepare(opts, ctx);
-  const heading = `${prepared.manifest.service}-${prepared.manifest.stage}`;
-  for (const run of prepared.runs) ctx.reporter.print(formatPlan(run.plan, heading));
-  ctx.reporter.data({
-    ok: true,
-    version: 1,
-    service: prepared.manifest.service,
-    stage: prepared.manifest.stage,
-    providers: prepared.runs.map((r) => planJson(r.plan)),
-    ...(prepared.skipped.length ? { skipped: prepared.skipped } : {}),
-  });
+export async function plan(request: PlanRequest, session: Session): Promise<PlanResult> {
+  const planned = await planDeploy(request, session);
+  return { service: planned.manifest.service, stage: planned.manifest.stage, plans: planned.runs.map((r) => r.plan), skipped: planned.skipped };
 }

@@ -1,67 +1,77 @@
 /**
  * `fnx remove`: deletes everything fnx created for a stage (found by its tags), nothing else.
- * On a terminal it asks first unless --yes (declining exits 1, as Terraform does on a declined
- * destroy, so `fnx remove && next-step` stops); without a terminal (CI) --yes is required.
+ * In an interactive session it asks first (session.confirm) unless `yes` (declining exits 1, as
+ * Terraform does on a declined destroy, so `fnx remove && next-step` stops); otherwise (CI) `yes`
+ * is required.
  */
+import type { ProviderPlan } from '../driver.js';
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
-import { confirm } from '../deploy/confirm.js';
-import { formatPlan, planJson } from '../deploy/format.js';
-import { deployableProviders, loadForCommand, loadTargets } from '../deploy/targets.js';
-import type { CommandContext, ManifestOptions } from './context.js';
+import type { ProviderName } from '../manifest/model.js';
 import { plural } from '../report/plural.js';
+import type { ManifestOptions, Session } from '../session.js';
 
-export interface RemoveOptions extends ManifestOptions {
-  readonly providers: readonly string[];
+export interface RemoveRequest extends ManifestOptions {
+  readonly providers?: readonly string[];
+  /** Do not ask; required when the session is not interactive. */
   readonly yes: boolean;
+  /** Called with the removal plans (one per provider) before asking or deleting (the CLI prints them there). */
+  readonly onPlan?: (plans: readonly ProviderPlan[], heading: string) => void;
 }
 
-export async function removeCommand(opts: RemoveOptions, ctx: CommandContext): Promise<void> {
-  if (!opts.yes && !ctx.interactive) {
-    throw new FnxError('E_REMOVE_CONFIRM', `Refusing to remove stage "${opts.stage}" without confirmation.`, {
-      hint: `Not a terminal (CI): pass --yes to confirm, e.g. \`fnx remove --stage ${opts.stage} --yes\`.`,
+export interface ProviderRemoval {
+  readonly provider: ProviderName;
+  readonly plan: ProviderPlan;
+  readonly deleted: readonly string[];
+}
+
+export interface RemoveResult {
+  readonly service: string;
+  readonly stage: string;
+  /** Providers something was removed from; empty when nothing was deployed. */
+  readonly providers: readonly ProviderRemoval[];
+  /** Every deleted resource, over all providers. */
+  readonly deleted: readonly string[];
+  readonly skipped: readonly ProviderName[];
+}
+
+export async function remove(request: RemoveRequest, session: Session): Promise<RemoveResult> {
+  if (!request.yes && !session.interactive) {
+    throw new FnxError('E_REMOVE_CONFIRM', `Refusing to remove stage "${request.stage}" without confirmation.`, {
+      hint: `Not a terminal (CI): pass --yes to confirm, e.g. \`fnx remove --stage ${request.stage} --yes\`.`,
       exitCode: ExitCode.usage,
     });
   }
-  const manifest = await loadForCommand(opts, ctx);
-  const { providers: names, skipped } = deployableProviders(manifest, opts.providers, ctx.reporter);
-  const targets = await loadTargets(manifest, names, ctx.env);
-  const skippedJson = skipped.length ? { skipped } : {};
+  const manifest = await session.loadManifest(request);
+  const { targets, skipped } = await session.drivers(manifest, { providers: request.providers ?? [] });
   const heading = `${manifest.service}-${manifest.stage}`;
   const plans = [];
   for (const t of targets) {
-    const deployed = await t.driver.inspect({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency: 8 });
-    const plan = t.driver.planRemove({ manifest, deployed });
-    plans.push({ t, deployed, plan });
+    const deployed = await t.driver.inspect({ manifest, signal: session.signal, reporter: session.reporter, concurrency: 8 });
+    plans.push({ t, deployed, plan: t.driver.planRemove({ manifest, deployed }) });
   }
   const total = plans.reduce((n, p) => n + p.plan.actions.length, 0);
-  if (total === 0) {
-    ctx.reporter.print(`Nothing to remove for ${heading}.`);
-    ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, deleted: [], ...skippedJson });
-    return;
-  }
-  for (const p of plans) if (p.plan.actions.length) ctx.reporter.print(formatPlan(p.plan, heading));
-  if (!opts.yes && !(await confirm(`Delete ${total === 1 ? 'this resource' : `these ${total} resources`} of ${heading}?`, ctx.signal))) {
-    if (ctx.signal.aborted) throw new InterruptedError('Interrupted: nothing was removed.');
+  const result = { service: manifest.service, stage: manifest.stage, skipped };
+  if (total === 0) return { ...result, providers: [], deleted: [] };
+  request.onPlan?.(plans.map((p) => p.plan), heading);
+  if (!request.yes && !(await session.confirm(`Delete ${total === 1 ? 'this resource' : `these ${total} resources`} of ${heading}?`))) {
+    if (session.signal.aborted) throw new InterruptedError('Interrupted: nothing was removed.');
     throw new FnxError('E_REMOVE_DECLINED', `Removal of ${heading} declined at the prompt: nothing was removed.`, {
       hint: `To remove it, run again and answer y, or pass --yes: \`fnx remove --stage ${manifest.stage} --yes\`.`,
       exitCode: ExitCode.failed,
     });
   }
-  const deleted: string[] = [];
-  const providers = [];
+  const providers: ProviderRemoval[] = [];
   for (const p of plans) {
     if (!p.plan.actions.length) continue;
-    const step = ctx.reporter.step(`${p.t.name}: removing ${heading}`);
+    const step = session.reporter.step(`${p.t.provider}: removing ${heading}`);
     try {
-      const result = await p.t.driver.remove({ manifest, deployed: p.deployed, signal: ctx.signal, reporter: ctx.reporter, concurrency: 8 });
-      deleted.push(...result.deleted);
-      providers.push({ provider: p.t.name, plan: planJson(p.plan), deleted: result.deleted });
-      step.succeed(`${p.t.name}: removed ${plural(result.deleted.length, 'resource')} of ${heading}`);
+      const removed = await p.t.driver.remove({ manifest, deployed: p.deployed, signal: session.signal, reporter: session.reporter, concurrency: 8 });
+      providers.push({ provider: p.t.provider, plan: p.plan, deleted: removed.deleted });
+      step.succeed(`${p.t.provider}: removed ${plural(removed.deleted.length, 'resource')} of ${heading}`);
     } catch (err) {
       step.fail();
       throw err;
     }
   }
-  ctx.reporter.print(`Removed ${heading}: ${plural(deleted.length, 'resource')}.`);
-  ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, providers, ...skippedJson });
+  return { ...result, providers, deleted: providers.flatMap((p) => p.deleted) };
 }

@@ -1,21 +1,25 @@
 /** `fnx status`: per function what is live (version, weights), last releases, triggers and URLs, read from the cloud. */
-import { formatStatus } from '../deploy/format.js';
-import { deployableProviders, loadForCommand, loadTargets } from '../deploy/targets.js';
-import type { CommandContext, ManifestOptions } from './context.js';
+import type { FunctionStatus } from '../driver.js';
+import type { ProviderName } from '../manifest/model.js';
+import type { ManifestOptions, Session } from '../session.js';
 
-export interface StatusOptions extends ManifestOptions {
-  readonly providers: readonly string[];
+export interface StatusRequest extends ManifestOptions {
+  readonly providers?: readonly string[];
 }
 
-export async function statusCommand(opts: StatusOptions, ctx: CommandContext): Promise<void> {
-  const manifest = await loadForCommand(opts, ctx);
-  const { providers, skipped } = deployableProviders(manifest, opts.providers, ctx.reporter);
-  const targets = await loadTargets(manifest, providers, ctx.env);
-  const out = [];
+export interface StatusResult {
+  readonly service: string;
+  readonly stage: string;
+  readonly providers: readonly { readonly provider: ProviderName; readonly functions: readonly FunctionStatus[] }[];
+  readonly skipped: readonly ProviderName[];
+}
+
+export async function status(request: StatusRequest, session: Session): Promise<StatusResult> {
+  const manifest = await session.loadManifest(request);
+  const { targets, skipped } = await session.drivers(manifest, { providers: request.providers ?? [] });
+  const providers = [];
   for (const t of targets) {
-    const functions = await t.driver.status({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency: 8 });
-    ctx.reporter.print(formatStatus(t.name, `${manifest.service}-${manifest.stage}`, functions, manifest.stage));
-    out.push({ provider: t.name, functions });
+    providers.push({ provider: t.provider, functions: await t.driver.status({ manifest, signal: session.signal, reporter: session.reporter, concurrency: 8 }) });
   }
-  ctx.reporter.data({ ok: true, service: manifest.service, stage: manifest.stage, providers: out, ...(skipped.length ? { skipped } : {}) });
+  return { service: manifest.service, stage: manifest.stage, providers, skipped };
 }

@@ -1,54 +1,22 @@
 /**
- * `fnx validate`: loads the manifest for a stage and reports every problem with its position.
- * Valid: a one-line summary (or the JSON result) and exit 0. Invalid: throws the FnxErrorList
- * (exit 2); the CLI prints it (with GitHub annotations when GITHUB_ACTIONS=true).
- * Output never contains secret values: the resolved manifest holds only secret references, and
- * only the names of the environment variables they fill are printed.
+ * `fnx validate`: loads the manifest for a stage and checks every problem with its position.
+ * Valid: the resolved manifest and its warnings (also sent to the reporter). Invalid: throws the
+ * FnxErrorList (exit 2); the CLI prints it (with GitHub annotations when GITHUB_ACTIONS=true).
  */
 import type { FnxError } from '../errors.js';
 import { checkManifest, manifestErrors } from '../manifest/index.js';
-import { PROVIDER_NAMES, type ResolvedManifest } from '../manifest/model.js';
-import { GLYPH, formatWarning, relativeTo } from '../report/format.js';
-import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
-import { plural } from '../report/plural.js';
+import type { ResolvedManifest } from '../manifest/model.js';
+import { formatWarning } from '../report/format.js';
+import { manifestLoadOptions, type ManifestOptions, type Session } from '../session.js';
 
-export async function validateCommand(opts: ManifestOptions, ctx: CommandContext): Promise<void> {
-  const result = await checkManifest(manifestLoadOptions(opts, ctx, true));
-  for (const w of result.warnings) ctx.reporter.warn(formatWarning(w, ctx.cwd));
+export interface ValidateResult {
+  readonly manifest: ResolvedManifest;
+  readonly warnings: readonly FnxError[];
+}
+
+export async function validate(request: ManifestOptions, session: Session): Promise<ValidateResult> {
+  const result = await checkManifest(manifestLoadOptions({ ...request, files: true }, session));
+  for (const w of result.warnings) session.reporter.warn(formatWarning(w, session.cwd));
   if (result.errors.length || !result.manifest) throw manifestErrors(result.errors);
-  const m = result.manifest;
-  ctx.reporter.data(summary(m, result.warnings));
-  const used = new Set(m.functions.flatMap((f) => f.providers));
-  const providers = PROVIDER_NAMES.filter((p) => used.has(p));
-  ctx.reporter.print(
-    `${GLYPH.ok} ${relativeTo(ctx.cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${plural(m.functions.length, 'function')}, providers ${providers.join(', ') || 'none'}`,
-  );
+  return { manifest: result.manifest, warnings: result.warnings };
 }
-
-/** The --json result. Secrets appear only as the names of the variables they fill. */
-function summary(m: ResolvedManifest, warnings: readonly FnxError[]) {
-  return {
-    ok: true,
-    file: m.file,
-    service: m.service,
-    stage: m.stage,
-    providers: Object.keys(m.providers),
-    functions: m.functions.map((f) => ({
-      name: f.name,
-      handler: f.handler,
-      runtime: f.runtime,
-      memory: f.memory,
-      timeout: f.timeout,
-      architecture: f.architecture,
-      providers: f.providers,
-      layers: f.layers,
-      triggers: f.triggers.map((t) => t.kind),
-      release: { strategy: f.release.strategy, steps: f.release.steps, intervalSeconds: f.release.intervalSeconds },
-      environment: Object.keys(f.environment),
-      secrets: Object.keys(f.secrets),
-    })),
-    errors: [],
-    warnings: warnings.map((w) => w.toJSON()),
-  };
-}
-

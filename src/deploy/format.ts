@@ -2,6 +2,7 @@
  * Human and JSON renderings of plans, deploy summaries and status. Never prints secret values, nor
  * values that came from input variables (a FieldChange then holds only the reference).
  */
+import type { DeployResult } from '../commands/deploy.js';
 import type { FieldChange, FunctionStatus, PlanAction, ProviderPlan, ReleaseRecord } from '../driver.js';
 import { ROLLBACK_STRATEGY } from '../release/history.js';
 import { nextDeployOf } from '../release/rolled-back.js';
@@ -115,4 +116,37 @@ export function formatStatus(provider: string, target: string, statuses: readonl
     }
   }
   return lines.join('\n');
+}
+
+/** The deploy result for --json (without `ok`), also the details of a rolled-back deploy's error. */
+export function deployJson(r: DeployResult): Record<string, unknown> {
+  const skipped = r.skipped.length ? { skipped: r.skipped } : {};
+  if (r.dryRun) return { dryRun: true, changed: false, deployId: r.deploy.id, service: r.service, stage: r.stage, providers: r.plans.map(planJson), ...skipped };
+  return {
+    deployId: r.deploy.id,
+    commit: r.deploy.commit,
+    time: r.deploy.time,
+    service: r.service,
+    stage: r.stage,
+    providers: r.providers.map((p) => ({
+      provider: p.provider,
+      target: p.target,
+      plan: planJson(p.plan),
+      writes: p.apply.writes,
+      uploadedBytes: p.apply.uploadedBytes,
+      published: p.apply.published,
+      outcomes: p.outcomes,
+      urls: p.apply.urls ?? {},
+    })),
+    ...skipped,
+  };
+}
+
+/** The deploy summary: a heading line, then a table with one row per released function. */
+export function formatDeploy(r: DeployResult): [string, string] {
+  const rows: string[][] = [['function', 'provider', 'version', 'previous', 'status', 'urls']];
+  for (const p of r.providers) {
+    for (const o of p.outcomes) rows.push([o.function, p.provider, o.version, o.previous ?? '-', o.status, (p.apply.urls?.[o.function] ?? []).join(' ')]);
+  }
+  return [`Deploy ${r.deploy.id} of ${r.service}-${r.stage}${r.deploy.commit ? ` (commit ${r.deploy.commit.slice(0, 12)})` : ''}:`, table(rows)];
 }

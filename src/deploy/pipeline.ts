@@ -1,40 +1,47 @@
 /**
- * The provider-neutral deploy pipeline, as named steps:
+ * The provider-neutral deploy pipeline, as named steps, in the order they run:
  *   load     — the manifest for the stage, and the drivers of the targeted providers
- *   package  — deterministic zips (cached), checked against provider limits
+ *   package  — deterministic zips (cached); runs while inspect reads the cloud
  *   inspect  — each driver reads what is deployed (read-only)
+ *   validate — what needs both: provider limits on the archives, release hooks deployable
  *   plan     — desired vs deployed, per provider (pure); `fnx plan` stops here
  *   apply    — each driver executes exactly its plan and publishes versions
  *   release  — the release engine moves each pointer (all-at-once / canary / linear)
- *   record   — the release record lives on the pointer in the cloud (written by shift)
+ *   record   — the deploy's result; the release record itself lives on the pointer (written by shift)
+ * Every step reports progress through the session's reporter and returns data; the CLI formats it.
  */
-import type { ArtifactSet } from '../package/artifact.js';
 import type { ApplyResult, DeployMetadata, DeployedState, ProviderPlan } from '../driver.js';
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
-import { selectFunctions } from '../manifest/select.js';
+import type { ArtifactSet } from '../package/artifact.js';
 import { checkLimits, packageArtifacts } from '../package/index.js';
-import type { CommandContext, ManifestOptions } from '../commands/context.js';
-import { deployMetadata } from './metadata.js';
-import { deployableProviders, loadForCommand, loadTargets, type Target } from './targets.js';
+import { releaseAll, rolledBackError, type Clock, type ReleaseOutcome } from '../release/index.js';
 import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
+import type { ManifestOptions, Session, Target } from '../session.js';
+import { deployMetadata } from './metadata.js';
 
-export interface PlanOptions extends ManifestOptions {
-  readonly functions: readonly string[];
-  readonly providers: readonly string[];
+/** What `fnx plan` and the planning half of `fnx deploy` take. */
+export interface PlanRequest extends ManifestOptions {
+  /** --function; empty = all. */
+  readonly functions?: readonly string[];
+  /** --provider; empty = every provider the manifest uses that has a driver. */
+  readonly providers?: readonly string[];
+  /** Functions inspected and applied in parallel. Default 8. */
   readonly concurrency?: number;
   /** Packaging warnings (Python dependencies not in an archive) fail the run, exit 2. */
   readonly strict?: boolean;
 }
 
+/** One provider's part of a run: its driver, what is deployed, and the plan. */
 export interface ProviderRun {
   readonly target: Target;
   readonly deployed: DeployedState;
   readonly plan: ProviderPlan;
 }
 
-export interface Prepared {
+/** The result of load -> package -> inspect -> validate -> plan. No cloud was written to. */
+export interface Planned {
   readonly manifest: ResolvedManifest;
   readonly artifacts: ArtifactSet;
   readonly deploy: DeployMetadata;
@@ -43,53 +50,159 @@ export interface Prepared {
   readonly skipped: readonly ProviderName[];
 }
 
+/** One provider's applied and released part of a deploy. */
+export interface ProviderDeploy {
+  readonly provider: ProviderName;
+  readonly target: string;
+  readonly plan: ProviderPlan;
+  readonly apply: ApplyResult;
+  readonly outcomes: readonly ReleaseOutcome[];
+}
+
+/** What `fnx deploy` did. */
+export interface DeployRecord {
+  readonly manifest: ResolvedManifest;
+  readonly deploy: DeployMetadata;
+  readonly providers: readonly ProviderDeploy[];
+  readonly skipped: readonly ProviderName[];
+}
+
+export interface ReleaseOptions {
+  /** false: start canary/linear releases (first step) and return; finish with promote. */
+  readonly wait: boolean;
+  readonly keepOnInterrupt: boolean;
+  readonly releaseRolledBack: boolean;
+  readonly clock: Clock;
+}
+
+/** load -> package (while inspecting) -> validate -> plan. Makes no write to any cloud. */
+export async function planDeploy(request: PlanRequest, session: Session): Promise<Planned> {
+  const concurrency = request.concurrency ?? 8;
+  const only = request.functions ?? [];
+  const { manifest, targets, skipped } = await load(request, session);
+  const [artifacts, states, deploy] = await Promise.all([packageStep(manifest, request, session), inspect(manifest, targets, session, concurrency), deployMetadata(manifest.rootDir, session.env)]);
+  validate(manifest, artifacts, targets, states, only);
+  throwIfAborted(session.signal);
+  const runs = plan(manifest, artifacts, deploy, targets, states, only, session);
+  return { manifest, artifacts, deploy, runs, skipped };
+}
+
+/** apply -> release -> record, for a plan from planDeploy. */
+export async function applyDeploy(planned: Planned, options: ReleaseOptions & { concurrency: number }, session: Session): Promise<DeployRecord> {
+  const applied = await apply(planned, session, options.concurrency);
+  const outcomes = await release(planned, applied, options, session);
+  return record(planned, applied, outcomes);
+}
+
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError('Interrupted before any cloud change.');
+}
+
+/** load: the manifest (with its project files checked) and the drivers of the selected providers. */
+export async function load(request: PlanRequest, session: Session) {
+  const manifest = await session.loadManifest({ ...request, files: true });
+  const { targets, skipped } = await session.drivers(manifest, { functions: request.functions ?? [], providers: request.providers ?? [] });
+  throwIfAborted(session.signal);
+  return { manifest, targets, skipped };
+}
+
+/** package: the stage's archives (only the selected functions'), warnings to the reporter. */
+export function packageStep(manifest: ResolvedManifest, request: PlanRequest, session: Session): Promise<ArtifactSet> {
+  const functions = request.functions ?? [];
+  return packageArtifacts(manifest, {
+    ...(functions.length ? { functions } : {}),
+    reporter: session.reporter,
+    signal: session.signal,
+    strict: Boolean(request.strict),
+    onWarning: (w) => session.reporter.warn(formatWarning(w, session.cwd)),
+  });
+}
+
+/** inspect: what each driver finds deployed for the stage (read-only). */
+export function inspect(manifest: ResolvedManifest, targets: readonly Target[], session: Session, concurrency: number): Promise<DeployedState[]> {
+  return Promise.all(targets.map((t) => t.driver.inspect({ manifest, signal: session.signal, reporter: session.reporter, concurrency })));
+}
+
+/** validate: the checks that need the archives or the deployed state, made before any change. */
+export function validate(manifest: ResolvedManifest, artifacts: ArtifactSet, targets: readonly Target[], states: readonly DeployedState[], only: readonly string[]): void {
+  checkLimits(manifest, artifacts);
+  targets.forEach((t, i) => checkHooksDeployable(manifest, t.provider, states[i]!, only));
+}
+
+/** plan: desired vs deployed, per provider. Pure. */
+export function plan(manifest: ResolvedManifest, artifacts: ArtifactSet, deploy: DeployMetadata, targets: readonly Target[], states: readonly DeployedState[], only: readonly string[], session: Session): ProviderRun[] {
+  return targets.map((target, i) => {
+    const deployed = states[i]!;
+    session.reporter.info(`${target.provider}: ${deployedSummary(`${manifest.service}-${manifest.stage}`, deployed.functions.length)}`);
+    return { target, deployed, plan: target.driver.plan({ manifest, artifacts, deployed, ...(only.length ? { only } : {}), deploy }) };
+  });
+}
+
+/** apply: each provider's plan, in order. Throws InterruptedError when Ctrl-C stopped it. */
+export async function apply(planned: Planned, session: Session, concurrency: number): Promise<ApplyResult[]> {
+  const out: ApplyResult[] = [];
+  for (const run of planned.runs) {
+    throwIfAborted(session.signal);
+    out.push(
+      await run.target.driver.apply({
+        manifest: planned.manifest,
+        artifacts: planned.artifacts,
+        plan: run.plan,
+        deploy: planned.deploy,
+        signal: session.signal,
+        reporter: session.reporter,
+        concurrency,
+      }),
+    );
+  }
+  if (session.signal.aborted) throw new InterruptedError('Interrupted after publishing: traffic was not moved. Run `fnx deploy` again to release.');
+  return out;
+}
+
+/** release: moves each provider's pointers to the versions apply published. */
+export async function release(planned: Planned, applied: readonly ApplyResult[], options: ReleaseOptions, session: Session): Promise<ReleaseOutcome[][]> {
+  const out: ReleaseOutcome[][] = [];
+  for (const [i, run] of planned.runs.entries()) {
+    const outcomes = await releaseAll({
+      driver: run.target.driver,
+      manifest: planned.manifest,
+      published: applied[i]!.published,
+      deploy: planned.deploy,
+      reporter: session.reporter,
+      signal: session.signal,
+      wait: options.wait,
+      keepOnInterrupt: options.keepOnInterrupt,
+      releaseRolledBack: options.releaseRolledBack,
+      clock: options.clock,
+    });
+    out.push([...outcomes]);
+  }
+  return out;
+}
+
+/** record: what the deploy did, per provider. */
+export function record(planned: Planned, applied: readonly ApplyResult[], outcomes: readonly (readonly ReleaseOutcome[])[]): DeployRecord {
+  return {
+    manifest: planned.manifest,
+    deploy: planned.deploy,
+    skipped: planned.skipped,
+    providers: planned.runs.map((run, i) => ({ provider: run.target.provider, target: run.plan.target, plan: run.plan, apply: applied[i]!, outcomes: outcomes[i]! })),
+  };
+}
+
+/** The exit-3 error when a release was rolled back or held back, carrying `details` for the --json document. */
+export function releaseFailure(rec: DeployRecord, details: Record<string, unknown>): FnxError | undefined {
+  return rolledBackError(
+    rec.providers.flatMap((p) => p.outcomes),
+    details,
+    rec.manifest.stage,
+  );
 }
 
 /** What inspect found, before the plan: "not deployed yet" or how many functions are live now. */
 function deployedSummary(stage: string, count: number): string {
   if (count === 0) return `${stage} is not deployed yet`;
   return `${stage} has ${plural(count, 'function')} deployed now`;
-}
-
-/** load -> package -> inspect -> plan. Makes no write to any cloud. */
-export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<Prepared> {
-  // load
-  const manifest = await loadForCommand(opts, ctx, true);
-  selectFunctions(manifest, opts.functions);
-  const { providers, skipped } = deployableProviders(manifest, opts.providers, ctx.reporter);
-  throwIfAborted(ctx.signal);
-
-  // package, while the drivers load and inspect reads the cloud (it does not need the artifacts)
-  const concurrency = opts.concurrency ?? 8;
-  const packaging = packageArtifacts(manifest, {
-    ...(opts.functions.length ? { functions: opts.functions } : {}),
-    reporter: ctx.reporter,
-    signal: ctx.signal,
-    strict: Boolean(opts.strict),
-    onWarning: (w) => ctx.reporter.warn(formatWarning(w, ctx.cwd)),
-  });
-  const metadata = deployMetadata(manifest.rootDir, ctx.env);
-  const inspecting = (async () => {
-    const targets = await loadTargets(manifest, providers, ctx.env);
-    const states = await Promise.all(targets.map((target) => target.driver.inspect({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency })));
-    return { targets, states };
-  })();
-  const [artifacts, { targets, states }, deploy] = await Promise.all([packaging, inspecting, metadata]);
-  checkLimits(manifest, artifacts);
-  throwIfAborted(ctx.signal);
-
-  // plan
-  const runs: ProviderRun[] = [];
-  targets.forEach((target, i) => {
-    const deployed = states[i]!;
-    checkHooksDeployable(manifest, target.name, deployed, opts.functions);
-    ctx.reporter.info(`${target.name}: ${deployedSummary(`${manifest.service}-${manifest.stage}`, deployed.functions.length)}`);
-    const plan = target.driver.plan({ manifest, artifacts, deployed, ...(opts.functions.length ? { only: opts.functions } : {}), deploy });
-    runs.push({ target, deployed, plan });
-  });
-  return { manifest, artifacts, deploy, runs, skipped };
 }
 
 /**
@@ -120,23 +233,4 @@ function checkHooksDeployable(manifest: ResolvedManifest, provider: ProviderName
       }
     }
   }
-}
-
-/** apply: each provider's plan, in order. Throws InterruptedError when Ctrl-C stopped it. */
-export async function applyAll(prepared: Prepared, ctx: CommandContext, concurrency: number): Promise<{ run: ProviderRun; result: ApplyResult }[]> {
-  const out: { run: ProviderRun; result: ApplyResult }[] = [];
-  for (const run of prepared.runs) {
-    throwIfAborted(ctx.signal);
-    const result = await run.target.driver.apply({
-      manifest: prepared.manifest,
-      artifacts: prepared.artifacts,
-      plan: run.plan,
-      deploy: prepared.deploy,
-      signal: ctx.signal,
-      reporter: ctx.reporter,
-      concurrency,
-    });
-    out.push({ run, result });
-  }
-  return out;
 }

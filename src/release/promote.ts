@@ -15,7 +15,7 @@ import { normaliseSteps } from './plan-steps.js';
 import { Progress } from './progress.js';
 import { settle } from './settle.js';
 import { drive, shiftLive } from './shift-loop.js';
-import type { StageTarget } from './targets.js';
+import type { Target as StageTarget } from '../session.js';
 import type { ReleaseOutcome } from './types.js';
 
 export interface PromoteRequest {

@@ -12,7 +12,7 @@ import type { Reporter } from '../report/reporter.js';
 import { clockFromEnv, type Clock } from './clock.js';
 import { knownVersions, previousRelease, ROLLBACK_STRATEGY } from './history.js';
 import { commandId, recordAt } from './record.js';
-import type { StageTarget } from './targets.js';
+import type { Target as StageTarget } from '../session.js';
 
 export interface RollbackRequest {
   readonly manifest: ResolvedManifest;

@@ -1,12 +1,16 @@
-/** Runs the promote/rollback commands against a fake cloud, as a fresh runner with no local state would. */
-import type { CommandContext } from '../../../src/commands/context.js';
-import { promoteCommand, type PromoteOptions } from '../../../src/commands/promote.js';
-import { rollbackCommand, type RollbackOptions } from '../../../src/commands/rollback.js';
+/**
+ * Runs the promote/rollback commands against a fake cloud, as a fresh runner with no local state
+ * would: through the programmatic API with a fake session, then the CLI's output for the result.
+ */
+import { showPromote, showRollback } from '../../../src/cli/output.js';
+import { promote as promoteApi, type PromoteRequest } from '../../../src/commands/promote.js';
+import { rollback as rollbackApi, type RollbackRequest } from '../../../src/commands/rollback.js';
 import { FnxError } from '../../../src/errors.js';
 import type { ResolvedManifest } from '../../../src/manifest/model.js';
-import type { CommandDeps } from '../../../src/release/command-deps.js';
+import type { Session } from '../../../src/session.js';
 import { FakeClock } from '../../fakes/fake-clock.js';
 import { FakeDriver, type FakeCloud, type FakeDriverOptions } from '../../fakes/fake-driver.js';
+import { fakeSession } from '../../fakes/fake-session.js';
 import { MemoryReporter } from '../../fakes/memory-reporter.js';
 
 export interface CommandRun {
@@ -24,14 +28,13 @@ export interface FreshRunner {
   driver?: FakeDriverOptions;
 }
 
-function deps(m: ResolvedManifest, driver: FakeDriver, clock: FakeClock): CommandDeps {
-  return { loadManifest: async () => m, loadDriver: async () => driver, clock };
+function session(m: ResolvedManifest, driver: FakeDriver, reporter: MemoryReporter, clock: FakeClock | undefined, signal?: AbortSignal): Session {
+  return fakeSession({ manifest: m, drivers: { aws: driver }, reporter, clock: clock ?? new FakeClock(), ...(signal ? { signal } : {}), cwd: '/fresh' });
 }
 
-async function run(body: (ctx: CommandContext) => Promise<void>, reporter: MemoryReporter, driver: FakeDriver): Promise<CommandRun> {
-  const ctx: CommandContext = { reporter, signal: new AbortController().signal, cwd: '/fresh', env: {}, interactive: false };
+async function run(body: () => Promise<void>, reporter: MemoryReporter, driver: FakeDriver): Promise<CommandRun> {
   try {
-    await body(ctx);
+    await body();
     return { code: 0, reporter, driver };
   } catch (err) {
     if (!(err instanceof FnxError)) throw err;
@@ -39,18 +42,16 @@ async function run(body: (ctx: CommandContext) => Promise<void>, reporter: Memor
   }
 }
 
-export function promote(cloud: FakeCloud, m: ResolvedManifest, opts: Partial<PromoteOptions> = {}, runner: FreshRunner = {}): Promise<CommandRun> {
+export function promote(cloud: FakeCloud, m: ResolvedManifest, opts: Partial<PromoteRequest> = {}, runner: FreshRunner = {}): Promise<CommandRun> {
   const driver = new FakeDriver(cloud, runner.driver);
   const reporter = new MemoryReporter(Boolean(runner.json));
-  const clock = runner.clock ?? new FakeClock();
-  const o: PromoteOptions = { stage: m.stage, vars: {}, json: Boolean(runner.json), functions: [], providers: [], ...opts };
-  return run((ctx) => promoteCommand(o, runner.signal ? { ...ctx, signal: runner.signal } : ctx, deps(m, driver, clock)), reporter, driver);
+  const request: PromoteRequest = { stage: m.stage, vars: {}, functions: [], providers: [], ...opts };
+  return run(async () => showPromote(await promoteApi(request, session(m, driver, reporter, runner.clock, runner.signal)), reporter), reporter, driver);
 }
 
-export function rollback(cloud: FakeCloud, m: ResolvedManifest, opts: Partial<RollbackOptions> = {}, runner: FreshRunner = {}): Promise<CommandRun> {
+export function rollback(cloud: FakeCloud, m: ResolvedManifest, opts: Partial<RollbackRequest> = {}, runner: FreshRunner = {}): Promise<CommandRun> {
   const driver = new FakeDriver(cloud, runner.driver);
   const reporter = new MemoryReporter(Boolean(runner.json));
-  const clock = runner.clock ?? new FakeClock();
-  const o: RollbackOptions = { stage: m.stage, vars: {}, json: Boolean(runner.json), functions: [], providers: [], ...opts };
-  return run((ctx) => rollbackCommand(o, ctx, deps(m, driver, clock)), reporter, driver);
+  const request: RollbackRequest = { stage: m.stage, vars: {}, functions: [], providers: [], ...opts };
+  return run(async () => showRollback(await rollbackApi(request, session(m, driver, reporter, runner.clock)), reporter), reporter, driver);
 }

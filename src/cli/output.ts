@@ -1,0 +1,142 @@
+/**
+ * What the CLI prints for each command's result: text lines (reporter.print) and the one --json
+ * document (reporter.data). The commands return data and never format it; a result that carries
+ * a `failure` (a release rolled back, exit 3) is printed, then its error is thrown for main.ts to
+ * report and exit with.
+ */
+import { relative } from 'node:path';
+import type { FnxError } from '../errors.js';
+import type { DeployResult } from '../commands/deploy.js';
+import type { PackageResult } from '../commands/package.js';
+import type { PlanResult } from '../commands/plan.js';
+import type { PromoteResult } from '../commands/promote.js';
+import type { RemoveResult } from '../commands/remove.js';
+import type { RollbackCommandResult } from '../commands/rollback.js';
+import type { StatusResult } from '../commands/status.js';
+import type { ValidateResult } from '../commands/validate.js';
+import type { Planned } from '../deploy/pipeline.js';
+import type { ProviderPlan } from '../driver.js';
+import { deployJson, formatDeploy, formatPlan, formatStatus, hasChanges, planJson } from '../deploy/format.js';
+import { PROVIDER_NAMES } from '../manifest/model.js';
+import { formatBytes } from '../package/index.js';
+import { GLYPH, relativeTo } from '../report/format.js';
+import { plural } from '../report/plural.js';
+import type { Reporter } from '../report/reporter.js';
+
+function skippedJson(skipped: readonly string[]) {
+  return skipped.length ? { skipped } : {};
+}
+
+export function showValidate(r: ValidateResult, reporter: Reporter, cwd: string): void {
+  const m = r.manifest;
+  // The --json result. Secrets appear only as the names of the variables they fill.
+  reporter.data({
+    ok: true,
+    file: m.file,
+    service: m.service,
+    stage: m.stage,
+    providers: Object.keys(m.providers),
+    functions: m.functions.map((f) => ({
+      name: f.name,
+      handler: f.handler,
+      runtime: f.runtime,
+      memory: f.memory,
+      timeout: f.timeout,
+      architecture: f.architecture,
+      providers: f.providers,
+      layers: f.layers,
+      triggers: f.triggers.map((t) => t.kind),
+      release: { strategy: f.release.strategy, steps: f.release.steps, intervalSeconds: f.release.intervalSeconds },
+      environment: Object.keys(f.environment),
+      secrets: Object.keys(f.secrets),
+    })),
+    errors: [],
+    warnings: r.warnings.map((w) => w.toJSON()),
+  });
+  const used = new Set(m.functions.flatMap((f) => f.providers));
+  const providers = PROVIDER_NAMES.filter((p) => used.has(p));
+  reporter.print(
+    `${GLYPH.ok} ${relativeTo(cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${plural(m.functions.length, 'function')}, providers ${providers.join(', ') || 'none'}`,
+  );
+}
+
+export function showPackage(r: PackageResult, reporter: Reporter, cwd: string): void {
+  const { warnings, ...set } = r;
+  reporter.data({ ok: true, ...set, warnings: warnings.map((w: FnxError) => w.toJSON()) });
+  for (const a of set.artifacts) {
+    reporter.print(
+      `${a.type === 'layer' ? 'layer   ' : 'function'} ${a.name.padEnd(20)} ${a.providers.join(',').padEnd(14)} ${formatBytes(a.size).padStart(9)}  ${String(a.files).padStart(6)} ${a.files === 1 ? 'file ' : 'files'}  ${relative(cwd, a.path)}`,
+    );
+  }
+}
+
+export function showPlan(r: PlanResult, reporter: Reporter): void {
+  for (const plan of r.plans) reporter.print(formatPlan(plan, `${r.service}-${r.stage}`));
+  reporter.data({ ok: true, version: 1, service: r.service, stage: r.stage, providers: r.plans.map(planJson), ...skippedJson(r.skipped) });
+}
+
+/** Deploy's plan, shown before anything is applied: each changed provider's plan (every plan on a dry run). */
+export function showDeployPlan(planned: Planned, dryRun: boolean, reporter: Reporter): void {
+  const heading = `${planned.manifest.service}-${planned.manifest.stage}`;
+  for (const run of planned.runs) {
+    if (dryRun || hasChanges(run.plan)) reporter.print(formatPlan(run.plan, heading));
+    else reporter.info(`${run.target.provider}: no changes to apply`);
+  }
+}
+
+export function showDeploy(r: DeployResult, reporter: Reporter): void {
+  if (r.dryRun) {
+    reporter.print(`Dry run: nothing was changed. Run without --dry-run to apply this plan to ${r.service}-${r.stage}.`);
+    reporter.data({ ok: true, ...deployJson(r) });
+    return;
+  }
+  for (const text of formatDeploy(r)) reporter.print(text);
+  // One JSON document either way: on a rollback it is the error's, carrying this result as details.
+  if (r.failure) throw r.failure;
+  reporter.data({ ok: true, ...deployJson(r) });
+}
+
+export function showRollback(r: RollbackCommandResult, reporter: Reporter): void {
+  for (const f of r.functions) {
+    const what = f.action === 'aborted' ? `aborted release of ${f.from}, traffic on ${f.to}` : f.action === 'unchanged' ? `${f.to} already live` : `${f.from} -> ${f.to}`;
+    reporter.print(`${f.function} (${f.provider}): ${what}`);
+  }
+  reporter.data({ ok: true, stage: r.stage, functions: r.functions });
+}
+
+export function showPromote(r: PromoteResult, reporter: Reporter): void {
+  if (r.failure) throw r.failure;
+  if (r.promoted.length === 0) {
+    reporter.print(`Nothing to promote: no release in progress in stage ${r.stage}.`);
+  } else {
+    for (const o of r.promoted) reporter.print(`${o.function} (${o.provider}): ${o.version} is live (previous: ${o.previous ?? 'none'})`);
+  }
+  reporter.data({ ok: true, stage: r.stage, promoted: r.promoted });
+}
+
+export function showStatus(r: StatusResult, reporter: Reporter): void {
+  for (const p of r.providers) reporter.print(formatStatus(p.provider, `${r.service}-${r.stage}`, p.functions, r.stage));
+  reporter.data({ ok: true, service: r.service, stage: r.stage, providers: r.providers, ...skippedJson(r.skipped) });
+}
+
+/** Remove's plans, shown before the question: each provider's that deletes something. */
+export function showRemovePlan(plans: readonly ProviderPlan[], heading: string, reporter: Reporter): void {
+  for (const plan of plans) if (plan.actions.length) reporter.print(formatPlan(plan, heading));
+}
+
+export function showRemove(r: RemoveResult, reporter: Reporter): void {
+  const heading = `${r.service}-${r.stage}`;
+  if (r.providers.length === 0) {
+    reporter.print(`Nothing to remove for ${heading}.`);
+    reporter.data({ ok: true, service: r.service, stage: r.stage, deleted: [], ...skippedJson(r.skipped) });
+    return;
+  }
+  reporter.print(`Removed ${heading}: ${plural(r.deleted.length, 'resource')}.`);
+  reporter.data({
+    ok: true,
+    service: r.service,
+    stage: r.stage,
+    providers: r.providers.map((p) => ({ provider: p.provider, plan: planJson(p.plan), deleted: p.deleted })),
+    ...skippedJson(r.skipped),
+  });
+}
