@@ -4,6 +4,7 @@
  * cloud SDK.
  */
 import { Command, Option } from 'commander';
+import { providerNames } from '../../providers/index.js';
 import { ExitCode, FnxError } from '../errors.js';
 import type { CommandContext, ManifestOptions } from '../commands/context.js';
 import { STAGE_NAME } from '../manifest/stages.js';
@@ -104,7 +105,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .description('scaffold a new project from a template')
     .argument('[dir]', 'directory to create (default: the current directory)')
     .option('-t, --template <name>', 'template: node-http, node-queue, node-schedule, python-http')
-    .option('-p, --provider <list>', 'comma-separated providers: aws,azure,gcp')
+    .option('-p, --provider <list>', `comma-separated providers: ${providerNames().join(',')}`)
     .option('-n, --name <service>', 'service name (default: the directory name)')
     .option('-y, --yes', 'accept defaults, never prompt')
     .option('-f, --force', 'write into a non-empty directory')

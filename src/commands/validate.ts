@@ -7,7 +7,8 @@
  */
 import type { FnxError } from '../errors.js';
 import { checkManifest, manifestErrors } from '../manifest/index.js';
-import { PROVIDER_NAMES, type ResolvedManifest } from '../manifest/model.js';
+import { providerNames } from '../../providers/index.js';
+import type { ResolvedManifest } from '../manifest/model.js';
 import { GLYPH, formatWarning, relativeTo } from '../report/format.js';
 import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
 import { plural } from '../report/plural.js';
@@ -19,7 +20,7 @@ export async function validateCommand(opts: ManifestOptions, ctx: CommandContext
   const m = result.manifest;
   ctx.reporter.data(summary(m, result.warnings));
   const used = new Set(m.functions.flatMap((f) => f.providers));
-  const providers = PROVIDER_NAMES.filter((p) => used.has(p));
+  const providers = providerNames().filter((p) => used.has(p));
   ctx.reporter.print(
     `${GLYPH.ok} ${relativeTo(ctx.cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${plural(m.functions.length, 'function')}, providers ${providers.join(', ') || 'none'}`,
   );

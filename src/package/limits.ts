@@ -1,13 +1,11 @@
 /**
- * Provider size and layer-count limits, checked before anything is deployed. A Lambda zip above
- * the direct-upload size is not an error: it is uploaded through S3 (see uploadMode).
+ * Provider size and layer-count limits, checked before anything is deployed. A zip above the
+ * provider's direct-upload size is not an error: it is uploaded through object storage (see uploadMode).
  */
-import { capabilities } from '../../providers/index.js';
+import { capabilities, providerModule } from '../../providers/index.js';
 import { ExitCode, FnxError, FnxErrorList } from '../errors.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import { findArtifact, type Artifact, type ArtifactSet } from './artifact.js';
-
-const PROVIDER_TITLES: Readonly<Record<ProviderName, string>> = { aws: 'AWS Lambda', azure: 'Azure Functions', gcp: 'Google Cloud Functions' };
 
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024 * 1024) return `${(n / (1024 * 1024 * 1024)).toFixed(1)} GB`;
@@ -31,7 +29,7 @@ export function checkLimits(manifest: ResolvedManifest, set: ArtifactSet): void 
   for (const fn of manifest.functions) {
     for (const provider of fn.providers) {
       const caps = capabilities[provider];
-      const title = PROVIDER_TITLES[provider];
+      const title = providerModule(provider).title;
       const art = findArtifact(set, 'function', fn.name, provider);
       if (!art) continue;
       const loc = fn.location ? { location: fn.location } : {};
