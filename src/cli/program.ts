@@ -4,7 +4,7 @@
  * cloud SDK.
  */
 import { Command, Option } from 'commander';
-import { providerNames } from '../../providers/index.js';
+import { providerModules, providerNames } from '../../providers/index.js';
 import { ExitCode, FnxError } from '../errors.js';
 import type { CommandContext, ManifestOptions } from '../commands/context.js';
 import { STAGE_NAME } from '../manifest/stages.js';
@@ -94,7 +94,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   };
 
   const program = new Command('fnx')
-    .description('Deploy serverless functions to AWS Lambda, Azure Functions and Google Cloud Functions from one manifest.')
+    .description(`Deploy serverless functions to ${providerModules().map((m) => m.title).join(', ').replace(/, ([^,]*)$/, ' and $1')} from one manifest.`)
     .version(version, '-v, --version')
     .showHelpAfterError('(run `fnx --help` for usage)')
     .exitOverride()
