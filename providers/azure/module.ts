@@ -2,7 +2,6 @@
 import type { ProviderModule } from '../../src/driver.js';
 import { azureCapabilities } from './capabilities.js';
 import { azureRuntimes } from './runtimes.js';
-import { validateAzure } from './validate.js';
 
 export const azure: ProviderModule = {
   name: 'azure',
@@ -20,5 +19,5 @@ export const azure: ProviderModule = {
   resolveConfig: (block) => ({ ...block, plan: block.plan ?? 'flex', tags: block.tags ?? {} }),
   capabilities: azureCapabilities,
   runtimes: azureRuntimes,
-  validate: validateAzure,
+  validate: () => [],
 };

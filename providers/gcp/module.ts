@@ -2,7 +2,6 @@
 import type { ProviderModule } from '../../src/driver.js';
 import { gcpCapabilities } from './capabilities.js';
 import { gcpRuntimes } from './runtimes.js';
-import { validateGcp } from './validate.js';
 
 export const gcp: ProviderModule = {
   name: 'gcp',
@@ -12,5 +11,5 @@ export const gcp: ProviderModule = {
   resolveConfig: (block) => ({ ...block, tags: block.tags ?? {} }),
   capabilities: gcpCapabilities,
   runtimes: gcpRuntimes,
-  validate: validateGcp,
+  validate: () => [],
 };
