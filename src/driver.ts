@@ -85,6 +85,11 @@ export interface ProviderCapabilities {
   readonly traffic: 'weighted' | 'slot' | 'revision';
   readonly triggers: readonly TriggerKind[];
   readonly runtimes: readonly string[];
+  /**
+   * 'shared': the functions' http routes are served by one API per stage, so two functions may not
+   * serve the same method and path; 'own' (the default): every function has its own URL.
+   */
+  readonly httpRoutes?: 'shared' | 'own';
   readonly limits: ProviderLimits;
   /** Where this provider's credentials live: their secret values never appear in any output. */
   readonly credentials?: ProviderCredentials;
@@ -116,6 +121,8 @@ export interface ProviderLimits {
  */
 export interface ManifestProblem {
   readonly path: readonly (string | number)[];
+  /** 'warning': reported, but the manifest is usable (default 'error'). */
+  readonly severity?: 'error' | 'warning';
   /** Point at the key rather than the value (for a setting that should not be there). */
   readonly at?: 'key' | 'value';
   readonly error: FnxError;
@@ -128,6 +135,61 @@ export interface ManifestProblem {
  * one whose functions do not deploy to this provider.
  */
 export type ManifestRules = (manifest: ResolvedManifest) => readonly ManifestProblem[];
+
+/**
+ * One runtime a provider deploys, with the dates that matter to a user. A runtime past
+ * `deprecated` still deploys (validate warns, naming the date); from `refused` on the cloud
+ * rejects new deploys of it (validate fails). Dates are ISO days (YYYY-MM-DD), in UTC.
+ */
+export interface RuntimeSupport {
+  readonly name: string;
+  readonly deprecated?: string;
+  readonly refused?: string;
+  /** Why, in a few words ("Node.js 20 end of life"). */
+  readonly reason?: string;
+}
+
+/** What `fnx init` asked for, passed to each chosen provider's snippet. */
+export interface InitAnswers {
+  readonly service: string;
+}
+
+export interface ProviderInit {
+  /**
+   * The YAML lines of this provider's entry under `providers:`, indented two spaces. Values that
+   * depend on the user's account read an environment variable with a default, so the generated
+   * manifest validates before anything is configured.
+   */
+  snippet(answers: InitAnswers): string;
+  /** Chosen when `fnx init` is given no provider. */
+  readonly byDefault?: boolean;
+}
+
+/**
+ * A cloud, as the core sees it: everything provider-specific, available without loading the
+ * cloud's SDK. A new cloud is a folder under providers/ that exports one ProviderModule, plus
+ * one line in the registry (providers/index.ts). Only `load()` imports the SDK-backed driver.
+ */
+export interface ProviderModule {
+  /** The key under `providers:` in fnx.yaml and in `--provider`. */
+  readonly name: ProviderName;
+  /** The product, in messages ("AWS Lambda"). */
+  readonly title: string;
+  /** Its config block in schemas/fnx.schema.json (a JSON pointer reference). */
+  readonly configSchema: { readonly $ref: string };
+  readonly init: ProviderInit;
+  /** The resolved config: the block under `providers.<name>` (schema-valid) with this provider's defaults applied. */
+  resolveConfig(block: Readonly<Record<string, unknown>>): Record<string, unknown>;
+  readonly capabilities: ProviderCapabilities;
+  /** Every runtime this provider deploys; `capabilities.runtimes` lists the same names. */
+  readonly runtimes: readonly RuntimeSupport[];
+  /** This provider's manifest rules, run by `fnx validate` and every command that loads the manifest. */
+  readonly validate: ManifestRules;
+  /** What this provider adds to packaging (entry adapters); absent: nothing. */
+  readonly packaging?: PackagingHooks;
+  /** Imports the SDK-backed driver. Absent: this version of fnx validates and packages for the provider, but cannot deploy to it. */
+  readonly load?: () => Promise<DriverFactory>;
+}
 
 /** Common to every request: cancellation and progress. */
 export interface RequestContext {

@@ -4,4 +4,19 @@
  * never providers/<cloud>/ (eslint.config.js enforces both). The registry is SDK-free, so this
  * import is static; a driver and its SDK are loaded only by loadDriver(), on first use.
  */
-export { capabilities, DEPLOYABLE_PROVIDERS, driverAvailable, loadDriver, manifestRules, packagingHooks, unavailableError } from '../providers/index.js';
+export {
+  capabilities,
+  DEPLOYABLE_PROVIDERS,
+  deployableExample,
+  deployableProviders,
+  driverAvailable,
+  inlineSnippet,
+  isProviderName,
+  loadDriver,
+  manifestRules,
+  packagingHooks,
+  providerModule,
+  providerModules,
+  providerNames,
+  unavailableError,
+} from '../providers/index.js';

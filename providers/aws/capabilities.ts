@@ -1,12 +1,14 @@
 /** AWS Lambda facts needed without the SDK (validate, package limits). Source: Lambda quotas. */
 import type { ProviderCapabilities } from '../../src/driver.js';
+import { awsRuntimes } from './runtimes.js';
 
 export const awsCapabilities = {
   name: 'aws',
   layers: 'native',
   traffic: 'weighted',
   triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
-  runtimes: ['nodejs20', 'nodejs22', 'nodejs24', 'python3.10', 'python3.11', 'python3.12', 'python3.13'],
+  runtimes: awsRuntimes.map((r) => r.name),
+  httpRoutes: 'shared',
   limits: {
     memoryMb: { min: 128, max: 10240 },
     timeoutSeconds: { max: 900 },

@@ -2,9 +2,10 @@
  * The AWS rules that depend only on the manifest, run at load time (`fnx validate` and every other
  * command) through the registry. They are the very checks plan() makes (lambdaRuntime,
  * scheduleExpression, checkQueueBatch, environmentProblems): each is called here once per setting and its FnxError is
- * reported at the setting's place in fnx.yaml. No SDK is loaded.
+ * reported at the setting's place in fnx.yaml. Also the one AWS rule about functions deployed
+ * elsewhere: a queue `arn` is an AWS id. No SDK is loaded.
  */
-import { FnxError, type ManifestProblem, type ManifestRules, type ResolvedManifest } from '../../src/driver.js';
+import { ExitCode, FnxError, type ManifestProblem, type ManifestRules, type ResolvedManifest } from '../../src/driver.js';
 import { awsFunctions, lambdaRuntime } from './desired.js';
 import { environmentProblems } from './function-environment.js';
 import { checkQueueBatch } from './queue.js';
@@ -32,5 +33,28 @@ export const validateAws: ManifestRules = (manifest: ResolvedManifest) => {
       if (t.kind === 'queue') attempt(out, [...at, 'batchSize'], () => checkQueueBatch(t.arn ?? t.name ?? '', t.batchSize));
     });
   }
+  out.push(...queueArnElsewhere(manifest));
   return out;
 };
+
+/** A queue `arn` is an AWS id: a function that also deploys to another provider names its queue by `name:`. */
+function queueArnElsewhere(manifest: ResolvedManifest): ManifestProblem[] {
+  return manifest.functions.flatMap((fn) => {
+    const others = fn.providers.filter((p) => p !== 'aws');
+    if (!others.length) return [];
+    return fn.triggers.flatMap((t, i) =>
+      t.kind === 'queue' && t.arn !== undefined
+        ? [
+            {
+              path: ['functions', fn.name, 'triggers', i, 'queue', 'arn'],
+              at: 'key' as const,
+              error: new FnxError('E_PROVIDER_TRIGGER_FIELD', `Queue \`arn\` is AWS-only, but function \`${fn.name}\` ${fn.providers.includes('aws') ? 'also ' : ''}deploys to ${others.join(' and ')}.`, {
+                hint: 'Use `name:` (a queue that exists in every provider), or set `providers: [aws]` on the function.',
+                exitCode: ExitCode.usage,
+              }),
+            },
+          ]
+        : [],
+    );
+  });
+}

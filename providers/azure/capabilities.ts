@@ -1,12 +1,14 @@
 /** Azure Functions facts needed without the SDK. Limits are those of the Flex/Consumption plans. */
 import type { ProviderCapabilities } from '../../src/driver.js';
+import { azureRuntimes } from './runtimes.js';
 
 export const azureCapabilities = {
   name: 'azure',
   layers: 'merged',
   traffic: 'slot',
   triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
-  runtimes: ['nodejs20', 'nodejs22', 'python3.10', 'python3.11', 'python3.12'],
+  runtimes: azureRuntimes.map((r) => r.name),
+  httpRoutes: 'shared',
   limits: {
     memoryMb: { min: 512, max: 4096 },
     timeoutSeconds: { max: 600 },

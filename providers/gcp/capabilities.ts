@@ -1,12 +1,14 @@
 /** Cloud Functions (2nd gen) facts needed without the SDK. */
 import type { ProviderCapabilities } from '../../src/driver.js';
+import { gcpRuntimes } from './runtimes.js';
 
 export const gcpCapabilities = {
   name: 'gcp',
   layers: 'merged',
   traffic: 'revision',
   triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
-  runtimes: ['nodejs20', 'nodejs22', 'python3.10', 'python3.11', 'python3.12', 'python3.13'],
+  runtimes: gcpRuntimes.map((r) => r.name),
+  httpRoutes: 'own',
   limits: {
     memoryMb: { min: 128, max: 32768 },
     timeoutSeconds: { max: 3600, maxEventDriven: 540 },

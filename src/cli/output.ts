@@ -17,7 +17,7 @@ import type { ValidateResult } from '../commands/validate.js';
 import type { Planned } from '../deploy/pipeline.js';
 import type { ProviderPlan } from '../driver.js';
 import { deployJson, formatDeploy, formatPlan, formatStatus, hasChanges, planJson } from '../deploy/format.js';
-import { PROVIDER_NAMES } from '../manifest/model.js';
+import { providerNames } from '../registry.js';
 import { formatBytes } from '../package/index.js';
 import { GLYPH, relativeTo } from '../report/format.js';
 import { plural } from '../report/plural.js';
@@ -54,7 +54,7 @@ export function showValidate(r: ValidateResult, reporter: Reporter, cwd: string)
     warnings: r.warnings.map((w) => w.toJSON()),
   });
   const used = new Set(m.functions.flatMap((f) => f.providers));
-  const providers = PROVIDER_NAMES.filter((p) => used.has(p));
+  const providers = providerNames().filter((p) => used.has(p));
   reporter.print(
     `${GLYPH.ok} ${relativeTo(cwd, m.file)} is valid: service ${m.service}, stage ${m.stage}, ${plural(m.functions.length, 'function')}, providers ${providers.join(', ') || 'none'}`,
   );

@@ -4,6 +4,7 @@
  * lazily so `fnx --help` and `fnx validate` stay fast and load no cloud SDK.
  */
 import { Command, Option } from 'commander';
+import { providerModules, providerNames } from '../registry.js';
 import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderPlan } from '../driver.js';
 import type { ManifestOptions, Session } from '../session.js';
@@ -93,7 +94,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   };
 
   const program = new Command('fnx')
-    .description('Deploy serverless functions to AWS Lambda, Azure Functions and Google Cloud Functions from one manifest.')
+    .description(`Deploy serverless functions to ${providerModules().map((m) => m.title).join(', ').replace(/, ([^,]*)$/, ' and $1')} from one manifest.`)
     .version(version, '-v, --version')
     .showHelpAfterError('(run `fnx --help` for usage)')
     .exitOverride()
@@ -104,7 +105,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .description('scaffold a new project from a template')
     .argument('[dir]', 'directory to create (default: the current directory)')
     .option('-t, --template <name>', 'template: node-http, node-queue, node-schedule, python-http')
-    .option('-p, --provider <list>', 'comma-separated providers: aws,azure,gcp')
+    .option('-p, --provider <list>', `comma-separated providers: ${providerNames().join(',')}`)
     .option('-n, --name <service>', 'service name (default: the directory name)')
     .option('-y, --yes', 'accept defaults, never prompt')
     .option('-f, --force', 'write into a non-empty directory')

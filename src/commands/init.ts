@@ -3,12 +3,12 @@
  * session without --yes; otherwise missing choices take their defaults (node-http, aws).
  */
 import { basename, join, relative, resolve } from 'node:path';
-import { DEPLOYABLE_PROVIDERS, driverAvailable } from '../registry.js';
+import { deployableExample, deployableProviders, driverAvailable, inlineSnippet } from '../registry.js';
 import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderName } from '../manifest/model.js';
 import { findPackage } from '../init/packageRoot.js';
 import { askMissing } from '../init/prompt.js';
-import { DEFAULT_PROVIDERS, parseProviders } from '../init/providers.js';
+import { defaultProviders, parseProviders } from '../init/providers.js';
 import { scaffold, type ScaffoldResult } from '../init/scaffold.js';
 import { normaliseServiceName } from '../init/serviceName.js';
 import { DEFAULT_TEMPLATE, findTemplate, listTemplates, type TemplateInfo } from '../init/templates.js';
@@ -53,7 +53,7 @@ export async function initCommand(opts: InitOptions, ctx: CommandContext): Promi
       { input: process.stdin, output: process.stderr, signal: ctx.signal },
       templates,
       { ...(template !== undefined ? { template } : {}), ...(providers !== undefined ? { providers } : {}) },
-      { template: DEFAULT_TEMPLATE, providers: DEFAULT_PROVIDERS },
+      { template: DEFAULT_TEMPLATE, providers: defaultProviders() },
     );
     template = answers.template;
     providers = answers.providers;
@@ -64,7 +64,7 @@ export async function initCommand(opts: InitOptions, ctx: CommandContext): Promi
     displayDir,
     templatesDir,
     template: template ?? DEFAULT_TEMPLATE,
-    providers: providers ?? DEFAULT_PROVIDERS,
+    providers: providers ?? defaultProviders(),
     service,
     force: opts.force,
     fnxVersion: pkg.version,
@@ -127,13 +127,14 @@ function report(result: ScaffoldResult, typedDir: string, ctx: CommandContext): 
 /** What `fnx deploy` will do with providers that have no driver in this version of fnx. */
 function deployNote(later: readonly ProviderName[], deployable: readonly ProviderName[]): string {
   const list = later.join(' and ');
-  const only = DEPLOYABLE_PROVIDERS.join(', ');
+  const only = deployableProviders().join(', ');
+  const example = deployableExample();
   if (deployable.length) {
     return `Note: this version of fnx deploys to ${only} only. \`fnx deploy\`, \`status\` and \`remove\` work on the ${deployable.join(', ')} part and say that they skipped ${list}.`;
   }
   return [
     `Note: this version of fnx deploys to ${only} only; it has no ${list} driver yet, so \`fnx deploy\` refuses this project.`,
-    `  \`fnx validate\` and \`fnx package\` work now. To deploy, add \`aws: { region: us-east-1 }\` under \`providers:\` in fnx.yaml.`,
+    `  \`fnx validate\` and \`fnx package\` work now.${example ? ` To deploy, add \`${inlineSnippet(example)}\` under \`providers:\` in fnx.yaml.` : ''}`,
   ].join('\n');
 }
 

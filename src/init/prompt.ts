@@ -3,6 +3,7 @@
  * not CI) and --yes is not given; input ending early or Ctrl-C never leaves init waiting.
  */
 import { createInterface, type Interface } from 'node:readline';
+import { providerNames } from '../registry.js';
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
 import type { ProviderName } from '../manifest/model.js';
 import { parseProviders } from './providers.js';
@@ -65,7 +66,7 @@ async function askTemplate(lines: LineQueue, io: PromptIO, templates: readonly T
 
 async function askProviders(lines: LineQueue, io: PromptIO, fallback: readonly ProviderName[]): Promise<ProviderName[]> {
   for (let attempt = 1; ; attempt += 1) {
-    const answer = (await lines.ask(io.output, `Providers, comma-separated (aws, azure, gcp) [${fallback.join(',')}]: `)).trim();
+    const answer = (await lines.ask(io.output, `Providers, comma-separated (${providerNames().join(', ')}) [${fallback.join(',')}]: `)).trim();
     if (answer === '') return [...fallback];
     try {
       return parseProviders(answer.split(','));

@@ -86,7 +86,7 @@ function readInfo(templatesDir: string, name: string): TemplateInfo {
   return {
     name,
     description: typeof raw.description === 'string' ? raw.description : '',
-    runtime: typeof raw.runtime === 'string' ? raw.runtime : 'nodejs20',
+    runtime: typeof raw.runtime === 'string' ? raw.runtime : 'nodejs22',
     trigger: typeof raw.trigger === 'string' ? raw.trigger : 'http',
     setup: typeof raw.setup === 'string' ? raw.setup : 'npm install',
   };

@@ -79,7 +79,9 @@ export async function checkManifest(o: LoadOptions): Promise<{ manifest?: Resolv
 
   if (errors.length) return { errors: sortProblems(errors), warnings: sortProblems(warnings) };
   const manifest = toResolvedManifest(vars.doc, { file, rootDir: dirname(file), stage: o.stage, locator, references: vars.references });
-  errors.push(...checkProviderRules(manifest, locator));
+  const rules = checkProviderRules(manifest, locator);
+  errors.push(...rules.errors);
+  warnings.push(...rules.warnings);
   if (!errors.length && o.files) errors.push(...(await checkProjectFiles(manifest, locator)));
   if (errors.length) return { errors: sortProblems(errors), warnings: sortProblems(warnings) };
   return { manifest, errors: [], warnings: sortProblems(warnings) };

@@ -8,8 +8,8 @@
  */
 import type { SourceLocation } from '../errors.js';
 
+/** The registered providers' names (providers/index.ts); the registry gives them at run time. */
 export type ProviderName = 'aws' | 'azure' | 'gcp';
-export const PROVIDER_NAMES: readonly ProviderName[] = ['aws', 'azure', 'gcp'];
 
 export type TriggerKind = 'http' | 'schedule' | 'queue' | 'storage' | 'topic';
 export const TRIGGER_KINDS: readonly TriggerKind[] = ['http', 'schedule', 'queue', 'storage', 'topic'];

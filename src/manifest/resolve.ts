@@ -4,6 +4,7 @@
  * computed, error rates as fractions, secret references as { secret } objects.
  */
 import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { providerModules } from '../registry.js';
 import type { Locator } from './locator.js';
 import type {
   HealthPolicy,
@@ -24,7 +25,7 @@ import { providersOf } from './semantic.js';
 import { durationSeconds, fraction, latencyMs } from './units.js';
 
 export const DEFAULTS = {
-  runtime: 'nodejs20',
+  runtime: 'nodejs22',
   memory: 256,
   timeout: 30,
   architecture: 'x86_64',
@@ -36,7 +37,6 @@ export const DEFAULTS = {
   batchSize: 10,
   probeMethod: 'GET',
   probeExpect: 200,
-  azurePlan: 'flex',
 } as const;
 
 export interface ResolveContext {
@@ -67,12 +67,13 @@ export function toResolvedManifest(input: Record<string, unknown>, ctx: ResolveC
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, fn]) => resolveFunction(raw, name, fn, ctx));
 
-  const p = doc.providers;
-  const providers: ProviderConfigs = {
-    ...(p.aws ? { aws: { ...p.aws, tags: p.aws.tags ?? {} } } : {}),
-    ...(p.azure ? { azure: { ...p.azure, plan: p.azure.plan ?? DEFAULTS.azurePlan, tags: p.azure.tags ?? {} } } : {}),
-    ...(p.gcp ? { gcp: { ...p.gcp, tags: p.gcp.tags ?? {} } } : {}),
-  };
+  const blocks = doc.providers as Record<string, Record<string, unknown> | undefined>;
+  const providers = Object.fromEntries(
+    providerModules().flatMap((m) => {
+      const block = blocks[m.name];
+      return block ? [[m.name, m.resolveConfig(block)]] : [];
+    }),
+  ) as ProviderConfigs;
 
   return deepFreeze({ file: ctx.file, rootDir: ctx.rootDir, service: doc.service, stage: ctx.stage, providers, layers, functions });
 }

@@ -1,6 +1,7 @@
 /** Choosing manifest functions (`--function`) and providers (`--provider`) by name. */
 import { ExitCode, FnxError } from '../errors.js';
-import { PROVIDER_NAMES, type ProviderName, type ResolvedFunction, type ResolvedManifest } from './model.js';
+import { isProviderName, providerNames } from '../registry.js';
+import type { ProviderName, ResolvedFunction, ResolvedManifest } from './model.js';
 
 /**
  * The functions named in `names`, in that order without repeats; every function when `names` is
@@ -21,11 +22,11 @@ export function selectFunctions(manifest: ResolvedManifest, names: readonly stri
 
 /** Providers configured in the manifest (and used by a function), narrowed by --provider. */
 export function selectProviders(manifest: ResolvedManifest, requested: readonly string[]): ProviderName[] {
-  const used = PROVIDER_NAMES.filter((p) => manifest.providers[p] && manifest.functions.some((f) => f.providers.includes(p)));
+  const used = providerNames().filter((p) => manifest.providers[p] && manifest.functions.some((f) => f.providers.includes(p)));
   if (!requested.length) return used;
   const bad = requested.filter((r) => !used.includes(r as ProviderName));
   if (bad.length) {
-    const known = bad.filter((b) => (PROVIDER_NAMES as readonly string[]).includes(b));
+    const known = bad.filter(isProviderName);
     const add = known.length ? ` To use ${known.join(', ')}, add \`${known[0]}:\` under \`providers:\` in fnx.yaml (and to the functions' \`providers:\` lists, if they have one).` : '';
     throw new FnxError('E_USAGE_PROVIDER', `Provider${bad.length > 1 ? 's' : ''} not configured for any function: ${bad.join(', ')}.`, {
       hint: `Providers in this manifest: ${used.join(', ') || 'none'}.${add}`,

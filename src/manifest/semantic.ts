@@ -4,9 +4,9 @@
  * of each provider the functions deploy to (from providers/index.ts capabilities, no SDK).
  * Runs on the validated document but tolerates shapes the schema already rejected.
  */
-import { capabilities } from '../registry.js';
+import { capabilities, providerModule, providerNames } from '../registry.js';
 import type { FnxError } from '../errors.js';
-import { PROVIDER_NAMES, type ProviderName } from './model.js';
+import type { ProviderName } from './model.js';
 import type { Locator } from './locator.js';
 import { display, isRecord, join } from './pointer.js';
 import { problem } from './problems.js';
@@ -23,7 +23,7 @@ export interface SemanticResult {
 
 export function configuredProviders(doc: Record<string, unknown>): ProviderName[] {
   const p = isRecord(doc.providers) ? doc.providers : {};
-  return PROVIDER_NAMES.filter((n) => isRecord(p[n]));
+  return providerNames().filter((n) => isRecord(p[n]));
 }
 
 /** The providers function `fn` deploys to: its `providers` list, else every configured one. */
@@ -97,7 +97,7 @@ export function checkSemantics(doc: Record<string, unknown>, locator: Locator): 
     });
   }
 
-  providerLimits(doc, functions, locator, errors);
+  providerLimits(doc, functions, locator, errors, warnings);
   httpRoutes(doc, functions, locator, errors);
   healthProbes(doc, functions, locator, errors);
 
@@ -191,11 +191,11 @@ function checkRelease(r: Record<string, unknown>, base: string, functionNames: s
 }
 
 /** Provider limits: one problem per place in the file, naming the functions affected. */
-function providerLimits(doc: Record<string, unknown>, functions: [string, Record<string, unknown>][], locator: Locator, errors: FnxError[]): void {
-  const groups = new Map<string, { pointer: string; prefer: 'key' | 'value'; code: string; message: (fns: string) => string; hint: string; fns: string[] }>();
-  const add = (code: string, pointer: string, prefer: 'key' | 'value', key: string, message: (fns: string) => string, hint: string, fn: string) => {
+function providerLimits(doc: Record<string, unknown>, functions: [string, Record<string, unknown>][], locator: Locator, errors: FnxError[], warnings: FnxError[]): void {
+  const groups = new Map<string, { pointer: string; prefer: 'key' | 'value'; code: string; message: (fns: string) => string; hint: string; fns: string[]; warning: boolean }>();
+  const add = (code: string, pointer: string, prefer: 'key' | 'value', key: string, message: (fns: string) => string, hint: string, fn: string, warning = false) => {
     const id = `${code}|${pointer}|${key}`;
-    const g = groups.get(id) ?? { pointer, prefer, code, message, hint, fns: [] };
+    const g = groups.get(id) ?? { pointer, prefer, code, message, hint, fns: [], warning };
     g.fns.push(fn);
     groups.set(id, g);
   };
@@ -217,6 +217,8 @@ function providerLimits(doc: Record<string, unknown>, functions: [string, Record
       if (typeof runtime.value === 'string' && !(caps.runtimes as readonly string[]).includes(runtime.value)) {
         const rt = runtime.value;
         add('E_PROVIDER_RUNTIME', runtime.pointer!, 'value', p, (fns) => `Runtime \`${rt}\` is not available on ${p} (${fns}).`, `${p} supports ${listOf(caps.runtimes)}; or deploy these functions elsewhere with \`providers:\`.`, name);
+      } else if (typeof runtime.value === 'string') {
+        runtimeDates(p, runtime.value, runtime.pointer!, name, add);
       }
       if (typeof memory.value === 'number' && memory.pointer && (memory.value < lim.memoryMb.min || memory.value > lim.memoryMb.max)) {
         const mb = memory.value;
@@ -241,9 +243,6 @@ function providerLimits(doc: Record<string, unknown>, functions: [string, Record
         if (!(caps.triggers as readonly string[]).includes(kind)) {
           add('E_PROVIDER_TRIGGER', tp, 'key', p, (fns) => `${p} cannot run \`${kind}\` triggers (${fns}).`, `${p} supports ${listOf(caps.triggers)}; restrict the function with \`providers:\`.`, name);
         }
-        if (kind === 'queue' && p !== 'aws' && isRecord(t.queue) && t.queue.arn !== undefined) {
-          add('E_PROVIDER_TRIGGER_FIELD', join(tp, 'arn'), 'key', p, (fns) => `Queue \`arn\` is AWS-only, but ${fns} also deploys to ${p}.`, 'Use `name:` (a queue that exists in every provider), or set `providers: [aws]` on the function.', name);
-        }
       });
       if (lim.environmentBytes !== undefined) {
         const bytes = Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
@@ -256,15 +255,43 @@ function providerLimits(doc: Record<string, unknown>, functions: [string, Record
   }
   for (const g of groups.values()) {
     const fns = g.fns.length === 1 ? `function \`${g.fns[0]}\`` : `functions ${listOf(g.fns)}`;
-    errors.push(problem(g.code, g.message(fns), locator.locate(g.pointer, g.prefer), g.hint));
+    (g.warning ? warnings : errors).push(problem(g.code, g.message(fns), locator.locate(g.pointer, g.prefer), g.hint));
   }
 }
 
-/** Two functions on a shared API (AWS, Azure) may not serve the same method and path. */
+/**
+ * A runtime past its provider's dates (RuntimeSupport): refused by the cloud is an error,
+ * deprecated a warning; both name the date and the runtime to move to.
+ */
+function runtimeDates(
+  p: ProviderName,
+  rt: string,
+  pointer: string,
+  fn: string,
+  add: (code: string, pointer: string, prefer: 'key' | 'value', key: string, message: (fns: string) => string, hint: string, fn: string, warning?: boolean) => void,
+): void {
+  const module = providerModule(p);
+  const support = module.runtimes.find((r) => r.name === rt);
+  if (!support) return;
+  const today = new Date().toISOString().slice(0, 10);
+  const family = rt.replace(/[\d.]+$/, '');
+  const current = module.runtimes.filter((r) => r.name.startsWith(family) && !r.deprecated && !r.refused).map((r) => r.name);
+  const instead = current.length ? `Use \`runtime: ${current[0]}\`${current.length > 1 ? ` (or ${listOf(current.slice(1))})` : ''}` : 'Use another runtime';
+  const why = support.reason ? ` (${support.reason})` : '';
+  if (support.refused !== undefined && support.refused <= today) {
+    const date = support.refused;
+    add('E_PROVIDER_RUNTIME_RETIRED', pointer, 'value', p, (fns) => `Runtime \`${rt}\` can no longer be deployed to ${p} since ${date}${why} (${fns}).`, `${instead}, or deploy these functions elsewhere with \`providers:\`.`, fn);
+  } else if (support.deprecated !== undefined && support.deprecated <= today) {
+    const date = support.deprecated;
+    add('W_RUNTIME_DEPRECATED', pointer, 'value', p, (fns) => `Runtime \`${rt}\` is deprecated on ${p} since ${date}${why} (${fns}).`, `${instead}.`, fn, true);
+  }
+}
+
+/** Two functions on a shared API (capabilities.httpRoutes 'shared') may not serve the same method and path. */
 function httpRoutes(doc: Record<string, unknown>, functions: [string, Record<string, unknown>][], locator: Locator, errors: FnxError[]): void {
   const seen: { fn: string; method: string; path: string; providers: readonly ProviderName[] }[] = [];
   for (const [name, fn] of functions) {
-    const shared: readonly ProviderName[] = providersOf(doc, fn).filter((p) => p !== 'gcp');
+    const shared: readonly ProviderName[] = providersOf(doc, fn).filter((p) => capabilities[p].httpRoutes === 'shared');
     arr(fn.triggers).forEach((t, i) => {
       const http = isRecord(t) && isRecord(t.http) ? t.http : undefined;
       if (!http || typeof http.path !== 'string') return;

@@ -8,6 +8,7 @@
  * become strings); coercions of values the user typed literally (a quoted number, an empty value)
  * are reported afterwards.
  */
+import { providerNames } from '../registry.js';
 import type { FnxError } from '../errors.js';
 import type { Locator } from './locator.js';
 import { display, get, isRecord, isWithin, join, parent, split } from './pointer.js';
@@ -222,7 +223,7 @@ class Mapper {
             'Write one list item per trigger: `- http: {...}`, `- schedule: {...}`, `- queue: {...}`, `- storage: {...}` or `- topic: {...}`.',
           );
         }
-        const what = e.instancePath === '/functions' ? 'at least one function' : e.instancePath === '/providers' ? 'at least one provider (aws, azure or gcp)' : `at least ${plural(Number(e.params.limit), 'key')}`;
+        const what = e.instancePath === '/functions' ? 'at least one function' : e.instancePath === '/providers' ? `at least one provider (${providerNames().join(', ').replace(/, ([^,]*)$/, ' or $1')})` : `at least ${plural(Number(e.params.limit), 'key')}`;
         return problem('E_SCHEMA_SIZE', `${where} must define ${what}.`, loc(e.instancePath, 'key'), this.describe(e.instancePath));
       }
       case 'oneOf':

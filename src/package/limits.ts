@@ -1,14 +1,12 @@
 /**
- * Provider size and layer-count limits, checked before anything is deployed. A Lambda zip above
- * the direct-upload size is not an error: it is uploaded through S3 (see uploadMode).
+ * Provider size and layer-count limits, checked before anything is deployed. A zip above the
+ * provider's direct-upload size is not an error: it is uploaded through object storage (see uploadMode).
  */
-import { capabilities } from '../registry.js';
+import { capabilities, providerModule } from '../registry.js';
 import { ExitCode, FnxError, FnxErrorList } from '../errors.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import { formatBytes } from '../report/bytes.js';
 import { findArtifact, type Artifact, type ArtifactSet } from './artifact.js';
-
-const PROVIDER_TITLES: Readonly<Record<ProviderName, string>> = { aws: 'AWS Lambda', azure: 'Azure Functions', gcp: 'Google Cloud Functions' };
 
 export { formatBytes };
 
@@ -27,7 +25,7 @@ export function checkLimits(manifest: ResolvedManifest, set: ArtifactSet): void 
   for (const fn of manifest.functions) {
     for (const provider of fn.providers) {
       const caps = capabilities[provider];
-      const title = PROVIDER_TITLES[provider];
+      const title = providerModule(provider).title;
       const art = findArtifact(set, 'function', fn.name, provider);
       if (!art) continue;
       const loc = fn.location ? { location: fn.location } : {};

@@ -22,7 +22,7 @@ describe('good manifests', () => {
     expect(f).toMatchObject({
       name: 'hello',
       handler: 'src/hello.handler',
-      runtime: 'nodejs20',
+      runtime: 'nodejs22',
       memory: 256,
       timeout: 30,
       architecture: 'x86_64',

@@ -1,0 +1,23 @@
+/** The Azure provider module. No driver yet: fnx validates and packages for Azure Functions. */
+import type { ProviderModule } from '../../src/driver.js';
+import { azureCapabilities } from './capabilities.js';
+import { azureRuntimes } from './runtimes.js';
+
+export const azure: ProviderModule = {
+  name: 'azure',
+  title: 'Azure Functions',
+  configSchema: { $ref: '#/definitions/azureProvider' },
+  init: {
+    snippet: ({ service }) =>
+      [
+        '  azure:',
+        '    subscriptionId: "${env:AZURE_SUBSCRIPTION_ID, 00000000-0000-0000-0000-000000000000}"',
+        `    resourceGroup: "${service}-\${stage}"`,
+        '    location: westeurope',
+      ].join('\n'),
+  },
+  resolveConfig: (block) => ({ ...block, plan: block.plan ?? 'flex', tags: block.tags ?? {} }),
+  capabilities: azureCapabilities,
+  runtimes: azureRuntimes,
+  validate: () => [],
+};

@@ -1,0 +1,15 @@
+/** The Google Cloud provider module. No driver yet: fnx validates and packages for Cloud Run functions. */
+import type { ProviderModule } from '../../src/driver.js';
+import { gcpCapabilities } from './capabilities.js';
+import { gcpRuntimes } from './runtimes.js';
+
+export const gcp: ProviderModule = {
+  name: 'gcp',
+  title: 'Google Cloud Functions',
+  configSchema: { $ref: '#/definitions/gcpProvider' },
+  init: { snippet: () => ['  gcp:', '    project: "${env:GOOGLE_CLOUD_PROJECT, my-project}"', '    region: europe-west1'].join('\n') },
+  resolveConfig: (block) => ({ ...block, tags: block.tags ?? {} }),
+  capabilities: gcpCapabilities,
+  runtimes: gcpRuntimes,
+  validate: () => [],
+};
