@@ -3,18 +3,29 @@
  * module under providers/ that src/ imports; a driver's SDK is loaded only when a command needs
  * to talk to that cloud.
  */
-import type { ProviderCapabilities, ProviderDriver } from '../src/driver.js';
+import type { CapabilitiesFor, ProviderCapabilities, ProviderDriver } from '../src/driver.js';
 import { ExitCode, FnxError } from '../src/errors.js';
 import type { ProviderName, ResolvedManifest } from '../src/manifest/model.js';
-import { awsCapabilities } from './aws/capabilities.js';
-import { azureCapabilities } from './azure/capabilities.js';
-import { gcpCapabilities } from './gcp/capabilities.js';
+import { awsCapabilities, awsCapabilitiesFor } from './aws/capabilities.js';
+import { azureCapabilities, azureCapabilitiesFor } from './azure/capabilities.js';
+import { gcpCapabilities, gcpCapabilitiesFor } from './gcp/capabilities.js';
 
 export const capabilities: Readonly<Record<ProviderName, ProviderCapabilities>> = {
   aws: awsCapabilities,
   azure: azureCapabilities,
   gcp: gcpCapabilities,
 };
+
+const configured: Readonly<Record<ProviderName, CapabilitiesFor>> = {
+  aws: awsCapabilitiesFor,
+  azure: azureCapabilitiesFor,
+  gcp: gcpCapabilitiesFor,
+};
+
+/** A provider's capabilities for its config block in `manifest` (Azure: by plan), without its SDK. */
+export function capabilitiesFor(name: ProviderName, manifest: ResolvedManifest): ProviderCapabilities {
+  return configured[name](manifest);
+}
 
 type DriverModule = { createDriver(manifest: ResolvedManifest): ProviderDriver };
 

@@ -1,5 +1,5 @@
 /** AWS Lambda facts needed without the SDK (validate, package limits). Source: Lambda quotas. */
-import type { ProviderCapabilities } from '../../src/driver.js';
+import type { CapabilitiesFor, ProviderCapabilities } from '../../src/driver.js';
 
 export const awsCapabilities = {
   name: 'aws',
@@ -16,3 +16,6 @@ export const awsCapabilities = {
     environmentBytes: 4096,
   },
 } as const satisfies ProviderCapabilities;
+
+/** Lambda's capabilities do not depend on the config. */
+export const awsCapabilitiesFor: CapabilitiesFor = () => awsCapabilities;

@@ -8,7 +8,7 @@ import type { Reporter } from '../../src/report/reporter.js';
 import { applyPlan } from './apply/index.js';
 import { awsCapabilities } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
-import { releaseHistory } from './history.js';
+import { releaseHistory, rollbackTargetsOf } from './history.js';
 import { accountId, aliasOf, inspectStage, listVersions, versionsOf } from './inspect.js';
 import { invokeFunction, readHealth } from './observe.js';
 import { planDeploy } from './plan.js';
@@ -63,6 +63,7 @@ export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv 
     health: checked((req) => readHealth(aws, req)),
     invoke: checked((req) => invokeFunction(aws, req)),
     history: checked((req) => readHistory(aws, req)),
+    rollbackTargets: checked(async (req) => rollbackTargetsOf(await readHistory(aws, req))),
     status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount())),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AwsDeployed),
     remove: (req) => removeStage(aws, heard(req)),

@@ -1,10 +1,10 @@
 /** Cloud Functions (2nd gen) facts needed without the SDK. */
-import type { ProviderCapabilities } from '../../src/driver.js';
+import type { CapabilitiesFor, ProviderCapabilities } from '../../src/driver.js';
 
 export const gcpCapabilities = {
   name: 'gcp',
   layers: 'merged',
-  traffic: 'revision',
+  traffic: 'weighted',
   triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
   runtimes: ['nodejs20', 'nodejs22', 'python3.10', 'python3.11', 'python3.12', 'python3.13'],
   limits: {
@@ -13,3 +13,6 @@ export const gcpCapabilities = {
     unzippedBytes: 500 * 1024 * 1024,
   },
 } as const satisfies ProviderCapabilities;
+
+/** Cloud Run splits traffic between revisions whatever the config. */
+export const gcpCapabilitiesFor: CapabilitiesFor = () => gcpCapabilities;

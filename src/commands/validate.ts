@@ -5,9 +5,11 @@
  * Output never contains secret values: the resolved manifest holds only secret references, and
  * only the names of the environment variables they fill are printed.
  */
+import { capabilitiesFor } from '../../providers/index.js';
 import type { FnxError } from '../errors.js';
 import { checkManifest, manifestErrors } from '../manifest/index.js';
 import { PROVIDER_NAMES, type ResolvedManifest } from '../manifest/model.js';
+import { strategyProblems } from '../release/strategy-support.js';
 import { formatWarning, relativeTo } from '../report/format.js';
 import { manifestLoadOptions, type CommandContext, type ManifestOptions } from './context.js';
 
@@ -16,6 +18,9 @@ export async function validateCommand(opts: ManifestOptions, ctx: CommandContext
   for (const w of result.warnings) ctx.reporter.warn(formatWarning(w, ctx.cwd));
   if (result.errors.length || !result.manifest) throw manifestErrors(result.errors);
   const m = result.manifest;
+  // Release strategies each provider's traffic model (for its config) cannot do.
+  const unsupported = strategyProblems(m, (p) => (m.providers[p] ? capabilitiesFor(p, m) : undefined));
+  if (unsupported.length) throw manifestErrors(unsupported);
   ctx.reporter.data(summary(m, result.warnings));
   const used = new Set(m.functions.flatMap((f) => f.providers));
   const providers = PROVIDER_NAMES.filter((p) => used.has(p));

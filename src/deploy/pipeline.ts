@@ -15,6 +15,7 @@ import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import { selectFunctions } from '../manifest/select.js';
 import { checkLimits, packageArtifacts } from '../package/index.js';
 import type { CommandContext, ManifestOptions } from '../commands/context.js';
+import { checkStrategySupported } from '../release/strategy-support.js';
 import { deployMetadata } from './metadata.js';
 import { selectProviders } from '../manifest/select.js';
 import { loadForCommand, loadTargets, type Target } from './targets.js';
@@ -66,6 +67,8 @@ export async function prepare(opts: PlanOptions, ctx: CommandContext): Promise<P
   const metadata = deployMetadata(manifest.rootDir, ctx.env);
   const inspecting = (async () => {
     const targets = await loadTargets(manifest, providers);
+    // Before the first cloud call: a strategy a driver's traffic model cannot do changes nothing.
+    checkStrategySupported(manifest, targets.map((t) => t.driver.capabilities), opts.functions);
     const states = await Promise.all(targets.map((target) => target.driver.inspect({ manifest, signal: ctx.signal, reporter: ctx.reporter, concurrency })));
     return { targets, states };
   })();

@@ -10,6 +10,7 @@ import { runHook } from './gates/hooks.js';
 import { weightOf } from './plan-steps.js';
 import type { StepLine } from './progress.js';
 import { recordAt } from './record.js';
+import type { GateResult } from './types.js';
 
 /** Gates are polled this often while a step is held (and once at the end of each hold). */
 export const GATE_POLL_MS = 15_000;
@@ -75,9 +76,9 @@ export async function shiftLive(ctx: EngineContext, rel: FunctionRelease): Promi
 
 /**
  * Holds the current step for `ms`, polling the gates; always checks them at least once. Resolves
- * with a failure reason. Progress: the spinner's countdown on a TTY, a periodic line otherwise.
+ * with the failed gate. Progress: the spinner's countdown on a TTY, a periodic line otherwise.
  */
-export async function hold(ctx: EngineContext, rel: FunctionRelease, ms: number): Promise<string | undefined> {
+export async function hold(ctx: EngineContext, rel: FunctionRelease, ms: number): Promise<GateResult | undefined> {
   const line = stepLine(ctx, rel);
   const total = Math.max(0, ms);
   let remaining = total;
@@ -105,10 +106,10 @@ function healthSoFar(rel: FunctionRelease): string {
 
 /**
  * Runs the release from the pointer's current step to the end. `holdCurrentMs`: first hold the
- * step already in effect for that long (promote continuing a release). Resolves with a failure
- * reason (the caller rolls back), or undefined once the candidate is live and checked.
+ * step already in effect for that long (promote continuing a release). Resolves with the failed
+ * gate or hook (the caller rolls back), or undefined once the candidate is live and checked.
  */
-export async function drive(ctx: EngineContext, rel: FunctionRelease, holdCurrentMs?: number): Promise<string | undefined> {
+export async function drive(ctx: EngineContext, rel: FunctionRelease, holdCurrentMs?: number): Promise<GateResult | undefined> {
   const last = rel.base.steps.length - 1;
   const intervalMs = rel.fn.release.intervalSeconds * 1000;
   if (holdCurrentMs !== undefined && rel.step >= 0 && rel.step < last) {
@@ -125,7 +126,7 @@ export async function drive(ctx: EngineContext, rel: FunctionRelease, holdCurren
 }
 
 /** Final step: candidate live, then gates once more and the postTraffic hook. */
-export async function finish(ctx: EngineContext, rel: FunctionRelease): Promise<string | undefined> {
+export async function finish(ctx: EngineContext, rel: FunctionRelease): Promise<GateResult | undefined> {
   if (rel.phase !== 'live') await shiftLive(ctx, rel);
   return (await checkGates(ctx, rel)) ?? (await runHook(ctx, rel, 'postTraffic'));
 }
