@@ -20,5 +20,8 @@ export const azureCapabilities = {
  * By plan: Premium has deployment slots (traffic model 'slot': a share of HTTP traffic on the
  * staging slot, then a swap); Flex Consumption and Consumption have none ('replace').
  */
-export const azureCapabilitiesFor: CapabilitiesFor = (manifest) =>
-  manifest.providers.azure?.plan === 'premium' ? { ...azureCapabilities, traffic: 'slot', trafficHint: 'a share of traffic on the staging slot applies to HTTP requests only' } : azureCapabilities;
+export const azureCapabilitiesFor: CapabilitiesFor = (manifest) => {
+  if (manifest.providers.azure?.plan !== 'premium') return azureCapabilities;
+  const { trafficHint: _flexOnly, ...premium } = azureCapabilities;
+  return { ...premium, traffic: 'slot' };
+};
