@@ -7,12 +7,10 @@
  * again (settle -> revert). The policy is all-at-once (strategy-support.ts), so there is no hold,
  * and `--no-wait` changes nothing.
  */
-import { InterruptedError } from '../errors.js';
 import { label, type EngineContext, type FunctionRelease } from './context.js';
 import { checkGates } from './gates/index.js';
 import { runHook } from './gates/hooks.js';
-import { recordAt } from './record.js';
-import { shiftLive } from './shift-loop.js';
+import { shiftLive, writePointer } from './shift-loop.js';
 import type { GateResult } from './types.js';
 
 export async function releaseInPlace(ctx: EngineContext, rel: FunctionRelease): Promise<GateResult | undefined> {
@@ -25,17 +23,6 @@ export async function releaseInPlace(ctx: EngineContext, rel: FunctionRelease): 
 
 /** The pointer write that records the release in progress; the candidate already serves, so no traffic moves. */
 async function recordServing(ctx: EngineContext, rel: FunctionRelease): Promise<void> {
-  if (ctx.signal.aborted) throw new InterruptedError();
-  const state = await ctx.driver.shift({
-    function: rel.fn,
-    manifest: ctx.manifest,
-    primary: rel.candidate,
-    weight: 0,
-    revision: rel.revision,
-    release: recordAt(rel.base, 'in-progress', 0, ctx.clock.now()),
-    signal: ctx.signal,
-  });
-  rel.revision = state.revision;
-  rel.stepStartedAt = ctx.clock.now();
+  await writePointer(ctx, rel, { primary: rel.candidate, weight: 0, status: 'in-progress', index: 0 });
   ctx.progress.note(label(ctx, rel), `${rel.candidate} serves all traffic since the deploy (it replaced ${rel.previous}); checking it before recording it live`);
 }

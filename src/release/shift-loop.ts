@@ -16,28 +16,40 @@ import type { GateResult } from './types.js';
 export const GATE_POLL_MS = 15_000;
 
 /**
+ * One pointer write of the release: `primary` keeps the rest, `candidate` gets `weight`, the
+ * record says `status` at step `index`. Updates the revision the next write is conditional on,
+ * and starts the metrics window of the step.
+ */
+export async function writePointer(
+  ctx: EngineContext,
+  rel: FunctionRelease,
+  to: { readonly primary: string; readonly candidate?: string; readonly weight: number; readonly status: 'in-progress' | 'live'; readonly index: number },
+): Promise<void> {
+  if (ctx.signal.aborted) throw new InterruptedError();
+  const state = await ctx.driver.shift({
+    function: rel.fn,
+    manifest: ctx.manifest,
+    primary: to.primary,
+    ...(to.candidate ? { candidate: to.candidate } : {}),
+    weight: to.weight,
+    revision: rel.revision,
+    release: recordAt(rel.base, to.status, to.index, ctx.clock.now()),
+    signal: ctx.signal,
+  });
+  rel.revision = state.revision;
+  rel.stepStartedAt = ctx.clock.now();
+}
+
+/**
  * Moves the pointer to step `index` (< last): previous keeps the rest, the candidate gets
  * steps[index]%. `holdMs` null: this command will not hold the step (--no-wait), so the progress
  * line announces no next step.
  */
 export async function shiftTo(ctx: EngineContext, rel: FunctionRelease, index: number, holdMs?: number | null): Promise<void> {
-  if (ctx.signal.aborted) throw new InterruptedError();
-  const steps = rel.base.steps;
-  const percent = steps[index] ?? 100;
-  const state = await ctx.driver.shift({
-    function: rel.fn,
-    manifest: ctx.manifest,
-    primary: rel.previous,
-    candidate: rel.candidate,
-    weight: weightOf(percent),
-    revision: rel.revision,
-    release: recordAt(rel.base, 'in-progress', index, ctx.clock.now()),
-    signal: ctx.signal,
-  });
-  rel.revision = state.revision;
+  const percent = rel.base.steps[index] ?? 100;
+  await writePointer(ctx, rel, { primary: rel.previous, candidate: rel.candidate, weight: weightOf(percent), status: 'in-progress', index });
   rel.step = index;
   rel.phase = 'in-progress';
-  rel.stepStartedAt = ctx.clock.now();
   const hold = holdMs ?? rel.fn.release.intervalSeconds * 1000;
   const line = stepLine(ctx, rel);
   ctx.progress.step(holdMs === null ? line : { ...line, holdMs: hold, leftMs: hold + laterHoldsMs(rel) });
@@ -56,21 +68,10 @@ function laterHoldsMs(rel: FunctionRelease): number {
 
 /** Makes the candidate the primary with no weighted version, recording the release as live. */
 export async function shiftLive(ctx: EngineContext, rel: FunctionRelease): Promise<void> {
-  if (ctx.signal.aborted) throw new InterruptedError();
   const last = rel.base.steps.length - 1;
-  const state = await ctx.driver.shift({
-    function: rel.fn,
-    manifest: ctx.manifest,
-    primary: rel.candidate,
-    weight: 0,
-    revision: rel.revision,
-    release: recordAt(rel.base, 'live', last, ctx.clock.now()),
-    signal: ctx.signal,
-  });
-  rel.revision = state.revision;
+  await writePointer(ctx, rel, { primary: rel.candidate, weight: 0, status: 'live', index: last });
   rel.step = last;
   rel.phase = 'live';
-  rel.stepStartedAt = ctx.clock.now();
   ctx.progress.step({ who: label(ctx, rel), candidate: rel.candidate, previous: rel.previous, percent: 100, index: last, total: rel.base.steps.length });
 }
 

@@ -15,7 +15,7 @@
  * `it.fails`, so the suite passes while the defect stays visible (and turns red once fixed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeployMetadata, ProviderDriver, ProviderPlan, PublishedVersion, ReleaseRecord, RequestContext, TrafficState } from '../../src/driver.js';
+import type { DeployMetadata, ProviderPlan, PublishedVersion, ReleaseRecord, RequestContext, TrafficState } from '../../src/driver.js';
 import { CloudError, InterruptedError } from '../../src/errors.js';
 import type { ResolvedFunction, ResolvedManifest } from '../../src/manifest/model.js';
 import type { ArtifactSet } from '../../src/package/artifact.js';
