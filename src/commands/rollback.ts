@@ -2,7 +2,8 @@
  * `fnx rollback --stage S [--function F] [--provider P] [--to VERSION] [--json]`: aborts a release
  * in progress, or moves traffic back to the previous release (or VERSION). Reads everything from
  * the cloud, so it works from a fresh CI runner. Exit 0 when done; 2 when there is nothing to roll
- * back to (nothing changed); 4 on a concurrent change.
+ * back to, or a release strategy the provider's traffic model cannot do (nothing changed); 4 on a
+ * concurrent change.
  */
 import { clockFromEnv } from '../release/clock.js';
 import { defaultDeps, type CommandDeps } from '../release/command-deps.js';

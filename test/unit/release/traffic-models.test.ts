@@ -101,6 +101,18 @@ describe('replace model (no side-by-side versions)', () => {
     expect(h.cloud.calls).toBe(calls);
   });
 
+  it('fnx promote and fnx rollback refuse the same manifest (exit 2) before any cloud call', async () => {
+    const cloud = new FakeCloud('replace');
+    cloud.seed('api', ['1', '2']);
+    const calls = cloud.calls;
+    for (const run of [promote, rollback]) {
+      const r = await run(cloud, manifest(api(canary(10, 60))));
+      expect(r.code).toBe(ExitCode.usage);
+      expect(r.error?.code).toBe('E_RELEASE_STRATEGY_UNSUPPORTED');
+    }
+    expect(cloud.calls).toBe(calls);
+  });
+
   it('a failed gate redeploys the previous version', async () => {
     const h = harness(api(), { health: () => ({ alarmsFiring: ['api-5xx'] }) }, ['1'], 'replace');
     const out = await h.release();
