@@ -191,7 +191,7 @@ export interface AzureProvider {
    */
   location: string;
   /**
-   * Hosting plan. Flex Consumption has no deployment slots (fnx shifts traffic between apps).
+   * Hosting plan. Flex Consumption (and Consumption) has no deployment slots: each release replaces the code, so only all-at-once (see `release.fallback`); Premium has slots, which take a share of HTTP traffic before a swap.
    */
   plan?: 'consumption' | 'flex' | 'premium';
   /**
