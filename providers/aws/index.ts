@@ -6,7 +6,7 @@ import type { DeployedState, DriverFactory, HistoryRequest, ProviderDriver, Rele
 import type { ResolvedManifest } from '../../src/manifest/model.js';
 import type { Reporter } from '../../src/report/reporter.js';
 import { applyPlan } from './apply/index.js';
-import { awsCapabilities } from './capabilities.js';
+import { awsCapabilitiesFor } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
 import { releaseHistory, rollbackTargetsOf } from './history.js';
 import { accountId, aliasOf, inspectStage, listVersions, versionsOf } from './inspect.js';
@@ -54,7 +54,7 @@ export function createDriver(manifest: ResolvedManifest, env: NodeJS.ProcessEnv 
     return work(req);
   };
   return {
-    capabilities: awsCapabilities,
+    capabilities: awsCapabilitiesFor(manifest),
     inspect: async (req) => state(await aws.interruptible(req.signal, () => inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()))),
     plan: (req) => planDeploy(req),
     apply: (req) => applyPlan(aws, heard(req)),
