@@ -13,6 +13,12 @@ export const BUILT_IN_PROVIDERS: readonly ProviderModule[] = [aws, azure, gcp];
 
 let active: readonly ProviderModule[] = BUILT_IN_PROVIDERS;
 
+/** A provider's capabilities for its config block in `manifest` (Azure: by plan), without its SDK. */
+export function capabilitiesFor(name: ProviderName, manifest: ResolvedManifest): ProviderCapabilities {
+  const m = providerModule(name);
+  return m.capabilitiesFor ? m.capabilitiesFor(manifest) : m.capabilities;
+}
+
 /**
  * Replaces the registry (a test registering a provider module of its own) until the returned
  * function is called.

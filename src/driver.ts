@@ -77,12 +77,34 @@ export interface PackagingHooks {
   entryFiles?(fn: ResolvedFunction, ctx: { readonly handlerFile: string }): readonly GeneratedFile[];
 }
 
-/** Static facts about a provider, available without loading its SDK (used by `fnx validate`). */
+/**
+ * How a provider moves traffic between versions; the release engine follows it (src/release).
+ *   weighted — two versions serve at once with weights, and every published version stays
+ *              addressable (Lambda alias routing, Cloud Run traffic split).
+ *   slot     — the candidate is deployed beside production and gets a percentage of HTTP
+ *              traffic; going live swaps it into production, and swapping again rolls back.
+ *              Only the version in the slot is addressable besides production (Azure Premium).
+ *   replace  — no side-by-side versions: apply deploys the candidate over the serving code;
+ *              rolling back redeploys a recorded package (Azure Flex Consumption).
+ * What each model asks of shift() and rollbackTargets() is stated on them below.
+ */
+export type TrafficModel = 'weighted' | 'slot' | 'replace';
+
+/**
+ * Facts about a provider, available without loading its SDK (used by `fnx validate`). They may
+ * depend on the provider's config block (Azure: the Flex plan has no slots, Premium has): a
+ * driver's `capabilities` are computed by its factory from the manifest it is created for.
+ */
 export interface ProviderCapabilities {
   readonly name: ProviderName;
   /** 'native': layers are published separately and attached; 'merged': copied into each function zip. */
   readonly layers: 'native' | 'merged';
-  readonly traffic: 'weighted' | 'slot' | 'revision';
+  readonly traffic: TrafficModel;
+  /**
+   * For messages about a strategy this traffic model cannot do: how to get a model that can, in
+   * this provider's terms (e.g. "the premium plan has deployment slots"). Optional.
+   */
+  readonly trafficHint?: string;
   readonly triggers: readonly TriggerKind[];
   readonly runtimes: readonly string[];
   /**
@@ -181,6 +203,8 @@ export interface ProviderModule {
   /** The resolved config: the block under `providers.<name>` (schema-valid) with this provider's defaults applied. */
   resolveConfig(block: Readonly<Record<string, unknown>>): Record<string, unknown>;
   readonly capabilities: ProviderCapabilities;
+  /** The capabilities for the config in `manifest` (Azure: by plan); absent: `capabilities` always. */
+  readonly capabilitiesFor?: CapabilitiesFor;
   /** Every runtime this provider deploys; `capabilities.runtimes` lists the same names. */
   readonly runtimes: readonly RuntimeSupport[];
   /** This provider's manifest rules, run by `fnx validate` and every command that loads the manifest. */
@@ -286,7 +310,12 @@ export interface ApplyRequest extends RequestContext {
   readonly deploy: DeployMetadata;
 }
 
-/** Per function: the version apply published, and where traffic was before. Traffic has not moved yet. */
+/**
+ * Per function: the version apply published, and where traffic was before. Traffic has not moved
+ * yet, except on the replace model, where a newly published candidate (not `existing`) already
+ * serves when apply returns: the release engine then only gates and records it, or moves traffic
+ * back to `previous`.
+ */
 export interface PublishedVersion {
   readonly function: string;
   /** Version serving traffic before this deploy (undefined on first deploy). */
@@ -299,7 +328,7 @@ export interface PublishedVersion {
    * and decides, by why it is not live, whether to release it again (src/release/rolled-back.ts).
    */
   readonly existing?: boolean;
-  /** Pointer revision read during apply; the first shift is conditional on it. */
+  /** Pointer revision after apply; the first shift is conditional on it. */
   readonly revision: string;
 }
 
@@ -327,6 +356,19 @@ export interface TrafficState {
   readonly release?: ReleaseRecord;
 }
 
+/**
+ * One pointer write: `primary` keeps (1 - weight) of the traffic, `candidate` gets `weight`. The
+ * release engine asks each traffic model only for what it can do:
+ *   weighted — any published versions, any weight.
+ *   slot     — a weight (0 < weight < 1) only with primary = production and candidate = the
+ *              slot's version (HTTP share, e.g. Azure rampUpRules). With weight 0, `primary` gets
+ *              everything: production's version clears the share; the slot's version swaps it
+ *              into production (promote), which puts production's version in the slot (so the
+ *              next such request with that version swaps back: rollback).
+ *   replace  — weight 0 only. `primary` already serving: only the release record is written;
+ *              another version: its recorded package is deployed again (rollback).
+ * A version the model cannot address is CloudError 'not-found'; a weight it cannot do, 'invalid'.
+ */
 export interface ShiftRequest {
   readonly function: ResolvedFunction;
   readonly manifest: ResolvedManifest;
@@ -448,7 +490,9 @@ export interface ProviderDriver {
   /**
    * Executes exactly the plan's actions: uploads code, writes configuration, layers, roles and
    * triggers, publishes versions. Does NOT move traffic (the pointer is only created on first
-   * deploy, pointing at the first published version). Idempotent: safe to re-run after a crash.
+   * deploy, pointing at the first published version), except on the replace model, which has no
+   * other way to publish (see PublishedVersion). slot: a new version goes to the slot beside
+   * production. Idempotent: safe to re-run after a crash.
    */
   apply(req: ApplyRequest): Promise<ApplyResult>;
 
@@ -467,6 +511,16 @@ export interface ProviderDriver {
   /** Release history of one function, newest first, read from the cloud (not local files). */
   history(req: HistoryRequest): Promise<readonly ReleaseRecord[]>;
 
+  /**
+   * Versions of one function that traffic can be moved to with shift(weight 0) right now, the
+   * serving one included, newest first (empty: not deployed). `fnx rollback --to` accepts only
+   * these, and `fnx rollback` moves to the release before the live one only when it is one of
+   * them. weighted: every version the history mentions; slot: production's version and the
+   * slot's; replace: every version whose package is recorded. Ids are opaque: the core never
+   * parses or orders them.
+   */
+  rollbackTargets(req: HistoryRequest): Promise<readonly string[]>;
+
   /** Status of every deployed function of the stage. */
   status(req: InspectRequest): Promise<readonly FunctionStatus[]>;
 
@@ -480,6 +534,10 @@ export interface ProviderDriver {
 /**
  * Loaded lazily by providers/index.ts; creating a driver may read credentials but makes no call.
  * `env` is the command's environment: a driver reads settings, credentials and endpoint overrides
- * from it, never from process.env.
+ * from it, never from process.env. The driver's `capabilities` are those of the manifest's config
+ * block for this provider.
  */
 export type DriverFactory = (manifest: ResolvedManifest, env: Environment) => ProviderDriver;
+
+/** A provider's capabilities for one manifest's config block, without the SDK (see ProviderCapabilities). */
+export type CapabilitiesFor = (manifest: ResolvedManifest) => ProviderCapabilities;

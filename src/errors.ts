@@ -142,3 +142,13 @@ export function toFnxError(err: unknown): FnxError {
     cause: err,
   });
 }
+
+/**
+ * True for what only a defect throws: anything that is not an FnxError (drivers report every
+ * cloud failure as a CloudError, so a TypeError from the engine or a driver lands here), or an
+ * FnxError already wrapped as E_INTERNAL. The release engine reports these as bugs (exit 1), not
+ * as a failed release.
+ */
+export function isInternalError(err: unknown): boolean {
+  return !(err instanceof FnxError) || err.code === 'E_INTERNAL';
+}

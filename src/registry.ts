@@ -15,6 +15,7 @@ export {
   loadDriver,
   manifestRules,
   packagingHooks,
+  capabilitiesFor,
   providerModule,
   providerModules,
   providerNames,

@@ -1,5 +1,5 @@
 /** AWS Lambda facts needed without the SDK (validate, package limits). Source: Lambda quotas. */
-import type { ProviderCapabilities } from '../../src/driver.js';
+import type { CapabilitiesFor, ProviderCapabilities } from '../../src/driver.js';
 import { awsRuntimes } from './runtimes.js';
 
 export const awsCapabilities = {
@@ -19,3 +19,6 @@ export const awsCapabilities = {
   },
   credentials: { secretVariables: ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'] },
 } as const satisfies ProviderCapabilities;
+
+/** Lambda's capabilities do not depend on the config. */
+export const awsCapabilitiesFor: CapabilitiesFor = () => awsCapabilities;

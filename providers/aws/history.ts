@@ -55,3 +55,16 @@ export function releaseHistory(versions: readonly DeployedVersion[], alias: Depl
   }
   return out;
 }
+
+/**
+ * Versions `fnx rollback` may move the alias to: every version the history mentions (Lambda keeps
+ * every published version addressable), newest (highest number) first.
+ */
+export function rollbackTargetsOf(history: readonly ReleaseRecord[]): string[] {
+  const out = new Set<string>();
+  for (const r of history) {
+    out.add(r.version);
+    if (r.previous) out.add(r.previous);
+  }
+  return [...out].sort((a, b) => Number(b) - Number(a) || b.localeCompare(a));
+}

@@ -4,10 +4,10 @@
  */
 import type { DeployedState, DriverFactory, Environment, HistoryRequest, ProviderDriver, ReleaseRecord, Reporter, ResolvedManifest } from '../../src/driver.js';
 import { applyPlan } from './apply/index.js';
-import { awsCapabilities } from './capabilities.js';
+import { awsCapabilitiesFor } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
 import { checkAwsEnvironment } from './environment.js';
-import { releaseHistory } from './history.js';
+import { releaseHistory, rollbackTargetsOf } from './history.js';
 import { accountId, aliasOf, inspectStage, listVersions, versionsOf } from './inspect.js';
 import { invokeFunction, readHealth } from './observe.js';
 import { planDeploy } from './plan.js';
@@ -53,7 +53,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     return work(req);
   };
   return {
-    capabilities: awsCapabilities,
+    capabilities: awsCapabilitiesFor(manifest),
     inspect: async (req) => state(await aws.interruptible(req.signal, () => inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()))),
     plan: (req) => planDeploy(req),
     apply: (req) => applyPlan(aws, heard(req)),
@@ -62,6 +62,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     health: checked((req) => readHealth(aws, req)),
     invoke: checked((req) => invokeFunction(aws, req)),
     history: checked((req) => readHistory(aws, req)),
+    rollbackTargets: checked(async (req) => rollbackTargetsOf(await readHistory(aws, req))),
     status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AwsDeployed),
     remove: (req) => removeStage(aws, heard(req)),

@@ -1,6 +1,6 @@
 /** The AWS provider module: everything the core needs about AWS Lambda, without the AWS SDK. */
 import type { ProviderModule } from '../../src/driver.js';
-import { awsCapabilities } from './capabilities.js';
+import { awsCapabilities, awsCapabilitiesFor } from './capabilities.js';
 import { awsPackaging } from './entry.js';
 import { awsRuntimes } from './runtimes.js';
 import { validateAws } from './validate.js';
@@ -12,6 +12,7 @@ export const aws: ProviderModule = {
   init: { snippet: () => ['  aws:', '    region: us-east-1'].join('\n'), byDefault: true },
   resolveConfig: (block) => ({ ...block, tags: block.tags ?? {} }),
   capabilities: awsCapabilities,
+  capabilitiesFor: awsCapabilitiesFor,
   runtimes: awsRuntimes,
   validate: validateAws,
   packaging: awsPackaging,

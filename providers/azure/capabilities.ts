@@ -1,11 +1,13 @@
 /** Azure Functions facts needed without the SDK. Limits are those of the Flex/Consumption plans. */
-import type { ProviderCapabilities } from '../../src/driver.js';
+import type { CapabilitiesFor, ProviderCapabilities } from '../../src/driver.js';
 import { azureRuntimes } from './runtimes.js';
 
+/** The default plan's (Flex Consumption): no deployment slots, so releases replace the code in place. */
 export const azureCapabilities = {
   name: 'azure',
   layers: 'merged',
-  traffic: 'slot',
+  traffic: 'replace',
+  trafficHint: 'the premium plan (`providers.azure.plan: premium`) has deployment slots, which can take a share of HTTP traffic',
   triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
   runtimes: azureRuntimes.map((r) => r.name),
   httpRoutes: 'shared',
@@ -18,3 +20,13 @@ export const azureCapabilities = {
     secretVariables: ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'ARM_CLIENT_SECRET', 'ARM_ACCESS_KEY', 'AZURE_STORAGE_KEY', 'AZURE_STORAGE_CONNECTION_STRING'],
   },
 } as const satisfies ProviderCapabilities;
+
+/**
+ * By plan: Premium has deployment slots (traffic model 'slot': a share of HTTP traffic on the
+ * staging slot, then a swap); Flex Consumption and Consumption have none ('replace').
+ */
+export const azureCapabilitiesFor: CapabilitiesFor = (manifest) => {
+  if (manifest.providers.azure?.plan !== 'premium') return azureCapabilities;
+  const { trafficHint: _flexOnly, ...premium } = azureCapabilities;
+  return { ...premium, traffic: 'slot' };
+};

@@ -1,6 +1,6 @@
 /** The Azure provider module. No driver yet: fnx validates and packages for Azure Functions. */
 import type { ProviderModule } from '../../src/driver.js';
-import { azureCapabilities } from './capabilities.js';
+import { azureCapabilities, azureCapabilitiesFor } from './capabilities.js';
 import { azureRuntimes } from './runtimes.js';
 
 export const azure: ProviderModule = {
@@ -18,6 +18,7 @@ export const azure: ProviderModule = {
   },
   resolveConfig: (block) => ({ ...block, plan: block.plan ?? 'flex', tags: block.tags ?? {} }),
   capabilities: azureCapabilities,
+  capabilitiesFor: azureCapabilitiesFor,
   runtimes: azureRuntimes,
   validate: () => [],
 };

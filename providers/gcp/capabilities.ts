@@ -1,11 +1,11 @@
 /** Cloud Functions (2nd gen) facts needed without the SDK. */
-import type { ProviderCapabilities } from '../../src/driver.js';
+import type { CapabilitiesFor, ProviderCapabilities } from '../../src/driver.js';
 import { gcpRuntimes } from './runtimes.js';
 
 export const gcpCapabilities = {
   name: 'gcp',
   layers: 'merged',
-  traffic: 'revision',
+  traffic: 'weighted',
   triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
   runtimes: gcpRuntimes.map((r) => r.name),
   httpRoutes: 'own',
@@ -19,3 +19,6 @@ export const gcpCapabilities = {
     fileVariables: ['GOOGLE_APPLICATION_CREDENTIALS', 'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE'],
   },
 } as const satisfies ProviderCapabilities;
+
+/** Cloud Run splits traffic between revisions whatever the config. */
+export const gcpCapabilitiesFor: CapabilitiesFor = () => gcpCapabilities;

@@ -1,6 +1,6 @@
 /** The Google Cloud provider module. No driver yet: fnx validates and packages for Cloud Run functions. */
 import type { ProviderModule } from '../../src/driver.js';
-import { gcpCapabilities } from './capabilities.js';
+import { gcpCapabilities, gcpCapabilitiesFor } from './capabilities.js';
 import { gcpRuntimes } from './runtimes.js';
 
 export const gcp: ProviderModule = {
@@ -10,6 +10,7 @@ export const gcp: ProviderModule = {
   init: { snippet: () => ['  gcp:', '    project: "${env:GOOGLE_CLOUD_PROJECT, my-project}"', '    region: europe-west1'].join('\n') },
   resolveConfig: (block) => ({ ...block, tags: block.tags ?? {} }),
   capabilities: gcpCapabilities,
+  capabilitiesFor: gcpCapabilitiesFor,
   runtimes: gcpRuntimes,
   validate: () => [],
 };

@@ -1,8 +1,9 @@
 /**
- * `fnx rollback --stage S [--function F] [--provider P] [--to VERSION]`: aborts a release in
- * progress, or moves traffic back to the previous release (or VERSION). Reads everything from the
- * cloud, so it works from a fresh CI runner. Throws a usage error (exit 2) when there is nothing
- * to roll back to (nothing changed), CloudError 'precondition' (exit 4) on a concurrent change.
+ * `fnx rollback --stage S [--function F] [--provider P] [--to VERSION] [--json]`: aborts a release
+ * in progress, or moves traffic back to the previous release (or VERSION). Reads everything from
+ * the cloud, so it works from a fresh CI runner. Exit 0 when done; 2 when there is nothing to roll
+ * back to, or a release strategy the provider's traffic model cannot do (nothing changed); 4 on a
+ * concurrent change.
  */
 import { rollbackStage, type RollbackResult } from '../release/rollback.js';
 import type { ManifestOptions, Session } from '../session.js';

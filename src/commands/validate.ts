@@ -8,6 +8,8 @@ import { checkManifest, manifestErrors } from '../manifest/index.js';
 import type { ResolvedManifest } from '../manifest/model.js';
 import { formatWarning } from '../report/format.js';
 import { manifestLoadOptions, type ManifestOptions, type Session } from '../session.js';
+import { strategyProblems } from '../release/strategy-support.js';
+import { capabilitiesFor } from '../registry.js';
 
 export interface ValidateResult {
   readonly manifest: ResolvedManifest;
@@ -18,5 +20,9 @@ export async function validate(request: ManifestOptions, session: Session): Prom
   const result = await checkManifest(manifestLoadOptions({ ...request, files: true }, session));
   for (const w of result.warnings) session.reporter.warn(formatWarning(w, session.cwd));
   if (result.errors.length || !result.manifest) throw manifestErrors(result.errors);
-  return { manifest: result.manifest, warnings: result.warnings };
+  const m = result.manifest;
+  // Release strategies each provider's traffic model (for its config) cannot do.
+  const unsupported = strategyProblems(m, (p) => (m.providers[p] ? capabilitiesFor(p, m) : undefined));
+  if (unsupported.length) throw manifestErrors(unsupported);
+  return { manifest: m, warnings: result.warnings };
 }

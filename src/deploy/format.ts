@@ -101,7 +101,7 @@ export function formatStatus(provider: string, target: string, statuses: readonl
   const lines = [`${provider} · ${target}`];
   for (const s of statuses) {
     const t = s.traffic;
-    const pointer = t.primary ? (t.candidate && t.weight > 0 ? `live -> ${t.primary} (${Math.round((1 - t.weight) * 100)}%), ${t.candidate} (${Math.round(t.weight * 100)}%)` : `live -> ${t.primary}`) : 'no alias';
+    const pointer = t.primary ? (t.candidate && t.weight > 0 ? `live -> ${t.primary} (${Math.round((1 - t.weight) * 100)}%), ${t.candidate} (${Math.round(t.weight * 100)}%)` : `live -> ${t.primary}`) : 'no traffic pointer (not released)';
     const release = releaseLine(t.release, stage);
     lines.push(`  ${s.function}: ${pointer}${t.release && !release ? ` [${t.release.status}, ${t.release.strategy}]` : ''}`);
     if (release) lines.push(`    ${release}`);
@@ -110,9 +110,11 @@ export function formatStatus(provider: string, target: string, statuses: readonl
       lines.push(`    not deployed: ${s.notDeployed.join('; ')} (in fnx.yaml, but no deploy created ${s.notDeployed.length === 1 ? 'it' : 'them'}: the last one failed or has not run since); fix the error, then run \`fnx deploy --stage ${stage}\``);
     }
     for (const u of s.urls) lines.push(`    url: ${u}`);
+    // Version ids are opaque (a number, a deployment id, a revision name): the column fits the longest.
+    const width = Math.max(0, ...s.releases.map((r) => r.version.length));
     for (const r of s.releases) {
       const next = nextDeployOf(r);
-      lines.push(`    version ${r.version.padEnd(4)} ${r.status.padEnd(11)} ${r.time}${r.commit ? `  commit ${r.commit.slice(0, 12)}` : ''}  deploy ${r.deployId}${next ? `  (${next})` : ''}`);
+      lines.push(`    version ${r.version.padEnd(width)} ${r.status.padEnd(11)} ${r.time}${r.commit ? `  commit ${r.commit.slice(0, 12)}` : ''}  deploy ${r.deployId}${next ? `  (${next})` : ''}`);
     }
   }
   return lines.join('\n');

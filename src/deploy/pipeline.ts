@@ -19,6 +19,7 @@ import { releaseAll, rolledBackError, type Clock, type ReleaseOutcome } from '..
 import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
 import type { ManifestOptions, Session, Target } from '../session.js';
+import { checkStrategySupported } from '../release/strategy-support.js';
 import { deployMetadata } from './metadata.js';
 
 /** What `fnx plan` and the planning half of `fnx deploy` take. */
@@ -102,6 +103,8 @@ function throwIfAborted(signal: AbortSignal): void {
 export async function load(request: PlanRequest, session: Session) {
   const manifest = await session.loadManifest({ ...request, files: true });
   const { targets, skipped } = await session.drivers(manifest, { functions: request.functions ?? [], providers: request.providers ?? [] });
+  // Before the first cloud call: a strategy a driver's traffic model cannot do changes nothing.
+  checkStrategySupported(manifest, targets.map((t) => t.driver.capabilities), request.functions ?? []);
   throwIfAborted(session.signal);
   return { manifest, targets, skipped };
 }

@@ -81,6 +81,11 @@ export interface ReleasePolicy {
   readonly intervalSeconds: number;
   readonly health: HealthPolicy;
   readonly hooks: { readonly preTraffic?: string; readonly postTraffic?: string };
+  /**
+   * Per provider: the strategy used where that provider's traffic model cannot do `strategy`
+   * (src/release/strategy-support.ts); absent: such a strategy is an error.
+   */
+  readonly fallback?: Readonly<Partial<Record<ProviderName, 'all-at-once'>>>;
 }
 
 export interface ResolvedFunction {

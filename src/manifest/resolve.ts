@@ -184,6 +184,7 @@ function resolveRelease(r: Release): ReleasePolicy {
     intervalSeconds: interval,
     health,
     hooks: { ...(r.hooks?.preTraffic ? { preTraffic: r.hooks.preTraffic } : {}), ...(r.hooks?.postTraffic ? { postTraffic: r.hooks.postTraffic } : {}) },
+    ...(r.fallback && Object.keys(r.fallback).length > 0 ? { fallback: { ...r.fallback } } : {}),
   };
 }
 

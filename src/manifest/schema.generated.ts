@@ -72,6 +72,13 @@ export type LogRetention =
  */
 export type Layers = string[];
 /**
+ * all-at-once: release the new version at once on this provider, with the same health gates and hooks.
+ *
+ * This interface was referenced by `UserManifest`'s JSON-Schema
+ * via the `definition` "fallbackStrategy".
+ */
+export type FallbackStrategy = 'all-at-once';
+/**
  * An existing execution role (ARN or name; Azure/GCP: identity) to use instead of the one fnx generates.
  *
  * This interface was referenced by `UserManifest`'s JSON-Schema
@@ -191,7 +198,7 @@ export interface AzureProvider {
    */
   location: string;
   /**
-   * Hosting plan. Flex Consumption has no deployment slots (fnx shifts traffic between apps).
+   * Hosting plan. Flex Consumption (and Consumption) has no deployment slots: each release replaces the code, so only all-at-once (see `release.fallback`); Premium has slots, which take a share of HTTP traffic before a swap.
    */
   plan?: 'consumption' | 'flex' | 'premium';
   /**
@@ -354,6 +361,14 @@ export interface Release {
    * @minItems 1
    */
   steps?: [number, ...number[]];
+  /**
+   * Per provider, the strategy to use where that provider's traffic model cannot do this one (a canary or linear release where versions cannot serve side by side, e.g. Azure's Flex Consumption plan). Without it, such a strategy fails `fnx validate`.
+   */
+  fallback?: {
+    aws?: FallbackStrategy;
+    azure?: FallbackStrategy;
+    gcp?: FallbackStrategy;
+  };
   health?: Health;
   /**
    * Functions of this manifest invoked around the traffic shift; a failing hook rolls back.

@@ -30,7 +30,11 @@ export interface FunctionRelease {
   step: number;
   /** Clock time the current step began (start of the metrics window for the error-rate gate). */
   stepStartedAt: number;
-  /** 'live' once the pointer's primary is the candidate. */
+  /**
+   * 'pending' until the candidate gets traffic; 'in-progress' while it gets some (on the replace
+   * model: from the start, apply deployed it over the serving code); 'live' once it is the
+   * pointer's primary with the release recorded live.
+   */
   phase: 'pending' | 'in-progress' | 'live';
   /** Base URL for the HTTP probe, read from driver.status() once (null: the function has none). */
   probeBase?: string | null;

@@ -24,13 +24,3 @@ export function previousRelease(history: readonly ReleaseRecord[], current: stri
   }
   return undefined;
 }
-
-/** Every version the history mentions. */
-export function knownVersions(history: readonly ReleaseRecord[]): Set<string> {
-  const out = new Set<string>();
-  for (const r of history) {
-    out.add(r.version);
-    if (r.previous) out.add(r.previous);
-  }
-  return out;
-}

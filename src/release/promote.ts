@@ -16,6 +16,7 @@ import { Progress } from './progress.js';
 import { settle } from './settle.js';
 import { drive, shiftLive } from './shift-loop.js';
 import type { Target as StageTarget } from '../session.js';
+import { checkDriversSupport, releasePolicyOn } from './strategy-support.js';
 import type { ReleaseOutcome } from './types.js';
 
 export interface PromoteRequest {
@@ -32,13 +33,15 @@ export interface PromoteRequest {
 /** Outcomes for the functions that had a release in progress (empty: nothing to promote). */
 export async function promoteReleases(req: PromoteRequest): Promise<readonly ReleaseOutcome[]> {
   const clock = req.clock ?? clockFromEnv();
+  checkDriversSupport(req.manifest, req.targets.map((t) => ({ driver: t.driver, functions: t.functions.map((f) => f.name) })));
   const progress = new Progress(req.reporter);
   const jobs: Promise<ReleaseOutcome>[] = [];
   for (const t of req.targets) {
     const ctx: EngineContext = { driver: t.driver, manifest: req.manifest, reporter: req.reporter, signal: req.signal, clock, keepOnInterrupt: req.keepOnInterrupt, progress };
     const states = await Promise.all(t.functions.map((fn) => t.driver.traffic({ manifest: req.manifest, function: fn.name, signal: req.signal, reporter: req.reporter })));
     for (const [i, state] of states.entries()) {
-      const fn = t.functions[i] as ResolvedFunction;
+      const declared = t.functions[i] as ResolvedFunction;
+      const fn = { ...declared, release: releasePolicyOn(declared, t.driver.capabilities).policy };
       const rel = inProgress(fn, state);
       if (rel) jobs.push(promoteOne(ctx, rel, req.now));
     }

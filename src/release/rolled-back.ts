@@ -7,9 +7,12 @@
  *   - rolled back by a verdict (a failed gate or hook, `fnx rollback` after it went live) or for a
  *     reason that was not recorded: the deploy does not release it again, says which version, when
  *     and why, and exits 3, unless `--release-rolled-back`.
- * Drivers only record the cause with each rolled-back record and report it in history().
+ * The engine records the cause a failed check means (causeOf): a verdict of a gate or hook is
+ * 'failed'; health signals that could not be read are no verdict, so 'error'. Drivers only store
+ * the cause with each rolled-back record and report it in history().
  */
 import { ROLLBACK_STRATEGY, type ReleaseRecord, type RollbackCause } from '../driver.js';
+import type { GateResult } from './types.js';
 
 /** The last time traffic left a version, as the history records it. */
 export interface RolledBack {
@@ -41,6 +44,11 @@ export function lastRollback(history: readonly ReleaseRecord[], version: string)
     return { version, time: r.time, ...(r.cause ? { cause: r.cause } : {}), ...(r.reason ? { reason: r.reason } : {}), ...(r.previous ? { to: r.previous } : {}) };
   }
   return undefined;
+}
+
+/** The cause recorded when `result` (a failed gate or hook) rolls a release back. */
+export function causeOf(result: GateResult): RollbackCause {
+  return result.unreadable ? 'error' : 'failed';
 }
 
 /** True when a deploy releases a version rolled back this way again without being asked. */

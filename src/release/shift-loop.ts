@@ -10,9 +10,35 @@ import { runHook } from './gates/hooks.js';
 import { weightOf } from './plan-steps.js';
 import type { StepLine } from './progress.js';
 import { recordAt } from './record.js';
+import type { GateResult } from './types.js';
 
 /** Gates are polled this often while a step is held (and once at the end of each hold). */
 export const GATE_POLL_MS = 15_000;
+
+/**
+ * One pointer write of the release: `primary` keeps the rest, `candidate` gets `weight`, the
+ * record says `status` at step `index`. Updates the revision the next write is conditional on,
+ * and starts the metrics window of the step.
+ */
+export async function writePointer(
+  ctx: EngineContext,
+  rel: FunctionRelease,
+  to: { readonly primary: string; readonly candidate?: string; readonly weight: number; readonly status: 'in-progress' | 'live'; readonly index: number },
+): Promise<void> {
+  if (ctx.signal.aborted) throw new InterruptedError();
+  const state = await ctx.driver.shift({
+    function: rel.fn,
+    manifest: ctx.manifest,
+    primary: to.primary,
+    ...(to.candidate ? { candidate: to.candidate } : {}),
+    weight: to.weight,
+    revision: rel.revision,
+    release: recordAt(rel.base, to.status, to.index, ctx.clock.now()),
+    signal: ctx.signal,
+  });
+  rel.revision = state.revision;
+  rel.stepStartedAt = ctx.clock.now();
+}
 
 /**
  * Moves the pointer to step `index` (< last): previous keeps the rest, the candidate gets
@@ -20,23 +46,10 @@ export const GATE_POLL_MS = 15_000;
  * line announces no next step.
  */
 export async function shiftTo(ctx: EngineContext, rel: FunctionRelease, index: number, holdMs?: number | null): Promise<void> {
-  if (ctx.signal.aborted) throw new InterruptedError();
-  const steps = rel.base.steps;
-  const percent = steps[index] ?? 100;
-  const state = await ctx.driver.shift({
-    function: rel.fn,
-    manifest: ctx.manifest,
-    primary: rel.previous,
-    candidate: rel.candidate,
-    weight: weightOf(percent),
-    revision: rel.revision,
-    release: recordAt(rel.base, 'in-progress', index, ctx.clock.now()),
-    signal: ctx.signal,
-  });
-  rel.revision = state.revision;
+  const percent = rel.base.steps[index] ?? 100;
+  await writePointer(ctx, rel, { primary: rel.previous, candidate: rel.candidate, weight: weightOf(percent), status: 'in-progress', index });
   rel.step = index;
   rel.phase = 'in-progress';
-  rel.stepStartedAt = ctx.clock.now();
   const hold = holdMs ?? rel.fn.release.intervalSeconds * 1000;
   const line = stepLine(ctx, rel);
   ctx.progress.step(holdMs === null ? line : { ...line, holdMs: hold, leftMs: hold + laterHoldsMs(rel) });
@@ -55,29 +68,18 @@ function laterHoldsMs(rel: FunctionRelease): number {
 
 /** Makes the candidate the primary with no weighted version, recording the release as live. */
 export async function shiftLive(ctx: EngineContext, rel: FunctionRelease): Promise<void> {
-  if (ctx.signal.aborted) throw new InterruptedError();
   const last = rel.base.steps.length - 1;
-  const state = await ctx.driver.shift({
-    function: rel.fn,
-    manifest: ctx.manifest,
-    primary: rel.candidate,
-    weight: 0,
-    revision: rel.revision,
-    release: recordAt(rel.base, 'live', last, ctx.clock.now()),
-    signal: ctx.signal,
-  });
-  rel.revision = state.revision;
+  await writePointer(ctx, rel, { primary: rel.candidate, weight: 0, status: 'live', index: last });
   rel.step = last;
   rel.phase = 'live';
-  rel.stepStartedAt = ctx.clock.now();
   ctx.progress.step({ who: label(ctx, rel), candidate: rel.candidate, previous: rel.previous, percent: 100, index: last, total: rel.base.steps.length });
 }
 
 /**
  * Holds the current step for `ms`, polling the gates; always checks them at least once. Resolves
- * with a failure reason. Progress: the spinner's countdown on a TTY, a periodic line otherwise.
+ * with the failed gate. Progress: the spinner's countdown on a TTY, a periodic line otherwise.
  */
-export async function hold(ctx: EngineContext, rel: FunctionRelease, ms: number): Promise<string | undefined> {
+export async function hold(ctx: EngineContext, rel: FunctionRelease, ms: number): Promise<GateResult | undefined> {
   const line = stepLine(ctx, rel);
   const total = Math.max(0, ms);
   let remaining = total;
@@ -105,10 +107,10 @@ function healthSoFar(rel: FunctionRelease): string {
 
 /**
  * Runs the release from the pointer's current step to the end. `holdCurrentMs`: first hold the
- * step already in effect for that long (promote continuing a release). Resolves with a failure
- * reason (the caller rolls back), or undefined once the candidate is live and checked.
+ * step already in effect for that long (promote continuing a release). Resolves with the failed
+ * gate or hook (the caller rolls back), or undefined once the candidate is live and checked.
  */
-export async function drive(ctx: EngineContext, rel: FunctionRelease, holdCurrentMs?: number): Promise<string | undefined> {
+export async function drive(ctx: EngineContext, rel: FunctionRelease, holdCurrentMs?: number): Promise<GateResult | undefined> {
   const last = rel.base.steps.length - 1;
   const intervalMs = rel.fn.release.intervalSeconds * 1000;
   if (holdCurrentMs !== undefined && rel.step >= 0 && rel.step < last) {
@@ -125,7 +127,7 @@ export async function drive(ctx: EngineContext, rel: FunctionRelease, holdCurren
 }
 
 /** Final step: candidate live, then gates once more and the postTraffic hook. */
-export async function finish(ctx: EngineContext, rel: FunctionRelease): Promise<string | undefined> {
+export async function finish(ctx: EngineContext, rel: FunctionRelease): Promise<GateResult | undefined> {
   if (rel.phase !== 'live') await shiftLive(ctx, rel);
   return (await checkGates(ctx, rel)) ?? (await runHook(ctx, rel, 'postTraffic'));
 }

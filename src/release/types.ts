@@ -1,5 +1,5 @@
 /** The release engine's request and outcome shapes (re-exported by index.ts). */
-import type { DeployMetadata, ProviderDriver, PublishedVersion } from '../driver.js';
+import type { DeployMetadata, ProviderDriver, PublishedVersion, RollbackCause } from '../driver.js';
 import type { ResolvedManifest } from '../manifest/model.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Clock } from './clock.js';
@@ -25,6 +25,20 @@ export interface ReleaseRequest {
   readonly clock?: Clock;
 }
 
+/**
+ * What one health gate or release hook saw, as a typed diagnostic. `ok: false` fails the release;
+ * with `unreadable` the check could not look at all (the health signals could not be read): no
+ * verdict on the version, so the rollback is recorded as cause 'error' and the next deploy of
+ * the same code releases it again (rolled-back.ts).
+ */
+export interface GateResult {
+  readonly gate: 'alarm' | 'error-rate' | 'http' | 'hook';
+  readonly ok: boolean;
+  /** What it saw: "alarm OK", "alarm orders-5xx in ALARM state", "postTraffic hook smoke failed". */
+  readonly detail: string;
+  readonly unreadable?: boolean;
+}
+
 /** 'not-released': the candidate was rolled back before for a reason and was not released again (exit 3). */
 export type ReleaseOutcomeStatus = 'live' | 'in-progress' | 'rolled-back' | 'unchanged' | 'not-released';
 
@@ -34,6 +48,10 @@ export interface ReleaseOutcome {
   readonly version: string;
   readonly previous?: string;
   readonly reason?: string;
+  /** 'rolled-back': why traffic went back (as recorded on the pointer). */
+  readonly cause?: RollbackCause;
+  /** 'rolled-back' by a gate or hook: the check that failed. */
+  readonly gate?: GateResult;
   /** 'not-released': when and why the candidate was rolled back before. */
   readonly rolledBack?: RolledBack;
   /** Provider whose pointer moved. */

@@ -4,6 +4,7 @@
  */
 import { createDriver } from '../../providers/aws/index.js';
 import { startAwsEmulator } from '../emulators/aws/index.js';
+import { GATE_ALARM } from './harness.js';
 import { conformanceProject } from './project.js';
 import { describeDriverConformance, type ConformanceHarness } from './suite.js';
 
@@ -20,6 +21,7 @@ async function awsHarness(): Promise<ConformanceHarness> {
     freshDriver: make,
     cloudCalls: () => aws.calls.length,
     cloudWrites: () => aws.writeCalls().length,
+    gate: async (firing) => aws.setAlarm(GATE_ALARM, firing ? 'ALARM' : 'OK', firing ? 'Threshold Crossed' : 'conformance'),
     async cleanup() {
       await aws.close();
       await project.cleanup();

@@ -1,11 +1,23 @@
 /**
  * An in-memory ProviderDriver for tests (reusable by every engineer). The "cloud" is a FakeCloud
  * that several FakeDriver instances may share, so a test can play "another CI runner" by creating
- * a second driver over the same cloud with no other state.
+ * a second driver over the same cloud with no other state. It lives entirely under test/: the core
+ * knows nothing of it.
+ *
+ * The cloud follows one traffic model (src/driver.ts TrafficModel), chosen when it is created:
+ *   weighted — every published version addressable, two at once with weights (like Lambda);
+ *   slot     — production plus one slot beside it: apply deploys into the slot, a share of
+ *              traffic can go to the slot, and moving everything to the slot's version swaps
+ *              (like Azure Premium slots);
+ *   replace  — one serving version: apply deploys over it, and moving traffic to another
+ *              recorded version deploys its package again (like Azure Flex Consumption).
  *
  * It records every shift in order, enforces revision preconditions (CloudError 'precondition'),
- * refuses unpublished versions, keeps a release history per function (newest first), and lets a
- * test decide health samples, hook results and shift failures per call.
+ * refuses versions the model cannot address, keeps a release history per function (newest
+ * first), counts the cloud requests and writes it answers, and lets a test decide health samples,
+ * hook results and shift failures per call. Failures a test injects through those callbacks reach
+ * the core as CloudErrors, as a real driver translates its cloud's errors; `defect` throws as is
+ * (a bug in a driver).
  */
 import type {
   ApplyRequest,
@@ -28,18 +40,23 @@ import type {
   RemoveRequest,
   RemoveResult,
   ShiftRequest,
+  TrafficModel,
   TrafficState,
 } from '../../src/driver.js';
-import { CloudError, InterruptedError } from '../../src/errors.js';
-import type { ProviderName } from '../../src/manifest/model.js';
+import { CloudError, FnxError, InterruptedError, messageOf } from '../../src/errors.js';
+import type { ProviderName, ResolvedManifest } from '../../src/manifest/model.js';
 import { findArtifact } from '../../src/package/artifact.js';
 
 export interface FakePointer {
+  /** The version serving (slot: production's; replace: the deployed one). */
   primary?: string;
+  /** The version getting `weight` (slot: always the slot's version). */
   candidate?: string;
   weight: number;
   revision: string;
   release?: ReleaseRecord;
+  /** slot: the version deployed in the slot beside production. */
+  staged?: string;
 }
 
 /** One accepted pointer write, in the order received. */
@@ -86,9 +103,29 @@ export interface FakeDriverOptions {
   onShift?: (call: ShiftCall, cloud: FakeCloud) => void;
   /** URLs reported by status() per function. */
   urls?: Record<string, string[]>;
+  /** Version id apply publishes as the n-th version (1-based) of a function; default String(n). Ids are opaque to the core. */
+  versionId?: (fn: string, n: number) => string;
+  /** A bug in the driver: a value returned here is thrown as is (not translated) when `method` is called. */
+  defect?: (method: string) => unknown;
+  /** ProviderCapabilities.trafficHint of the fake. */
+  trafficHint?: string;
+}
+
+/** A failure a test injected, as a driver reports its cloud's failures: a CloudError (FnxErrors pass as they are). */
+function translated(provider: string, err: unknown): FnxError {
+  return err instanceof FnxError ? err : new CloudError(provider, 'unavailable', messageOf(err), { cause: err });
 }
 
 export class FakeCloud {
+  /** Cloud requests answered so far (plan() makes none), and how many of them wrote. */
+  calls = 0;
+  writes = 0;
+  /** replace: versions deployed again by a shift (rollbacks), in order. slot: swaps, in order. */
+  readonly redeploys: { function: string; version: string }[] = [];
+  readonly swaps: { function: string; production: string }[] = [];
+
+  constructor(readonly traffic: TrafficModel = 'weighted') {}
+
   readonly pointers = new Map<string, FakePointer>();
   /** Published versions per function, oldest first. */
   readonly versions = new Map<string, string[]>();
@@ -116,6 +153,16 @@ export class FakeCloud {
     return this.versions.get(fn)?.includes(version) ?? false;
   }
 
+  /** Versions traffic can be moved to now, newest published first (ProviderDriver.rollbackTargets). */
+  addressable(fn: string): string[] {
+    const published = this.versions.get(fn) ?? [];
+    const p = this.pointers.get(fn);
+    if (!p?.primary) return [];
+    // weighted and replace: every published version (replace: its package is recorded); slot: production's and the slot's.
+    const ok = this.traffic === 'slot' ? (v: string) => v === p.primary || v === p.staged : () => true;
+    return [...published].reverse().filter(ok);
+  }
+
   /**
    * Seeds a function whose releases went live in order (`versions[last]` is live now), each
    * recorded in history as a finished release. Returns the pointer.
@@ -137,12 +184,17 @@ export class FakeCloud {
       previous = v;
     }
     const history = this.history.get(fn) ?? [];
-    const pointer: FakePointer = { primary: previous, weight: 0, revision: this.nextRevision(), ...(history[0] ? { release: history[0] } : {}) };
+    const staged = this.traffic === 'slot' && versions.length > 1 ? versions[versions.length - 2] : undefined;
+    const pointer: FakePointer = { primary: previous, weight: 0, revision: this.nextRevision(), ...(history[0] ? { release: history[0] } : {}), ...(staged ? { staged } : {}) };
     this.pointers.set(fn, pointer);
     return pointer;
   }
 
-  /** What driver.apply would report after publishing `version` (traffic not moved). */
+  /**
+   * What driver.apply would report after publishing `version`: weighted, traffic not moved; slot,
+   * deployed into the slot (a share on the slot now gets it); replace, deployed over the serving
+   * version (a new revision). First deploy: the pointer is created on it.
+   */
   deploy(fn: string, version: string): PublishedVersion {
     this.publish(fn, version);
     const pointer = this.pointers.get(fn);
@@ -151,7 +203,16 @@ export class FakeCloud {
       this.pointers.set(fn, created);
       return { function: fn, candidate: version, revision: created.revision };
     }
-    return { function: fn, previous: pointer.primary, candidate: version, revision: pointer.revision };
+    const previous = pointer.primary;
+    if (this.traffic === 'slot') {
+      pointer.staged = version;
+      if (pointer.candidate) pointer.candidate = version;
+    }
+    if (this.traffic === 'replace') {
+      pointer.primary = version;
+      pointer.revision = this.nextRevision();
+    }
+    return { function: fn, previous, candidate: version, revision: pointer.revision };
   }
 
   /** Another actor releases `primary` at once (new revision, its own record), as a concurrent deploy would. */
@@ -167,7 +228,8 @@ export class FakeCloud {
       steps: [100],
       time: new Date().toISOString(),
     };
-    this.pointers.set(fn, { primary, weight: 0, revision: this.nextRevision(), release });
+    const staged = this.pointers.get(fn)?.staged;
+    this.pointers.set(fn, { primary, weight: 0, revision: this.nextRevision(), release, ...(staged ? { staged } : {}) });
     this.recordHistory(fn, release);
   }
 
@@ -217,14 +279,27 @@ export class FakeDriver implements ProviderDriver {
     this.capabilities = {
       name: options.provider ?? 'aws',
       layers: 'native',
-      traffic: 'weighted',
+      traffic: cloud.traffic,
+      ...(options.trafficHint ? { trafficHint: options.trafficHint } : {}),
       triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
       runtimes: ['nodejs20', 'nodejs22', 'python3.12'],
       limits: { memoryMb: { min: 128, max: 10240 }, timeoutSeconds: { max: 900 } },
     };
   }
 
+  /** One cloud request: counted; `defect` may throw instead. */
+  private request(method: string): void {
+    const bug = this.options.defect?.(method);
+    if (bug !== undefined) throw bug;
+    this.cloud.calls += 1;
+  }
+
+  private fail(kind: 'not-found' | 'invalid' | 'precondition', message: string): CloudError {
+    return new CloudError(this.capabilities.name, kind, message);
+  }
+
   async inspect(req: InspectRequest): Promise<DeployedState> {
+    this.request('inspect');
     const names = req.manifest.functions.map((f) => f.name).filter((n) => this.cloud.pointers.has(n));
     const code: Record<string, string> = {};
     for (const n of names) {
@@ -252,11 +327,12 @@ export class FakeDriver implements ProviderDriver {
   }
 
   /**
-   * Publishes the next numeric version of every function the plan creates or updates (first
-   * deploy: creates the pointer on it); no-change functions report their live version. An aborted
-   * signal throws InterruptedError before any write.
+   * Publishes the next version of every function the plan creates or updates, the model's way
+   * (FakeCloud.deploy; first deploy: creates the pointer on it); no-change functions report their
+   * live version. An aborted signal throws InterruptedError before any write.
    */
   async apply(req: ApplyRequest): Promise<ApplyResult> {
+    this.request('apply');
     if (req.signal.aborted) throw new InterruptedError();
     let uploadedBytes = 0;
     const published: PublishedVersion[] = [];
@@ -273,18 +349,24 @@ export class FakeDriver implements ProviderDriver {
         this.cloud.code.set(fn, artifact.sha256);
         uploadedBytes += artifact.size;
       }
-      const next = String((this.cloud.versions.get(fn)?.length ?? 0) + 1);
-      published.push(this.cloud.deploy(fn, next));
+      const n = (this.cloud.versions.get(fn)?.length ?? 0) + 1;
+      published.push(this.cloud.deploy(fn, this.options.versionId?.(fn, n) ?? String(n)));
     }
     const writes = published.filter((p) => p.candidate !== p.previous).length;
+    this.cloud.writes += writes;
     return { provider: this.capabilities.name, published, writes, uploadedBytes };
   }
 
   async traffic(req: HistoryRequest): Promise<TrafficState> {
-    const p = this.cloud.pointers.get(req.function);
-    if (!p) return { function: req.function, weight: 0, revision: '' };
+    this.request('traffic');
+    return this.pointerState(req.function);
+  }
+
+  private pointerState(fn: string): TrafficState {
+    const p = this.cloud.pointers.get(fn);
+    if (!p) return { function: fn, weight: 0, revision: '' };
     return {
-      function: req.function,
+      function: fn,
       ...(p.primary ? { primary: p.primary } : {}),
       ...(p.candidate ? { candidate: p.candidate } : {}),
       weight: p.weight,
@@ -294,34 +376,26 @@ export class FakeDriver implements ProviderDriver {
   }
 
   async shift(req: ShiftRequest): Promise<TrafficState> {
+    this.request('shift');
     const n = this.shiftAttempts++;
     if (req.signal.aborted) throw new InterruptedError();
     const fn = req.function.name;
     const injected = this.options.failShift?.(req, n);
-    if (injected) throw injected;
+    if (injected) throw translated(this.capabilities.name, injected);
     const p = this.cloud.pointers.get(fn);
-    if (!p) throw new CloudError(this.capabilities.name, 'not-found', `pointer of ${fn} does not exist`);
-    if (p.revision !== req.revision) {
-      throw new CloudError(this.capabilities.name, 'precondition', `revision ${req.revision} is stale (now ${p.revision})`);
-    }
-    for (const v of [req.primary, ...(req.candidate && req.weight > 0 ? [req.candidate] : [])]) {
-      if (!this.cloud.isPublished(fn, v)) throw new CloudError(this.capabilities.name, 'not-found', `version ${v} of ${fn} is not published`);
-    }
-    if (req.weight < 0 || req.weight > 1) throw new CloudError(this.capabilities.name, 'invalid', `weight ${req.weight} out of range`);
-    const weighted = req.candidate !== undefined && req.weight > 0 && req.candidate !== req.primary;
-    const next: FakePointer = {
-      primary: req.primary,
-      ...(weighted ? { candidate: req.candidate } : {}),
-      weight: weighted ? req.weight : 0,
-      revision: this.cloud.nextRevision(),
-      release: req.release,
-    };
+    if (!p) throw this.fail('not-found', `pointer of ${fn} does not exist`);
+    if (p.revision !== req.revision) throw this.fail('precondition', `revision ${req.revision} is stale (now ${p.revision})`);
+    if (req.weight < 0 || req.weight > 1) throw this.fail('invalid', `weight ${req.weight} out of range`);
+    const split = req.candidate !== undefined && req.weight > 0 && req.candidate !== req.primary;
+    const moved = this.move(fn, p, req, split);
+    const next: FakePointer = { ...moved, revision: this.cloud.nextRevision(), release: req.release };
     this.cloud.pointers.set(fn, next);
+    this.cloud.writes += 1;
     this.cloud.recordHistory(fn, req.release);
     const call: ShiftCall = {
       function: fn,
-      primary: req.primary,
-      ...(weighted ? { candidate: req.candidate } : {}),
+      primary: next.primary ?? req.primary,
+      ...(next.candidate ? { candidate: next.candidate } : {}),
       weight: next.weight,
       percent: this.cloud.percentOn(fn, req.release.version),
       status: req.release.status,
@@ -331,37 +405,86 @@ export class FakeDriver implements ProviderDriver {
       version: req.release.version,
     };
     this.cloud.shifts.push(call);
-    const state = await this.traffic({ manifest: req.manifest, function: fn, signal: req.signal });
+    const state = this.pointerState(fn);
     this.options.onShift?.(call, this.cloud);
     return state;
   }
 
+  /** The pointer after `req`, the model's way (see FakeCloud); throws what the model cannot do. */
+  private move(fn: string, p: FakePointer, req: ShiftRequest, split: boolean): Omit<FakePointer, 'revision'> {
+    const staged = p.staged ? { staged: p.staged } : {};
+    switch (this.cloud.traffic) {
+      case 'weighted':
+        for (const v of [req.primary, ...(split ? [req.candidate as string] : [])]) {
+          if (!this.cloud.isPublished(fn, v)) throw this.fail('not-found', `version ${v} of ${fn} is not published`);
+        }
+        return { primary: req.primary, ...(split ? { candidate: req.candidate, weight: req.weight } : { weight: 0 }) };
+      case 'slot':
+        if (split) {
+          if (req.primary !== p.primary || req.candidate !== p.staged) throw this.fail('not-found', `${req.candidate} is not the version in the slot beside production (${p.primary}) of ${fn}`);
+          if (req.weight >= 1) throw this.fail('invalid', `a slot takes a share below 100%, not ${req.weight}`);
+          return { primary: p.primary, candidate: p.staged, weight: req.weight, ...staged };
+        }
+        if (req.primary === p.primary) return { primary: p.primary, weight: 0, ...staged };
+        if (req.primary === p.staged) {
+          this.cloud.swaps.push({ function: fn, production: p.staged });
+          return { primary: p.staged, weight: 0, ...(p.primary ? { staged: p.primary } : {}) };
+        }
+        throw this.fail('not-found', `version ${req.primary} of ${fn} is neither in production nor in the slot`);
+      case 'replace':
+        if (split) throw this.fail('invalid', `${fn} cannot split traffic: each version replaces the serving one`);
+        if (req.primary !== p.primary) {
+          if (!this.cloud.isPublished(fn, req.primary)) throw this.fail('not-found', `no package of version ${req.primary} of ${fn} is recorded`);
+          this.cloud.redeploys.push({ function: fn, version: req.primary });
+        }
+        return { primary: req.primary, weight: 0 };
+    }
+  }
+
   async health(req: HealthRequest): Promise<HealthSample> {
+    this.request('health');
     this.cloud.healthChecks.push({ function: req.function.name, version: req.version, since: req.since });
     const view = this.cloud.view(req.function.name, req.version) ?? { function: req.function.name, version: req.version, step: -1, weight: 0 };
-    const s = this.options.health?.({ ...view, alarms: req.alarms, since: req.since }) ?? {};
-    return { alarmsFiring: s.alarmsFiring ?? [], invocations: s.invocations ?? 0, errors: s.errors ?? 0 };
+    let s: Partial<HealthSample> | undefined;
+    try {
+      s = this.options.health?.({ ...view, alarms: req.alarms, since: req.since });
+    } catch (err) {
+      throw translated(this.capabilities.name, err);
+    }
+    return { alarmsFiring: s?.alarmsFiring ?? [], invocations: s?.invocations ?? 0, errors: s?.errors ?? 0 };
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
+    this.request('invoke');
     const name = typeof req.function === 'string' ? req.function : req.function.name;
     this.cloud.invokes.push({ function: name, ...(req.version ? { version: req.version } : {}), payload: req.payload });
     const payload = req.payload as { function?: string } | undefined;
     const view = payload?.function ? this.cloud.view(payload.function) : undefined;
-    return (await this.options.invoke?.(name, req.payload, view)) ?? { ok: true, payload: null };
+    try {
+      return (await this.options.invoke?.(name, req.payload, view)) ?? { ok: true, payload: null };
+    } catch (err) {
+      throw translated(this.capabilities.name, err);
+    }
   }
 
   async history(req: HistoryRequest): Promise<readonly ReleaseRecord[]> {
+    this.request('history');
     return this.cloud.history.get(req.function) ?? [];
   }
 
+  async rollbackTargets(req: HistoryRequest): Promise<readonly string[]> {
+    this.request('rollbackTargets');
+    return this.cloud.addressable(req.function);
+  }
+
   async status(req: InspectRequest): Promise<readonly FunctionStatus[]> {
+    this.request('status');
     const out: FunctionStatus[] = [];
     for (const f of req.manifest.functions) {
       if (!this.cloud.pointers.has(f.name)) continue;
       out.push({
         function: f.name,
-        traffic: await this.traffic({ manifest: req.manifest, function: f.name, signal: req.signal }),
+        traffic: this.pointerState(f.name),
         releases: this.cloud.history.get(f.name) ?? [],
         triggers: f.triggers.map((t) => t.kind),
         urls: this.options.urls?.[f.name] ?? [],
@@ -370,7 +493,7 @@ export class FakeDriver implements ProviderDriver {
     return out;
   }
 
-  planRemove(req: { manifest: import('../../src/manifest/model.js').ResolvedManifest; deployed: DeployedState }): ProviderPlan {
+  planRemove(req: { manifest: ResolvedManifest; deployed: DeployedState }): ProviderPlan {
     return {
       provider: this.capabilities.name,
       target: 'fake',
@@ -381,11 +504,13 @@ export class FakeDriver implements ProviderDriver {
   }
 
   async remove(req: RemoveRequest): Promise<RemoveResult> {
+    this.request('remove');
     for (const f of req.deployed.functions) {
       this.cloud.pointers.delete(f);
       this.cloud.versions.delete(f);
       this.cloud.history.delete(f);
       this.cloud.code.delete(f);
+      this.cloud.writes += 1;
     }
     return { deleted: [...req.deployed.functions] };
   }

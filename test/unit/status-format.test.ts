@@ -36,3 +36,22 @@ describe('formatStatus', () => {
     expect(out.split('\n')[1]).toBe('  api: live -> 2 [live, canary]');
   });
 });
+
+describe('formatStatus with opaque version ids', () => {
+  const releases = (...versions: string[]): ReleaseRecord[] => versions.map((v, i) => record({ version: v, status: i === 0 ? 'live' : 'superseded', deployId: `d-${i}` }));
+
+  it('the version column fits the longest id of the function, whatever its shape', () => {
+    const s: FunctionStatus = { ...status({ primary: '20260501t1002-4f1c' }), releases: releases('20260501t1002-4f1c', 'r7', '20260401t0900-0a2b') };
+    const lines = formatStatus('azure', 'orders-prod', [s], 'prod').split('\n').filter((l) => l.startsWith('    version'));
+    expect(lines.map((l) => l.slice(0, 44))).toEqual([
+      '    version 20260501t1002-4f1c live        2',
+      '    version r7                 superseded  2',
+      '    version 20260401t0900-0a2b superseded  2',
+    ]);
+  });
+
+  it('a function without a traffic pointer says it is not released (no cloud word)', () => {
+    const s: FunctionStatus = { function: 'api', traffic: { function: 'api', weight: 0, revision: '' }, releases: [], triggers: [], urls: [] };
+    expect(formatStatus('aws', 'shop-prod', [s], 'prod').split('\n')[1]).toBe('  api: no traffic pointer (not released)');
+  });
+});

@@ -2,8 +2,9 @@
  * Release hooks: functions of the manifest invoked synchronously through the driver with the
  * release context. A hook fails when the invocation reports ok:false or the invoke call fails.
  */
-import { InterruptedError, messageOf } from '../../errors.js';
+import { InterruptedError, isInternalError, messageOf } from '../../errors.js';
 import type { EngineContext, FunctionRelease } from '../context.js';
+import type { GateResult } from '../types.js';
 
 export type HookName = 'preTraffic' | 'postTraffic';
 
@@ -21,8 +22,11 @@ export interface HookPayload {
   readonly service: string;
 }
 
-/** Resolves with a failure reason, or undefined when the hook passed (or none is configured). */
-export async function runHook(ctx: EngineContext, rel: FunctionRelease, hook: HookName): Promise<string | undefined> {
+/**
+ * Resolves with the failed hook's result, or undefined when the hook passed (or none is
+ * configured). Rethrows an interrupt and an internal error (a bug).
+ */
+export async function runHook(ctx: EngineContext, rel: FunctionRelease, hook: HookName): Promise<GateResult | undefined> {
   const name = rel.fn.release.hooks[hook];
   if (!name) return undefined;
   if (ctx.signal.aborted) throw new InterruptedError();
@@ -41,9 +45,9 @@ export async function runHook(ctx: EngineContext, rel: FunctionRelease, hook: Ho
   try {
     const result = await ctx.driver.invoke({ function: target, manifest: ctx.manifest, payload });
     if (result.ok) return undefined;
-    return `${hook} hook ${name} failed${result.error ? `: ${result.error}` : ''}`;
+    return { gate: 'hook', ok: false, detail: `${hook} hook ${name} failed${result.error ? `: ${result.error}` : ''}` };
   } catch (err) {
-    if (err instanceof InterruptedError || ctx.signal.aborted) throw err;
-    return `${hook} hook ${name} could not be invoked: ${messageOf(err)}`;
+    if (err instanceof InterruptedError || ctx.signal.aborted || isInternalError(err)) throw err;
+    return { gate: 'hook', ok: false, detail: `${hook} hook ${name} could not be invoked: ${messageOf(err)}` };
   }
 }

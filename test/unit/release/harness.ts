@@ -1,4 +1,5 @@
 /** Shared set-up for release engine tests: a fake cloud with one live version per function, and a release request. */
+import type { TrafficModel } from '../../../src/driver.js';
 import type { ResolvedFunction } from '../../../src/manifest/model.js';
 import { releaseAll, type ReleaseOutcome } from '../../../src/release/index.js';
 import { FakeClock } from '../../fakes/fake-clock.js';
@@ -20,8 +21,9 @@ export interface Harness {
   release(opts?: { wait?: boolean; keepOnInterrupt?: boolean; candidate?: string; existing?: boolean; releaseRolledBack?: boolean; deployId?: string; signal?: AbortSignal }): Promise<readonly ReleaseOutcome[]>;
 }
 
-export function harness(functions: readonly ResolvedFunction[], options: FakeDriverOptions = {}, live: readonly string[] = ['1']): Harness {
-  const cloud = new FakeCloud();
+/** `traffic`: the fake cloud's traffic model (default weighted, like Lambda). */
+export function harness(functions: readonly ResolvedFunction[], options: FakeDriverOptions = {}, live: readonly string[] = ['1'], traffic: TrafficModel = 'weighted'): Harness {
+  const cloud = new FakeCloud(traffic);
   for (const f of functions) if (live.length > 0) cloud.seed(f.name, live);
   const driver = new FakeDriver(cloud, options);
   const clock = new FakeClock();
