@@ -3,7 +3,7 @@
  * config cannot do — a canary on Azure's Flex plan, which replaces the code in place — with the
  * function's position and a hint, and accepts it with Premium's slots or with a fallback.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capabilitiesFor } from '../../../providers/index.js';
@@ -29,6 +29,8 @@ functions:
 function project(text: string): string {
   const cwd = tempDir();
   writeFileSync(join(cwd, 'fnx.yaml'), text);
+  mkdirSync(join(cwd, 'src'));
+  writeFileSync(join(cwd, 'src', 'api.js'), 'export async function handler() {}\n');
   return cwd;
 }
 
