@@ -81,9 +81,6 @@ export function deployableProviders(): ProviderName[] {
   return active.filter((m) => m.load !== undefined).map((m) => m.name);
 }
 
-/** The built-in providers with a driver (deployableProviders() follows the registry). */
-export const DEPLOYABLE_PROVIDERS: readonly ProviderName[] = BUILT_IN_PROVIDERS.filter((m) => m.load !== undefined).map((m) => m.name);
-
 export function driverAvailable(name: ProviderName): boolean {
   return active.find((m) => m.name === name)?.load !== undefined;
 }

@@ -6,7 +6,6 @@
  */
 export {
   capabilities,
-  DEPLOYABLE_PROVIDERS,
   deployableExample,
   deployableProviders,
   driverAvailable,

@@ -18,7 +18,7 @@ import type { Planned } from '../deploy/pipeline.js';
 import type { ProviderPlan } from '../driver.js';
 import { deployJson, formatDeploy, formatPlan, formatStatus, hasChanges, planJson } from '../deploy/format.js';
 import { providerNames } from '../registry.js';
-import { formatBytes } from '../package/index.js';
+import { formatBytes } from '../report/bytes.js';
 import { GLYPH, relativeTo } from '../report/format.js';
 import { plural } from '../report/plural.js';
 import type { Reporter } from '../report/reporter.js';

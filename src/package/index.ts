@@ -15,12 +15,12 @@ import type { Artifact, ArtifactSet } from './artifact.js';
 import { compressSources } from './compress.js';
 import { ContentStore, CorruptEntryError, type StoredEntry } from './content-store.js';
 import { Planner, type HooksByProvider, type PlannedArtifact, type PlannedEntry, type Source } from './layout.js';
-import { formatBytes } from './limits.js';
+import { formatBytes } from '../report/bytes.js';
 import { compareNames, writeZip, type PreviousZip, type ZipEntry } from './zip-writer.js';
 import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
 
-export { checkLimits, uploadMode, formatBytes } from './limits.js';
+export { checkLimits, uploadMode } from './limits.js';
 export type { Artifact, ArtifactSet } from './artifact.js';
 export { findArtifact } from './artifact.js';
 

@@ -8,8 +8,6 @@ import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import { formatBytes } from '../report/bytes.js';
 import { findArtifact, type Artifact, type ArtifactSet } from './artifact.js';
 
-export { formatBytes };
-
 /** 'object-storage' when the zip is too large to send inline in the API request. */
 export function uploadMode(artifact: Artifact, provider: ProviderName): 'direct' | 'object-storage' {
   const max = capabilities[provider].limits.directUploadBytes;
