@@ -4,7 +4,7 @@
 // The first validate after fnx.yaml changes parses the YAML (cached in .fnx/cache/); the
 // benchmark reports that cold case separately. Needs the built CLI (npm run build).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,11 +20,12 @@ export function manifest50() {
     '  aws: { region: us-east-1 }',
     '  gcp: { project: bench-project, region: europe-west1 }',
     'defaults:',
-    '  runtime: nodejs20',
+    '  runtime: nodejs22',
     '  memory: 512',
     '  environment: { LOG_LEVEL: info, STAGE: "${stage}" }',
     '  layers: [deps]',
     'stages:',
+    '  dev: {}',
     '  prod:',
     '    defaults: { memory: 1024, release: { strategy: canary, percent: 10, wait: 5m } }',
     'layers:',
@@ -65,6 +66,10 @@ const median = (xs) => {
 const dir = mkdtempSync(join(tmpdir(), 'fnx-bench-'));
 try {
   writeFileSync(join(dir, 'fnx.yaml'), manifest50());
+  // The project files validate checks: each handler's file and export, the layer's package.json.
+  writeFileSync(join(dir, 'package.json'), '{ "name": "bench", "version": "1.0.0", "type": "module" }\n');
+  mkdirSync(join(dir, 'src'));
+  for (let i = 0; i < 50; i++) writeFileSync(join(dir, 'src', `fn${i}.js`), 'export async function handler() { return { statusCode: 200 }; }\n');
   time([bin, 'validate'], dir); // warm the file cache
   const node = [];
   const validate = [];
