@@ -17,6 +17,7 @@ import { KeyedLock, type ApplyContext } from './context.js';
 import { applyFunction } from './function.js';
 import { publishLayer } from './layers.js';
 import { applyRole } from './role.js';
+import { archiveOf } from './upload.js';
 import { applyConcurrency, applyLogGroup } from './settings.js';
 import { applyHttp, deleteApi, ensureApi } from './triggers/http.js';
 import { applyQueues } from './triggers/queue.js';
@@ -61,6 +62,8 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
     }
   };
   const inScope = Object.entries(detail.functions);
+  // Every archive the plan names is the one it was made with, before the first write.
+  for (const code of [...detail.publishLayers.map((l) => l.code), ...inScope.map(([, p]) => p.desired.code)]) archiveOf(req.artifacts, code);
 
   // Layers first: functions attach their new version ARNs.
   const layerArns: Record<string, string> = {};
