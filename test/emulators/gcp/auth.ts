@@ -21,6 +21,7 @@ export class Auth {
   readonly key: ServiceAccountKey;
   private readonly publicKey: KeyObject;
   private readonly tokens = new Set<string>();
+  private readonly idTokens = new Set<string>();
 
   constructor(projectId: string, tokenUri: string) {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -46,8 +47,9 @@ export class Auth {
     return token;
   }
 
-  forget(): void {
-    this.tokens.clear();
+  /** True for an ID token this endpoint issued (a jwt-bearer assertion with target_audience). */
+  isIdToken(token: string): boolean {
+    return this.idTokens.has(token);
   }
 
   /** POST /token: grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<RS256 JWT>. */
@@ -59,6 +61,11 @@ export class Auth {
     }
     const claims = this.verifyJwt(form.get('assertion') ?? '');
     if (!claims || claims.aud !== this.key.token_uri) return json({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }, 400);
+    if (typeof claims.target_audience === 'string') {
+      const idToken = `emu-id.${Buffer.from(JSON.stringify({ aud: claims.target_audience, email: this.key.client_email })).toString('base64url')}.${randomBytes(12).toString('hex')}`;
+      this.idTokens.add(idToken);
+      return json({ id_token: idToken });
+    }
     return json({ access_token: this.issue(), expires_in: 3599, token_type: 'Bearer' });
   }
 

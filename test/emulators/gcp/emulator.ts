@@ -47,7 +47,6 @@ export class Emulator implements Ctx {
   private letters: () => number = prng(11);
   private routing: () => number;
   private readonly lastSplit = new Map<string, TrafficEntry[]>();
-  private readonly idTokens = new Set<string>();
 
   constructor(opts: GcpEmulatorOptions) {
     this.opts = opts;
@@ -275,7 +274,7 @@ export class Emulator implements Ctx {
     const base = { method, path: url.pathname, time };
 
     if (url.pathname === '/token' && method === 'POST') {
-      const out = this.tokenEndpoint(httpReq);
+      const out = this.auth.tokenEndpoint(httpReq);
       this.calls.push({ ...base, api: 'oauth', rpc: 'Token', status: out.status, write: false });
       return send(res, out);
     }
@@ -337,11 +336,6 @@ export class Emulator implements Ctx {
     send(res, out);
   }
 
-  private tokenEndpoint(req: HttpReq): HttpRes {
-    const out = this.auth.tokenEndpoint(req);
-    return out;
-  }
-
   /** A request to /run/<service>/...: pick a revision by the split (seeded PRNG), ask the handler. */
   private async probe(req: HttpReq): Promise<HttpRes> {
     const [, , service = ''] = req.path.split('/');
@@ -357,7 +351,7 @@ export class Emulator implements Ctx {
           this.auth.check(req);
           ok = true;
         } catch {
-          ok = this.idTokens.has(m[1] ?? '');
+          ok = this.auth.isIdToken(m[1] ?? '');
         }
       }
       if (!ok) return text(403, '<h1>Error: Forbidden</h1><h2>Your client does not have permission to get URL from this server.</h2>');
