@@ -252,7 +252,8 @@ function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'c
     const message = `Build failed with status: FAILURE and message: ${error}. For more details see the logs at ${ctx.url}/logs/${id}.`;
     rec.resource.state = kind === 'create' ? FAILED : ACTIVE;
     rec.resource.stateMessages = [{ severity: 1, type: 'BuildFailed', message }];
-    throw new GcpError('INVALID_ARGUMENT', message, [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'BUILD_FAILED', domain: 'cloudfunctions.googleapis.com' }]);
+    // No details: the clients' LRO decoder cannot resolve google.rpc types inside an operation error.
+    throw new GcpError('INVALID_ARGUMENT', message);
   }
   const svc = ensureService(ctx, svcName, rec.name);
   rec.resource = { ...structuredClone(fn), state: ACTIVE };
