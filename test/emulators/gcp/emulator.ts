@@ -310,7 +310,7 @@ export class Emulator implements Ctx {
     }
     const api = route.api === 'operations' ? (this.state.operations.get(params.name ?? '')?.api ?? 'functions') : route.api;
     const mask = url.searchParams.get('updateMask');
-    const record = { ...base, api, rpc: route.rpc, write: route.write, ...(mask !== null ? { updateMask: mask } : {}) };
+    const record = { ...base, api, rpc: route.rpc, write: route.write, ...(mask !== null ? { updateMask: mask } : {}), input: inputOf(params, url.searchParams, body) };
     let out: HttpRes;
     try {
       this.auth.check(httpReq);
@@ -384,6 +384,20 @@ export class Emulator implements Ctx {
     this.recordRequests(service, revision, { ok: status < 400 ? 1 : 0, errors: status >= 500 ? 1 : 0, clientErrors: status >= 400 && status < 500 ? 1 : 0 });
     return out;
   }
+}
+
+/** Path parameters, query parameters (without $alt / $prettyPrint) and the JSON body of an API call. */
+function inputOf(params: Record<string, string>, query: URLSearchParams, body: Buffer): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...params };
+  for (const [k, v] of query) if (!k.startsWith('$')) out[k] = v;
+  if (body.length > 0) {
+    try {
+      out.body = JSON.parse(body.toString('utf8')) as unknown;
+    } catch {
+      out.body = `<${body.length} bytes>`;
+    }
+  }
+  return out;
 }
 
 function errorRes(e: GcpError): HttpRes {

@@ -177,3 +177,19 @@ describe('update', () => {
     expect(fn2.serviceConfig?.revision).toMatch(/^orders-00003-/);
   });
 });
+
+describe('list filter and records', () => {
+  test('ListFunctions filters by labels (AIP-160 subset) and refuses other filters', async () => {
+    await createFunction(c, emu, 'orders');
+    await createFunction(c, emu, 'other', { labels: { team: 'x' } });
+    const [mine] = await c.functions.listFunctions({ parent: parentOf(emu), filter: 'labels.fnx-service="shop" AND labels.fnx-stage:*' });
+    expect(mine.map((f) => f.name)).toEqual([fnName('orders')]);
+    expect((await codeOf(c.functions.listFunctions({ parent: parentOf(emu), filter: 'labels.fnx-service ~ shop' }))).code).toBe(Code.INVALID_ARGUMENT);
+  });
+
+  test('each call records its path parameters, query and body', async () => {
+    await createFunction(c, emu, 'orders');
+    const create = emu.callsTo('functions', 'CreateFunction')[0];
+    expect(create?.input).toMatchObject({ parent: parentOf(emu), functionId: 'orders', body: { buildConfig: { runtime: 'nodejs22' } } });
+  });
+});

@@ -36,6 +36,11 @@ export interface CallRecord {
   fault?: FaultKind;
   /** The updateMask query parameter, when present. */
   updateMask?: string;
+  /**
+   * API calls only: path parameters (named as in the proto template, dots as '_': name, parent,
+   * function_name, service_name, job_name), query parameters (without $alt), and `body` (parsed JSON).
+   */
+  input?: Record<string, unknown>;
 }
 
 export interface TrafficEntry {
