@@ -136,6 +136,19 @@ describe('Cloud Run traffic', () => {
     await op.promise();
   });
 
+  test('an UpdateFunction while a traffic change runs on its service is ABORTED; trafficStatuses resolve LATEST', async () => {
+    const fn = await createFunction(c, emu, 'orders');
+    const r1 = fn.serviceConfig?.revision ?? '';
+    const [svc] = await c.services.getService({ name: svcName('orders') });
+    expect(svc.traffic?.[0]?.revision).toBe('');
+    expect(svc.trafficStatuses?.[0]?.revision).toBe(r1);
+    const [op] = await c.services.updateService({ service: { name: svcName('orders'), traffic: [{ type: REVISION, revision: r1, percent: 100 }] }, updateMask: { paths: ['traffic'] } });
+    const source = await upload(c, emu);
+    const e = await codeOf(c.functions.updateFunction({ function: { name: fnName('orders'), buildConfig: { source: { storageSource: source } } }, updateMask: { paths: ['buildConfig.source'] } }));
+    expect(e.code).toBe(Code.ABORTED);
+    await op.promise();
+  });
+
   test('an unknown mask path, or no mask without a template, is INVALID_ARGUMENT', async () => {
     await createFunction(c, emu, 'orders');
     expect((await codeOf(c.services.updateService({ service: { name: svcName('orders') }, updateMask: { paths: ['traffic', 'nope'] } }))).code).toBe(Code.INVALID_ARGUMENT);

@@ -229,6 +229,10 @@ function updateFunction(ctx: Ctx, req: HttpReq, name: string): HttpRes {
     throw new GcpError('ABORTED', `An operation on function ${name.split('/').pop() ?? ''} in region ${name.split('/')[3] ?? ''} in project ${ctx.projectId} is already in progress. Please try again later.`);
   }
   if (rec.resource.state === DELETING) throw new GcpError('FAILED_PRECONDITION', 'The function is being deleted');
+  const running = ctx.state.services.get(serviceNameOf(name))?.operation;
+  if (running) {
+    throw new GcpError('ABORTED', `An operation on the Cloud Run service of function ${name.split('/').pop() ?? ''} is already in progress (${running}). Please try again later.`);
+  }
   const input = inputOf(body);
   let next: Json;
   let allTraffic: boolean;
@@ -267,9 +271,10 @@ function updateFunction(ctx: Ctx, req: HttpReq, name: string): HttpRes {
 /** The build finishing: a new revision of the backing service, then the traffic rule. */
 function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'create' | 'update', allTraffic: boolean): Json {
   const svcName = serviceNameOf(rec.name);
+  const opName = rec.operation;
   rec.operation = undefined;
   const existing = ctx.state.services.get(svcName);
-  if (existing) existing.operation = undefined;
+  if (existing && existing.operation === opName) existing.operation = undefined;
   const bc = fn.buildConfig as Json;
   const id = rec.name.split('/').pop() ?? '';
   let error: string | undefined;
