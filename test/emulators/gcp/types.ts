@@ -67,12 +67,23 @@ export interface TrafficChange {
 export interface RevisionRequest {
   service: string;
   revision: string;
+  /** Who sent it: an outside HTTP request, or a delivery of Cloud Scheduler / Eventarc (runJob, publishMessage, finalizeObject). */
+  source: 'http' | 'scheduler' | 'pubsub' | 'storage';
   method: string;
   /** Path after /run/<service>, starting with '/'. */
   path: string;
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+}
+
+/** The answer to a delivery made by a test hook. */
+export interface DeliveryResult {
+  service: string;
+  /** The revision that answered (absent when refused before routing: 403, 404, 503). */
+  revision?: string;
+  status: number;
+  body: string;
 }
 
 export interface RevisionResponse {
