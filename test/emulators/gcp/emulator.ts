@@ -96,7 +96,7 @@ export class Emulator implements Ctx {
   // ---------- Ctx ----------
 
   now(): number {
-    return Date.now();
+    return this.opts.clock ? this.opts.clock.now() : Date.now();
   }
 
   id(): string {

@@ -100,6 +100,15 @@ describe('validation', () => {
     expect(await rejects(httpFunction(source, { serviceConfig: { availableMemory: '256MB' } }))).toMatch(/availableMemory/);
   });
 
+  test('concurrency above 1 needs a whole CPU; secrets may not shadow plain variables', async () => {
+    const source = await upload(c, emu);
+    expect(await rejects(httpFunction(source, { serviceConfig: { maxInstanceRequestConcurrency: 80 } }))).toMatch(/cpu < 1 is not supported with concurrency > 1/);
+    const secret = { key: 'DB_PASSWORD', projectId: emu.projectId, secret: 'orders_db-password', version: 'latest' };
+    expect(await rejects(httpFunction(source, { serviceConfig: { environmentVariables: { DB_PASSWORD: 'x' }, secretEnvironmentVariables: [secret] } }))).toMatch(/overlaps/);
+    expect(await rejects(httpFunction(source, { serviceConfig: { secretEnvironmentVariables: [{ ...secret, secret: 'orders/db-password' }] } }))).toMatch(/Invalid secret id/);
+    await createFunction(c, emu, 'ok', { serviceConfig: { maxInstanceRequestConcurrency: 80, availableCpu: '1', availableMemory: '512Mi', secretEnvironmentVariables: [secret] } });
+  });
+
   test('the source must have been uploaded', async () => {
     const [res] = await c.functions.generateUploadUrl({ parent: parentOf(emu) });
     expect(await rejects(httpFunction({ bucket: res.storageSource?.bucket ?? '', object: res.storageSource?.object ?? '' }))).toMatch(/PUT the zip/);

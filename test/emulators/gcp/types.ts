@@ -121,6 +121,8 @@ export interface GcpEmulatorOptions {
   buildHook?: BuildHook;
   /** Seed of the PRNG routing /run/ requests across the split. Default 7. */
   routingSeed?: number;
+  /** Time source (ms) for timestamps, request metrics and alert times. Default: the system clock. JWT expiry uses the system clock. */
+  clock?: { now(): number };
 }
 
 export type AlertState = 'OPEN' | 'CLOSED';
