@@ -109,6 +109,11 @@ describe('validation', () => {
     await createFunction(c, emu, 'ok', { serviceConfig: { maxInstanceRequestConcurrency: 80, availableCpu: '1', availableMemory: '512Mi', secretEnvironmentVariables: [secret] } });
   });
 
+  test('only GEN_2 is emulated', async () => {
+    const source = await upload(c, emu);
+    expect(await rejects(httpFunction(source, { environment: 'GEN_1' }))).toMatch(/GEN_2/);
+  });
+
   test('the source must have been uploaded', async () => {
     const [res] = await c.functions.generateUploadUrl({ parent: parentOf(emu) });
     expect(await rejects(httpFunction({ bucket: res.storageSource?.bucket ?? '', object: res.storageSource?.object ?? '' }))).toMatch(/PUT the zip/);

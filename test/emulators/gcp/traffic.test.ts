@@ -115,6 +115,20 @@ describe('Cloud Run traffic', () => {
     expect(emu.trafficOf('orders')).toHaveLength(1);
   });
 
+  test('plain JSON callers may name enums; the answer has numbers', async () => {
+    const fn = await createFunction(c, emu, 'orders');
+    const r1 = fn.serviceConfig?.revision ?? '';
+    const res = await fetch(`${emu.url}/v2/${svcName('orders')}?updateMask=traffic`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${emu.accessToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: r1, percent: 100 }] }),
+    });
+    expect(res.status).toBe(200);
+    emu.finishOperations();
+    const get = await fetch(`${emu.url}/v2/${svcName('orders')}`, { headers: { authorization: `Bearer ${emu.accessToken()}` } });
+    expect(((await get.json()) as { traffic: unknown[] }).traffic).toEqual([{ type: 2, revision: r1, percent: 100 }]);
+  });
+
   test('an etag that is not current is ABORTED; the current etag passes', async () => {
     const fn = await createFunction(c, emu, 'orders');
     const r1 = fn.serviceConfig?.revision ?? '';

@@ -1,5 +1,5 @@
 // Validation of a Functions v2 Function resource, as the API rejects it (INVALID_ARGUMENT).
-import { invalid } from '../protocol.js';
+import { enumValue, invalid } from '../protocol.js';
 import type { Json } from '../state.js';
 
 /** Runtimes that deploy; anything else is unknown, and these are refused as decommissioned. */
@@ -60,6 +60,19 @@ function cpuOf(service: Json): number {
   if (gib >= 0.47) return 0.333;
   if (gib >= 0.23) return 0.167;
   return 0.083;
+}
+
+/** Enum fields given by name (plain JSON callers) become numbers, as stored and answered. */
+export function normalizeEnums(fn: Json): void {
+  const sc = fn.serviceConfig as Json | undefined;
+  if (sc) {
+    if (sc.ingressSettings !== undefined) sc.ingressSettings = enumValue(sc.ingressSettings, ['INGRESS_SETTINGS_UNSPECIFIED', 'ALLOW_ALL', 'ALLOW_INTERNAL_ONLY', 'ALLOW_INTERNAL_AND_GCLB']);
+    if (sc.vpcConnectorEgressSettings !== undefined) sc.vpcConnectorEgressSettings = enumValue(sc.vpcConnectorEgressSettings, ['VPC_CONNECTOR_EGRESS_SETTINGS_UNSPECIFIED', 'PRIVATE_RANGES_ONLY', 'ALL_TRAFFIC']);
+    if (sc.securityLevel !== undefined) sc.securityLevel = enumValue(sc.securityLevel, ['SECURITY_LEVEL_UNSPECIFIED', 'SECURE_ALWAYS', 'SECURE_OPTIONAL']);
+  }
+  const et = fn.eventTrigger as Json | undefined;
+  if (et?.retryPolicy !== undefined) et.retryPolicy = enumValue(et.retryPolicy, ['RETRY_POLICY_UNSPECIFIED', 'RETRY_POLICY_DO_NOT_RETRY', 'RETRY_POLICY_RETRY']);
+  if (fn.environment !== undefined) fn.environment = enumValue(fn.environment, ['ENVIRONMENT_UNSPECIFIED', 'GEN_1', 'GEN_2']);
 }
 
 /** Full validation of a function about to be deployed. */

@@ -3,7 +3,7 @@
 import type { Ctx } from '../context.js';
 import { GcpError, fieldMask, invalid, json, parseBody, template, timestamp, type HttpReq, type HttpRes, type Route } from '../protocol.js';
 import type { FunctionRecord, Json, OperationRecord } from '../state.js';
-import { FUNCTION_ID, UPDATABLE_PATHS, applyPath, validateFunction } from './function-rules.js';
+import { FUNCTION_ID, UPDATABLE_PATHS, applyPath, normalizeEnums, validateFunction } from './function-rules.js';
 import { LATEST, addRevision, ensureService, latestRevision, resolveSplit, runUrl } from './run-model.js';
 
 const FN_TYPE = 'type.googleapis.com/google.cloud.functions.v2.Function';
@@ -150,7 +150,8 @@ function serviceNameOf(functionName: string): string {
 /** Drop output-only fields a client may echo back. */
 function inputOf(body: Json): Json {
   const f = structuredClone(body);
-  for (const k of ['state', 'updateTime', 'createTime', 'url', 'stateMessages', 'satisfiesPzs', 'environment']) delete f[k];
+  normalizeEnums(f);
+  for (const k of ['state', 'updateTime', 'createTime', 'url', 'stateMessages', 'satisfiesPzs']) delete f[k];
   const sc = f.serviceConfig as Json | undefined;
   if (sc) for (const k of ['service', 'uri', 'revision']) delete sc[k];
   const et = f.eventTrigger as Json | undefined;
