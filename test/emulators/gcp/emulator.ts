@@ -248,7 +248,7 @@ export class Emulator implements Ctx {
       if (!(err instanceof GcpError)) throw err;
       op.error = err.toOperationError();
     }
-    if (op.api === 'functions') op.metadata = { ...op.metadata, endTime: timestamp(this.now()), stages: [{ name: 1, state: 3 }, { name: 3, state: 3 }] };
+    if (op.api === 'functions') op.metadata = { ...op.metadata, endTime: timestamp(this.now()), stages: [{ name: 2, state: 3 }, { name: 3, state: op.error ? 1 : 3 }] };
     else if (op.response) op.metadata = op.response;
   }
 

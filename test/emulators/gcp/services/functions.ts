@@ -177,8 +177,9 @@ function operationMetadata(ctx: Ctx, target: string, verb: string, type: number,
     apiVersion: 'v2',
     requestResource: { '@type': FN_TYPE, ...request },
     operationType: type,
+    // Stage names: 2 BUILD, 3 SERVICE; states: 1 NOT_STARTED, 2 IN_PROGRESS, 3 COMPLETE.
     stages: [
-      { name: 1, state: 2, message: 'Building' },
+      { name: 2, state: 2, message: 'Build in progress' },
       { name: 3, state: 1 },
     ],
   };
