@@ -366,14 +366,20 @@ export class Emulator implements Ctx {
     principal: string,
     source: RevisionRequest['source'],
   ): Promise<{ revision?: string; res: HttpRes }> {
-    const svc = [...this.state.services.values()].find((s) => s.name.endsWith(`/services/${service}`));
+    // `<tag>---<service>` addresses the revision carrying that tag, as Cloud Run's tag URLs do.
+    const tagged = /^([a-z][-a-z0-9]*?)---(.+)$/.exec(service);
+    const serviceId = tagged ? (tagged[2] ?? '') : service;
+    const svc = [...this.state.services.values()].find((s) => s.name.endsWith(`/services/${serviceId}`));
     const text = (status: number, body: string): { res: HttpRes } => ({ res: { status, headers: { 'content-type': 'text/html; charset=UTF-8' }, body } });
-    if (!svc) return text(404, `<h1>Error: Page not found</h1><p>The requested URL was not found on this server.</p>`);
+    const notFound = text(404, `<h1>Error: Page not found</h1><p>The requested URL was not found on this server.</p>`);
+    if (!svc) return notFound;
     const invokers = svc.iam.bindings.filter((b) => b.role === 'roles/run.invoker').flatMap((b) => b.members);
     if (principal !== 'authorized' && !invokers.includes('allUsers') && !invokers.includes(principal)) {
       return text(403, '<h1>Error: Forbidden</h1><h2>Your client does not have permission to get URL from this server.</h2>');
     }
-    const split = resolveSplit(svc);
+    const all = resolveSplit(svc);
+    const split = tagged ? all.filter((e) => e.tag === tagged[1]).map((e) => ({ ...e, percent: 100 })) : all;
+    if (tagged && split.length === 0) return notFound;
     const total = split.reduce((n, e) => n + e.percent, 0);
     if (total === 0) return text(503, '<h1>Error: Service Unavailable</h1>');
     const r = this.routing() * total;
@@ -389,7 +395,7 @@ export class Emulator implements Ctx {
     let status = 500;
     let out: HttpRes;
     try {
-      const answer = await this.revisionHandler({ service, revision, source, ...req });
+      const answer = await this.revisionHandler({ service: serviceId, revision, source, ...req });
       status = answer.status ?? 200;
       const b = answer.body;
       const isObj = b !== undefined && typeof b === 'object' && !Buffer.isBuffer(b);
@@ -398,7 +404,7 @@ export class Emulator implements Ctx {
       status = 500;
       out = { status, headers: { 'content-type': 'text/html; charset=UTF-8', 'x-fnx-revision': revision }, body: `<h1>Error: Internal Server Error</h1><p>${err instanceof Error ? err.message : String(err)}</p>` };
     }
-    this.recordRequests(service, revision, { ok: status < 400 ? 1 : 0, errors: status >= 500 ? 1 : 0, clientErrors: status >= 400 && status < 500 ? 1 : 0 });
+    this.recordRequests(serviceId, revision, { ok: status < 400 ? 1 : 0, errors: status >= 500 ? 1 : 0, clientErrors: status >= 400 && status < 500 ? 1 : 0 });
     return { revision, res: out };
   }
 

@@ -191,6 +191,28 @@ describe('Cloud Run traffic', () => {
   });
 });
 
+describe('tags', () => {
+  test('a tagged revision answers at <tag>---<service> whatever its share; tags are validated', async () => {
+    const fn = await createFunction(c, emu, 'orders');
+    const r1 = fn.serviceConfig?.revision ?? '';
+    await c.services.setIamPolicy({ resource: svcName('orders'), policy: { bindings: [{ role: 'roles/run.invoker', members: ['allUsers'] }] } });
+    const r2 = await redeploy('orders', ['buildConfig.source', 'serviceConfig.allTrafficOnLatestRevision'], false);
+    const [op] = await c.services.updateService({
+      service: { name: svcName('orders'), traffic: [{ type: REVISION, revision: r1, percent: 100 }, { type: REVISION, revision: r2, percent: 0, tag: 'candidate' }] },
+      updateMask: { paths: ['traffic'] },
+    });
+    await op.promise();
+    const [svc] = await c.services.getService({ name: svcName('orders') });
+    const uri = svc.trafficStatuses?.find((t) => t.tag === 'candidate')?.uri ?? '';
+    expect(uri).toBe(`${emu.url}/run/candidate---orders`);
+    for (let i = 0; i < 5; i++) expect((await fetch(`${uri}/health`)).headers.get('x-fnx-revision')).toBe(r2);
+    expect((await fetch(`${emu.url}/run/orders/health`)).headers.get('x-fnx-revision')).toBe(r1);
+    expect((await fetch(`${emu.url}/run/nope---orders/`)).status).toBe(404);
+    const bad = await codeOf(c.services.updateService({ service: { name: svcName('orders'), traffic: [{ type: REVISION, revision: r1, percent: 100, tag: 'Bad_Tag' }] }, updateMask: { paths: ['traffic'] } }));
+    expect(bad.code).toBe(Code.INVALID_ARGUMENT);
+  });
+});
+
 describe('IAM and probes', () => {
   test('allUsers run.invoker makes /run/ public; probes follow the split', async () => {
     const fn = await createFunction(c, emu, 'orders');

@@ -87,6 +87,16 @@ export function checkTraffic(svc: ServiceRecord, traffic: unknown): TrafficTarge
     sum += percent;
   }
   if (sum !== 100) throw invalid(`Traffic percentages must sum to 100, got ${sum}`, 'service.traffic');
+  const tags = new Set<string>();
+  const short = svc.name.split('/').pop() ?? '';
+  for (const t of out) {
+    if (t.tag === undefined) continue;
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(t.tag) || t.tag.length + 3 + short.length > 63) {
+      throw invalid(`Invalid traffic tag '${t.tag}': lowercase letters, digits and '-', and '<tag>---${short}' at most 63 characters`, 'service.traffic.tag');
+    }
+    if (tags.has(t.tag)) throw invalid(`Traffic tag '${t.tag}' appears more than once`, 'service.traffic.tag');
+    tags.add(t.tag);
+  }
   return out;
 }
 
