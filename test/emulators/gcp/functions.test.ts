@@ -137,6 +137,28 @@ describe('upload URL', () => {
   });
 });
 
+describe('failed create', () => {
+  test('a function whose create failed is FAILED, exists, and becomes ACTIVE by an update', async () => {
+    const bad = await upload(c, emu, Buffer.from('not a zip'));
+    const [op] = await c.functions.createFunction({ parent: parentOf(emu), functionId: 'orders', function: httpFunction(bad) });
+    await expect(op.promise()).rejects.toThrow(/Build failed/);
+    const [failed] = await c.functions.getFunction({ name: fnName('orders') });
+    expect(failed.state).toBe('FAILED');
+    expect(failed.stateMessages?.[0]?.message).toMatch(/not a zip archive/);
+    expect((await codeOf(c.functions.createFunction({ parent: parentOf(emu), functionId: 'orders', function: httpFunction(bad) }))).code).toBe(Code.ALREADY_EXISTS);
+    emu.failNextBuild('still broken');
+    const good = await upload(c, emu);
+    const [op2] = await c.functions.updateFunction({ function: { name: fnName('orders'), buildConfig: { source: { storageSource: good } } }, updateMask: { paths: ['buildConfig.source'] } });
+    await expect(op2.promise()).rejects.toThrow(/still broken/);
+    expect((await c.functions.getFunction({ name: fnName('orders') }))[0].state).toBe('FAILED');
+    const [op3] = await c.functions.updateFunction({ function: { name: fnName('orders'), buildConfig: { source: { storageSource: good } } }, updateMask: { paths: ['buildConfig.source'] } });
+    await op3.promise();
+    const [fixed] = await c.functions.getFunction({ name: fnName('orders') });
+    expect(fixed.state).toBe('ACTIVE');
+    expect(fixed.serviceConfig?.revision).toMatch(/^orders-00001-/);
+  });
+});
+
 describe('update', () => {
   test('an unknown or output-only mask path is INVALID_ARGUMENT', async () => {
     const fn = await createFunction(c, emu, 'orders');

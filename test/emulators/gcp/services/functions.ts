@@ -257,12 +257,13 @@ function updateFunction(ctx: Ctx, req: HttpReq, name: string): HttpRes {
   if (wasEvent !== (next.eventTrigger !== undefined)) throw invalid('Changing the trigger type of a function (HTTP to event or back) is not allowed', 'event_trigger');
   validateFunction(next);
   const source = requireUploaded(ctx, next);
+  const before = (rec.resource.state as number | undefined) ?? ACTIVE;
   rec.resource.state = DEPLOYING;
   const op = ctx.startOperation({
     name: `${name.split('/').slice(0, 4).join('/')}/operations/operation-${ctx.id()}`,
     api: 'functions',
     metadata: operationMetadata(ctx, name, 'update', 2, next),
-    finish: () => build(ctx, rec, next, source, 'update', allTraffic),
+    finish: () => build(ctx, rec, next, source, 'update', allTraffic, before),
   });
   rec.operation = op.name;
   const svc = ctx.state.services.get(serviceNameOf(name));
@@ -271,7 +272,7 @@ function updateFunction(ctx: Ctx, req: HttpReq, name: string): HttpRes {
 }
 
 /** The build finishing: a new revision of the backing service, then the traffic rule. */
-function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'create' | 'update', allTraffic: boolean): Json {
+function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'create' | 'update', allTraffic: boolean, before: number = FAILED): Json {
   const svcName = serviceNameOf(rec.name);
   const opName = rec.operation;
   rec.operation = undefined;
@@ -287,7 +288,7 @@ function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'c
   }
   if (error) {
     const message = `Build failed with status: FAILURE and message: ${error}. For more details see the logs at ${ctx.url}/logs/${id}.`;
-    rec.resource.state = kind === 'create' ? FAILED : ACTIVE;
+    rec.resource.state = kind === 'create' ? FAILED : before;
     rec.resource.stateMessages = [{ severity: 1, type: 'BuildFailed', message }];
     // No details: the clients' LRO decoder cannot resolve google.rpc types inside an operation error.
     throw new GcpError('INVALID_ARGUMENT', message);
@@ -304,7 +305,8 @@ function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'c
 
 function deleteFunction(ctx: Ctx, name: string): HttpRes {
   const rec = getRecord(ctx, name);
-  if (rec.operation) throw new GcpError('ABORTED', `An operation on function ${name.split('/').pop() ?? ''} is already in progress. Please try again later.`);
+  const running = rec.operation ?? ctx.state.services.get(serviceNameOf(name))?.operation;
+  if (running) throw new GcpError('ABORTED', `An operation on function ${name.split('/').pop() ?? ''} is already in progress. Please try again later.`);
   rec.resource.state = DELETING;
   const op = ctx.startOperation({
     name: `${name.split('/').slice(0, 4).join('/')}/operations/operation-${ctx.id()}`,
