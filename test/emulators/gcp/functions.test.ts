@@ -32,6 +32,7 @@ describe('create, get, list, delete', () => {
     expect(fn.serviceConfig?.allTrafficOnLatestRevision).toBe(true);
     expect(fn.serviceConfig?.uri).toBe(`${emu.url}/run/orders`);
     expect(fn.labels).toEqual({ 'fnx-service': 'shop', 'fnx-stage': 'dev' });
+    expect(fn.serviceConfig?.serviceAccountEmail).toBe('123456789012-compute@developer.gserviceaccount.com');
     expect(emu.currentSplit('orders')).toEqual([{ revision: fn.serviceConfig?.revision, percent: 100, latest: true }]);
     const polls = emu.callsTo('functions', 'GetOperation');
     expect(polls.length).toBe(2);

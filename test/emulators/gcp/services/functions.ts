@@ -116,6 +116,8 @@ export function functionJson(ctx: Ctx, rec: FunctionRecord): Json {
   const svc = ctx.state.services.get(serviceName);
   const sc = (f.serviceConfig ?? {}) as Json;
   sc.service = serviceName;
+  // The runtime identity: the default compute service account unless one was given.
+  if (sc.serviceAccountEmail === undefined || sc.serviceAccountEmail === '') sc.serviceAccountEmail = `${ctx.projectNumber}-compute@developer.gserviceaccount.com`;
   if (svc) {
     sc.uri = runUrl(ctx, svc);
     const rev = latestRevision(svc);
