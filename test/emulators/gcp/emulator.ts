@@ -65,6 +65,8 @@ export class Emulator implements InvokeHost {
       ...tag('scheduler', schedulerRoutes(this)),
       ...tag('monitoring', monitoringRoutes(this)),
       { api: 'operations', method: 'GET', pattern: template('/v2/{name=projects/*/locations/*/operations/*}'), rpc: 'GetOperation', write: false, handle: (_q, p) => this.getOperation(p.name ?? '') },
+      // WaitOperation may answer before the operation is done: here it counts as one poll.
+      { api: 'operations', method: 'POST', pattern: template('/v2/{name=projects/*/locations/*/operations/*}:wait'), rpc: 'WaitOperation', write: false, handle: (_q, p) => this.getOperation(p.name ?? '') },
     ];
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {

@@ -110,6 +110,12 @@ describe('validation', () => {
     await createFunction(c, emu, 'ok', { serviceConfig: { maxInstanceRequestConcurrency: 80, availableCpu: '1', availableMemory: '512Mi', secretEnvironmentVariables: [secret] } });
   });
 
+  test('memory above 4Gi needs CPUs to match when availableCpu is set', async () => {
+    const source = await upload(c, emu);
+    expect(await rejects(httpFunction(source, { serviceConfig: { availableMemory: '8Gi', availableCpu: '1' } }))).toMatch(/needs at least 2 CPUs/);
+    await createFunction(c, emu, 'big', { serviceConfig: { availableMemory: '8Gi', availableCpu: '2' } });
+  });
+
   test('only GEN_2 is emulated', async () => {
     const source = await upload(c, emu);
     expect(await rejects(httpFunction(source, { environment: 'GEN_1' }))).toMatch(/GEN_2/);

@@ -126,6 +126,13 @@ export function validateFunction(fn: Json): void {
     throw invalid(`Total cpu < 1 is not supported with concurrency > 1: set serviceConfig.availableCpu to at least 1 (or memory of 2Gi or more), or maxInstanceRequestConcurrency to 1`, 'service_config.max_instance_request_concurrency');
   }
   if (service.availableCpu !== undefined && !(Number(service.availableCpu) > 0)) throw invalid(`Invalid value '${String(service.availableCpu)}' for serviceConfig.availableCpu`, 'service_config.available_cpu');
+  if (service.availableCpu !== undefined && typeof service.availableMemory === 'string') {
+    const gib = (memoryBytes(service.availableMemory) ?? 0) / 1024 ** 3;
+    const need = gib > 24 ? 8 : gib > 16 ? 6 : gib > 8 ? 4 : gib > 4 ? 2 : 0;
+    if (Number(service.availableCpu) < need) {
+      throw invalid(`availableMemory ${service.availableMemory} needs at least ${need} CPUs, got availableCpu ${String(service.availableCpu)}`, 'service_config.available_cpu');
+    }
+  }
   if (service.ingressSettings !== undefined && ![0, 1, 2, 3].includes(service.ingressSettings as number)) {
     throw invalid(`Invalid value for serviceConfig.ingressSettings: ${String(service.ingressSettings)}`, 'service_config.ingress_settings');
   }
