@@ -236,3 +236,16 @@ describe('list filter and records', () => {
     expect(create?.input).toMatchObject({ parent: parentOf(emu), functionId: 'orders', body: { buildConfig: { runtime: 'nodejs22' } } });
   });
 });
+
+describe('operations', () => {
+  test('GetOperation of an unknown operation is NOT_FOUND; WaitOperation counts as one poll', async () => {
+    const auth = { authorization: `Bearer ${emu.accessToken()}` };
+    const missing = await fetch(`${emu.url}/v2/${parentOf(emu)}/operations/operation-nope`, { headers: auth });
+    expect(missing.status).toBe(404);
+    const source = await upload(c, emu);
+    const [op] = await c.functions.createFunction({ parent: parentOf(emu), functionId: 'orders', function: httpFunction(source) });
+    const wait = async (): Promise<boolean> => ((await (await fetch(`${emu.url}/v2/${op.name ?? ''}:wait`, { method: 'POST', headers: auth })).json()) as { done: boolean }).done;
+    expect(await wait()).toBe(false);
+    expect(await wait()).toBe(true);
+  });
+});
