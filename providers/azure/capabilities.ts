@@ -1,5 +1,6 @@
 /** Azure Functions facts needed without the SDK. Limits are those of the Flex/Consumption plans. */
 import type { CapabilitiesFor, ProviderCapabilities } from '../../src/driver.js';
+import { azureConfig } from './config.js';
 import { azureRuntimes } from './runtimes.js';
 
 /** The default plan's (Flex Consumption): no deployment slots, so releases replace the code in place. */
@@ -26,7 +27,7 @@ export const azureCapabilities = {
  * staging slot, then a swap); Flex Consumption and Consumption have none ('replace').
  */
 export const azureCapabilitiesFor: CapabilitiesFor = (manifest) => {
-  if (manifest.providers.azure?.plan !== 'premium') return azureCapabilities;
+  if (azureConfig(manifest)?.plan !== 'premium') return azureCapabilities;
   const { trafficHint: _flexOnly, ...premium } = azureCapabilities;
   return { ...premium, traffic: 'slot' };
 };

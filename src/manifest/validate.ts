@@ -1,6 +1,6 @@
 /**
  * Schema validation of the stage-merged, variable-resolved manifest with the ajv validator that
- * scripts/gen-types.mjs precompiles from schemas/fnx.schema.json (no ajv compile at start-up).
+ * scripts/gen-types.mjs precompiles from the assembled schema (schemas/fnx.schema.json) (no ajv compile at start-up).
  * Every ajv error becomes one FnxError with a code, the file position and a hint; the cascades
  * ajv reports for `oneOf` become one error.
  *
