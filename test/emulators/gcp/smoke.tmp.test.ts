@@ -1,0 +1,31 @@
+import { test, expect } from 'vitest';
+import { v2 as fv2 } from '@google-cloud/functions';
+import { ServicesClient, RevisionsClient } from '@google-cloud/run';
+import { startGcpEmulator } from './index.js';
+
+test('smoke', async () => {
+  const emu = await startGcpEmulator();
+  const o = emu.clientOptions();
+  const fc = new fv2.FunctionServiceClient(o);
+  const parent = `projects/${emu.projectId}/locations/us-central1`;
+  const [up] = await fc.generateUploadUrl({ parent });
+  console.log(up);
+  const zip = Buffer.from('PK\x05\x06' + '\0'.repeat(18), 'binary');
+  const put = await fetch(up.uploadUrl!, { method: 'PUT', headers: { 'content-type': 'application/zip' }, body: zip });
+  expect(put.status).toBe(200);
+  const [op] = await fc.createFunction({ parent, functionId: 'orders', function: { buildConfig: { runtime: 'nodejs22', entryPoint: 'handler', source: { storageSource: up.storageSource } }, serviceConfig: { timeoutSeconds: 60 }, labels: { 'fnx-service': 'shop' } } });
+  const [fn] = await op.promise();
+  console.log(JSON.stringify(fn));
+  const rc = new ServicesClient(o);
+  const [svc] = await rc.getService({ name: fn.serviceConfig!.service! });
+  console.log(JSON.stringify(svc.traffic), svc.etag);
+  const [uop] = await rc.updateService({ service: { name: svc.name, traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: fn.serviceConfig!.revision!, percent: 100 }] }, updateMask: { paths: ['traffic'] } });
+  const [s2] = await uop.promise();
+  console.log(JSON.stringify(s2.traffic));
+  const [revs] = await new RevisionsClient(o).listRevisions({ parent: svc.name! });
+  console.log(revs.map((r) => r.name));
+  console.log(emu.calls.map((c) => `${c.method} ${c.path} ${c.rpc} ${c.status} ${c.error ?? ''}`).join('\n'));
+  console.log(JSON.stringify(emu.traffic));
+  await fc.close(); await rc.close();
+  await emu.close();
+});
