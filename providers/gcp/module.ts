@@ -16,4 +16,5 @@ export const gcp: ProviderModule = {
   runtimes: gcpRuntimes,
   validate: validateGcp,
   packaging: gcpPackaging,
+  load: async () => (await import('./index.js')).createDriver,
 };
