@@ -137,12 +137,27 @@ export class GcpClients {
     return `projects/${this.settings.project}/locations/${this.settings.region}`;
   }
 
-  private options(): AnyClient {
+  /**
+   * Client options: REST fallback, the endpoint override, and an auth client made from the
+   * credentials file `env` names (else Application Default Credentials as the library finds them).
+   */
+  private async options(): Promise<AnyClient> {
     const s = this.settings;
+    const { GoogleAuth, JWT, ExternalAccountClient, UserRefreshClient } = await import('google-auth-library');
+    const json = s.credentials as Record<string, any> | undefined;
+    let authClient: AnyClient;
+    if (json?.type === 'service_account') {
+      authClient = new JWT();
+      authClient.fromJSON(json);
+    } else if (json?.type === 'external_account') {
+      authClient = ExternalAccountClient.fromJSON(json as AnyClient);
+    } else if (json?.type === 'authorized_user') {
+      authClient = new UserRefreshClient({ clientId: json.client_id, clientSecret: json.client_secret, refreshToken: json.refresh_token });
+    }
     return {
       fallback: true,
       projectId: s.project,
-      ...(s.credentials ? { credentials: s.credentials } : {}),
+      auth: new GoogleAuth({ projectId: s.project, scopes: undefined, ...(authClient ? { authClient } : {}) }),
       ...(s.endpoint ? { protocol: s.endpoint.protocol, apiEndpoint: s.endpoint.host, port: s.endpoint.port } : {}),
     };
   }
@@ -151,7 +166,7 @@ export class GcpClients {
   clients(): Promise<Sdk> {
     this.sdk ??= (async () => {
       const [functions, run, scheduler] = await Promise.all([import('@google-cloud/functions'), import('@google-cloud/run'), import('@google-cloud/scheduler')]);
-      const o = this.options();
+      const o = await this.options();
       return {
         functions: new functions.v2.FunctionServiceClient(o),
         services: new run.v2.ServicesClient(o),
@@ -163,9 +178,9 @@ export class GcpClients {
   }
 
   /** Authorization headers for plain REST calls (Monitoring, probes), from the same credentials. */
-  async authHeaders(): Promise<Record<string, string>> {
+  async authHeaders(url?: string): Promise<Record<string, string>> {
     const { functions } = await this.clients();
-    const h: unknown = await functions.auth.getRequestHeaders();
+    const h: unknown = await functions.auth.getRequestHeaders(url);
     const out: Record<string, string> = {};
     if (h && typeof (h as Headers).forEach === 'function') (h as Headers).forEach((v, k) => (out[k] = v));
     else Object.assign(out, h as Record<string, string>);

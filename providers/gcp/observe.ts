@@ -17,7 +17,7 @@ async function monitoring<T>(c: GcpClients, what: string, path: string, query: R
   return c.call(what, async () => {
     const url = new URL(`${c.restBase('monitoring')}/v3/projects/${c.settings.project}/${path}`);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const res = await fetch(url, { headers: await c.authHeaders() });
+    const res = await fetch(url, { headers: await c.authHeaders(url.origin) });
     const body = (await res.json().catch(() => ({}))) as { error?: { code?: number; message?: string; status?: string } } & T;
     if (!res.ok) throw Object.assign(new Error(body.error?.message ?? `Monitoring answered ${res.status}`), { status: body.error?.status ?? (res.status === 429 ? 'RESOURCE_EXHAUSTED' : res.status >= 500 ? 'UNAVAILABLE' : 'INVALID_ARGUMENT') });
     return body;
@@ -58,7 +58,7 @@ export async function readHealth(c: GcpClients, req: HealthRequest): Promise<Hea
 /** POSTs the payload as JSON to the function's URL (the pointer; a revision is not addressed separately). */
 export async function invokeFunction(c: GcpClients, req: InvokeRequest, uri: string | undefined): Promise<InvokeResult> {
   if (!uri) return { ok: false, payload: undefined, error: 'the function has no URL' };
-  const res = await fetch(uri, { method: 'POST', headers: { 'content-type': 'application/json', ...(await c.authHeaders()) }, body: JSON.stringify(req.payload ?? {}) });
+  const res = await fetch(uri, { method: 'POST', headers: { 'content-type': 'application/json', ...(await c.authHeaders(new URL(uri).origin)) }, body: JSON.stringify(req.payload ?? {}) });
   const text = await res.text();
   let payload: unknown = text;
   try {

@@ -40,7 +40,7 @@ export function shopFiles(overrides: { api?: string; release?: string; extra?: s
   return {
     'fnx.yaml': `service: ${SERVICE}
 providers:
-  gcp: { project: ${PROJECT}, region: europe-west1 }
+  gcp: { project: ${PROJECT}, region: europe-west1, serviceAccount: "fn@${PROJECT}.iam.gserviceaccount.com" }
 defaults:
   runtime: nodejs22
 functions:
