@@ -47,6 +47,13 @@ export class Auth {
     return token;
   }
 
+  /** An ID token as Google signs it for `email` with this audience (accepted by private /run/ URLs). */
+  mintIdToken(audience: string, email: string): string {
+    const token = `emu-id.${Buffer.from(JSON.stringify({ aud: audience, email })).toString('base64url')}.${randomBytes(12).toString('hex')}`;
+    this.idTokens.add(token);
+    return token;
+  }
+
   /** True for an ID token this endpoint issued (a jwt-bearer assertion with target_audience). */
   isIdToken(token: string): boolean {
     return this.idTokens.has(token);
@@ -62,9 +69,7 @@ export class Auth {
     const claims = this.verifyJwt(form.get('assertion') ?? '');
     if (!claims || claims.aud !== this.key.token_uri) return json({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }, 400);
     if (typeof claims.target_audience === 'string') {
-      const idToken = `emu-id.${Buffer.from(JSON.stringify({ aud: claims.target_audience, email: this.key.client_email })).toString('base64url')}.${randomBytes(12).toString('hex')}`;
-      this.idTokens.add(idToken);
-      return json({ id_token: idToken });
+      return json({ id_token: this.mintIdToken(claims.target_audience, this.key.client_email) });
     }
     return json({ access_token: this.issue(), expires_in: 3599, token_type: 'Bearer' });
   }

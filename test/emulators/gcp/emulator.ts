@@ -11,12 +11,14 @@ import type { Ctx } from './context.js';
 import { FaultInjector, prng } from './faults.js';
 import { GcpError, json, template, timestamp, type HttpReq, type HttpRes, type Route } from './protocol.js';
 import { emptyState, type GcpState, type Json, type OperationRecord, type ServiceRecord, type TrafficTarget } from './state.js';
-import type { AlertState, BuildHook, CallRecord, FaultOptions, GcpEmulatorOptions, RequestCounts, RevisionHandler, TrafficCause, TrafficChange, TrafficEntry } from './types.js';
+import type { AlertState, BuildHook, CallRecord, DeliveryResult, FaultOptions, GcpEmulatorOptions, RequestCounts, RevisionHandler, RevisionRequest, TrafficCause, TrafficChange, TrafficEntry } from './types.js';
 import { functionRoutes, handleUpload } from './services/functions.js';
 import { runRoutes } from './services/run.js';
 import { schedulerRoutes } from './services/scheduler.js';
 import { monitoringRoutes } from './services/monitoring.js';
 import { resolveSplit, sameSplit } from './services/run-model.js';
+import { pubsubDelivery, schedulerDelivery, storageDelivery, type Delivery } from './services/delivery.js';
+import { PUBSUB_EVENT } from './services/function-rules.js';
 
 interface ApiRoute extends Route {
   api: string;
@@ -94,7 +96,7 @@ export class Emulator implements Ctx {
   // ---------- Ctx ----------
 
   now(): number {
-    return Date.now();
+    return this.opts.clock ? this.opts.clock.now() : Date.now();
   }
 
   id(): string {
@@ -310,7 +312,7 @@ export class Emulator implements Ctx {
     }
     const api = route.api === 'operations' ? (this.state.operations.get(params.name ?? '')?.api ?? 'functions') : route.api;
     const mask = url.searchParams.get('updateMask');
-    const record = { ...base, api, rpc: route.rpc, write: route.write, ...(mask !== null ? { updateMask: mask } : {}) };
+    const record = { ...base, api, rpc: route.rpc, write: route.write, ...(mask !== null ? { updateMask: mask } : {}), input: inputOf(params, url.searchParams, body) };
     let out: HttpRes;
     try {
       this.auth.check(httpReq);
@@ -336,25 +338,40 @@ export class Emulator implements Ctx {
     send(res, out);
   }
 
-  /** A request to /run/<service>/...: pick a revision by the split (seeded PRNG), ask the handler. */
+  /** A request to /run/<service>/... from outside: the caller's bearer decides access to a private service. */
   private async probe(req: HttpReq): Promise<HttpRes> {
     const [, , service = ''] = req.path.split('/');
-    const svc = [...this.state.services.values()].find((s) => s.name.endsWith(`/services/${service}`));
-    const text = (status: number, body: string): HttpRes => ({ status, headers: { 'content-type': 'text/html; charset=UTF-8' }, body });
-    if (!svc) return text(404, `<h1>Error: Page not found</h1><p>The requested URL was not found on this server.</p>`);
-    const publicInvoker = svc.iam.bindings.some((b) => b.role === 'roles/run.invoker' && b.members.includes('allUsers'));
-    if (!publicInvoker) {
-      const m = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
-      let ok = false;
-      if (m) {
-        try {
-          this.auth.check(req);
-          ok = true;
-        } catch {
-          ok = this.auth.isIdToken(m[1] ?? '');
-        }
+    const path = `/${req.path.split('/').slice(3).join('/')}`;
+    const m = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
+    let authorized = false;
+    if (m) {
+      try {
+        this.auth.check(req);
+        authorized = true;
+      } catch {
+        authorized = this.auth.isIdToken(m[1] ?? '');
       }
-      if (!ok) return text(403, '<h1>Error: Forbidden</h1><h2>Your client does not have permission to get URL from this server.</h2>');
+    }
+    return (await this.invoke(service, { method: req.method, path, query: req.query, headers: req.headers, body: req.body }, authorized ? 'authorized' : 'allUsers', 'http')).res;
+  }
+
+  /**
+   * Route one request to a revision of `service` by the effective split (seeded PRNG) and ask the
+   * revision handler. `principal` 'authorized' passes any IAM; otherwise a private service needs
+   * the principal among its roles/run.invoker members.
+   */
+  private async invoke(
+    service: string,
+    req: { method: string; path: string; query: URLSearchParams; headers: Record<string, string | string[] | undefined>; body: Buffer },
+    principal: string,
+    source: RevisionRequest['source'],
+  ): Promise<{ revision?: string; res: HttpRes }> {
+    const svc = [...this.state.services.values()].find((s) => s.name.endsWith(`/services/${service}`));
+    const text = (status: number, body: string): { res: HttpRes } => ({ res: { status, headers: { 'content-type': 'text/html; charset=UTF-8' }, body } });
+    if (!svc) return text(404, `<h1>Error: Page not found</h1><p>The requested URL was not found on this server.</p>`);
+    const invokers = svc.iam.bindings.filter((b) => b.role === 'roles/run.invoker').flatMap((b) => b.members);
+    if (principal !== 'authorized' && !invokers.includes('allUsers') && !invokers.includes(principal)) {
+      return text(403, '<h1>Error: Forbidden</h1><h2>Your client does not have permission to get URL from this server.</h2>');
     }
     const split = resolveSplit(svc);
     const total = split.reduce((n, e) => n + e.percent, 0);
@@ -369,21 +386,76 @@ export class Emulator implements Ctx {
         break;
       }
     }
-    const path = `/${req.path.split('/').slice(3).join('/')}`;
     let status = 500;
     let out: HttpRes;
     try {
-      const answer = await this.revisionHandler({ service, revision, method: req.method, path, query: req.query, headers: req.headers, body: req.body });
+      const answer = await this.revisionHandler({ service, revision, source, ...req });
       status = answer.status ?? 200;
       const b = answer.body;
       const isObj = b !== undefined && typeof b === 'object' && !Buffer.isBuffer(b);
-      out = { status, headers: { ...(isObj ? { 'content-type': 'application/json' } : {}), ...(answer.headers ?? {}), 'x-fnx-revision': revision }, body: isObj ? JSON.stringify(b) : (b as string | Buffer | undefined) ?? '' };
+      out = { status, headers: { ...(isObj ? { 'content-type': 'application/json' } : {}), ...(answer.headers ?? {}), 'x-fnx-revision': revision }, body: isObj ? JSON.stringify(b) : ((b as string | Buffer | undefined) ?? '') };
     } catch (err) {
-      out = text(500, `<h1>Error: Internal Server Error</h1><p>${err instanceof Error ? err.message : String(err)}</p>`);
+      status = 500;
+      out = { status, headers: { 'content-type': 'text/html; charset=UTF-8', 'x-fnx-revision': revision }, body: `<h1>Error: Internal Server Error</h1><p>${err instanceof Error ? err.message : String(err)}</p>` };
     }
     this.recordRequests(service, revision, { ok: status < 400 ? 1 : 0, errors: status >= 500 ? 1 : 0, clientErrors: status >= 400 && status < 500 ? 1 : 0 });
+    return { revision, res: out };
+  }
+
+  private async deliver(d: Delivery): Promise<DeliveryResult> {
+    const [path = '/', search = ''] = d.path.split('?');
+    const { revision, res } = await this.invoke(d.service, { method: d.method, path, query: new URLSearchParams(search), headers: d.headers, body: d.body }, d.principal, d.source);
+    this.calls.push({ api: 'http', method: d.method, path: `/run/${d.service}${d.path}`, rpc: `Deliver:${d.source}`, status: res.status, write: false, time: this.now() });
+    const body = res.body === undefined ? '' : Buffer.isBuffer(res.body) ? res.body.toString('utf8') : res.body;
+    return { service: d.service, ...(revision ? { revision } : {}), status: res.status, body };
+  }
+
+  // ---------- deliveries (test hooks) ----------
+
+  async runJob(job: string): Promise<DeliveryResult> {
+    const name = job.includes('/') ? job : `projects/${this.projectId}/locations/us-central1/jobs/${job}`;
+    const rec = this.state.jobs.get(name) ?? [...this.state.jobs.values()].find((j) => j.name.endsWith(`/jobs/${job}`));
+    if (!rec) throw new Error(`no Cloud Scheduler job ${job}`);
+    const d = schedulerDelivery(this, rec.resource, (aud, email) => this.auth.mintIdToken(aud, email));
+    if (!d) throw new Error(`job ${job} does not target this emulator's /run/ URLs: ${String((rec.resource.httpTarget as Json).uri)}`);
+    return this.deliver(d);
+  }
+
+  async publishMessage(topic: string, data: string | Buffer, attributes: Record<string, string> = {}): Promise<DeliveryResult[]> {
+    const full = topic.includes('/') ? topic : `projects/${this.projectId}/topics/${topic}`;
+    const targets = [...this.state.functions.values()].filter((f) => {
+      const t = f.resource.eventTrigger as Json | undefined;
+      return t?.eventType === PUBSUB_EVENT && t.pubsubTopic === full && this.state.services.has(f.name.replace('/functions/', '/services/'));
+    });
+    const out: DeliveryResult[] = [];
+    for (const f of targets) out.push(await this.deliver(pubsubDelivery(this, { ...f.resource, name: f.name }, full, Buffer.from(data), attributes)));
     return out;
   }
+
+  async finalizeObject(bucket: string, object: string, options: { size?: number; contentType?: string } = {}): Promise<DeliveryResult[]> {
+    const targets = [...this.state.functions.values()].filter((f) => {
+      const t = f.resource.eventTrigger as Json | undefined;
+      const filters = (t?.eventFilters ?? []) as Json[];
+      return t?.eventType === 'google.cloud.storage.object.v1.finalized' && filters.some((x) => x.attribute === 'bucket' && x.value === bucket) && this.state.services.has(f.name.replace('/functions/', '/services/'));
+    });
+    const out: DeliveryResult[] = [];
+    for (const f of targets) out.push(await this.deliver(storageDelivery(this, { ...f.resource, name: f.name }, bucket, object, options.size ?? 0, options.contentType ?? 'application/octet-stream')));
+    return out;
+  }
+}
+
+/** Path parameters, query parameters (without $alt / $prettyPrint) and the JSON body of an API call. */
+function inputOf(params: Record<string, string>, query: URLSearchParams, body: Buffer): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...params };
+  for (const [k, v] of query) if (!k.startsWith('$')) out[k] = v;
+  if (body.length > 0) {
+    try {
+      out.body = JSON.parse(body.toString('utf8')) as unknown;
+    } catch {
+      out.body = `<${body.length} bytes>`;
+    }
+  }
+  return out;
 }
 
 function errorRes(e: GcpError): HttpRes {

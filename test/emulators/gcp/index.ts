@@ -2,7 +2,7 @@
 // @google-cloud/* clients reach with { fallback: true, protocol: 'http', apiEndpoint: '127.0.0.1', port }.
 // See README.md in this folder for operations and semantics.
 import { Emulator } from './emulator.js';
-import type { AlertState, BuildHook, CallRecord, FaultOptions, GcpEmulatorOptions, RequestCounts, RevisionHandler, TrafficChange, TrafficEntry } from './types.js';
+import type { AlertState, BuildHook, CallRecord, DeliveryResult, FaultOptions, GcpEmulatorOptions, RequestCounts, RevisionHandler, TrafficChange, TrafficEntry } from './types.js';
 import type { GcpState } from './state.js';
 
 export type * from './types.js';
@@ -43,6 +43,16 @@ export interface GcpEmulator {
   setAlert(displayName: string, state: AlertState): void;
   /** Add run.googleapis.com/request_count points for a revision. */
   recordRequests(service: string, revision: string, counts: RequestCounts, time?: number): void;
+  /**
+   * Fire a Cloud Scheduler job now (id or full name): its httpTarget request, with the X-CloudScheduler
+   * headers and an ID token for oidcToken.serviceAccountEmail, goes through the split; a private
+   * service answers 403 unless that service account has roles/run.invoker.
+   */
+  runJob(job: string): Promise<DeliveryResult>;
+  /** Publish to a topic (id or projects/P/topics/T): a messagePublished CloudEvent to each function triggered by it. */
+  publishMessage(topic: string, data: string | Buffer, attributes?: Record<string, string>): Promise<DeliveryResult[]>;
+  /** An object finalized in `bucket`: a storage.object.v1.finalized CloudEvent to each function filtering on it. */
+  finalizeObject(bucket: string, object: string, options?: { size?: number; contentType?: string }): Promise<DeliveryResult[]>;
   /** FNX_GCP_ENDPOINT, GOOGLE_APPLICATION_CREDENTIALS, GOOGLE_CLOUD_PROJECT for a child process. */
   env(): Record<string, string>;
   /** Options for a @google-cloud/* client constructor reaching this emulator. */

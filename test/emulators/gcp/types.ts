@@ -36,6 +36,11 @@ export interface CallRecord {
   fault?: FaultKind;
   /** The updateMask query parameter, when present. */
   updateMask?: string;
+  /**
+   * API calls only: path parameters (named as in the proto template, dots as '_': name, parent,
+   * function_name, service_name, job_name), query parameters (without $alt), and `body` (parsed JSON).
+   */
+  input?: Record<string, unknown>;
 }
 
 export interface TrafficEntry {
@@ -62,12 +67,23 @@ export interface TrafficChange {
 export interface RevisionRequest {
   service: string;
   revision: string;
+  /** Who sent it: an outside HTTP request, or a delivery of Cloud Scheduler / Eventarc (runJob, publishMessage, finalizeObject). */
+  source: 'http' | 'scheduler' | 'pubsub' | 'storage';
   method: string;
   /** Path after /run/<service>, starting with '/'. */
   path: string;
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+}
+
+/** The answer to a delivery made by a test hook. */
+export interface DeliveryResult {
+  service: string;
+  /** The revision that answered (absent when refused before routing: 403, 404, 503). */
+  revision?: string;
+  status: number;
+  body: string;
 }
 
 export interface RevisionResponse {
@@ -105,6 +121,8 @@ export interface GcpEmulatorOptions {
   buildHook?: BuildHook;
   /** Seed of the PRNG routing /run/ requests across the split. Default 7. */
   routingSeed?: number;
+  /** Time source (ms) for timestamps, request metrics and alert times. Default: the system clock. JWT expiry uses the system clock. */
+  clock?: { now(): number };
 }
 
 export type AlertState = 'OPEN' | 'CLOSED';

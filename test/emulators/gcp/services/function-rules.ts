@@ -48,6 +48,20 @@ function validateEnv(env: unknown, field: string): void {
   }
 }
 
+/** CPUs of an instance: availableCpu, else what Cloud Run functions derive from the memory. */
+function cpuOf(service: Json): number {
+  if (service.availableCpu !== undefined) return Number(service.availableCpu);
+  const mem = typeof service.availableMemory === 'string' ? (memoryBytes(service.availableMemory) ?? 256e6) : 256e6;
+  const gib = mem / 1024 ** 3;
+  if (gib >= 16) return 4;
+  if (gib >= 4) return 2;
+  if (gib >= 1.9) return 1;
+  if (gib >= 0.95) return 0.583;
+  if (gib >= 0.47) return 0.333;
+  if (gib >= 0.23) return 0.167;
+  return 0.083;
+}
+
 /** Full validation of a function about to be deployed. */
 export function validateFunction(fn: Json): void {
   const build = (fn.buildConfig ?? {}) as Json;
@@ -95,6 +109,10 @@ export function validateFunction(fn: Json): void {
   }
   const conc = service.maxInstanceRequestConcurrency;
   if (conc !== undefined && (typeof conc !== 'number' || conc < 1 || conc > 1000)) throw invalid('serviceConfig.maxInstanceRequestConcurrency must be 1..1000', 'service_config.max_instance_request_concurrency');
+  if (typeof conc === 'number' && conc > 1 && cpuOf(service) < 1) {
+    throw invalid(`Total cpu < 1 is not supported with concurrency > 1: set serviceConfig.availableCpu to at least 1 (or memory of 2Gi or more), or maxInstanceRequestConcurrency to 1`, 'service_config.max_instance_request_concurrency');
+  }
+  if (service.availableCpu !== undefined && !(Number(service.availableCpu) > 0)) throw invalid(`Invalid value '${String(service.availableCpu)}' for serviceConfig.availableCpu`, 'service_config.available_cpu');
   if (service.ingressSettings !== undefined && ![0, 1, 2, 3].includes(service.ingressSettings as number)) {
     throw invalid(`Invalid value for serviceConfig.ingressSettings: ${String(service.ingressSettings)}`, 'service_config.ingress_settings');
   }
@@ -104,7 +122,9 @@ export function validateFunction(fn: Json): void {
   const secrets = service.secretEnvironmentVariables;
   if (secrets !== undefined) {
     if (!Array.isArray(secrets)) throw invalid('secretEnvironmentVariables must be a list', 'service_config.secret_environment_variables');
+    const plain = Object.keys((service.environmentVariables ?? {}) as Record<string, string>);
     for (const s of secrets as Json[]) {
+      if (plain.includes(String(s.key))) throw invalid(`Secret environment variable '${String(s.key)}' overlaps a plain environment variable of the same name`, 'service_config.secret_environment_variables.key');
       if (typeof s.key !== 'string' || !ENV_KEY.test(s.key)) throw invalid(`Invalid secret environment variable key '${String(s.key)}'`, 'service_config.secret_environment_variables.key');
       if (typeof s.secret !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(s.secret)) {
         throw invalid(`Invalid secret id '${String(s.secret)}': at most 255 letters, digits, '-' and '_'`, 'service_config.secret_environment_variables.secret');

@@ -79,13 +79,33 @@ export function handleUpload(ctx: Ctx, req: HttpReq): HttpRes {
 
 function listFunctions(ctx: Ctx, req: HttpReq, parent: string): HttpRes {
   checkParent(ctx, parent, 'cloudfunctions.functions.list');
-  const all = [...ctx.state.functions.values()].filter((f) => f.name.startsWith(`${parent}/functions/`)).sort((a, b) => a.name.localeCompare(b.name));
+  const match = listFilter(req.query.get('filter') ?? '');
+  const all = [...ctx.state.functions.values()].filter((f) => f.name.startsWith(`${parent}/functions/`) && match(f)).sort((a, b) => a.name.localeCompare(b.name));
   const size = Math.max(1, Math.min(Number(req.query.get('pageSize') ?? 0) || 1000, 1000));
   const start = Number(req.query.get('pageToken') ?? 0) || 0;
   const page = all.slice(start, start + size);
   const out: Json = { functions: page.map((f) => functionJson(ctx, f)) };
   if (start + size < all.length) out.nextPageToken = String(start + size);
   return json(out);
+}
+
+/**
+ * The AIP-160 subset ListFunctions understands: terms joined by AND, each `labels.KEY = "VALUE"`
+ * (quotes optional), `labels.KEY:*` (has the label) or `name = "FULL_NAME"`. Anything else is INVALID_ARGUMENT.
+ */
+export function listFilter(filter: string): (f: FunctionRecord) => boolean {
+  const text = filter.trim();
+  if (text === '') return () => true;
+  const tests = text.split(/\s+AND\s+/).map((term) => {
+    const has = /^labels\.([a-z][a-z0-9_-]*)\s*:\s*\*$/.exec(term.trim());
+    if (has) return (f: FunctionRecord) => ((f.resource.labels ?? {}) as Record<string, string>)[has[1] ?? ''] !== undefined;
+    const eq = /^(labels\.([a-z][a-z0-9_-]*)|name)\s*=\s*(?:"([^"]*)"|(\S+))$/.exec(term.trim());
+    if (!eq) throw invalid(`Invalid filter '${filter}': supported are labels.KEY="VALUE", labels.KEY:* and name="..." joined by AND`, 'filter');
+    const value = eq[3] ?? eq[4] ?? '';
+    if (eq[1] === 'name') return (f: FunctionRecord) => f.name === value;
+    return (f: FunctionRecord) => ((f.resource.labels ?? {}) as Record<string, string>)[eq[2] ?? ''] === value;
+  });
+  return (f) => tests.every((t) => t(f));
 }
 
 /** The Function as answered: stored config plus output-only fields. */
@@ -105,6 +125,14 @@ export function functionJson(ctx: Ctx, rec: FunctionRecord): Json {
     f.url = `${ctx.url}/run/${id}`;
   }
   if (sc.allTrafficOnLatestRevision === false) delete sc.allTrafficOnLatestRevision;
+  const trigger = f.eventTrigger as Json | undefined;
+  if (trigger) {
+    const [, p, , l] = rec.name.split('/');
+    trigger.trigger = `projects/${p ?? ''}/locations/${l ?? ''}/triggers/${id}-${rec.createTime.toString(36)}`;
+    if (trigger.triggerRegion === undefined) trigger.triggerRegion = l;
+    if (trigger.retryPolicy === undefined) trigger.retryPolicy = 1;
+    if (trigger.serviceAccountEmail === undefined) trigger.serviceAccountEmail = `${ctx.projectNumber}-compute@developer.gserviceaccount.com`;
+  }
   f.serviceConfig = sc;
   f.name = rec.name;
   f.environment = 2;
@@ -125,6 +153,8 @@ function inputOf(body: Json): Json {
   for (const k of ['state', 'updateTime', 'createTime', 'url', 'stateMessages', 'satisfiesPzs', 'environment']) delete f[k];
   const sc = f.serviceConfig as Json | undefined;
   if (sc) for (const k of ['service', 'uri', 'revision']) delete sc[k];
+  const et = f.eventTrigger as Json | undefined;
+  if (et) delete et.trigger;
   const bc = f.buildConfig as Json | undefined;
   if (bc) for (const k of ['build', 'sourceProvenance']) delete bc[k];
   return f;
@@ -199,6 +229,10 @@ function updateFunction(ctx: Ctx, req: HttpReq, name: string): HttpRes {
     throw new GcpError('ABORTED', `An operation on function ${name.split('/').pop() ?? ''} in region ${name.split('/')[3] ?? ''} in project ${ctx.projectId} is already in progress. Please try again later.`);
   }
   if (rec.resource.state === DELETING) throw new GcpError('FAILED_PRECONDITION', 'The function is being deleted');
+  const running = ctx.state.services.get(serviceNameOf(name))?.operation;
+  if (running) {
+    throw new GcpError('ABORTED', `An operation on the Cloud Run service of function ${name.split('/').pop() ?? ''} is already in progress (${running}). Please try again later.`);
+  }
   const input = inputOf(body);
   let next: Json;
   let allTraffic: boolean;
@@ -237,9 +271,10 @@ function updateFunction(ctx: Ctx, req: HttpReq, name: string): HttpRes {
 /** The build finishing: a new revision of the backing service, then the traffic rule. */
 function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'create' | 'update', allTraffic: boolean): Json {
   const svcName = serviceNameOf(rec.name);
+  const opName = rec.operation;
   rec.operation = undefined;
   const existing = ctx.state.services.get(svcName);
-  if (existing) existing.operation = undefined;
+  if (existing && existing.operation === opName) existing.operation = undefined;
   const bc = fn.buildConfig as Json;
   const id = rec.name.split('/').pop() ?? '';
   let error: string | undefined;
@@ -252,7 +287,8 @@ function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'c
     const message = `Build failed with status: FAILURE and message: ${error}. For more details see the logs at ${ctx.url}/logs/${id}.`;
     rec.resource.state = kind === 'create' ? FAILED : ACTIVE;
     rec.resource.stateMessages = [{ severity: 1, type: 'BuildFailed', message }];
-    throw new GcpError('INVALID_ARGUMENT', message, [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'BUILD_FAILED', domain: 'cloudfunctions.googleapis.com' }]);
+    // No details: the clients' LRO decoder cannot resolve google.rpc types inside an operation error.
+    throw new GcpError('INVALID_ARGUMENT', message);
   }
   const svc = ensureService(ctx, svcName, rec.name);
   rec.resource = { ...structuredClone(fn), state: ACTIVE };

@@ -124,7 +124,8 @@ export function serviceJson(ctx: Ctx, svc: ServiceRecord): Json {
     conditions: [reconciling ? { type: 'Ready', state: 2 } : cond],
     latestReadyRevision: latest ? `${svc.name}/revisions/${latest}` : '',
     latestCreatedRevision: latest ? `${svc.name}/revisions/${latest}` : '',
-    trafficStatuses: svc.traffic.map((t) => ({ ...t, ...(t.tag ? { uri: `${uri}?tag=${t.tag}` } : {}) })),
+    // Status entries name the revision a LATEST entry resolves to (as Knative's status does).
+    trafficStatuses: svc.traffic.map((t) => ({ ...t, ...(t.type === LATEST && latest ? { revision: latest } : {}), ...(t.tag ? { uri: `${uri}?tag=${t.tag}` } : {}) })),
     uri,
     urls: [uri],
     reconciling,
