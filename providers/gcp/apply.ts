@@ -103,9 +103,10 @@ async function applyFunction(c: GcpClients, req: ApplyRequest, p: PlannedFunctio
   let svc = after.service;
   if (!svc || !after.revision) throw new CloudError('gcp', 'unavailable', `Function ${p.id} has no Cloud Run revision after its deploy (state ${after.state ?? 'unknown'}).`);
   if (p.op === 'create') svc = await writeService(c, svc.name, svc.etag, [{ revision: after.revision, percent: 100 }], undefined, signal);
-  // Who may invoke: everyone for a public http function, and the scheduler's identity for schedule jobs.
+  // Who may invoke: everyone for a public http function, the scheduler's identity for schedule jobs, Eventarc's for event triggers.
   const schedulerIdentity = p.desired.jobs.length ? (p.desired.serviceAccount ?? after.runtimeServiceAccount) : undefined;
-  const want = [...(p.desired.public ? ['allUsers'] : []), ...(schedulerIdentity ? [`serviceAccount:${schedulerIdentity}`] : [])];
+  const eventIdentity = (after.fields.eventTrigger as { serviceAccountEmail?: string } | null)?.serviceAccountEmail;
+  const want = [...(p.desired.public ? ['allUsers'] : []), ...[schedulerIdentity, eventIdentity].filter((x): x is string => Boolean(x)).map((sa) => `serviceAccount:${sa}`)];
   const add = want.filter((m) => !svc!.invokers.includes(m));
   const remove = !p.desired.public && svc.invokers.includes('allUsers') ? ['allUsers'] : [];
   if (add.length || remove.length) {

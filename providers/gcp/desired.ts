@@ -26,6 +26,8 @@ export interface DesiredTrigger {
   readonly pubsubTopic?: string;
   readonly eventFilters?: readonly { readonly attribute: string; readonly value: string }[];
   readonly retry: boolean;
+  /** The identity Eventarc delivers as (absent: Google's default, which fnx then allows to invoke). */
+  readonly serviceAccountEmail?: string;
 }
 
 /** updateMask path → value, for every field fnx manages. */
@@ -55,15 +57,16 @@ export function codeLabel(sha256: string): string {
   return sha256.toLowerCase().slice(0, 63);
 }
 
-function eventTrigger(project: string, fn: ResolvedFunction): DesiredTrigger | undefined {
+function eventTrigger(project: string, fn: ResolvedFunction, serviceAccount: string | undefined): DesiredTrigger | undefined {
+  const sa = serviceAccount ? { serviceAccountEmail: serviceAccount } : {};
   for (const t of fn.triggers) {
     if (t.kind === 'topic' || t.kind === 'queue') {
       const name = t.kind === 'topic' ? t.name : (t.name ?? '');
-      return { eventType: 'google.cloud.pubsub.topic.v1.messagePublished', pubsubTopic: name.startsWith('projects/') ? name : `projects/${project}/topics/${name}`, retry: t.kind === 'queue' };
+      return { eventType: 'google.cloud.pubsub.topic.v1.messagePublished', pubsubTopic: name.startsWith('projects/') ? name : `projects/${project}/topics/${name}`, retry: t.kind === 'queue', ...sa };
     }
     if (t.kind === 'storage') {
       const type = t.events[0] === 'deleted' ? 'deleted' : 'finalized';
-      return { eventType: `google.cloud.storage.object.v1.${type}`, eventFilters: [{ attribute: 'bucket', value: t.bucket }], retry: false };
+      return { eventType: `google.cloud.storage.object.v1.${type}`, eventFilters: [{ attribute: 'bucket', value: t.bucket }], retry: false, ...sa };
     }
   }
   return undefined;
@@ -75,7 +78,7 @@ export function desiredFunction(manifest: ResolvedManifest, fn: ResolvedFunction
   const id = functionId(manifest, fn.name);
   const handlerFile = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.py`;
   const serviceAccount = fn.role ?? config.serviceAccount;
-  const trigger = eventTrigger(config.project, fn);
+  const trigger = eventTrigger(config.project, fn, serviceAccount);
   const secrets = Object.entries(fn.secrets)
     .map(([key, ref]) => ({ key, secret: secretId(ref.secret), version: 'latest' }))
     .sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -137,6 +140,7 @@ export function functionBody(name: string, fields: Fields, code: string, storage
       ...(trigger.pubsubTopic ? { pubsubTopic: trigger.pubsubTopic } : {}),
       ...(trigger.eventFilters ? { eventFilters: trigger.eventFilters } : {}),
       retryPolicy: trigger.retry ? 'RETRY_POLICY_RETRY' : 'RETRY_POLICY_DO_NOT_RETRY',
+      ...(trigger.serviceAccountEmail ? { serviceAccountEmail: trigger.serviceAccountEmail } : {}),
     };
   }
   return body;
@@ -176,6 +180,7 @@ export function deployedFields(f: Record<string, any>): Record<string, unknown> 
             ...(t.pubsubTopic ? { pubsubTopic: t.pubsubTopic } : {}),
             ...((t.eventFilters ?? []).length ? { eventFilters: (t.eventFilters as { attribute: string; value: string }[]).map((x) => ({ attribute: x.attribute, value: x.value })) } : {}),
             retry,
+            ...(t.serviceAccountEmail ? { serviceAccountEmail: String(t.serviceAccountEmail) } : {}),
           }
         : null,
     labels,
@@ -189,7 +194,13 @@ function canonical(v: unknown): string {
   return JSON.stringify(typeof v === 'number' ? v : String(v));
 }
 
-/** The managed fields whose desired value differs from the deployed one (updateMask paths). */
+/**
+ * The managed fields whose desired value differs from the deployed one (updateMask paths). An
+ * event trigger without an identity keeps the one Google gave it.
+ */
 export function changedFields(desired: Fields, deployed: Fields): string[] {
-  return Object.keys(desired).filter((k) => canonical(desired[k]) !== canonical(deployed[k]));
+  const trigger = desired.eventTrigger as DesiredTrigger | null | undefined;
+  const given = (deployed.eventTrigger as DesiredTrigger | null | undefined)?.serviceAccountEmail;
+  const want: Fields = trigger && !trigger.serviceAccountEmail && given ? { ...desired, eventTrigger: { ...trigger, serviceAccountEmail: given } } : desired;
+  return Object.keys(want).filter((k) => canonical(want[k]) !== canonical(deployed[k]));
 }
