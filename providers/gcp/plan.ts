@@ -140,6 +140,7 @@ function planNotes(manifest: ResolvedManifest): string[] {
   if (fns.some((f) => f.triggers.some((t) => t.kind === 'queue'))) notes.push('queue triggers are Pub/Sub topics delivered by Eventarc, one message per invocation (batchSize does not apply); a message the handler lists as failed is delivered again.');
   if (fns.some((f) => f.triggers.some((t) => t.kind === 'storage' && (t.prefix || t.suffix)))) notes.push('storage prefix/suffix: Eventarc filters on the bucket only; fnx\'s entry acknowledges other objects without calling the handler.');
   if (fns.some((f) => f.triggers.some((t) => t.kind === 'schedule'))) notes.push('schedule triggers are Cloud Scheduler jobs (UTC) calling the function URL with an OIDC token of the runtime service account, which fnx allows to invoke it.');
+  if (fns.some((f) => f.logRetention !== undefined)) notes.push('logRetention does not apply: Google Cloud keeps logs per log bucket (set the _Default bucket\'s retention), not per function.');
   if (fns.some((f) => f.tracing)) notes.push('tracing: Cloud Run sends request traces to Cloud Trace on its own; nothing to deploy.');
   return notes;
 }

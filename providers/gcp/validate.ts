@@ -95,10 +95,9 @@ function triggerProblems(fn: ResolvedFunction): ManifestProblem[] {
 function settingProblems(fn: ResolvedFunction): ManifestProblem[] {
   const out: ManifestProblem[] = [];
   const base = ['functions', fn.name] as const;
-  if (fn.architecture === 'arm64') out.push({ path: [...base, 'architecture'], error: usage('E_GCP_ARCHITECTURE', `Cloud Run functions run on x86_64 only; function \`${fn.name}\` asks for arm64.`, 'Remove `architecture`, or restrict the function with `providers:`.') });
-  if (fn.deadLetter) out.push({ path: [...base, 'deadLetter'], at: 'key', error: usage('E_GCP_UNSUPPORTED', `fnx cannot set a dead-letter ${fn.deadLetter.queue ? 'queue' : 'topic'} for a Cloud Run function (function \`${fn.name}\`): its Eventarc subscription is Google's.`, 'Remove `deadLetter` for gcp (a stage override), or restrict the function with `providers:`.') });
+  // `architecture` is Lambda's choice: Cloud Run runs x86_64 (docs/gcp.md), so arm64 is not a problem here.
+  if (fn.deadLetter && fn.triggers.some((t) => (EVENT_KINDS as readonly string[]).includes(t.kind))) out.push({ path: [...base, 'deadLetter'], at: 'key', severity: 'warning', error: usage('W_GCP_DEAD_LETTER', `fnx cannot set a dead-letter ${fn.deadLetter.queue ? 'queue' : 'topic'} on Google Cloud (function \`${fn.name}\`): the Eventarc subscription is Google's, and failed messages are retried until Pub/Sub drops them.`, 'Set a dead-letter topic on the Eventarc trigger\'s subscription yourself, or restrict the function with `providers:`.') });
   if (fn.network) out.push({ path: [...base, 'network'], at: 'key', error: usage('E_GCP_UNSUPPORTED', `fnx does not deploy Cloud Run functions into a VPC yet (function \`${fn.name}\` sets \`network\`).`, 'Remove `network`, or restrict the function with `providers:`.') });
-  if (fn.logRetention !== undefined) out.push({ path: [...base, 'logRetention'], severity: 'warning', error: usage('W_GCP_LOG_RETENTION', `Google Cloud keeps logs per log bucket, not per function: \`logRetention\` of \`${fn.name}\` is ignored there.`, 'Set the retention of the _Default log bucket instead.') });
   const seen = new Map<string, string>();
   for (const [env, ref] of Object.entries(fn.secrets)) {
     const path = [...base, 'secrets', env];

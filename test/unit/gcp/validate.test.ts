@@ -58,10 +58,10 @@ describe('gcp validate rules', () => {
     expect(r.errors[1]!.message).toBe('Functions `Api` and `api` would both be `s-dev-api` on Google Cloud (function ids are lower case).');
   });
 
-  it('settings Cloud Run functions has no place for: arm64, deadLetter, network (errors), logRetention (warning)', async () => {
-    const r = await check(`${head}  api:\n    handler: src/handler.handler\n    architecture: arm64\n    logRetention: 7\n    deadLetter: { queue: dlq }\n`);
-    expect(codes(r.errors)).toEqual(['E_GCP_ARCHITECTURE 9:19', 'E_GCP_UNSUPPORTED 11:5']);
-    expect(codes(r.warnings)).toEqual(['W_GCP_LOG_RETENTION 10:19']);
+  it('settings Cloud Run functions has no place for: network (error); deadLetter of an event function (warning); arm64 and logRetention are not problems', async () => {
+    const r = await check(`${head}  api:\n    handler: src/handler.handler\n    architecture: arm64\n    logRetention: 7\n    deadLetter: { queue: dlq }\n    network: { subnets: [s], securityGroups: [g] }\n    triggers: [{ queue: { name: jobs } }]\n`);
+    expect(codes(r.errors)).toEqual(['E_GCP_UNSUPPORTED 12:5']);
+    expect(codes(r.warnings)).toEqual(['W_GCP_DEAD_LETTER 11:5']);
   });
 
   it('nodejs20 is refused on gcp since its decommission date', async () => {
