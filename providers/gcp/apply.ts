@@ -12,7 +12,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- resources are the SDK's JSON */
 import { readFileSync } from 'node:fs';
-import { type ApplyRequest, type ApplyResult, CloudError, findArtifact, InterruptedError, type PublishedVersion, type ReleaseRecord } from '../../src/driver.js';
+import { type ApplyRequest, type ApplyResult, CloudError, findArtifact, InterruptedError, type PublishedVersion, type ReleaseRecord, ROLLBACK_STRATEGY } from '../../src/driver.js';
 import type { GcpClients } from './clients.js';
 import { functionBody } from './desired.js';
 import { describeFunction, INVOKER, readService } from './inspect.js';
@@ -77,9 +77,9 @@ async function applyJobs(c: GcpClients, p: PlannedFunction, f: DeployedFunction,
 
 /** The newest history record of `revision` when it says the revision was rolled back. */
 function rolledBackRecord(svc: DeployedService | undefined, revision: string | undefined): ReleaseRecord | undefined {
-  const r = svc?.history.find((h) => h.version === revision || (h.strategy === 'rollback' && h.previous === revision));
+  const r = svc?.history.find((h) => h.version === revision || (h.strategy === ROLLBACK_STRATEGY && h.previous === revision));
   if (!r) return undefined;
-  if (r.strategy === 'rollback' && r.previous === revision) return { ...r, version: revision!, status: 'rolled-back', cause: 'rollback' };
+  if (r.strategy === ROLLBACK_STRATEGY && r.previous === revision) return { ...r, version: revision!, status: 'rolled-back', cause: 'rollback' };
   return r.status === 'rolled-back' ? r : undefined;
 }
 
@@ -122,7 +122,18 @@ async function applyFunction(c: GcpClients, req: ApplyRequest, p: PlannedFunctio
   // A configuration-only change of code that was rolled back: the new revision inherits that record.
   const dark = !p.codeChanged ? rolledBackRecord(before?.service, before?.revision) : undefined;
   if (dark) {
-    const inherited: ReleaseRecord = { ...dark, version: candidate, deployId: req.deploy.id, time: req.deploy.time, reason: `same code as ${before?.revision}: ${dark.reason ?? 'rolled back'}` };
+    const inherited: ReleaseRecord = {
+      deployId: req.deploy.id,
+      version: candidate,
+      previous: serving,
+      status: 'rolled-back',
+      strategy: dark.strategy === ROLLBACK_STRATEGY ? 'all-at-once' : dark.strategy,
+      step: 0,
+      steps: dark.strategy === ROLLBACK_STRATEGY ? [100] : dark.steps,
+      time: req.deploy.time,
+      cause: dark.cause ?? 'rollback',
+      reason: `same code as ${before?.revision}${dark.reason ? `: ${dark.reason}` : ''}`,
+    };
     svc = await writeService(c, svc.name, svc.etag, svc.traffic, withRecord(svc.annotations, inherited), signal);
     return { function: p.name, previous: serving, candidate, existing: true, revision: svc.etag };
   }

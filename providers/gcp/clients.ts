@@ -235,6 +235,13 @@ export class GcpClients {
       });
     }
     const s = statusOf(err);
+    if (s === 'UNAUTHENTICATED') {
+      return new FnxError('E_GCP_CREDENTIALS', `Google Cloud did not accept the credentials for ${what}: ${message.replace(/^\d+ [A-Z_]+: /, '')}`, {
+        hint: `fnx used the first of: ${this.settings.tried.join(', ')}. Check that the key or login is current (\`gcloud auth application-default login\`) and belongs to project ${this.settings.project}.`,
+        exitCode: ExitCode.failed,
+        cause: err,
+      });
+    }
     const kind: CloudErrorKind = s === 'ABORTED' && opts.etag ? 'precondition' : (KIND[s] ?? 'unavailable');
     return new CloudError('gcp', kind, `${what} failed: ${s}: ${message.replace(/^\d+ [A-Z_]+: /, '')}`, { cause: err });
   }
