@@ -7,18 +7,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Auth } from './auth.js';
-import type { Ctx } from './context.js';
 import { FaultInjector, prng } from './faults.js';
 import { GcpError, json, template, timestamp, type HttpReq, type HttpRes, type Route } from './protocol.js';
 import { emptyState, type GcpState, type Json, type OperationRecord, type ServiceRecord, type TrafficTarget } from './state.js';
-import type { AlertState, BuildHook, CallRecord, DeliveryResult, FaultOptions, GcpEmulatorOptions, RequestCounts, RevisionHandler, RevisionRequest, TrafficCause, TrafficChange, TrafficEntry } from './types.js';
+import type { AlertState, BuildHook, CallRecord, DeliveryResult, FaultOptions, GcpEmulatorOptions, RequestCounts, RevisionHandler, TrafficCause, TrafficChange, TrafficEntry } from './types.js';
 import { functionRoutes, handleUpload } from './services/functions.js';
 import { runRoutes } from './services/run.js';
 import { schedulerRoutes } from './services/scheduler.js';
 import { monitoringRoutes } from './services/monitoring.js';
 import { resolveSplit, sameSplit } from './services/run-model.js';
-import { pubsubDelivery, schedulerDelivery, storageDelivery, type Delivery } from './services/delivery.js';
-import { PUBSUB_EVENT } from './services/function-rules.js';
+import { finalizeObject, probe, publishMessage, runJob, type InvokeHost } from './services/invoke.js';
 
 interface ApiRoute extends Route {
   api: string;
@@ -26,7 +24,7 @@ interface ApiRoute extends Route {
 
 const defaultRevisionHandler: RevisionHandler = (req) => ({ status: 200, body: { ok: true, revision: req.revision } });
 
-export class Emulator implements Ctx {
+export class Emulator implements InvokeHost {
   readonly state: GcpState = emptyState();
   readonly calls: CallRecord[] = [];
   readonly traffic: TrafficChange[] = [];
@@ -38,7 +36,7 @@ export class Emulator implements Ctx {
   revisionHandler: RevisionHandler;
   url = '';
   port = 0;
-  private auth!: Auth;
+  auth!: Auth;
   private readonly keyDir: string;
   private readonly faults: FaultInjector;
   private readonly routes: ApiRoute[];
@@ -67,6 +65,8 @@ export class Emulator implements Ctx {
       ...tag('scheduler', schedulerRoutes(this)),
       ...tag('monitoring', monitoringRoutes(this)),
       { api: 'operations', method: 'GET', pattern: template('/v2/{name=projects/*/locations/*/operations/*}'), rpc: 'GetOperation', write: false, handle: (_q, p) => this.getOperation(p.name ?? '') },
+      // WaitOperation may answer before the operation is done: here it counts as one poll.
+      { api: 'operations', method: 'POST', pattern: template('/v2/{name=projects/*/locations/*/operations/*}:wait'), rpc: 'WaitOperation', write: false, handle: (_q, p) => this.getOperation(p.name ?? '') },
     ];
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
@@ -248,7 +248,7 @@ export class Emulator implements Ctx {
       if (!(err instanceof GcpError)) throw err;
       op.error = err.toOperationError();
     }
-    if (op.api === 'functions') op.metadata = { ...op.metadata, endTime: timestamp(this.now()), stages: [{ name: 1, state: 3 }, { name: 3, state: 3 }] };
+    if (op.api === 'functions') op.metadata = { ...op.metadata, endTime: timestamp(this.now()), stages: [{ name: 2, state: 3 }, { name: 3, state: op.error ? 1 : 3 }] };
     else if (op.response) op.metadata = op.response;
   }
 
@@ -286,7 +286,7 @@ export class Emulator implements Ctx {
       return send(res, out);
     }
     if (url.pathname.startsWith('/run/')) {
-      const out = await this.probe(httpReq);
+      const out = await probe(this, httpReq);
       this.calls.push({ ...base, api: 'http', rpc: 'Invoke', status: out.status, write: false });
       return send(res, out);
     }
@@ -338,109 +338,22 @@ export class Emulator implements Ctx {
     send(res, out);
   }
 
-  /** A request to /run/<service>/... from outside: the caller's bearer decides access to a private service. */
-  private async probe(req: HttpReq): Promise<HttpRes> {
-    const [, , service = ''] = req.path.split('/');
-    const path = `/${req.path.split('/').slice(3).join('/')}`;
-    const m = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
-    let authorized = false;
-    if (m) {
-      try {
-        this.auth.check(req);
-        authorized = true;
-      } catch {
-        authorized = this.auth.isIdToken(m[1] ?? '');
-      }
-    }
-    return (await this.invoke(service, { method: req.method, path, query: req.query, headers: req.headers, body: req.body }, authorized ? 'authorized' : 'allUsers', 'http')).res;
+  // ---------- /run/ URLs and deliveries (services/invoke.ts) ----------
+
+  route(): number {
+    return this.routing();
   }
 
-  /**
-   * Route one request to a revision of `service` by the effective split (seeded PRNG) and ask the
-   * revision handler. `principal` 'authorized' passes any IAM; otherwise a private service needs
-   * the principal among its roles/run.invoker members.
-   */
-  private async invoke(
-    service: string,
-    req: { method: string; path: string; query: URLSearchParams; headers: Record<string, string | string[] | undefined>; body: Buffer },
-    principal: string,
-    source: RevisionRequest['source'],
-  ): Promise<{ revision?: string; res: HttpRes }> {
-    const svc = [...this.state.services.values()].find((s) => s.name.endsWith(`/services/${service}`));
-    const text = (status: number, body: string): { res: HttpRes } => ({ res: { status, headers: { 'content-type': 'text/html; charset=UTF-8' }, body } });
-    if (!svc) return text(404, `<h1>Error: Page not found</h1><p>The requested URL was not found on this server.</p>`);
-    const invokers = svc.iam.bindings.filter((b) => b.role === 'roles/run.invoker').flatMap((b) => b.members);
-    if (principal !== 'authorized' && !invokers.includes('allUsers') && !invokers.includes(principal)) {
-      return text(403, '<h1>Error: Forbidden</h1><h2>Your client does not have permission to get URL from this server.</h2>');
-    }
-    const split = resolveSplit(svc);
-    const total = split.reduce((n, e) => n + e.percent, 0);
-    if (total === 0) return text(503, '<h1>Error: Service Unavailable</h1>');
-    const r = this.routing() * total;
-    let acc = 0;
-    let revision = split[split.length - 1]?.revision ?? '';
-    for (const e of split) {
-      acc += e.percent;
-      if (r < acc) {
-        revision = e.revision;
-        break;
-      }
-    }
-    let status = 500;
-    let out: HttpRes;
-    try {
-      const answer = await this.revisionHandler({ service, revision, source, ...req });
-      status = answer.status ?? 200;
-      const b = answer.body;
-      const isObj = b !== undefined && typeof b === 'object' && !Buffer.isBuffer(b);
-      out = { status, headers: { ...(isObj ? { 'content-type': 'application/json' } : {}), ...(answer.headers ?? {}), 'x-fnx-revision': revision }, body: isObj ? JSON.stringify(b) : ((b as string | Buffer | undefined) ?? '') };
-    } catch (err) {
-      status = 500;
-      out = { status, headers: { 'content-type': 'text/html; charset=UTF-8', 'x-fnx-revision': revision }, body: `<h1>Error: Internal Server Error</h1><p>${err instanceof Error ? err.message : String(err)}</p>` };
-    }
-    this.recordRequests(service, revision, { ok: status < 400 ? 1 : 0, errors: status >= 500 ? 1 : 0, clientErrors: status >= 400 && status < 500 ? 1 : 0 });
-    return { revision, res: out };
+  runJob(job: string): Promise<DeliveryResult> {
+    return runJob(this, job);
   }
 
-  private async deliver(d: Delivery): Promise<DeliveryResult> {
-    const [path = '/', search = ''] = d.path.split('?');
-    const { revision, res } = await this.invoke(d.service, { method: d.method, path, query: new URLSearchParams(search), headers: d.headers, body: d.body }, d.principal, d.source);
-    this.calls.push({ api: 'http', method: d.method, path: `/run/${d.service}${d.path}`, rpc: `Deliver:${d.source}`, status: res.status, write: false, time: this.now() });
-    const body = res.body === undefined ? '' : Buffer.isBuffer(res.body) ? res.body.toString('utf8') : res.body;
-    return { service: d.service, ...(revision ? { revision } : {}), status: res.status, body };
+  publishMessage(topic: string, data: string | Buffer, attributes: Record<string, string> = {}): Promise<DeliveryResult[]> {
+    return publishMessage(this, topic, data, attributes);
   }
 
-  // ---------- deliveries (test hooks) ----------
-
-  async runJob(job: string): Promise<DeliveryResult> {
-    const name = job.includes('/') ? job : `projects/${this.projectId}/locations/us-central1/jobs/${job}`;
-    const rec = this.state.jobs.get(name) ?? [...this.state.jobs.values()].find((j) => j.name.endsWith(`/jobs/${job}`));
-    if (!rec) throw new Error(`no Cloud Scheduler job ${job}`);
-    const d = schedulerDelivery(this, rec.resource, (aud, email) => this.auth.mintIdToken(aud, email));
-    if (!d) throw new Error(`job ${job} does not target this emulator's /run/ URLs: ${String((rec.resource.httpTarget as Json).uri)}`);
-    return this.deliver(d);
-  }
-
-  async publishMessage(topic: string, data: string | Buffer, attributes: Record<string, string> = {}): Promise<DeliveryResult[]> {
-    const full = topic.includes('/') ? topic : `projects/${this.projectId}/topics/${topic}`;
-    const targets = [...this.state.functions.values()].filter((f) => {
-      const t = f.resource.eventTrigger as Json | undefined;
-      return t?.eventType === PUBSUB_EVENT && t.pubsubTopic === full && this.state.services.has(f.name.replace('/functions/', '/services/'));
-    });
-    const out: DeliveryResult[] = [];
-    for (const f of targets) out.push(await this.deliver(pubsubDelivery(this, { ...f.resource, name: f.name }, full, Buffer.from(data), attributes)));
-    return out;
-  }
-
-  async finalizeObject(bucket: string, object: string, options: { size?: number; contentType?: string } = {}): Promise<DeliveryResult[]> {
-    const targets = [...this.state.functions.values()].filter((f) => {
-      const t = f.resource.eventTrigger as Json | undefined;
-      const filters = (t?.eventFilters ?? []) as Json[];
-      return t?.eventType === 'google.cloud.storage.object.v1.finalized' && filters.some((x) => x.attribute === 'bucket' && x.value === bucket) && this.state.services.has(f.name.replace('/functions/', '/services/'));
-    });
-    const out: DeliveryResult[] = [];
-    for (const f of targets) out.push(await this.deliver(storageDelivery(this, { ...f.resource, name: f.name }, bucket, object, options.size ?? 0, options.contentType ?? 'application/octet-stream')));
-    return out;
+  finalizeObject(bucket: string, object: string, options: { size?: number; contentType?: string } = {}): Promise<DeliveryResult[]> {
+    return finalizeObject(this, bucket, object, options);
   }
 }
 

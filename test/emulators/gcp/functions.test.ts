@@ -32,6 +32,7 @@ describe('create, get, list, delete', () => {
     expect(fn.serviceConfig?.allTrafficOnLatestRevision).toBe(true);
     expect(fn.serviceConfig?.uri).toBe(`${emu.url}/run/orders`);
     expect(fn.labels).toEqual({ 'fnx-service': 'shop', 'fnx-stage': 'dev' });
+    expect(fn.serviceConfig?.serviceAccountEmail).toBe('123456789012-compute@developer.gserviceaccount.com');
     expect(emu.currentSplit('orders')).toEqual([{ revision: fn.serviceConfig?.revision, percent: 100, latest: true }]);
     const polls = emu.callsTo('functions', 'GetOperation');
     expect(polls.length).toBe(2);
@@ -109,6 +110,17 @@ describe('validation', () => {
     await createFunction(c, emu, 'ok', { serviceConfig: { maxInstanceRequestConcurrency: 80, availableCpu: '1', availableMemory: '512Mi', secretEnvironmentVariables: [secret] } });
   });
 
+  test('memory above 4Gi needs CPUs to match when availableCpu is set', async () => {
+    const source = await upload(c, emu);
+    expect(await rejects(httpFunction(source, { serviceConfig: { availableMemory: '8Gi', availableCpu: '1' } }))).toMatch(/needs at least 2 CPUs/);
+    await createFunction(c, emu, 'big', { serviceConfig: { availableMemory: '8Gi', availableCpu: '2' } });
+  });
+
+  test('only GEN_2 is emulated', async () => {
+    const source = await upload(c, emu);
+    expect(await rejects(httpFunction(source, { environment: 'GEN_1' }))).toMatch(/GEN_2/);
+  });
+
   test('the source must have been uploaded', async () => {
     const [res] = await c.functions.generateUploadUrl({ parent: parentOf(emu) });
     expect(await rejects(httpFunction({ bucket: res.storageSource?.bucket ?? '', object: res.storageSource?.object ?? '' }))).toMatch(/PUT the zip/);
@@ -129,6 +141,28 @@ describe('upload URL', () => {
     const source = await upload(c, emu, Buffer.from('not a zip'));
     const [op] = await c.functions.createFunction({ parent: parentOf(emu), functionId: 'orders', function: httpFunction(source) });
     await expect(op.promise()).rejects.toThrow(/not a zip archive/);
+  });
+});
+
+describe('failed create', () => {
+  test('a function whose create failed is FAILED, exists, and becomes ACTIVE by an update', async () => {
+    const bad = await upload(c, emu, Buffer.from('not a zip'));
+    const [op] = await c.functions.createFunction({ parent: parentOf(emu), functionId: 'orders', function: httpFunction(bad) });
+    await expect(op.promise()).rejects.toThrow(/Build failed/);
+    const [failed] = await c.functions.getFunction({ name: fnName('orders') });
+    expect(failed.state).toBe('FAILED');
+    expect(failed.stateMessages?.[0]?.message).toMatch(/not a zip archive/);
+    expect((await codeOf(c.functions.createFunction({ parent: parentOf(emu), functionId: 'orders', function: httpFunction(bad) }))).code).toBe(Code.ALREADY_EXISTS);
+    emu.failNextBuild('still broken');
+    const good = await upload(c, emu);
+    const [op2] = await c.functions.updateFunction({ function: { name: fnName('orders'), buildConfig: { source: { storageSource: good } } }, updateMask: { paths: ['buildConfig.source'] } });
+    await expect(op2.promise()).rejects.toThrow(/still broken/);
+    expect((await c.functions.getFunction({ name: fnName('orders') }))[0].state).toBe('FAILED');
+    const [op3] = await c.functions.updateFunction({ function: { name: fnName('orders'), buildConfig: { source: { storageSource: good } } }, updateMask: { paths: ['buildConfig.source'] } });
+    await op3.promise();
+    const [fixed] = await c.functions.getFunction({ name: fnName('orders') });
+    expect(fixed.state).toBe('ACTIVE');
+    expect(fixed.serviceConfig?.revision).toMatch(/^orders-00001-/);
   });
 });
 
@@ -200,5 +234,18 @@ describe('list filter and records', () => {
     await createFunction(c, emu, 'orders');
     const create = emu.callsTo('functions', 'CreateFunction')[0];
     expect(create?.input).toMatchObject({ parent: parentOf(emu), functionId: 'orders', body: { buildConfig: { runtime: 'nodejs22' } } });
+  });
+});
+
+describe('operations', () => {
+  test('GetOperation of an unknown operation is NOT_FOUND; WaitOperation counts as one poll', async () => {
+    const auth = { authorization: `Bearer ${emu.accessToken()}` };
+    const missing = await fetch(`${emu.url}/v2/${parentOf(emu)}/operations/operation-nope`, { headers: auth });
+    expect(missing.status).toBe(404);
+    const source = await upload(c, emu);
+    const [op] = await c.functions.createFunction({ parent: parentOf(emu), functionId: 'orders', function: httpFunction(source) });
+    const wait = async (): Promise<boolean> => ((await (await fetch(`${emu.url}/v2/${op.name ?? ''}:wait`, { method: 'POST', headers: auth })).json()) as { done: boolean }).done;
+    expect(await wait()).toBe(false);
+    expect(await wait()).toBe(true);
   });
 });

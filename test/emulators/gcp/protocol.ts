@@ -152,3 +152,13 @@ export function fieldMask(query: URLSearchParams, name = 'updateMask'): string[]
     .filter(Boolean)
     .map((p) => p.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()));
 }
+
+/**
+ * An enum field as a number. The clients send numbers (enum-encoding=int); plain JSON callers may
+ * send the value's name, which Google's REST front end accepts too. Unknown names stay as given.
+ */
+export function enumValue(v: unknown, names: readonly string[]): unknown {
+  if (typeof v !== 'string') return v;
+  const i = names.indexOf(v);
+  return i >= 0 ? i : v;
+}

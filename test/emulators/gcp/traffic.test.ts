@@ -115,6 +115,20 @@ describe('Cloud Run traffic', () => {
     expect(emu.trafficOf('orders')).toHaveLength(1);
   });
 
+  test('plain JSON callers may name enums; the answer has numbers', async () => {
+    const fn = await createFunction(c, emu, 'orders');
+    const r1 = fn.serviceConfig?.revision ?? '';
+    const res = await fetch(`${emu.url}/v2/${svcName('orders')}?updateMask=traffic`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${emu.accessToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: r1, percent: 100 }] }),
+    });
+    expect(res.status).toBe(200);
+    emu.finishOperations();
+    const get = await fetch(`${emu.url}/v2/${svcName('orders')}`, { headers: { authorization: `Bearer ${emu.accessToken()}` } });
+    expect(((await get.json()) as { traffic: unknown[] }).traffic).toEqual([{ type: 2, revision: r1, percent: 100 }]);
+  });
+
   test('an etag that is not current is ABORTED; the current etag passes', async () => {
     const fn = await createFunction(c, emu, 'orders');
     const r1 = fn.serviceConfig?.revision ?? '';
@@ -174,6 +188,28 @@ describe('Cloud Run traffic', () => {
     const [rev] = await c.revisions.getRevision({ name: `${svcName('orders')}/revisions/${r2}` });
     expect(rev.service).toBe(svcName('orders'));
     expect((await codeOf(c.revisions.getRevision({ name: `${svcName('orders')}/revisions/orders-00007-abc` }))).code).toBe(Code.NOT_FOUND);
+  });
+});
+
+describe('tags', () => {
+  test('a tagged revision answers at <tag>---<service> whatever its share; tags are validated', async () => {
+    const fn = await createFunction(c, emu, 'orders');
+    const r1 = fn.serviceConfig?.revision ?? '';
+    await c.services.setIamPolicy({ resource: svcName('orders'), policy: { bindings: [{ role: 'roles/run.invoker', members: ['allUsers'] }] } });
+    const r2 = await redeploy('orders', ['buildConfig.source', 'serviceConfig.allTrafficOnLatestRevision'], false);
+    const [op] = await c.services.updateService({
+      service: { name: svcName('orders'), traffic: [{ type: REVISION, revision: r1, percent: 100 }, { type: REVISION, revision: r2, percent: 0, tag: 'candidate' }] },
+      updateMask: { paths: ['traffic'] },
+    });
+    await op.promise();
+    const [svc] = await c.services.getService({ name: svcName('orders') });
+    const uri = svc.trafficStatuses?.find((t) => t.tag === 'candidate')?.uri ?? '';
+    expect(uri).toBe(`${emu.url}/run/candidate---orders`);
+    for (let i = 0; i < 5; i++) expect((await fetch(`${uri}/health`)).headers.get('x-fnx-revision')).toBe(r2);
+    expect((await fetch(`${emu.url}/run/orders/health`)).headers.get('x-fnx-revision')).toBe(r1);
+    expect((await fetch(`${emu.url}/run/nope---orders/`)).status).toBe(404);
+    const bad = await codeOf(c.services.updateService({ service: { name: svcName('orders'), traffic: [{ type: REVISION, revision: r1, percent: 100, tag: 'Bad_Tag' }] }, updateMask: { paths: ['traffic'] } }));
+    expect(bad.code).toBe(Code.INVALID_ARGUMENT);
   });
 });
 

@@ -1,5 +1,5 @@
 // Validation of a Functions v2 Function resource, as the API rejects it (INVALID_ARGUMENT).
-import { invalid } from '../protocol.js';
+import { enumValue, invalid } from '../protocol.js';
 import type { Json } from '../state.js';
 
 /** Runtimes that deploy; anything else is unknown, and these are refused as decommissioned. */
@@ -62,6 +62,19 @@ function cpuOf(service: Json): number {
   return 0.083;
 }
 
+/** Enum fields given by name (plain JSON callers) become numbers, as stored and answered. */
+export function normalizeEnums(fn: Json): void {
+  const sc = fn.serviceConfig as Json | undefined;
+  if (sc) {
+    if (sc.ingressSettings !== undefined) sc.ingressSettings = enumValue(sc.ingressSettings, ['INGRESS_SETTINGS_UNSPECIFIED', 'ALLOW_ALL', 'ALLOW_INTERNAL_ONLY', 'ALLOW_INTERNAL_AND_GCLB']);
+    if (sc.vpcConnectorEgressSettings !== undefined) sc.vpcConnectorEgressSettings = enumValue(sc.vpcConnectorEgressSettings, ['VPC_CONNECTOR_EGRESS_SETTINGS_UNSPECIFIED', 'PRIVATE_RANGES_ONLY', 'ALL_TRAFFIC']);
+    if (sc.securityLevel !== undefined) sc.securityLevel = enumValue(sc.securityLevel, ['SECURITY_LEVEL_UNSPECIFIED', 'SECURE_ALWAYS', 'SECURE_OPTIONAL']);
+  }
+  const et = fn.eventTrigger as Json | undefined;
+  if (et?.retryPolicy !== undefined) et.retryPolicy = enumValue(et.retryPolicy, ['RETRY_POLICY_UNSPECIFIED', 'RETRY_POLICY_DO_NOT_RETRY', 'RETRY_POLICY_RETRY']);
+  if (fn.environment !== undefined) fn.environment = enumValue(fn.environment, ['ENVIRONMENT_UNSPECIFIED', 'GEN_1', 'GEN_2']);
+}
+
 /** Full validation of a function about to be deployed. */
 export function validateFunction(fn: Json): void {
   const build = (fn.buildConfig ?? {}) as Json;
@@ -113,6 +126,13 @@ export function validateFunction(fn: Json): void {
     throw invalid(`Total cpu < 1 is not supported with concurrency > 1: set serviceConfig.availableCpu to at least 1 (or memory of 2Gi or more), or maxInstanceRequestConcurrency to 1`, 'service_config.max_instance_request_concurrency');
   }
   if (service.availableCpu !== undefined && !(Number(service.availableCpu) > 0)) throw invalid(`Invalid value '${String(service.availableCpu)}' for serviceConfig.availableCpu`, 'service_config.available_cpu');
+  if (service.availableCpu !== undefined && typeof service.availableMemory === 'string') {
+    const gib = (memoryBytes(service.availableMemory) ?? 0) / 1024 ** 3;
+    const need = gib > 24 ? 8 : gib > 16 ? 6 : gib > 8 ? 4 : gib > 4 ? 2 : 0;
+    if (Number(service.availableCpu) < need) {
+      throw invalid(`availableMemory ${service.availableMemory} needs at least ${need} CPUs, got availableCpu ${String(service.availableCpu)}`, 'service_config.available_cpu');
+    }
+  }
   if (service.ingressSettings !== undefined && ![0, 1, 2, 3].includes(service.ingressSettings as number)) {
     throw invalid(`Invalid value for serviceConfig.ingressSettings: ${String(service.ingressSettings)}`, 'service_config.ingress_settings');
   }

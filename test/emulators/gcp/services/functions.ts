@@ -3,7 +3,7 @@
 import type { Ctx } from '../context.js';
 import { GcpError, fieldMask, invalid, json, parseBody, template, timestamp, type HttpReq, type HttpRes, type Route } from '../protocol.js';
 import type { FunctionRecord, Json, OperationRecord } from '../state.js';
-import { FUNCTION_ID, UPDATABLE_PATHS, applyPath, validateFunction } from './function-rules.js';
+import { FUNCTION_ID, UPDATABLE_PATHS, applyPath, normalizeEnums, validateFunction } from './function-rules.js';
 import { LATEST, addRevision, ensureService, latestRevision, resolveSplit, runUrl } from './run-model.js';
 
 const FN_TYPE = 'type.googleapis.com/google.cloud.functions.v2.Function';
@@ -116,6 +116,8 @@ export function functionJson(ctx: Ctx, rec: FunctionRecord): Json {
   const svc = ctx.state.services.get(serviceName);
   const sc = (f.serviceConfig ?? {}) as Json;
   sc.service = serviceName;
+  // The runtime identity: the default compute service account unless one was given.
+  if (sc.serviceAccountEmail === undefined || sc.serviceAccountEmail === '') sc.serviceAccountEmail = `${ctx.projectNumber}-compute@developer.gserviceaccount.com`;
   if (svc) {
     sc.uri = runUrl(ctx, svc);
     const rev = latestRevision(svc);
@@ -150,7 +152,8 @@ function serviceNameOf(functionName: string): string {
 /** Drop output-only fields a client may echo back. */
 function inputOf(body: Json): Json {
   const f = structuredClone(body);
-  for (const k of ['state', 'updateTime', 'createTime', 'url', 'stateMessages', 'satisfiesPzs', 'environment']) delete f[k];
+  normalizeEnums(f);
+  for (const k of ['state', 'updateTime', 'createTime', 'url', 'stateMessages', 'satisfiesPzs']) delete f[k];
   const sc = f.serviceConfig as Json | undefined;
   if (sc) for (const k of ['service', 'uri', 'revision']) delete sc[k];
   const et = f.eventTrigger as Json | undefined;
@@ -176,8 +179,9 @@ function operationMetadata(ctx: Ctx, target: string, verb: string, type: number,
     apiVersion: 'v2',
     requestResource: { '@type': FN_TYPE, ...request },
     operationType: type,
+    // Stage names: 2 BUILD, 3 SERVICE; states: 1 NOT_STARTED, 2 IN_PROGRESS, 3 COMPLETE.
     stages: [
-      { name: 1, state: 2, message: 'Building' },
+      { name: 2, state: 2, message: 'Build in progress' },
       { name: 3, state: 1 },
     ],
   };
@@ -255,12 +259,13 @@ function updateFunction(ctx: Ctx, req: HttpReq, name: string): HttpRes {
   if (wasEvent !== (next.eventTrigger !== undefined)) throw invalid('Changing the trigger type of a function (HTTP to event or back) is not allowed', 'event_trigger');
   validateFunction(next);
   const source = requireUploaded(ctx, next);
+  const before = (rec.resource.state as number | undefined) ?? ACTIVE;
   rec.resource.state = DEPLOYING;
   const op = ctx.startOperation({
     name: `${name.split('/').slice(0, 4).join('/')}/operations/operation-${ctx.id()}`,
     api: 'functions',
     metadata: operationMetadata(ctx, name, 'update', 2, next),
-    finish: () => build(ctx, rec, next, source, 'update', allTraffic),
+    finish: () => build(ctx, rec, next, source, 'update', allTraffic, before),
   });
   rec.operation = op.name;
   const svc = ctx.state.services.get(serviceNameOf(name));
@@ -269,7 +274,7 @@ function updateFunction(ctx: Ctx, req: HttpReq, name: string): HttpRes {
 }
 
 /** The build finishing: a new revision of the backing service, then the traffic rule. */
-function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'create' | 'update', allTraffic: boolean): Json {
+function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'create' | 'update', allTraffic: boolean, before: number = FAILED): Json {
   const svcName = serviceNameOf(rec.name);
   const opName = rec.operation;
   rec.operation = undefined;
@@ -285,7 +290,7 @@ function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'c
   }
   if (error) {
     const message = `Build failed with status: FAILURE and message: ${error}. For more details see the logs at ${ctx.url}/logs/${id}.`;
-    rec.resource.state = kind === 'create' ? FAILED : ACTIVE;
+    rec.resource.state = kind === 'create' ? FAILED : before;
     rec.resource.stateMessages = [{ severity: 1, type: 'BuildFailed', message }];
     // No details: the clients' LRO decoder cannot resolve google.rpc types inside an operation error.
     throw new GcpError('INVALID_ARGUMENT', message);
@@ -302,7 +307,8 @@ function build(ctx: Ctx, rec: FunctionRecord, fn: Json, source: Buffer, kind: 'c
 
 function deleteFunction(ctx: Ctx, name: string): HttpRes {
   const rec = getRecord(ctx, name);
-  if (rec.operation) throw new GcpError('ABORTED', `An operation on function ${name.split('/').pop() ?? ''} is already in progress. Please try again later.`);
+  const running = rec.operation ?? ctx.state.services.get(serviceNameOf(name))?.operation;
+  if (running) throw new GcpError('ABORTED', `An operation on function ${name.split('/').pop() ?? ''} is already in progress. Please try again later.`);
   rec.resource.state = DELETING;
   const op = ctx.startOperation({
     name: `${name.split('/').slice(0, 4).join('/')}/operations/operation-${ctx.id()}`,

@@ -22,6 +22,11 @@ export function filterTerms(filter: string): Record<string, string> {
   return out;
 }
 
+function locationOf(ctx: Ctx, service: string): string {
+  const svc = [...ctx.state.services.values()].find((x) => x.name.endsWith(`/services/${service}`));
+  return svc?.name.split('/')[3] ?? 'us-central1';
+}
+
 function checkProject(ctx: Ctx, name: string): void {
   const p = name.split('/')[1];
   if (p !== ctx.projectId && p !== ctx.projectNumber) throw invalid(`Unknown project '${p ?? ''}'`, 'name');
@@ -102,7 +107,7 @@ function listTimeSeries(ctx: Ctx, req: HttpReq, name: string): HttpRes {
   const int = numeric(req);
   const timeSeries: Json[] = [...series.values()].map((s) => ({
     metric: { type: 'run.googleapis.com/request_count', labels: { response_code_class: s.codeClass, response_code: s.codeClass === '2xx' ? '200' : s.codeClass === '5xx' ? '500' : '400' } },
-    resource: { type: 'cloud_run_revision', labels: { project_id: ctx.projectId, service_name: s.service, revision_name: s.revision, configuration_name: s.service, location: 'us-central1' } },
+    resource: { type: 'cloud_run_revision', labels: { project_id: ctx.projectId, service_name: s.service, revision_name: s.revision, configuration_name: s.service, location: locationOf(ctx, s.service) } },
     metricKind: int ? 2 : 'DELTA',
     valueType: int ? 2 : 'INT64',
     points: [{ interval: { startTime: timestamp(Number.isFinite(startMs) ? startMs : endMs), endTime: timestamp(endMs) }, value: { int64Value: String(s.count) } }],

@@ -125,7 +125,7 @@ export function serviceJson(ctx: Ctx, svc: ServiceRecord): Json {
     latestReadyRevision: latest ? `${svc.name}/revisions/${latest}` : '',
     latestCreatedRevision: latest ? `${svc.name}/revisions/${latest}` : '',
     // Status entries name the revision a LATEST entry resolves to (as Knative's status does).
-    trafficStatuses: svc.traffic.map((t) => ({ ...t, ...(t.type === LATEST && latest ? { revision: latest } : {}), ...(t.tag ? { uri: `${uri}?tag=${t.tag}` } : {}) })),
+    trafficStatuses: svc.traffic.map((t) => ({ ...t, ...(t.type === LATEST && latest ? { revision: latest } : {}), ...(t.tag ? { uri: `${ctx.url}/run/${t.tag}---${shortName(svc.name)}` } : {}) })),
     uri,
     urls: [uri],
     reconciling,

@@ -1,7 +1,7 @@
 // Cloud Run Admin API v2 (google.cloud.run.v2.Services / Revisions) REST mappings from
 // service.proto and revision.proto, for services created by the Functions v2 API.
 import type { Ctx } from '../context.js';
-import { GcpError, fieldMask, invalid, json, parseBody, template, type HttpReq, type HttpRes, type Route } from '../protocol.js';
+import { GcpError, enumValue, fieldMask, invalid, json, parseBody, template, type HttpReq, type HttpRes, type Route } from '../protocol.js';
 import type { IamBinding, Json, ServiceRecord, TrafficTarget } from '../state.js';
 import { LATEST, REVISION, revisionJson, serviceJson } from './run-model.js';
 import { checkParent } from './functions.js';
@@ -65,7 +65,7 @@ export function checkTraffic(svc: ServiceRecord, traffic: unknown): TrafficTarge
   const seen = new Set<string>();
   let sum = 0;
   for (const raw of traffic as Json[]) {
-    const type = raw.type === undefined ? (raw.revision ? REVISION : 0) : raw.type;
+    const type = raw.type === undefined ? (raw.revision ? REVISION : 0) : enumValue(raw.type, ['TRAFFIC_TARGET_ALLOCATION_TYPE_UNSPECIFIED', 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION']);
     const percent = raw.percent === undefined ? 0 : raw.percent;
     if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 0 || percent > 100) throw invalid(`Traffic percent must be an integer 0..100, got ${String(raw.percent)}`, 'service.traffic.percent');
     if (type === LATEST) {
@@ -87,6 +87,16 @@ export function checkTraffic(svc: ServiceRecord, traffic: unknown): TrafficTarge
     sum += percent;
   }
   if (sum !== 100) throw invalid(`Traffic percentages must sum to 100, got ${sum}`, 'service.traffic');
+  const tags = new Set<string>();
+  const short = svc.name.split('/').pop() ?? '';
+  for (const t of out) {
+    if (t.tag === undefined) continue;
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(t.tag) || t.tag.length + 3 + short.length > 63) {
+      throw invalid(`Invalid traffic tag '${t.tag}': lowercase letters, digits and '-', and '<tag>---${short}' at most 63 characters`, 'service.traffic.tag');
+    }
+    if (tags.has(t.tag)) throw invalid(`Traffic tag '${t.tag}' appears more than once`, 'service.traffic.tag');
+    tags.add(t.tag);
+  }
   return out;
 }
 

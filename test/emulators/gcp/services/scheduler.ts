@@ -1,6 +1,6 @@
 // Cloud Scheduler v1 (google.cloud.scheduler.v1.CloudScheduler) jobs, REST mappings from cloudscheduler.proto.
 import type { Ctx } from '../context.js';
-import { GcpError, fieldMask, invalid, json, parseBody, template, timestamp, type HttpReq, type HttpRes, type Route } from '../protocol.js';
+import { GcpError, enumValue, fieldMask, invalid, json, parseBody, template, timestamp, type HttpReq, type HttpRes, type Route } from '../protocol.js';
 import type { Json } from '../state.js';
 import { checkParent } from './functions.js';
 
@@ -32,6 +32,8 @@ function listJobs(ctx: Ctx, parent: string): HttpRes {
 }
 
 function validateJob(job: Json): void {
+  const ht = job.httpTarget as Json | undefined;
+  if (ht?.httpMethod !== undefined) ht.httpMethod = enumValue(ht.httpMethod, ['HTTP_METHOD_UNSPECIFIED', 'POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
   const schedule = job.schedule;
   if (typeof schedule !== 'string' || schedule.trim().split(/\s+/).length !== 5 || !schedule.trim().split(/\s+/).every((f) => CRON_FIELD.test(f))) {
     throw invalid(`Schedule has an invalid format: '${String(schedule)}' (unix-cron, five fields)`, 'job.schedule');
