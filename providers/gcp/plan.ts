@@ -89,8 +89,10 @@ export function planFunction(desired: DesiredFunction, deployed: DeployedFunctio
   const isPublic = deployed?.service?.invokers.includes('allUsers') ?? false;
   const publicAccess = desired.public !== isPublic || !deployed ? (desired.public ? true : deployed ? false : undefined) : undefined;
   if (!deployed) return { name: desired.name, id: desired.id, op: 'create', mask: [], codeChanged: true, desired, jobs, ...(publicAccess !== undefined ? { publicAccess } : {}) };
-  const codeChanged = deployed.code !== desired.code;
-  const fields = changedFields(desired.fields, deployed.fields);
+  // A FAILED function (its last build failed) describes what was asked, not what runs: build it all again.
+  const failed = deployed.state === '2' || deployed.state === 'FAILED';
+  const codeChanged = failed || deployed.code !== desired.code;
+  const fields = failed ? Object.keys(desired.fields) : changedFields(desired.fields, deployed.fields);
   const mask = [...(codeChanged ? ['buildConfig.source'] : []), ...fields, ...(codeChanged && !fields.includes('labels') ? ['labels'] : [])];
   const op = mask.length ? 'update' : 'no-change';
   return { name: desired.name, id: desired.id, op, mask: op === 'update' ? [...mask, TRAFFIC_MASK] : [], codeChanged, desired, jobs, ...(publicAccess !== undefined ? { publicAccess } : {}) };

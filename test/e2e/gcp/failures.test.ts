@@ -31,6 +31,12 @@ describe('gcp failures', () => {
     expect(r.stderr).toContain('npm ERR! missing script: gcp-build');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(serving('shop-dev-api')).toEqual(before);
+    // The next deploy builds the same code again (the function is FAILED, not up to date) and releases it.
+    const again = await fnx(emu, dir, ['deploy', '--stage', 'dev']);
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    const now = serving('shop-dev-api');
+    expect(now).toHaveLength(1);
+    expect(now[0]!.revision).not.toBe(before[0]!.revision);
   });
 
   it('credentials: a key file that does not exist, and an endpoint that is not a URL, stop before any call (exit 2)', async () => {
