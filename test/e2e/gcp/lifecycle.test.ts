@@ -27,6 +27,14 @@ describe('gcp lifecycle', () => {
     expect(again.code, again.stderr + again.stdout).toBe(0);
     expect(emu.writeCalls()).toEqual([]);
 
+    // A function taken out of fnx.yaml is deleted, with nothing else touched.
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const manifest = `${dir}/fnx.yaml`;
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace(/  uploads:\n(    .*\n)+/, ''));
+    const dropped = await fnx(emu, dir, ['deploy', '--stage', 'dev']);
+    expect(dropped.code, dropped.stderr + dropped.stdout).toBe(0);
+    expect([...emu.state.functions.values()].map((f) => f.name.split('/').pop()).sort()).toEqual(['shop-dev-api', 'shop-dev-events', 'shop-dev-worker']);
+
     const removed = await fnx(emu, dir, ['remove', '--stage', 'dev', '--yes']);
     expect(removed.code, removed.stderr + removed.stdout).toBe(0);
     expect([...emu.state.functions.values()]).toEqual([]);
