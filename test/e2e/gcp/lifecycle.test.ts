@@ -30,7 +30,7 @@ describe('gcp lifecycle', () => {
     // A function taken out of fnx.yaml is deleted, with nothing else touched.
     const { readFile, writeFile } = await import('node:fs/promises');
     const manifest = `${dir}/fnx.yaml`;
-    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace(/  uploads:\n(    .*\n)+/, ''));
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace(/ {2}uploads:\n( {4}.*\n)+/, ''));
     const dropped = await fnx(emu, dir, ['deploy', '--stage', 'dev']);
     expect(dropped.code, dropped.stderr + dropped.stdout).toBe(0);
     expect([...emu.state.functions.values()].map((f) => f.name.split('/').pop()).sort()).toEqual(['shop-dev-api', 'shop-dev-events', 'shop-dev-worker']);
