@@ -4,7 +4,7 @@
  * annotations with the release history), its invoker members and its Cloud Scheduler jobs. JSON only.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- resources are the SDK's JSON */
-import type { ReleaseRecord } from '../../src/driver.js';
+import { type ReleaseRecord, ROLLBACK_STRATEGY } from '../../src/driver.js';
 import { LABEL_CODE } from './desired.js';
 
 /** Annotation on the Cloud Run service holding the release history, newest first (JSON). */
@@ -93,10 +93,15 @@ export function historyOf(annotations: Readonly<Record<string, string>>): Releas
   }
 }
 
-/** fnx's annotations with `record` added (a record of the same deploy and version replaced; a new live one supersedes the old). */
+/**
+ * fnx's annotations with `record` added: a record of the same deploy and version is replaced, a
+ * new live one supersedes the old, and a move by `fnx rollback` marks the version it left rolled back.
+ */
 export function withRecord(annotations: Readonly<Record<string, string>>, record: ReleaseRecord): Record<string, string> {
   const list = historyOf(annotations).filter((r) => !(r.deployId === record.deployId && r.version === record.version));
-  const next = record.status === 'live' ? list.map((r) => (r.status === 'live' ? { ...r, status: 'superseded' as const } : r)) : list;
+  const left = record.strategy === ROLLBACK_STRATEGY ? list.findIndex((r) => r.version === record.previous) : -1;
+  const marked = list.map((r, i) => (i === left && r.status !== 'rolled-back' ? { ...r, status: 'rolled-back' as const, cause: 'rollback' as const } : r));
+  const next = record.status === 'live' ? marked.map((r) => (r.status === 'live' ? { ...r, status: 'superseded' as const } : r)) : marked;
   return { ...annotations, [HISTORY_ANNOTATION]: JSON.stringify([record, ...next].slice(0, HISTORY_LIMIT)) };
 }
 

@@ -20,7 +20,8 @@ export function stageStatus(deployed: GcpDeployed): FunctionStatus[] {
     .map((f) => ({
       function: f.name,
       traffic: stateOf(f.name, f.service),
-      releases: (f.service?.history ?? []).slice(0, 5),
+      // The newest record of each revision (a rollback adds one for the revision it moved to).
+      releases: (f.service?.history ?? []).filter((r, i, all) => all.findIndex((x) => x.version === r.version) === i).slice(0, 5),
       triggers: triggersOf(f),
       urls: f.uri ? [f.uri] : [],
     }));
