@@ -102,6 +102,18 @@ const KIND: Record<string, CloudErrorKind> = {
   UNAVAILABLE: 'unavailable',
 };
 
+/**
+ * Whether fnx calls again: UNAVAILABLE and RESOURCE_EXHAUSTED always; ABORTED and
+ * FAILED_PRECONDITION when they say an operation is in progress on the resource (waited out), but
+ * never an etag mismatch (`etag` calls: a concurrent change).
+ */
+export function retryable(err: unknown, opts: Pick<CallOptions, 'etag'> = {}): boolean {
+  const s = statusOf(err);
+  if (s === 'UNAVAILABLE' || s === 'RESOURCE_EXHAUSTED') return true;
+  if ((s === 'ABORTED' && !opts.etag) || s === 'FAILED_PRECONDITION') return /in progress|being updated|try again|concurrent/i.test(messageOf(err));
+  return false;
+}
+
 export function isNotFound(err: unknown): boolean {
   return statusOf(err) === 'NOT_FOUND' || (err instanceof CloudError && err.kind === 'not-found');
 }
@@ -205,13 +217,7 @@ export class GcpClients {
         },
         {
           options: this.settings.backoff,
-          retryable: (err) => {
-            const s = statusOf(err);
-            if (s === 'UNAVAILABLE' || s === 'RESOURCE_EXHAUSTED') return true;
-            // An operation in progress on the resource: wait it out (an etag mismatch is not that).
-            if ((s === 'ABORTED' && !opts.etag) || s === 'FAILED_PRECONDITION') return /in progress|being updated|operation|try again|concurrent/i.test(messageOf(err));
-            return false;
-          },
+          retryable: (err) => retryable(err, opts),
           attemptsFor: (err) => (['ABORTED', 'FAILED_PRECONDITION'].includes(statusOf(err)) ? this.settings.backoff.attempts * 3 : this.settings.backoff.attempts),
           ...(opts.signal ? { signal: opts.signal } : {}),
           interrupted,
