@@ -149,18 +149,35 @@ export async function applyPlan(c: GcpClients, req: ApplyRequest): Promise<Apply
   const detail = req.plan.detail as GcpPlanDetail;
   const startWrites = c.writes;
   const startBytes = c.uploadedBytes;
-  const published: PublishedVersion[] = [];
   const urls: Record<string, string[]> = {};
-  for (const p of Object.values(detail.functions)) {
-    if (req.signal.aborted) throw new InterruptedError();
-    const v = await applyFunction(c, req, p, detail.deployed.functions[p.name]);
-    published.push(v);
-    const uri = detail.deployed.functions[p.name]?.uri;
-    if (p.desired.public || uri) {
-      const f = await readFunctionUri(c, p, uri);
-      if (f && p.desired.public) urls[p.name] = [f];
+  // Functions are independent: their builds run side by side, at most `concurrency` at once.
+  const planned = Object.values(detail.functions);
+  const published: PublishedVersion[] = new Array(planned.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < planned.length) {
+      const i = next++;
+      const p = planned[i]!;
+      if (req.signal.aborted) throw new InterruptedError();
+      published[i] = await applyFunction(c, req, p, detail.deployed.functions[p.name]);
+      const uri = detail.deployed.functions[p.name]?.uri;
+      if (p.desired.public) {
+        const f = await readFunctionUri(c, p, uri);
+        if (f) urls[p.name] = [f];
+      }
     }
-  }
+  };
+  let failure: unknown;
+  const stopOnError = async () => {
+    try {
+      await worker();
+    } catch (err) {
+      failure ??= err;
+      next = planned.length; // start no other function; the ones in flight finish
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(req.concurrency, planned.length)) }, stopOnError));
+  if (failure !== undefined) throw failure;
   for (const n of detail.orphans) {
     const d = detail.deployed.functions[n];
     if (d) await deleteFunction(c, d, req.signal);
