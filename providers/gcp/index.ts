@@ -39,7 +39,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     },
     history: (req) => readHistory(c, heard(req)),
     rollbackTargets: (req) => rollbackTargets(c, heard(req)),
-    status: async (req) => stageStatus(await inspectStage(c, heard(req).manifest)),
+    status: async (req) => stageStatus(await inspectStage(c, heard(req).manifest), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as GcpDeployed),
     remove: async (req) => {
       const detail = heard(req).deployed.detail as GcpDeployed;

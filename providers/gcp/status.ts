@@ -4,17 +4,21 @@ import { gcpConfig } from './config.js';
 import type { DeployedFunction, GcpDeployed } from './state.js';
 import { stateOf } from './traffic.js';
 
-function triggersOf(f: DeployedFunction): string[] {
+function triggersOf(f: DeployedFunction, manifest: ResolvedManifest): string[] {
   const t = f.fields.eventTrigger as { eventType?: string; pubsubTopic?: string; eventFilters?: { attribute: string; value: string }[] } | null;
   const out: string[] = [];
   if (t?.pubsubTopic) out.push(`pubsub ${t.pubsubTopic.split('/').pop()}`);
   else if (t?.eventType) out.push(`storage ${t.eventFilters?.find((x) => x.attribute === 'bucket')?.value ?? ''} ${t.eventType.split('.').pop()}`);
-  else out.push('http');
+  else {
+    // The routes live in fnx's entry (one URL per function): as the manifest declares them.
+    const routes = manifest.functions.find((fn) => fn.name === f.name)?.triggers.flatMap((t) => (t.kind === 'http' ? [`http ${t.method} ${t.path}`] : [])) ?? [];
+    out.push(...(routes.length ? routes : ['http']));
+  }
   for (const j of f.jobs) out.push(`schedule ${j.schedule}${j.paused ? ' (paused)' : ''}`);
   return out;
 }
 
-export function stageStatus(deployed: GcpDeployed): FunctionStatus[] {
+export function stageStatus(deployed: GcpDeployed, manifest: ResolvedManifest): FunctionStatus[] {
   return Object.values(deployed.functions)
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((f) => ({
@@ -22,7 +26,7 @@ export function stageStatus(deployed: GcpDeployed): FunctionStatus[] {
       traffic: stateOf(f.name, f.service),
       // The newest record of each revision (a rollback adds one for the revision it moved to).
       releases: (f.service?.history ?? []).filter((r, i, all) => all.findIndex((x) => x.version === r.version) === i).slice(0, 5),
-      triggers: triggersOf(f),
+      triggers: triggersOf(f, manifest),
       urls: f.uri ? [f.uri] : [],
     }));
 }
