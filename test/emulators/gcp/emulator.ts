@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Auth } from './auth.js';
 import { FaultInjector, prng } from './faults.js';
-import { GcpError, json, template, timestamp, type HttpReq, type HttpRes, type Route } from './protocol.js';
+import { GcpError, json, template, timestamp, type HttpReq, type HttpRes, type Route, type RpcStatus } from './protocol.js';
 import { emptyState, type GcpState, type Json, type OperationRecord, type ServiceRecord, type TrafficTarget } from './state.js';
 import type { AlertState, BuildHook, CallRecord, DeliveryResult, FaultOptions, GcpEmulatorOptions, RequestCounts, RevisionHandler, TrafficCause, TrafficChange, TrafficEntry } from './types.js';
 import { functionRoutes, handleUpload } from './services/functions.js';
@@ -47,6 +47,7 @@ export class Emulator implements InvokeHost {
   private letters: () => number = prng(11);
   private routing: () => number;
   private readonly lastSplit = new Map<string, TrafficEntry[]>();
+  private operationFailures: { api: 'functions' | 'run' | undefined; error: GcpError }[] = [];
 
   constructor(opts: GcpEmulatorOptions) {
     this.opts = opts;
@@ -226,6 +227,7 @@ export class Emulator implements InvokeHost {
     this.buildHook = this.opts.buildHook;
     this.revisionHandler = this.opts.revisionHandler ?? defaultRevisionHandler;
     this.routing = prng(this.opts.routingSeed ?? 7);
+    this.operationFailures = [];
     this.letters = prng(11);
     this.counter = 0;
   }
@@ -240,8 +242,20 @@ export class Emulator implements InvokeHost {
 
   // ---------- operations ----------
 
+  failNextOperation(api?: 'functions' | 'run', status: RpcStatus = 'INTERNAL', message = 'An internal error occurred while processing the operation. Please try again.'): void {
+    this.operationFailures.push({ api, error: new GcpError(status, message) });
+  }
+
   private complete(op: OperationRecord): void {
     op.done = true;
+    const i = this.operationFailures.findIndex((f) => f.api === undefined || f.api === op.api);
+    if (i >= 0) {
+      const [failure] = this.operationFailures.splice(i, 1);
+      op.error = failure?.error.toOperationError();
+      op.abandon?.();
+      if (op.api === 'functions') op.metadata = { ...op.metadata, endTime: timestamp(this.now()) };
+      return;
+    }
     try {
       op.response = op.finish();
     } catch (err) {

@@ -4,6 +4,7 @@
 import { Emulator } from './emulator.js';
 import type { AlertState, BuildHook, CallRecord, DeliveryResult, FaultOptions, GcpEmulatorOptions, RequestCounts, RevisionHandler, TrafficChange, TrafficEntry } from './types.js';
 import type { GcpState } from './state.js';
+import type { RpcStatus } from './protocol.js';
 
 export type * from './types.js';
 export type * from './state.js';
@@ -35,6 +36,11 @@ export interface GcpEmulator {
   setBuildHook(hook: BuildHook | undefined): void;
   /** Fail the next build (of that function, if given) with this message. */
   failNextBuild(message: string, functionId?: string): void;
+  /**
+   * The next operation to complete (of that API, if given) ends with this error instead of its effect:
+   * no revision, no traffic change; the resource is released. Default INTERNAL "... Please try again."
+   */
+  failNextOperation(api?: 'functions' | 'run', status?: RpcStatus, message?: string): void;
   /** Complete every running operation now (as if polled to the end). */
   finishOperations(): void;
   /** A valid access token, for a static auth client in tests. */

@@ -79,6 +79,8 @@ export interface OperationRecord {
   error?: { code: number; message: string; details: unknown[] };
   /** Applies the effect; returns the response or throws a GcpError that becomes the operation error. */
   finish: () => Json;
+  /** Ends the operation without its effect (an injected failure): releases what it held. */
+  abandon?: () => void;
 }
 
 export interface JobRecord {

@@ -241,3 +241,26 @@ describe('IAM and probes', () => {
     expect(errors).toBe(seen.get(r2));
   });
 });
+
+describe('failed operations', () => {
+  test('an operation that fails leaves no revision and no traffic change, and releases the function', async () => {
+    const fn = await createFunction(c, emu, 'orders');
+    const r1 = fn.serviceConfig?.revision ?? '';
+    await setSplit('orders', [[r1, 100]]);
+    const before = emu.traffic.length;
+    emu.failNextOperation('functions', 'INTERNAL', 'An internal error occurred. Please try again.');
+    const source = await upload(c, emu);
+    const [op] = await c.functions.updateFunction({ function: { name: fnName('orders'), buildConfig: { source: { storageSource: source } } }, updateMask: { paths: ['buildConfig.source'] } });
+    const e = await codeOf(op.promise());
+    expect(e.code).toBe(13);
+    expect(e.message).toMatch(/internal error/);
+    const [after] = await c.functions.getFunction({ name: fnName('orders') });
+    expect([after.state, after.serviceConfig?.revision]).toEqual(['ACTIVE', r1]);
+    expect(emu.traffic.length).toBe(before);
+    emu.failNextOperation('run');
+    const [sop] = await c.services.updateService({ service: { name: svcName('orders'), traffic: [] }, updateMask: { paths: ['traffic'] } });
+    expect((await codeOf(sop.promise())).code).toBe(13);
+    expect(emu.currentSplit('orders')).toEqual([{ revision: r1, percent: 100 }]);
+    await setSplit('orders', [[r1, 100]]);
+  });
+});

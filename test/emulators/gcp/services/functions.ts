@@ -214,6 +214,10 @@ function createFunction(ctx: Ctx, req: HttpReq, parent: string): HttpRes {
     api: 'functions',
     metadata: operationMetadata(ctx, name, 'create', 1, fn),
     finish: () => build(ctx, rec, fn, source, 'create', allTraffic),
+    abandon: () => {
+      rec.operation = undefined;
+      rec.resource.state = FAILED;
+    },
   });
   rec.operation = op.name;
   return json(opJson(op));
@@ -260,15 +264,20 @@ function updateFunction(ctx: Ctx, req: HttpReq, name: string): HttpRes {
   validateFunction(next);
   const source = requireUploaded(ctx, next);
   const before = (rec.resource.state as number | undefined) ?? ACTIVE;
+  const svc = ctx.state.services.get(serviceNameOf(name));
   rec.resource.state = DEPLOYING;
   const op = ctx.startOperation({
     name: `${name.split('/').slice(0, 4).join('/')}/operations/operation-${ctx.id()}`,
     api: 'functions',
     metadata: operationMetadata(ctx, name, 'update', 2, next),
     finish: () => build(ctx, rec, next, source, 'update', allTraffic, before),
+    abandon: () => {
+      if (svc && svc.operation === rec.operation) svc.operation = undefined;
+      rec.operation = undefined;
+      rec.resource.state = before;
+    },
   });
   rec.operation = op.name;
-  const svc = ctx.state.services.get(serviceNameOf(name));
   if (svc) svc.operation = op.name;
   return json(opJson(op));
 }
@@ -324,6 +333,10 @@ function deleteFunction(ctx: Ctx, name: string): HttpRes {
         ctx.state.services.delete(svcName);
       }
       return { '@type': EMPTY_TYPE };
+    },
+    abandon: () => {
+      rec.operation = undefined;
+      rec.resource.state = ACTIVE;
     },
   });
   rec.operation = op.name;

@@ -155,6 +155,9 @@ function updateService(ctx: Ctx, req: HttpReq, name: string): HttpRes {
       if (traffic) ctx.setTraffic(svc, traffic, 'update-service');
       return { '@type': SERVICE_TYPE, ...serviceJson(ctx, svc) };
     },
+    abandon: () => {
+      svc.operation = undefined;
+    },
   });
   svc.operation = op.name;
   svc.etag = `"${ctx.id()}"`;
