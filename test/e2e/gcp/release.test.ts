@@ -78,6 +78,28 @@ describe('gcp releases through the Cloud Run traffic split', () => {
     expect(serving()).toEqual([{ revision: old, percent: 100 }]);
   });
 
+  it('a traffic change whose operation fails moves traffic back to the serving revision and says why (no verdict: the next deploy releases it again)', async () => {
+    const old = serving()[0]!.revision;
+    const start = emu.traffic.length;
+    await writeFile(join(dir, 'src/api.js'), code(4));
+    // The second traffic operation (50 %) fails inside Cloud Run, after the 10 % step went through.
+    let armed = false;
+    const watch = setInterval(() => {
+      if (!armed && emu.traffic.slice(start).some((c) => c.service === SERVICE)) {
+        armed = true;
+        emu.failNextOperation('run', 'INTERNAL', 'Revision is not ready: container failed to start.');
+      }
+    }, 5);
+    const r = await deploy();
+    clearInterval(watch);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toContain('container failed to start');
+    expect(serving()).toEqual([{ revision: old, percent: 100 }]);
+    const again = await deploy();
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(serving()[0]!.revision).not.toBe(old);
+  });
+
   it('rollback from a fresh directory, then an unchanged deploy keeps the rolled-back revision dark', async () => {
     // Release v3 for real first (the gate is closed now), so there is something to roll back.
     const released = await deploy(dir, ['--release-rolled-back']);
