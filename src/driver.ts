@@ -310,12 +310,17 @@ export interface ProviderPlan {
   readonly actions: readonly PlanAction[];
   /** How settings without a native equivalent are handled on this provider. */
   readonly notes: readonly string[];
-  /** Driver-private data apply() needs (read revisions, ARNs). JSON-serialisable; never secret values. */
+  /**
+   * Driver-private data apply() executes: the desired state of every resource it writes, archive
+   * references, and what was read (revisions, ARNs). JSON-serialisable; never secret values.
+   */
   readonly detail: unknown;
 }
 
 export interface ApplyRequest extends RequestContext {
+  /** The manifest the plan was made from. apply() takes no desired state from it: the plan's data is what it executes. */
   readonly manifest: ResolvedManifest;
+  /** Where apply() reads the bytes of the archives the plan names (by type, name and sha256). */
   readonly artifacts: ArtifactSet;
   readonly plan: ProviderPlan;
   readonly deploy: DeployMetadata;
@@ -499,8 +504,8 @@ export interface ProviderDriver {
   plan(req: PlanRequest): ProviderPlan;
 
   /**
-   * Executes exactly the plan's actions: uploads code, writes configuration, layers, roles and
-   * triggers, publishes versions. Does NOT move traffic (the pointer is only created on first
+   * Executes exactly the plan's actions with the plan's data (not re-deriving it from the
+   * manifest): uploads code, writes configuration, layers, roles and triggers, publishes versions. Does NOT move traffic (the pointer is only created on first
    * deploy, pointing at the first published version), except on the replace model, which has no
    * other way to publish (see PublishedVersion). slot: a new version goes to the slot beside
    * production. Idempotent: safe to re-run after a crash.

@@ -60,7 +60,7 @@ export interface FunctionConfig {
 }
 
 export type DesiredTrigger =
-  | { readonly kind: 'http'; readonly key: string; readonly routeKey: string; readonly authorization: 'NONE' | 'AWS_IAM' }
+  | { readonly kind: 'http'; readonly key: string; readonly routeKey: string; readonly path: string; readonly authorization: 'NONE' | 'AWS_IAM' }
   | { readonly kind: 'schedule'; readonly key: string; readonly rule: string; readonly expression: string; readonly enabled: boolean; readonly statementId: string }
   | {
       readonly kind: 'queue';
@@ -101,13 +101,36 @@ export interface DesiredFunction {
   readonly reserved?: number;
   readonly provisioned?: number;
   readonly triggers: readonly DesiredTrigger[];
-  readonly artifact: Artifact;
+  readonly code: CodeRef;
 }
 
 export interface DesiredLayer {
   readonly layer: string;
   readonly name: string;
-  readonly artifact: Artifact;
+  readonly code: CodeRef;
+  /** Of every AWS function of the manifest that uses the layer. */
+  readonly runtimes: readonly string[];
+  readonly architectures: readonly string[];
+}
+
+/**
+ * An archive as the plan names it, without its bytes: apply finds it in the artifact set by type
+ * and name and checks that it still has this sha256.
+ */
+export interface CodeRef {
+  readonly type: Artifact['type'];
+  readonly name: string;
+  readonly sha256: string;
+  /** What Lambda reports as CodeSha256. */
+  readonly sha256Base64: string;
+  readonly size: number;
+  /** Object key in the deployment bucket, used when the archive is too large to send inline. */
+  readonly key: string;
+}
+
+function codeRef(manifest: ResolvedManifest, artifact: Artifact, keyPrefix: string): CodeRef {
+  const { type, name, sha256, sha256Base64, size } = artifact;
+  return { type, name, sha256, sha256Base64, size, key: `${manifest.service}/${manifest.stage}/${keyPrefix}/${sha256}.zip` };
 }
 
 const S3_EVENTS = { created: 's3:ObjectCreated:*', deleted: 's3:ObjectRemoved:*' } as const;
@@ -116,7 +139,7 @@ function desiredTrigger(t: Target, fnName: string, trigger: Trigger, neutral: bo
   switch (trigger.kind) {
     case 'http': {
       const routeKey = `${trigger.method.toUpperCase()} ${trigger.path}`;
-      return { kind: 'http', key: `http:${routeKey}`, routeKey, authorization: trigger.auth === 'iam' ? 'AWS_IAM' : 'NONE' };
+      return { kind: 'http', key: `http:${routeKey}`, routeKey, path: trigger.path, authorization: trigger.auth === 'iam' ? 'AWS_IAM' : 'NONE' };
     }
     case 'schedule': {
       const expression = scheduleExpression(trigger);
@@ -164,12 +187,20 @@ export function awsFunctions(manifest: ResolvedManifest): ResolvedFunction[] {
   return manifest.functions.filter((f) => f.providers.includes('aws'));
 }
 
-export function desiredLayers(manifest: ResolvedManifest, artifacts: ArtifactSet): DesiredLayer[] {
-  const used = new Set(awsFunctions(manifest).flatMap((f) => f.layers));
+/** The layers `functions` use; their runtimes and architectures are those of every AWS function of the manifest using them. */
+export function desiredLayers(manifest: ResolvedManifest, functions: readonly ResolvedFunction[], artifacts: ArtifactSet): DesiredLayer[] {
+  const used = new Set(functions.flatMap((f) => f.layers));
   return [...used].sort().map((layer) => {
     const artifact = findArtifact(artifacts, 'layer', layer, 'aws');
     if (!artifact) throw missingArtifact('layer', layer);
-    return { layer, name: layerName(manifest.service, manifest.stage, layer), artifact };
+    const users = awsFunctions(manifest).filter((f) => f.layers.includes(layer));
+    return {
+      layer,
+      name: layerName(manifest.service, manifest.stage, layer),
+      code: codeRef(manifest, artifact, `layers/${layer}`),
+      runtimes: [...new Set(users.map((f) => lambdaRuntime(f)))].sort(),
+      architectures: [...new Set(users.map((f) => f.architecture))].sort(),
+    };
   });
 }
 
@@ -250,6 +281,6 @@ export function desiredFunction(
     ...(fn.concurrency.max !== undefined ? { reserved: fn.concurrency.max } : {}),
     ...(fn.concurrency.warm ? { provisioned: fn.concurrency.warm } : {}),
     triggers,
-    artifact,
+    code: codeRef(manifest, artifact, fn.name),
   };
 }

@@ -1,22 +1,29 @@
 /**
  * plan(): pure comparison of the desired state (desired.ts) with what inspect() read (state.ts).
  * Produces field-level changes per resource; secret-bearing fields are masked. apply() executes
- * exactly these actions, reading the driver-private detail below.
+ * exactly these actions with the data in the driver-private detail below, and reads nothing else
+ * but the artifacts' bytes: a plan computed once is what is applied.
  */
 import { type FieldChange, formatBytes, type PlanAction, type PlanOp, type PlanRequest, type ProviderPlan, referenceOf, type ResolvedManifest } from '../../src/driver.js';
-import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type FunctionConfig, type Target } from './desired.js';
+import { awsConfig } from './config.js';
+import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type DesiredLayer, type FunctionConfig, type Target } from './desired.js';
+import { versionDescription } from './metadata.js';
 import { missingBucket, missingTopic } from './missing-source.js';
-import { apiName, arn } from './names.js';
+import { apiName, arn, deploymentBucketName } from './names.js';
 import { canonicalPolicy, type PolicyDocument } from './policy.js';
 import { type AwsDeployed, type DeployedFunction } from './state.js';
 
-/** What apply() needs beyond the actions: read state and decisions. JSON only, no secret values. */
+/** What apply() needs beyond the actions: read state, desired state and decisions. JSON only, no secret values. */
 export interface AwsPlanDetail {
   readonly accountId: string;
   readonly region: string;
+  readonly service: string;
+  readonly stage: string;
   readonly deployed: AwsDeployed;
-  /** Layers to publish (by manifest layer name). */
-  readonly publishLayers: readonly string[];
+  /** Where archives too large to send inline go; `create`: fnx creates it when missing (not one fnx.yaml names). */
+  readonly bucket: { readonly name: string; readonly create: boolean };
+  /** Layers to publish. */
+  readonly publishLayers: readonly DesiredLayer[];
   /** Per manifest function in scope. */
   readonly functions: Readonly<Record<string, PlannedFunction>>;
   /** Deployed functions no longer in the manifest (deleted by apply). */
@@ -28,6 +35,10 @@ export interface AwsPlanDetail {
 export interface PlannedFunction {
   readonly name: string;
   readonly exists: boolean;
+  /** What apply writes; `layer:<name>` placeholders in its layers stand for the versions of publishLayers. */
+  readonly desired: DesiredFunction;
+  /** Description of the version apply publishes (deploy metadata and release strategy). */
+  readonly description: string;
   /** A new version will be published. */
   readonly publish: boolean;
   /**
@@ -195,7 +206,7 @@ export function triggerActions(d: Pick<DesiredFunction, 'fn' | 'aliasArn' | 'tri
   return out;
 }
 
-function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, deployed: AwsDeployed, placeholderLayers: boolean): { actions: PlanAction[]; planned: PlannedFunction } {
+function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, deployed: AwsDeployed, placeholderLayers: boolean, description: string): { actions: PlanAction[]; planned: PlannedFunction } {
   const a: PlanAction[] = [];
   const fn = d.fn;
   if (d.role) {
@@ -212,13 +223,13 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
   let publish: boolean;
   if (!cur) {
     const shown = (field: string, v: unknown) => referenceOf(d, field) ?? String(v);
-    a.push(act(`function:${fn}`, 'create', 'function', d.name, fn, undefined, `upload ${formatBytes(d.artifact.size)}, ${shown('runtime', d.config.Runtime)}, ${shown('memory', d.config.MemorySize)} MB, ${shown('architecture', d.architecture)}`));
+    a.push(act(`function:${fn}`, 'create', 'function', d.name, fn, undefined, `upload ${formatBytes(d.code.size)}, ${shown('runtime', d.config.Runtime)}, ${shown('memory', d.config.MemorySize)} MB, ${shown('architecture', d.architecture)}`));
     publish = true;
   } else {
     const codeChanges: FieldChange[] = [];
-    if (cur.codeSha256 !== d.artifact.sha256Base64) codeChanges.push({ field: 'codeSha256', from: cur.codeSha256, to: d.artifact.sha256Base64 });
+    if (cur.codeSha256 !== d.code.sha256Base64) codeChanges.push({ field: 'codeSha256', from: cur.codeSha256, to: d.code.sha256Base64 });
     if (cur.architecture !== d.architecture) codeChanges.push(change('architecture', cur.architecture, d.architecture, d.variables));
-    a.push(codeChanges.length ? act(`code:${fn}`, 'update', 'code', d.name, fn, codeChanges, `upload ${formatBytes(d.artifact.size)}`) : act(`code:${fn}`, 'no-change', 'code', d.name, fn));
+    a.push(codeChanges.length ? act(`code:${fn}`, 'update', 'code', d.name, fn, codeChanges, `upload ${formatBytes(d.code.size)}`) : act(`code:${fn}`, 'no-change', 'code', d.name, fn));
     const configDiff = configChanges(cur.config, d.config, d.secretKeys, d.variables);
     a.push(configDiff.length ? act(`config:${fn}`, 'update', 'config', d.name, fn, configDiff) : act(`config:${fn}`, 'no-change', 'config', d.name, fn));
     const tags = tagChanges(cur.tags, d.tags, d.variables);
@@ -255,7 +266,7 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
     a.push(act(`provisioned:${fn}`, op, 'provisioned-concurrency', `${d.name}:live`, fn, [change('concurrency.warm', cur?.provisioned, d.provisioned, d.variables)]));
   }
   a.push(...triggerActions(d, cur, deployed));
-  return { actions: a, planned: { name: d.name, exists: Boolean(cur), publish, ...(candidate ? { candidate } : {}) } };
+  return { actions: a, planned: { name: d.name, exists: Boolean(cur), desired: d, description, publish, ...(candidate ? { candidate } : {}) } };
 }
 
 /** A storage or topic trigger on a bucket or topic that does not exist stops the plan: fnx never creates them. */
@@ -280,18 +291,18 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
   const all = awsFunctions(manifest);
   const inScope = all.filter((f) => !req.only?.length || req.only.includes(f.name));
 
-  const layers = desiredLayers({ ...manifest, functions: inScope }, req.artifacts);
+  const layers = desiredLayers(manifest, inScope, req.artifacts);
   const layerArns: Record<string, string> = {};
-  const publishLayers: string[] = [];
+  const publishLayers: DesiredLayer[] = [];
   for (const l of layers) {
     const cur = deployed.layers[l.layer]?.latest;
-    if (cur && cur.sha256 === l.artifact.sha256) {
+    if (cur && cur.sha256 === l.code.sha256) {
       layerArns[l.layer] = cur.arn;
       actions.push(act(`layer:${l.layer}`, 'no-change', 'layer', l.name, undefined, undefined, `version ${cur.version}`));
     } else {
-      publishLayers.push(l.layer);
+      publishLayers.push(l);
       actions.push(
-        act(`layer:${l.layer}`, cur ? 'update' : 'create', 'layer', l.name, undefined, cur ? [{ field: 'sha256', from: cur.sha256, to: l.artifact.sha256 }] : undefined, `publish a new layer version (${formatBytes(l.artifact.size)})`),
+        act(`layer:${l.layer}`, cur ? 'update' : 'create', 'layer', l.name, undefined, cur ? [{ field: 'sha256', from: cur.sha256, to: l.code.sha256 }] : undefined, `publish a new layer version (${formatBytes(l.code.size)})`),
       );
     }
   }
@@ -312,7 +323,7 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
     const d = desiredFunction(manifest, f, req.artifacts, t, layerArns);
     checkSources(d, deployed);
     const placeholders = d.config.Layers.some((l) => l.startsWith('layer:'));
-    const { actions: fa, planned } = functionActions(d, deployed.functions[f.name], deployed, placeholders);
+    const { actions: fa, planned } = functionActions(d, deployed.functions[f.name], deployed, placeholders, versionDescription(req.deploy, f.release.strategy));
     actions.push(...fa);
     functions[f.name] = planned;
   }
@@ -334,7 +345,19 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
     }
   }
 
-  const detail: AwsPlanDetail = { accountId: deployed.accountId, region: deployed.region, deployed, publishLayers, functions, orphans, ...(api ? { api } : {}) };
+  const configuredBucket = awsConfig(manifest)?.deploymentBucket;
+  const detail: AwsPlanDetail = {
+    accountId: deployed.accountId,
+    region: deployed.region,
+    service: manifest.service,
+    stage: manifest.stage,
+    deployed,
+    bucket: { name: configuredBucket ?? deploymentBucketName(deployed.accountId, deployed.region), create: !configuredBucket },
+    publishLayers,
+    functions,
+    orphans,
+    ...(api ? { api } : {}),
+  };
   return {
     provider: 'aws',
     target: `${deployed.region} (account ${deployed.accountId})`,

@@ -1,15 +1,16 @@
-/** What every apply step shares: clients, the plan being executed, cancellation, per-key locks. */
-import type { ArtifactSet, DeployMetadata, PlanAction, Reporter, ResolvedManifest } from '../../../src/driver.js';
+/**
+ * What every apply step shares: clients, the plan being executed, the artifacts it names,
+ * cancellation, per-key locks. Steps read desired state only from the plan, never a manifest.
+ */
+import type { ArtifactSet, PlanAction, Reporter } from '../../../src/driver.js';
 import type { AwsClients } from '../clients.js';
 import type { AwsPlanDetail } from '../plan.js';
 
 export interface ApplyContext {
   readonly aws: AwsClients;
-  readonly manifest: ResolvedManifest;
   readonly artifacts: ArtifactSet;
   readonly detail: AwsPlanDetail;
   readonly actions: ReadonlyMap<string, PlanAction>;
-  readonly deploy: DeployMetadata;
   readonly signal: AbortSignal;
   readonly reporter: Reporter;
   readonly locks: KeyedLock;

@@ -3,7 +3,6 @@
  * so, waiting for Lambda to settle after each change (State Active, LastUpdateStatus Successful).
  * An update that meets ResourceConflictException (another update in progress) waits and retries.
  */
-import { readFile } from 'node:fs/promises';
 import {
   CreateFunctionCommand,
   TagResourceCommand,
@@ -49,7 +48,7 @@ async function settleAndRetry<T>(ctx: ApplyContext, name: string, write: () => P
 }
 
 async function uploadCode(ctx: ApplyContext, d: DesiredFunction) {
-  return codeLocation(ctx, d.fn, d.artifact, () => readFile(d.artifact.path));
+  return codeLocation(ctx, d.code);
 }
 
 async function updateCode(ctx: ApplyContext, d: DesiredFunction): Promise<void> {

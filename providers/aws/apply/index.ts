@@ -2,12 +2,14 @@
  * apply(): executes a plan. Order: layers, the HTTP API, then each function (bounded concurrency):
  * role -> log group -> function code/config -> publish -> alias (first deploy only) -> concurrency
  * -> triggers; then orphans are deleted. On Ctrl-C nothing new starts, in-flight steps finish, and
- * InterruptedError is thrown; an alias is only ever created on a published version.
+ * InterruptedError is thrown; an alias is only ever created on a published version. Everything it
+ * writes comes from the plan's data (AwsPlanDetail); the manifest is not read, the artifact set
+ * only for the bytes of the archives the plan names.
  */
 import pLimit from 'p-limit';
 import { type ApplyRequest, type ApplyResult, FnxError, InterruptedError, type PublishedVersion, WorkProgress } from '../../../src/driver.js';
 import type { AwsClients } from '../clients.js';
-import { awsFunctions, desiredFunction, desiredLayers } from '../desired.js';
+import type { DesiredFunction } from '../desired.js';
 import { statementId } from '../names.js';
 import type { AwsPlanDetail } from '../plan.js';
 import { removeFunction } from '../remove.js';
@@ -15,6 +17,7 @@ import { KeyedLock, type ApplyContext } from './context.js';
 import { applyFunction } from './function.js';
 import { publishLayer } from './layers.js';
 import { applyRole } from './role.js';
+import { archiveOf } from './upload.js';
 import { applyConcurrency, applyLogGroup } from './settings.js';
 import { applyHttp, deleteApi, ensureApi } from './triggers/http.js';
 import { applyQueues } from './triggers/queue.js';
@@ -28,17 +31,21 @@ function firstError(errors: unknown[]): unknown {
   return errors.find((e) => (e as { kind?: string }).kind === 'precondition') ?? errors.find((e) => e instanceof FnxError && !(e instanceof InterruptedError)) ?? errors[0];
 }
 
+/** `d` with the ARNs of the layer versions this apply published in place of their `layer:<name>` placeholders. */
+function withLayers(d: DesiredFunction, layerArns: Readonly<Record<string, string>>): DesiredFunction {
+  const layers = d.config.Layers.map((l) => (l.startsWith('layer:') ? (layerArns[l.slice('layer:'.length)] ?? l) : l));
+  return { ...d, config: { ...d.config, Layers: layers } };
+}
+
 export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<ApplyResult> {
   const detail = req.plan.detail as AwsPlanDetail;
   const writesBefore = aws.writes;
   const bytesBefore = aws.uploadedBytes;
   const ctx: ApplyContext = {
     aws,
-    manifest: req.manifest,
     artifacts: req.artifacts,
     detail,
     actions: new Map(req.plan.actions.map((a) => [a.id, a])),
-    deploy: req.deploy,
     signal: req.signal,
     reporter: req.reporter,
     locks: new KeyedLock(),
@@ -54,15 +61,15 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
       return undefined;
     }
   };
-  const target = { region: detail.region, accountId: detail.accountId };
-  const inScope = awsFunctions(req.manifest).filter((f) => detail.functions[f.name]);
+  const inScope = Object.entries(detail.functions);
+  // Every archive the plan names is the one it was made with, before the first write.
+  for (const code of [...detail.publishLayers.map((l) => l.code), ...inScope.map(([, p]) => p.desired.code)]) archiveOf(req.artifacts, code);
 
   // Layers first: functions attach their new version ARNs.
   const layerArns: Record<string, string> = {};
-  for (const [name, l] of Object.entries(detail.deployed.layers)) if (l.latest && !detail.publishLayers.includes(name)) layerArns[name] = l.latest.arn;
-  const layers = desiredLayers({ ...req.manifest, functions: inScope }, req.artifacts).filter((l) => detail.publishLayers.includes(l.layer));
-  const changing = inScope.filter((f) => req.plan.actions.some((a) => a.function === f.name && a.op !== 'no-change'));
-  const progress = new WorkProgress(req.reporter, layers.length + changing.length + detail.orphans.length, 'aws');
+  const layers = detail.publishLayers;
+  const changing = new Set(inScope.map(([fn]) => fn).filter((fn) => req.plan.actions.some((a) => a.function === fn && a.op !== 'no-change')));
+  const progress = new WorkProgress(req.reporter, layers.length + changing.size + detail.orphans.length, 'aws');
   await Promise.all(
     layers.map((l) =>
       limit(() =>
@@ -83,12 +90,12 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
 
   const published: PublishedVersion[] = [];
   await Promise.all(
-    inScope.map((f) =>
+    inScope.map(([fn, plan]) =>
       limit(() =>
         guard(async () => {
-          const d = desiredFunction(req.manifest, f, req.artifacts, target, layerArns);
-          const cur = detail.deployed.functions[f.name];
-          const planned = changing.includes(f);
+          const d = withLayers(plan.desired, layerArns);
+          const cur = detail.deployed.functions[fn];
+          const planned = changing.has(fn);
           if (planned) progress.start(d.name);
           try {
             await applyRole(ctx, d);
@@ -96,7 +103,7 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
             if (ctx.signal.aborted) return;
             await applyFunction(ctx, d, cur, d.config.Layers);
             if (ctx.signal.aborted) return;
-            const version = await applyVersion(ctx, d, cur);
+            const version = await applyVersion(ctx, plan, d, cur);
             if (!version) return;
             await applyConcurrency(ctx, d);
             await applyHttp(ctx, d);
@@ -136,9 +143,9 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
   const urls: Record<string, string[]> = {};
   const endpoint = ctx.api?.endpoint;
   if (endpoint) {
-    for (const f of inScope) {
-      const paths = f.triggers.flatMap((t) => (t.kind === 'http' ? [`${endpoint}${t.path}`] : []));
-      if (paths.length) urls[f.name] = paths;
+    for (const [fn, { desired }] of inScope) {
+      const paths = desired.triggers.flatMap((t) => (t.kind === 'http' ? [`${endpoint}${t.path}`] : []));
+      if (paths.length) urls[fn] = paths;
     }
   }
   return { provider: 'aws', published, writes: aws.writes - writesBefore, uploadedBytes: aws.uploadedBytes - bytesBefore, urls };

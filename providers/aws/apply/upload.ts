@@ -1,13 +1,12 @@
 /**
  * Where code goes: inline (ZipFile) up to Lambda's direct-upload limit, else through the S3
- * deployment bucket (providers.aws.deploymentBucket, or fnx-deploy-<account>-<region> which fnx
- * creates and tags). Counts uploaded bytes.
+ * deployment bucket the plan names (providers.aws.deploymentBucket, or fnx-deploy-<account>-<region>
+ * which fnx creates and tags), under the plan's object key. Counts uploaded bytes.
  */
 import { readFile } from 'node:fs/promises';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Artifact } from '../../../src/driver.js';
-import { awsConfig } from '../config.js';
-import { deploymentBucketName } from '../names.js';
+import { type Artifact, type ArtifactSet, findArtifact, FnxError } from '../../../src/driver.js';
+import type { CodeRef } from '../desired.js';
 import { kindOf, type ApplyContext } from './context.js';
 import { isTransient } from '../retry.js';
 
@@ -15,10 +14,9 @@ const bucketReady = new WeakMap<object, Promise<string>>();
 
 async function ensureBucket(ctx: ApplyContext): Promise<string> {
   const { aws } = ctx;
-  const configured = awsConfig(ctx.manifest)?.deploymentBucket;
-  const bucket = configured ?? deploymentBucketName(ctx.detail.accountId, ctx.detail.region);
+  const { name: bucket, create } = ctx.detail.bucket;
   const exists = await aws.find('HeadBucket', () => aws.s3.send(new HeadBucketCommand({ Bucket: bucket })), { resource: bucket });
-  if (exists || configured) return bucket;
+  if (exists || !create) return bucket;
   try {
     await aws.call(
       'CreateBucket',
@@ -34,16 +32,21 @@ async function ensureBucket(ctx: ApplyContext): Promise<string> {
   return bucket;
 }
 
-/** The `Code`/`Content` argument for an artifact: ZipFile bytes, or S3 location after uploading. */
-export async function codeLocation(
-  ctx: ApplyContext,
-  keyPrefix: string,
-  artifact: Artifact,
-  read: () => Promise<Buffer>,
-): Promise<{ ZipFile: Uint8Array } | { S3Bucket: string; S3Key: string }> {
+/** The archive the plan names, from the artifact set; refused when it is not the one planned. */
+export function archiveOf(artifacts: ArtifactSet, code: CodeRef): Artifact {
+  const artifact = findArtifact(artifacts, code.type, code.name, 'aws');
+  if (artifact?.sha256 === code.sha256) return artifact;
+  throw new FnxError('E_AWS_ARTIFACT', `the AWS ${code.type} artifact for "${code.name}" is not the one the plan was made with`, {
+    hint: 'Run `fnx deploy` again: it packages and plans anew. This is a bug if it persists.',
+  });
+}
+
+/** The `Code`/`Content` argument for a planned archive: ZipFile bytes, or S3 location after uploading. */
+export async function codeLocation(ctx: ApplyContext, code: CodeRef): Promise<{ ZipFile: Uint8Array } | { S3Bucket: string; S3Key: string }> {
   const { aws } = ctx;
+  const artifact = archiveOf(ctx.artifacts, code);
   if (artifact.size <= aws.settings.directUploadBytes) {
-    const bytes = await read();
+    const bytes = await readFile(artifact.path);
     aws.uploadedBytes += bytes.length;
     return { ZipFile: bytes };
   }
@@ -60,7 +63,7 @@ export async function codeLocation(
     throw err;
   }
   const body = await readFile(artifact.path);
-  const key = `${ctx.manifest.service}/${ctx.manifest.stage}/${keyPrefix}/${artifact.sha256}.zip`;
+  const key = code.key;
   await aws.call('PutObject', () => aws.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })), {
     resource: `s3://${bucket}/${key}`,
   });

@@ -7,8 +7,8 @@
 import { CreateAliasCommand, GetAliasCommand, GetFunctionConfigurationCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { CloudError, type PublishedVersion } from '../../../src/driver.js';
 import type { DesiredFunction } from '../desired.js';
-import { versionDescription } from '../metadata.js';
 import { ALIAS } from '../names.js';
+import type { PlannedFunction } from '../plan.js';
 import type { DeployedFunction } from '../state.js';
 import { kindOf, type ApplyContext } from './context.js';
 import { isTransient } from '../retry.js';
@@ -21,15 +21,15 @@ export function concurrentChange(fn: string, cause?: unknown): CloudError {
   });
 }
 
-async function publish(ctx: ApplyContext, d: DesiredFunction): Promise<string> {
+async function publish(ctx: ApplyContext, d: DesiredFunction, description: string): Promise<string> {
   const { aws } = ctx;
   await waitFor(aws, d.name, 'updated');
   const latest = await aws.call('GetFunctionConfiguration', () => aws.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: d.name })), { resource: d.name });
-  if (latest.CodeSha256 !== d.artifact.sha256Base64) throw concurrentChange(d.name);
+  if (latest.CodeSha256 !== d.code.sha256Base64) throw concurrentChange(d.name);
   try {
     const out = await aws.call(
       'PublishVersion',
-      () => aws.lambda.send(new PublishVersionCommand({ FunctionName: d.name, CodeSha256: d.artifact.sha256Base64, RevisionId: latest.RevisionId, Description: versionDescription(ctx.deploy, ctx.manifest.functions.find((f) => f.name === d.fn)?.release.strategy) })),
+      () => aws.lambda.send(new PublishVersionCommand({ FunctionName: d.name, CodeSha256: d.code.sha256Base64, RevisionId: latest.RevisionId, Description: description })),
       { resource: d.name },
     );
     const version = out.Version ?? '';
@@ -42,15 +42,14 @@ async function publish(ctx: ApplyContext, d: DesiredFunction): Promise<string> {
 }
 
 /** Publishes (when planned) and creates the alias on first deploy; resolves what the release step needs. */
-export async function applyVersion(ctx: ApplyContext, d: DesiredFunction, cur: DeployedFunction | undefined): Promise<PublishedVersion | undefined> {
+export async function applyVersion(ctx: ApplyContext, planned: PlannedFunction, d: DesiredFunction, cur: DeployedFunction | undefined): Promise<PublishedVersion | undefined> {
   const { aws } = ctx;
-  const planned = ctx.detail.functions[d.fn];
-  let candidate = planned?.candidate;
-  if (planned?.publish || !candidate) {
+  let candidate = planned.candidate;
+  if (planned.publish || !candidate) {
     if (ctx.signal.aborted) return undefined;
-    candidate = planned?.publish ? await publish(ctx, d) : (cur?.versions[cur.versions.length - 1]?.version ?? (await publish(ctx, d)));
+    candidate = planned.publish ? await publish(ctx, d, planned.description) : (cur?.versions[cur.versions.length - 1]?.version ?? (await publish(ctx, d, planned.description)));
   }
-  const existing = !planned?.publish && candidate !== cur?.alias?.version;
+  const existing = !planned.publish && candidate !== cur?.alias?.version;
   if (cur?.alias) return { function: d.fn, previous: cur.alias.version, candidate, revision: cur.alias.revision, ...(existing ? { existing } : {}) };
   if (ctx.signal.aborted) return undefined;
   try {

@@ -20,13 +20,13 @@ import { allow, revoke } from './permission.js';
 
 /** Makes sure the HTTP API and its auto-deployed $default stage exist. */
 export async function ensureApi(ctx: ApplyContext): Promise<void> {
-  const { aws, manifest } = ctx;
-  const deployed = ctx.detail.deployed.api;
+  const { aws, detail } = ctx;
+  const deployed = detail.deployed.api;
   if (deployed) ctx.api = { id: deployed.id, endpoint: deployed.endpoint };
-  if (ctx.detail.api !== 'create') return;
+  if (detail.api !== 'create') return;
   if (!ctx.api) {
-    const name = apiName(manifest.service, manifest.stage);
-    const api = await aws.call('CreateApi', () => aws.apigw.send(new CreateApiCommand({ Name: name, ProtocolType: 'HTTP', Tags: ownershipTags(manifest.service, manifest.stage) })), { resource: name });
+    const name = apiName(detail.service, detail.stage);
+    const api = await aws.call('CreateApi', () => aws.apigw.send(new CreateApiCommand({ Name: name, ProtocolType: 'HTTP', Tags: ownershipTags(detail.service, detail.stage) })), { resource: name });
     ctx.api = { id: api.ApiId ?? '', endpoint: api.ApiEndpoint ?? '' };
   }
   if (!deployed?.hasDefaultStage) {

@@ -15,10 +15,10 @@ export async function deleteRule(ctx: { aws: AwsClients }, fnName: string, rule:
 }
 
 export async function applySchedules(ctx: ApplyContext, d: DesiredFunction, statementFor: (rule: string) => string): Promise<void> {
-  const { aws, manifest } = ctx;
+  const { aws, detail } = ctx;
   for (const t of d.triggers) {
     if (t.kind !== 'schedule' || !changes(ctx, `trigger:${d.fn}:${t.key}`)) continue;
-    const tags = Object.entries(ownershipTags(manifest.service, manifest.stage, d.fn)).map(([Key, Value]) => ({ Key, Value }));
+    const tags = Object.entries(ownershipTags(detail.service, detail.stage, d.fn)).map(([Key, Value]) => ({ Key, Value }));
     const rule = await aws.call(
       'PutRule',
       () => aws.events.send(new PutRuleCommand({ Name: t.rule, ScheduleExpression: t.expression, State: t.enabled ? 'ENABLED' : 'DISABLED', Tags: tags, Description: `fnx: ${d.name}` })),
