@@ -12,7 +12,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- resources are the SDK's JSON */
 import { readFileSync } from 'node:fs';
-import { type ApplyRequest, type ApplyResult, CloudError, findArtifact, InterruptedError, type PublishedVersion, type ReleaseRecord, ROLLBACK_STRATEGY } from '../../src/driver.js';
+import { type ApplyRequest, type ApplyResult, type Artifact, CloudError, findArtifact, FnxError, InterruptedError, type PublishedVersion, type ReleaseRecord, ROLLBACK_STRATEGY } from '../../src/driver.js';
 import type { GcpClients } from './clients.js';
 import { functionBody } from './desired.js';
 import { describeFunction, INVOKER, readService } from './inspect.js';
@@ -89,8 +89,8 @@ async function applyFunction(c: GcpClients, req: ApplyRequest, p: PlannedFunctio
   const serving = before?.service ? [...before.service.traffic].sort((a, b) => b.percent - a.percent)[0]?.revision : undefined;
   if (p.op !== 'no-change') {
     if (signal.aborted) throw new InterruptedError();
-    const artifact = findArtifact(req.artifacts, 'function', p.name, 'gcp');
-    const storageSource = p.codeChanged && artifact ? await uploadSource(c, artifact.path, signal) : undefined;
+    const artifact = p.archive ? archiveOf(req, p) : undefined;
+    const storageSource = artifact ? await uploadSource(c, artifact.path, signal) : undefined;
     const body = functionBody(name, p.desired.fields, p.desired.code, storageSource);
     if (p.op === 'create') {
       await runOperation(c, `CreateFunction ${p.id}`, (sdk) => sdk.functions.createFunction({ parent: c.location, functionId: p.id, function: body }), signal);
@@ -145,8 +145,21 @@ async function deleteFunction(c: GcpClients, d: DeployedFunction, signal: AbortS
   await runOperation(c, `DeleteFunction ${d.id}`, (sdk) => sdk.functions.deleteFunction({ name: `${c.location}/functions/${d.id}` }), signal);
 }
 
+/** The artifact the plan names for `p`, checked by sha256 (an archive rebuilt since the plan is refused). */
+function archiveOf(req: ApplyRequest, p: PlannedFunction): Artifact {
+  const a = findArtifact(req.artifacts, 'function', p.name, 'gcp');
+  if (!a || a.sha256 !== p.archive?.sha256) {
+    throw new FnxError('E_GCP_ARTIFACT', `the Google Cloud function artifact for "${p.name}" is not the one the plan was made with`, {
+      hint: 'Run `fnx deploy` again: it packages and plans anew. This is a bug if it persists.',
+    });
+  }
+  return a;
+}
+
 export async function applyPlan(c: GcpClients, req: ApplyRequest): Promise<ApplyResult> {
   const detail = req.plan.detail as GcpPlanDetail;
+  // Every archive is checked before the first write.
+  for (const p of Object.values(detail.functions)) if (p.archive && p.op !== 'no-change') archiveOf(req, p);
   const startWrites = c.writes;
   const startBytes = c.uploadedBytes;
   const urls: Record<string, string[]> = {};

@@ -24,6 +24,8 @@ export interface PlannedFunction {
   /** updateMask paths of an update (TRAFFIC_MASK included); [] otherwise. */
   readonly mask: readonly string[];
   readonly codeChanged: boolean;
+  /** The archive apply uploads when the code changed (sha256 of the function's gcp artifact). */
+  readonly archive?: { readonly sha256: string };
   readonly desired: DesiredFunction;
   readonly jobs: PlannedJobs;
   /** allUsers must be added to (true) or removed from (false) the invokers; undefined: as it is. */
@@ -113,9 +115,10 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
       continue;
     }
     const desired = desiredFunction(manifest, fn, req.artifacts, { project: config.project, ...(config.serviceAccount ? { serviceAccount: config.serviceAccount } : {}) });
-    const p = planFunction(desired, d);
-    functions[fn.name] = p;
     const artifact = findArtifact(req.artifacts, 'function', fn.name, 'gcp');
+    const planned = planFunction(desired, d);
+    const p = planned.codeChanged && artifact ? { ...planned, archive: { sha256: artifact.sha256 } } : planned;
+    functions[fn.name] = p;
     const upload = p.codeChanged && artifact ? `upload ${formatBytes(artifact.size)}, build a new revision` : p.op === 'update' ? 'new revision (configuration)' : undefined;
     const changes = p.op === 'update' && d ? changesOf(changedFields(desired.fields, d.fields), desired, d, fn.variables ?? {}) : undefined;
     actions.push(act(`function:${fn.name}`, p.op, 'function', p.id, fn.name, p.codeChanged && p.op === 'update' ? [{ field: 'code', change: 'changed' }, ...(changes ?? [])] : changes, upload));
