@@ -262,7 +262,12 @@ export class Emulator {
   }
 
   private async readReq(req: IncomingMessage): Promise<HttpReq> {
-    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    // Not new URL(req.url): a path starting with '//' (the SDK's '/{+scope}' with a scope that starts
+    // with '/') would be read as a host. ARM accepts the doubled slash.
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const pathname = '/' + (q >= 0 ? rawUrl.slice(0, q) : rawUrl).replace(/^\/+/, '');
+    const url = { pathname, searchParams: new URLSearchParams(q >= 0 ? rawUrl.slice(q + 1) : '') };
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     return {
@@ -397,7 +402,7 @@ export class Emulator {
     if (op.status === 'InProgress') return json(202, undefined, { location: `${this.armUrl}${req.path}?api-version=${req.query.get('api-version') ?? ''}` });
     if (op.status === 'Failed') return errorResponse(new AzureError(400, op.error?.code ?? 'Failed', op.error?.message ?? 'The operation failed.'));
     const result = op.result?.();
-    return result === undefined ? { status: 204, headers: {} } : json(200, result);
+    return result === undefined ? { status: 200, headers: {} } : json(200, result);
   }
 
   private async handleInstance(service: 'scm' | 'app', app: string, slot: string, raw: IncomingMessage, res: ServerResponse): Promise<void> {
