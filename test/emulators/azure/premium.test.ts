@@ -60,7 +60,7 @@ describe('Elastic Premium', () => {
     const stag = await c.web.webApps.listApplicationSettingsSlot(RG, APP, 'staging');
     expect(prod.properties).toEqual({ COLOR: 'green' });
     expect(stag.properties).toEqual({ FUNCTIONS_EXTENSION_VERSION: '~4', FUNCTIONS_WORKER_RUNTIME: 'node', COLOR: 'blue', 'AzureWebJobs.timer.Disabled': 'true' });
-    await c.web.webApps.swapSlot(RG, APP, 'staging', { targetSlot: 'production' }, FAST);
+    await c.web.webApps.swapSlot(RG, APP, 'staging', { targetSlot: 'production', preserveVnet: true }, FAST);
     const sha = (t: string) => emu.traffic.find((e) => e.kind === 'deployment' && e.sha256 && e.slot === t)!;
     expect(emu.traffic.map((e) => e.kind)).toEqual(['deployment', 'deployment', 'rampUpRules', 'rampUpRules', 'swap', 'swap']);
     expect(emu.traffic[2]).toMatchObject({ rules: [{ name: 'staging', actionHostName: slot.defaultHostName, reroutePercentage: 10 }] });

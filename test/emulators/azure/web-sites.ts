@@ -309,6 +309,7 @@ function swap(ctx: RouteContext, sourceSlot: string) {
   const body = bodyJson(ctx.req, 'web');
   const targetSlot = str(body.targetSlot);
   if (!targetSlot) throw webError(400, 'BadRequest', "The parameter 'targetSlot' is required.");
+  if (typeof body.preserveVnet !== 'boolean') throw webError(400, 'BadRequest', "The parameter 'preserveVnet' is required.");
   const a = emu.instance(site, sourceSlot);
   const b = emu.instance(site, targetSlot);
   if (a === b) throw webError(400, 'BadRequest', 'The source and target slots of a swap must differ.');
