@@ -19,6 +19,7 @@ import { configRoutes } from './web-config.js';
 import { insightsRoutes } from './insights.js';
 import { advanceDeployments, deploymentStatusRoutes, handleScm } from './scm.js';
 import { handleApp } from './app-host.js';
+import { blobOperation, handleBlob } from './blob.js';
 import type {
   AlertStatus,
   AppHandler,
@@ -56,6 +57,8 @@ export class Emulator {
   readonly deployDelayMs: number;
   readonly runtimeStartDelayMs: number;
   armUrl = '';
+  /** https://127.0.0.1:PORT of the blob data plane (accounts are the first path segment). */
+  blobUrl = '';
   caCertPath = '';
   caPem = '';
   appHandler: AppHandler;
@@ -67,6 +70,7 @@ export class Emulator {
   private readonly router: Router;
   private certs: EmulatorCertificates | undefined;
   private arm: Listener | undefined;
+  private blob: Listener | undefined;
   private readonly instanceListeners = new Map<number, Listener>();
 
   constructor(private readonly opts: AzureEmulatorOptions) {
@@ -89,6 +93,8 @@ export class Emulator {
     this.caPem = this.certs.caPem;
     this.arm = await this.listen(this.opts.port ?? 0, (req, res) => this.handleArm(req, res));
     this.armUrl = `https://127.0.0.1:${this.arm.port}`;
+    this.blob = await this.listen(0, (req, res) => this.handleBlobRequest(req, res));
+    this.blobUrl = `https://127.0.0.1:${this.blob.port}`;
   }
 
   now(): number {
@@ -164,7 +170,7 @@ export class Emulator {
   }
 
   async close(): Promise<void> {
-    const all = [...this.instanceListeners.values(), ...(this.arm ? [this.arm] : [])];
+    const all = [...this.instanceListeners.values(), ...(this.arm ? [this.arm] : []), ...(this.blob ? [this.blob] : [])];
     this.instanceListeners.clear();
     await Promise.all(all.map((l) => closeListener(l)));
     this.certs?.remove();
@@ -329,14 +335,17 @@ export class Emulator {
     const hit = matches.find((m) => m.route.method === req.method);
     const operation = hit?.route.operation ?? pollOperationName(req) ?? 'Unknown';
     const write = hit?.route.write ?? false;
-    const base = { service: 'arm' as const, method: req.method, path: req.path, apiVersion, operation, write };
+    const base: Omit<CallRecord, 'status' | 'time'> = { service: 'arm', method: req.method, path: req.path, apiVersion, operation, write };
     let out: HttpRes;
     try {
       this.authenticate(req);
       if (apiVersion === undefined) throw new AzureError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
       const faulted = await this.fault('arm', operation, res, base, time);
       if (faulted === 'done') return;
-      if (faulted === 'slow') this.tick();
+      if (faulted === 'slow') {
+        base.fault = 'slow';
+        this.tick();
+      }
       out = await this.dispatch(req, apiVersion, hit, matches.length > 0);
     } catch (e) {
       if (!(e instanceof AzureError)) throw e;
@@ -405,6 +414,19 @@ export class Emulator {
     return result === undefined ? { status: 200, headers: {} } : json(200, result);
   }
 
+  private async handleBlobRequest(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    const time = this.now();
+    const req = await this.readReq(raw);
+    const operation = blobOperation(req);
+    const base: Omit<CallRecord, 'status' | 'time'> = { service: 'blob', method: req.method, path: req.path, operation, write: req.method === 'PUT' || req.method === 'DELETE' };
+    const faulted = await this.fault('blob', operation, res, base, time);
+    if (faulted === 'done') return;
+    if (faulted === 'slow') base.fault = 'slow';
+    const out = handleBlob(this, req);
+    this.record({ ...base, status: out.status, errorCode: out.headers?.['x-ms-error-code'], time });
+    send(res, out);
+  }
+
   private async handleInstance(service: 'scm' | 'app', app: string, slot: string, raw: IncomingMessage, res: ServerResponse): Promise<void> {
     const time = this.now();
     const req = await this.readReq(raw);
@@ -412,14 +434,17 @@ export class Emulator {
     const site = this.state.sites.get(app.toLowerCase());
     const operation = service === 'scm' ? scmOperationName(req) : 'App_Request';
     const write = service === 'scm' && req.method === 'POST';
-    const base = { service, method: req.method, path: req.path, operation, write, app, slot };
+    const base: Omit<CallRecord, 'status' | 'time'> = { service, method: req.method, path: req.path, operation, write, app, slot };
     let out: HttpRes;
     try {
       if (!site) throw new AzureError(404, 'NotFound', 'Site not found.');
       const inst = this.instance(site, slot);
       const faulted = await this.fault(service, operation, res, base, time);
       if (faulted === 'done') return;
-      if (faulted === 'slow') this.tick();
+      if (faulted === 'slow') {
+        base.fault = 'slow';
+        this.tick();
+      }
       out = service === 'scm' ? handleScm(this, site, inst, req) : await handleApp(this, site, inst, req);
     } catch (e) {
       if (!(e instanceof AzureError)) throw e;

@@ -9,10 +9,18 @@ export interface ResourceGroup {
   deleting: boolean;
 }
 
+export interface StoredBlob {
+  data: Buffer;
+  contentType: string;
+  metadata: Record<string, string>;
+  etag: string;
+  lastModified: number;
+}
+
 export interface BlobContainer {
   name: string;
-  /** Blobs written through the emulator (Flex one-deploy stores packages here). */
-  blobs: Map<string, Buffer>;
+  /** Blobs written through the blob endpoint or by Flex one-deploy (blob `released-package.zip`). */
+  blobs: Map<string, StoredBlob>;
 }
 
 export interface StorageAccount {
