@@ -17,6 +17,7 @@ import { planRoutes } from './web-plans.js';
 import { siteRoutes } from './web-sites.js';
 import { configRoutes } from './web-config.js';
 import { insightsRoutes } from './insights.js';
+import { accessRoutes } from './access.js';
 import { advanceDeployments, deploymentStatusRoutes, handleScm } from './scm.js';
 import { handleApp } from './app-host.js';
 import { blobOperation, handleBlob } from './blob.js';
@@ -83,7 +84,7 @@ export class Emulator {
     this.initialAppHandler = opts.appHandler ?? defaultAppHandler;
     this.appHandler = this.initialAppHandler;
     this.faults = new FaultInjector(opts.faults);
-    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes];
+    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes, ...accessRoutes];
     this.router = new Router(routes);
   }
 
@@ -131,6 +132,10 @@ export class Emulator {
       return;
     }
     this.state.metricAlerts.set(key, { name, resourceGroup, status, tags: {}, properties: { description: `Alert ${name}`, severity: 2, enabled: true, scopes: [], evaluationFrequency: 'PT1M', windowSize: 'PT5M', criteria: { 'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria', allOf: [] }, actions: [] } });
+  }
+
+  addKeyVault(resourceGroup: string, name: string, secrets: string[] = [], location = 'westeurope'): void {
+    this.state.keyVaults.set(name.toLowerCase(), { name, resourceGroup, location, secrets: new Set(secrets) });
   }
 
   setMetric(app: string, metric: string, total: number, slot = 'production'): void {

@@ -74,6 +74,38 @@ describe('health', () => {
   });
 });
 
+describe('Key Vault references and role assignments', () => {
+  it('a site identity gets a role on exactly one secret; references are stored verbatim, never resolved', async () => {
+    await c.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
+    emu.addKeyVault(RG, 'fnx-kv', ['orders--db-password']);
+    const plan = await c.web.appServicePlans.createOrUpdate(RG, 'ep', { location: LOC, sku: { name: 'EP1' }, reserved: true }, FAST);
+    const ref = '@Microsoft.KeyVault(SecretUri=https://fnx-kv.vault.azure.net/secrets/orders--db-password/)';
+    const site = await c.web.webApps.createOrUpdate(RG, 'kv-app', { location: LOC, serverFarmId: plan.id, identity: { type: 'SystemAssigned' }, siteConfig: { appSettings: [{ name: 'DB_PASSWORD', value: ref }] } }, FAST);
+    const principalId = site.identity!.principalId!;
+    expect(principalId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await c.web.webApps.listApplicationSettings(RG, 'kv-app')).properties).toEqual({ DB_PASSWORD: ref });
+    const token = (await credentialFor(emu).getToken('https://management.azure.com/.default')).token;
+    const secretScope = `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.KeyVault/vaults/fnx-kv/secrets/orders--db-password`;
+    const role = `/subscriptions/${emu.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
+    const put = (scope: string, name: string, principal: string) =>
+      fetch(`${emu.armUrl}${scope}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ properties: { roleDefinitionId: role, principalId: principal, principalType: 'ServicePrincipal' } }),
+      });
+    expect((await put(secretScope, '9b1f3c1e-0000-4000-8000-000000000001', principalId)).status).toBe(201);
+    const dup = await put(secretScope, '9b1f3c1e-0000-4000-8000-000000000002', principalId);
+    expect(dup.status).toBe(409);
+    expect(((await dup.json()) as { error: { code: string } }).error.code).toBe('RoleAssignmentExists');
+    expect((await put(secretScope, '9b1f3c1e-0000-4000-8000-000000000003', '00000000-1111-2222-3333-444444444444')).status).toBe(400);
+    expect((await put(secretScope.replace('orders--db-password', 'nope'), '9b1f3c1e-0000-4000-8000-000000000004', principalId)).status).toBe(404);
+    expect((await put(secretScope, 'not-a-guid', principalId)).status).toBe(400);
+    const list = await fetch(`${emu.armUrl}${secretScope}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${encodeURIComponent(`principalId eq '${principalId}'`)}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await list.json()) as { value: unknown[] }).value).toHaveLength(1);
+    expect(emu.state.roleAssignments.map((a) => a.scope)).toEqual([secretScope]);
+  });
+});
+
 describe('resource groups', () => {
   it('delete is an LRO that removes everything in the group; resources are listed with tags', async () => {
     await account();

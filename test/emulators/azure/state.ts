@@ -120,6 +120,24 @@ export interface Operation {
   result?: () => unknown;
 }
 
+export interface KeyVault {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  /** Secret names (values are never stored: fnx must never read them). */
+  secrets: Set<string>;
+}
+
+export interface RoleAssignment {
+  /** The assignment's GUID name. */
+  name: string;
+  /** Scope id as given (case kept). */
+  scope: string;
+  roleDefinitionId: string;
+  principalId: string;
+  principalType?: string;
+}
+
 export interface MetricAlert {
   name: string;
   resourceGroup?: string;
@@ -144,6 +162,8 @@ export interface AzureState {
   operations: Map<string, Operation>;
   metricAlerts: Map<string, MetricAlert>;
   metrics: MetricValue[];
+  keyVaults: Map<string, KeyVault>;
+  roleAssignments: RoleAssignment[];
   /** Tokens issued by the token endpoint (bearer tokens ARM accepts). */
   tokens: Set<string>;
 }
@@ -157,6 +177,8 @@ export function emptyState(): AzureState {
     operations: new Map(),
     metricAlerts: new Map(),
     metrics: [],
+    keyVaults: new Map(),
+    roleAssignments: [],
     tokens: new Set(),
   };
 }
