@@ -305,7 +305,7 @@ function deleteSlot(ctx: RouteContext) {
   return empty(200);
 }
 
-/** Swap two instances: content and the settings that are not slot-sticky; sticky settings stay. */
+/** Swap two instances: content, general site config and the app settings that are not slot-sticky; sticky settings and routing rules stay. */
 function swap(ctx: RouteContext, sourceSlot: string) {
   const emu = ctx.emu;
   const site = findSite(ctx);
@@ -337,6 +337,11 @@ function swap(ctx: RouteContext, sourceSlot: string) {
       const pkg = a.package;
       a.package = b.package;
       b.package = pkg;
+      // General settings travel with the content; routing rules (experiments) stay with their slot.
+      const { experiments: ea, ...ca } = a.siteConfig;
+      const { experiments: eb, ...cb } = b.siteConfig;
+      a.siteConfig = { ...cb, ...(ea === undefined ? {} : { experiments: ea }) };
+      b.siteConfig = { ...ca, ...(eb === undefined ? {} : { experiments: eb }) };
       a.etag = newEtag();
       b.etag = newEtag();
       const prod = a.slot === 'production' ? a : b.slot === 'production' ? b : undefined;
