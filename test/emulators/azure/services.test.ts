@@ -113,6 +113,12 @@ describe('resource groups', () => {
     const listed = [];
     for await (const r of c.resources.resources.listByResourceGroup(RG)) listed.push([r.type, r.name, r.tags]);
     expect(listed).toEqual([['Microsoft.Storage/storageAccounts', 'fnxblobs', { 'fnx:service': 'orders' }]]);
+    const tagged = [];
+    for await (const r of c.resources.resources.list({ filter: "tagName eq 'fnx:service' and tagValue eq 'orders'" })) tagged.push(r.name);
+    expect(tagged).toEqual(['fnxblobs']);
+    const none = [];
+    for await (const r of c.resources.resources.listByResourceGroup(RG, { filter: "tagName eq 'fnx:service' and tagValue eq 'billing'" })) none.push(r.name);
+    expect(none).toEqual([]);
     expect(await c.resources.resourceGroups.checkExistence(RG)).toEqual({ body: true });
     await c.resources.resourceGroups.delete(RG, FAST);
     expect(await c.resources.resourceGroups.checkExistence(RG)).toEqual({ body: false });
