@@ -36,6 +36,9 @@ import type {
 const systemClock: Clock = { now: () => Date.now() };
 const defaultAppHandler: AppHandler = () => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' });
 
+/** Token audiences ARM and scm accept. */
+export const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.windows.net'];
+
 export const CLIENT_ID = '22222222-2222-2222-2222-222222222222';
 export const CLIENT_SECRET = 'emulator-client-secret';
 
@@ -367,7 +370,11 @@ export class Emulator {
     const h = req.headers.authorization;
     if (!h) throw new AzureError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", 'arm', { 'www-authenticate': `Bearer authorization_uri="${this.armUrl}/${this.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."` });
     const m = /^Bearer\s+(.+)$/i.exec(h);
-    if (!m || !this.state.tokens.has(m[1]!.trim())) throw new AzureError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
+    const aud = m ? this.state.tokens.get(m[1]!.trim()) : undefined;
+    if (aud === undefined) throw new AzureError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
+    if (!ARM_AUDIENCES.includes(aud)) {
+      throw new AzureError(401, 'InvalidAuthenticationTokenAudience', `The access token has been obtained for wrong audience or resource '${aud}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`);
+    }
   }
 
   private async dispatch(req: HttpReq, apiVersion: string, hit: ReturnType<Router['match']>[number] | undefined, pathKnown: boolean): Promise<HttpRes> {

@@ -6,7 +6,7 @@
 // 202 while running, 200 with the result. Deployments need an Entra bearer token (basic publishing
 // credentials are refused, as when they are disabled by policy).
 import { randomUUID } from 'node:crypto';
-import type { Emulator } from './emulator.js';
+import { ARM_AUDIENCES, type Emulator } from './emulator.js';
 import { AzureError, json, sha256Hex, type HttpReq, type HttpRes, webError } from './protocol.js';
 import type { Route, RouteContext } from './router.js';
 import type { ScmDeployment, Site, SiteInstance } from './state.js';
@@ -58,7 +58,8 @@ function authorize(emu: Emulator, req: HttpReq): void {
   if (!h) throw scmError(401, 'Unauthorized: a bearer token is required.');
   if (/^Basic\s/i.test(h)) throw scmError(401, 'Basic authentication is disabled for this site (publishing credentials are not allowed); use an Entra ID bearer token.');
   const m = /^Bearer\s+(.+)$/i.exec(h);
-  if (!m || !emu.state.tokens.has(m[1]!.trim())) throw scmError(401, 'Unauthorized: the bearer token is invalid.');
+  const aud = m ? emu.state.tokens.get(m[1]!.trim()) : undefined;
+  if (aud === undefined || !ARM_AUDIENCES.includes(aud)) throw scmError(401, 'Unauthorized: the bearer token is invalid or not for https://management.azure.com.');
 }
 
 function startDeployment(emu: Emulator, site: Site, inst: SiteInstance, req: HttpReq, via: 'publish' | 'zipdeploy'): ScmDeployment {

@@ -49,6 +49,17 @@ describe('blob data plane', () => {
     expect((await c.storage.blobContainers.get(RG, 'fnxblobs', 'deployments')).name).toBe('deployments');
     const anon = new BlobServiceClient(a.primaryEndpoints!.blob!);
     await expect(anon.getContainerClient('deployments').getBlobClient('packages/abc123.zip').getProperties()).rejects.toMatchObject({ statusCode: 403 });
+    const cred = credentialFor(emu);
+    const armToken = (await cred.getToken('https://management.azure.com/.default')).token;
+    const storageToken = (await cred.getToken('https://storage.azure.com/.default')).token;
+    const blobUrl = `${a.primaryEndpoints!.blob!}deployments/packages/abc123.zip`;
+    const head = (token: string, version?: string) => fetch(blobUrl, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, ...(version ? { 'x-ms-version': version } : {}) } });
+    expect((await head(storageToken, '2023-11-03')).status).toBe(200);
+    expect((await head(armToken, '2023-11-03')).status).toBe(401);
+    expect((await head(storageToken)).status).toBe(400);
+    const armWithStorageToken = await fetch(`${emu.armUrl}/subscriptions/${emu.subscriptionId}/resourcegroups/${RG}?api-version=2025-04-01`, { headers: { authorization: `Bearer ${storageToken}` } });
+    expect(armWithStorageToken.status).toBe(401);
+    expect(((await armWithStorageToken.json()) as { error: { code: string } }).error.code).toBe('InvalidAuthenticationTokenAudience');
   });
 });
 

@@ -164,8 +164,8 @@ export interface AzureState {
   metrics: MetricValue[];
   keyVaults: Map<string, KeyVault>;
   roleAssignments: RoleAssignment[];
-  /** Tokens issued by the token endpoint (bearer tokens ARM accepts). */
-  tokens: Set<string>;
+  /** Tokens issued by the token endpoint → their audience (the scope without '/.default'). */
+  tokens: Map<string, string>;
 }
 
 export function emptyState(): AzureState {
@@ -179,7 +179,7 @@ export function emptyState(): AzureState {
     metrics: [],
     keyVaults: new Map(),
     roleAssignments: [],
-    tokens: new Set(),
+    tokens: new Map(),
   };
 }
 
