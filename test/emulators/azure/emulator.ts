@@ -29,6 +29,7 @@ import type {
   CallService,
   Clock,
   DeploymentFailure,
+  OperationFailure,
   FaultOptions,
   TrafficEvent,
 } from './types.js';
@@ -67,6 +68,7 @@ export class Emulator {
   caPem = '';
   appHandler: AppHandler;
   nextDeploymentFailures: DeploymentFailure[] = [];
+  nextOperationFailures: OperationFailure[] = [];
   /** PRNG for rampUpRules routing of default-host requests (deterministic). */
   routingRandom: () => number = prng(7);
   private readonly initialAppHandler: AppHandler;
@@ -127,6 +129,10 @@ export class Emulator {
     this.nextDeploymentFailures.push(f);
   }
 
+  failNextOperation(f: OperationFailure): void {
+    this.nextOperationFailures.push(f);
+  }
+
   setAlertState(name: string, status: AlertStatus, resourceGroup?: string): void {
     const key = name.toLowerCase();
     const existing = this.state.metricAlerts.get(key);
@@ -174,6 +180,7 @@ export class Emulator {
     this.faults.set(undefined);
     this.appHandler = this.initialAppHandler;
     this.nextDeploymentFailures = [];
+    this.nextOperationFailures = [];
     this.routingRandom = prng(7);
   }
 
@@ -211,7 +218,9 @@ export class Emulator {
    */
   startOperation(namespace: string, location: string, apiVersion: string, op: Omit<Operation, 'id' | 'status' | 'settleAt'>, delayMs = this.asyncDelayMs): Record<string, string> {
     const id = randomUUID();
-    this.state.operations.set(id, { id, status: 'InProgress', settleAt: this.now() + delayMs, ...op });
+    const i = this.nextOperationFailures.findIndex((f) => !f.operation || f.operation === op.name);
+    const failWith = i >= 0 ? this.nextOperationFailures.splice(i, 1)[0] : undefined;
+    this.state.operations.set(id, { id, status: 'InProgress', settleAt: this.now() + delayMs, ...op, ...(failWith ? { failWith: { code: failWith.code, message: failWith.message } } : {}) });
     const loc = location.toLowerCase().replace(/\s+/g, '');
     const base = `${this.armUrl}/subscriptions/${this.subscriptionId}/providers/${namespace}/locations/${loc}`;
     return {
@@ -225,6 +234,12 @@ export class Emulator {
     const now = this.now();
     for (const op of this.state.operations.values()) {
       if (op.status === 'InProgress' && now >= op.settleAt) {
+        if (op.failWith) {
+          op.rollback?.();
+          op.status = 'Failed';
+          op.error = op.failWith;
+          continue;
+        }
         const err = op.complete?.();
         if (err) {
           op.status = 'Failed';
@@ -401,7 +416,7 @@ export class Emulator {
       if (!rg) throw new AzureError(404, 'ResourceGroupNotFound', `Resource group '${params.rg}' could not be found.`);
     }
     try {
-      return await route.handle({ emu: this, req, params, apiVersion });
+      return await route.handle({ emu: this, req, params, apiVersion, operation: route.operation });
     } catch (e) {
       if (e instanceof AzureError && e.style !== styleOf(route.provider) && route.provider === 'Microsoft.Web') {
         throw new AzureError(e.status, e.code, e.message, 'web', e.headers);

@@ -186,3 +186,18 @@ describe('conflicts and preconditions', () => {
     await expect(c.resources.tagsOperations.createOrUpdateAtScope(id, { properties: { tags: many } }, FAST)).rejects.toMatchObject({ statusCode: 400 });
   });
 });
+
+describe('failed long-running operations', () => {
+  it('a create that ends Failed leaves nothing behind; a failed swap changes no traffic', async () => {
+    await c.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
+    const plan = await c.web.appServicePlans.createOrUpdate(RG, 'ep', { location: LOC, sku: { name: 'EP1' }, reserved: true }, FAST);
+    emu.failNextOperation({ operation: 'WebApps_CreateOrUpdate', code: 'InternalServerError', message: 'The site could not be provisioned.' });
+    await expect(c.web.webApps.createOrUpdate(RG, 'lro-app', { location: LOC, serverFarmId: plan.id }, FAST)).rejects.toThrow(/could not be provisioned/);
+    expect(emu.state.sites.has('lro-app')).toBe(false);
+    await c.web.webApps.createOrUpdate(RG, 'lro-app', { location: LOC, serverFarmId: plan.id }, FAST);
+    await c.web.webApps.createOrUpdateSlot(RG, 'lro-app', 'staging', { location: LOC, serverFarmId: plan.id }, FAST);
+    emu.failNextOperation({ operation: 'WebApps_SwapSlotWithProduction', code: 'Conflict', message: 'Swap failed: the staging slot did not warm up.' });
+    await expect(c.web.webApps.swapSlotWithProduction(RG, 'lro-app', { targetSlot: 'staging', preserveVnet: true }, FAST)).rejects.toThrow(/did not warm up/);
+    expect(emu.traffic).toEqual([]);
+  });
+});

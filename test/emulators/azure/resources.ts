@@ -59,6 +59,10 @@ function deleteRg(ctx: RouteContext) {
   const emu = ctx.emu;
   const key = rg.name.toLowerCase();
   const headers = emu.startOperation('Microsoft.Resources', rg.location, ctx.apiVersion, {
+    name: ctx.operation,
+    rollback: () => {
+      rg.deleting = false;
+    },
     complete: () => {
       for (const [k, a] of emu.state.storageAccounts) if (a.resourceGroup.toLowerCase() === key) emu.state.storageAccounts.delete(k);
       for (const [k, s] of emu.state.sites) {

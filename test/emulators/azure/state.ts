@@ -118,6 +118,12 @@ export interface Operation {
   error?: { code: string; message: string };
   /** For Location polling: the body answered with 200 at the end (absent = 204 / resource GET). */
   result?: () => unknown;
+  /** Undo what the initial request did, when the operation fails (a failed create leaves nothing). */
+  rollback?: () => void;
+  /** Operation name of the request that started it (CallRecord.operation). */
+  name?: string;
+  /** Set by failNextOperation: the operation ends Failed with this error. */
+  failWith?: { code: string; message: string };
 }
 
 export interface KeyVault {

@@ -89,6 +89,8 @@ function putAccount(ctx: RouteContext) {
   };
   emu.state.storageAccounts.set(name, account);
   const headers = emu.startOperation('Microsoft.Storage', account.location, ctx.apiVersion, {
+    name: ctx.operation,
+    rollback: () => emu.state.storageAccounts.delete(name),
     result: () => accountBody(ctx, account),
   });
   // Storage answers a create with Location only (no Azure-AsyncOperation) and an empty body.

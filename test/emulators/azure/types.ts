@@ -74,6 +74,13 @@ export interface DeploymentFailure {
   slot?: string;
 }
 
+/** The next long-running operation (matching `operation`, e.g. 'WebApps_CreateOrUpdate', 'WebApps_SwapSlotWithProduction') ends Failed. */
+export interface OperationFailure {
+  operation?: string;
+  code: string;
+  message: string;
+}
+
 /** A request to a site's default host (an invocation), handed to the app handler. */
 export interface AppRequest {
   app: string;

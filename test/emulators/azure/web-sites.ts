@@ -172,7 +172,14 @@ async function putSite(ctx: RouteContext) {
     identity: body.identity === undefined ? undefined : identityOf(body.identity),
   };
   emu.state.sites.set(name.toLowerCase(), site);
-  const headers = emu.startOperation('Microsoft.Web', site.location, ctx.apiVersion, { result: () => siteBody(emu, site, inst) });
+  const headers = emu.startOperation('Microsoft.Web', site.location, ctx.apiVersion, {
+    name: ctx.operation,
+    result: () => siteBody(emu, site, inst),
+    rollback: () => {
+      emu.closeInstanceHosts(inst);
+      emu.state.sites.delete(name.toLowerCase());
+    },
+  });
   return json(202, siteBody(emu, site, inst), { ...headers, etag: inst.etag });
 }
 
@@ -233,7 +240,14 @@ async function putSlot(ctx: RouteContext) {
     createdTime: emu.now(),
   };
   site.slots.set(slotName.toLowerCase(), inst);
-  const headers = emu.startOperation('Microsoft.Web', site.location, ctx.apiVersion, { result: () => siteBody(emu, site, inst) });
+  const headers = emu.startOperation('Microsoft.Web', site.location, ctx.apiVersion, {
+    name: ctx.operation,
+    result: () => siteBody(emu, site, inst),
+    rollback: () => {
+      emu.closeInstanceHosts(inst);
+      site.slots.delete(slotName.toLowerCase());
+    },
+  });
   return json(202, siteBody(emu, site, inst), { ...headers, etag: inst.etag });
 }
 
@@ -322,6 +336,7 @@ function swap(ctx: RouteContext, sourceSlot: string) {
   a.busyUntil = until;
   b.busyUntil = until;
   const headers = emu.startOperation('Microsoft.Web', site.location, ctx.apiVersion, {
+    name: ctx.operation,
     complete: () => {
       const sticky = new Set(site.slotConfigNames.appSettingNames.map((n) => n.toLowerCase()));
       const split = (s: Record<string, string>) => {
