@@ -81,6 +81,12 @@ describe('Elastic Premium', () => {
     const pinned = await fetch(`https://${site.defaultHostName}/api/health`, { headers: { cookie: 'x-ms-routing-name=self' } });
     expect(await pinned.text()).toBe('production');
     expect(await (await fetch(`https://${slot.defaultHostName}/`)).text()).toBe('staging');
+    const keys = await c.web.webApps.listHostKeysSlot(RG, APP, 'staging');
+    emu.setAppHandler((r) => (r.headers['x-functions-key'] === r.keys.default ? { status: 200, body: 'ok' } : { status: 401 }));
+    expect((await fetch(`https://${slot.defaultHostName}/api/orders`)).status).toBe(401);
+    expect((await fetch(`https://${slot.defaultHostName}/api/orders`, { headers: { 'x-functions-key': keys.functionKeys!.default! } })).status).toBe(200);
+    await c.web.webApps.syncFunctionTriggersSlot(RG, APP, 'staging');
+    await c.web.webApps.restart(RG, APP);
   });
 
   it('a runtime failure: Kudu succeeds, deploymentStatus RuntimeFailed with message and log, default host 503', async () => {

@@ -170,7 +170,10 @@ describe('conflicts and preconditions', () => {
   it('rampUpRules must target a slot of this app, within 0-100 in total; tags within ARM limits', async () => {
     await c.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
     const plan = await c.web.appServicePlans.createOrUpdate(RG, 'ep', { location: LOC, sku: { name: 'EP2' }, reserved: true }, FAST);
+    const windows = await c.web.appServicePlans.createOrUpdate(RG, 'ep-win', { location: LOC, sku: { name: 'EP1' } }, FAST);
+    await expect(c.web.webApps.createOrUpdate(RG, 'linux-on-windows', { location: LOC, kind: 'functionapp,linux', serverFarmId: windows.id }, FAST)).rejects.toMatchObject({ statusCode: 400 });
     await c.web.webApps.createOrUpdate(RG, 'ramp-app', { location: LOC, serverFarmId: plan.id }, FAST);
+    await expect(c.web.webApps.createOrUpdateSlot(RG, 'ramp-app', 'elsewhere', { location: 'northeurope', serverFarmId: plan.id }, FAST)).rejects.toMatchObject({ statusCode: 400 });
     const slot = await c.web.webApps.createOrUpdateSlot(RG, 'ramp-app', 'staging', { location: LOC, serverFarmId: plan.id }, FAST);
     await expect(c.web.webApps.updateConfiguration(RG, 'ramp-app', { experiments: { rampUpRules: [{ name: 's', actionHostName: 'elsewhere.example', reroutePercentage: 5 }] } })).rejects.toMatchObject({ statusCode: 400 });
     await expect(c.web.webApps.updateConfiguration(RG, 'ramp-app', { experiments: { rampUpRules: [{ name: 's', actionHostName: slot.defaultHostName, reroutePercentage: 101 }] } })).rejects.toMatchObject({ statusCode: 400 });

@@ -91,6 +91,8 @@ export interface SiteInstance {
   /** While an operation on this instance is in progress, other writes answer 409. */
   busyUntil: number;
   createdTime: number;
+  /** Functions host keys (host/default/listkeys), made on first use. */
+  hostKeys?: { master: string; default: string };
 }
 
 export interface Site {

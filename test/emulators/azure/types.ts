@@ -92,6 +92,8 @@ export interface AppRequest {
   body: Buffer;
   /** sha256 (hex) of the package active in that slot, if any. */
   sha256?: string;
+  /** The serving slot's host keys (host/default/listkeys), for handlers that check `x-functions-key` / `code`. */
+  keys: { master: string; default: string };
 }
 
 export interface AppResponse {

@@ -1,6 +1,6 @@
 // Microsoft.Web sites and slots: PUT (create = LRO 202 with Azure-AsyncOperation + Location),
 // GET, PATCH, DELETE, and slotsswap (LRO). Host names are 127.0.0.1:<port> listeners (see README).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Route, RouteContext } from './router.js';
 import { bodyJson, checkIfMatch, empty, json, newEtag, obj, str, tagsOf, webError } from './protocol.js';
 import { siteId } from './ids.js';
@@ -110,6 +110,10 @@ async function putSite(ctx: RouteContext) {
   if (normLoc(plan.location) !== normLoc(location)) {
     throw webError(400, 'BadRequest', `The site location '${location}' must match the location of server farm '${plan.name}' ('${plan.location}').`);
   }
+  const kind = str(body.kind) ?? existing?.kind ?? 'functionapp';
+  if (/linux/i.test(kind) && plan.properties.reserved !== true) {
+    throw webError(400, 'BadRequest', `The app kind '${kind}' needs a Linux plan, but plan '${plan.name}' is not Linux (reserved: false).`);
+  }
   const siteConfig = obj(props.siteConfig);
   const settings = settingsFromBody(siteConfig);
   const flex = isFlex(plan);
@@ -206,7 +210,13 @@ async function putSlot(ctx: RouteContext) {
     throw webError(400, 'BadRequest', `The slot name '${slotName}' is invalid.`);
   }
   const body = bodyJson(ctx.req, 'web');
+  const location = str(body.location);
+  if (!location) throw webError(400, 'LocationRequired', 'The location property is required for this definition.');
+  if (normLoc(location) !== site.location) throw webError(400, 'BadRequest', `The slot location '${location}' must match the app's location '${site.location}'.`);
   const props = obj(body.properties);
+  if (str(props.serverFarmId) && str(props.serverFarmId)!.toLowerCase() !== site.serverFarmId.toLowerCase()) {
+    throw webError(400, 'BadRequest', 'A deployment slot must be on the same App Service plan as its app.');
+  }
   const siteConfig = obj(props.siteConfig);
   const settings = settingsFromBody(siteConfig);
   const tags = tagsOf(body.tags, 'web') ?? {};
@@ -288,6 +298,24 @@ function getInstance(ctx: RouteContext, slot: string | undefined) {
   const site = findSite(ctx);
   const inst = ctx.emu.instance(site, slot);
   return json(200, siteBody(ctx.emu, site, inst), { etag: inst.etag });
+}
+
+export function hostKeysOf(inst: SiteInstance): { master: string; default: string } {
+  inst.hostKeys ??= { master: randomBytes(30).toString('base64url'), default: randomBytes(30).toString('base64url') };
+  return inst.hostKeys;
+}
+
+function listKeys(ctx: RouteContext, slot: string | undefined) {
+  const site = findSite(ctx);
+  const k = hostKeysOf(ctx.emu.instance(site, slot));
+  return json(200, { masterKey: k.master, functionKeys: { default: k.default }, systemKeys: {} });
+}
+
+function noop(ctx: RouteContext, slot: string | undefined, status: number) {
+  const site = findSite(ctx);
+  const inst = ctx.emu.instance(site, slot);
+  ctx.emu.assertNotBusy(inst, site);
+  return empty(status);
 }
 
 function deleteSite(ctx: RouteContext) {
@@ -387,6 +415,12 @@ export const siteRoutes: Route[] = [
       return json(200, { value: [...site.slots.values()].map((s) => siteBody(ctx.emu, site, s)) });
     },
   },
+  { method: 'POST', template: `${SITE}/host/default/listkeys`, operation: 'WebApps_ListHostKeys', write: false, provider: 'Microsoft.Web', handle: (ctx) => listKeys(ctx, undefined) },
+  { method: 'POST', template: `${SLOT}/host/default/listkeys`, operation: 'WebApps_ListHostKeysSlot', write: false, provider: 'Microsoft.Web', handle: (ctx) => listKeys(ctx, ctx.params.slot) },
+  { method: 'POST', template: `${SITE}/syncfunctiontriggers`, operation: 'WebApps_SyncFunctionTriggers', write: true, provider: 'Microsoft.Web', handle: (ctx) => noop(ctx, undefined, 204) },
+  { method: 'POST', template: `${SLOT}/syncfunctiontriggers`, operation: 'WebApps_SyncFunctionTriggersSlot', write: true, provider: 'Microsoft.Web', handle: (ctx) => noop(ctx, ctx.params.slot, 204) },
+  { method: 'POST', template: `${SITE}/restart`, operation: 'WebApps_Restart', write: true, provider: 'Microsoft.Web', handle: (ctx) => noop(ctx, undefined, 200) },
+  { method: 'POST', template: `${SLOT}/restart`, operation: 'WebApps_RestartSlot', write: true, provider: 'Microsoft.Web', handle: (ctx) => noop(ctx, ctx.params.slot, 200) },
   { method: 'POST', template: `${SITE}/slotsswap`, operation: 'WebApps_SwapSlotWithProduction', write: true, provider: 'Microsoft.Web', handle: (ctx) => swap(ctx, 'production') },
   { method: 'POST', template: `${SLOT}/slotsswap`, operation: 'WebApps_SwapSlot', write: true, provider: 'Microsoft.Web', handle: (ctx) => swap(ctx, ctx.params.slot!) },
 ];
