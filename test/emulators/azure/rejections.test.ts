@@ -157,6 +157,10 @@ describe('conflicts and preconditions', () => {
       expect(first.status).toBe(202);
       const second = await fetch(`https://${scm}/api/zipdeploy?isAsync=true`, { method: 'POST', headers: { authorization: `Bearer ${tok}` }, body: zipOf('b') });
       expect(second.status).toBe(409);
+      const slot = await s.web.webApps.createOrUpdateSlot(RG, 'busy-app', 'staging', body, FAST);
+      const slotScm = slot.hostNameSslStates!.find((h) => h.hostType === 'Repository')!.name!;
+      expect((await fetch(`https://${slotScm}/api/zipdeploy?isAsync=true`, { method: 'POST', headers: { authorization: `Bearer ${tok}` }, body: zipOf('c') })).status).toBe(202);
+      await expect(s.web.webApps.swapSlotWithProduction(RG, 'busy-app', { targetSlot: 'staging', preserveVnet: true }, FAST)).rejects.toMatchObject({ statusCode: 409 });
       const cap = capture();
       await s.web.webApps.getConfiguration(RG, 'busy-app', { onResponse: (r) => void (cap.seen.body = { Message: r.headers.get('etag') ?? '' }) });
       const etag = cap.seen.body!.Message!;

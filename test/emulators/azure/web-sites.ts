@@ -360,6 +360,11 @@ function swap(ctx: RouteContext, sourceSlot: string) {
   if (a === b) throw webError(400, 'BadRequest', 'The source and target slots of a swap must differ.');
   emu.assertNotBusy(a, site);
   emu.assertNotBusy(b, site);
+  for (const inst of [a, b]) {
+    if ([...inst.deployments.values()].some((d) => !d.applied)) {
+      throw webError(409, 'Conflict', `Cannot swap slots for site '${site.name}' because a deployment to '${inst.slot}' is in progress.`);
+    }
+  }
   const until = emu.now() + emu.asyncDelayMs;
   a.busyUntil = until;
   b.busyUntil = until;
