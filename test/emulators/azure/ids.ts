@@ -44,6 +44,11 @@ export function resolveScope(emu: Emulator, scope: string): TaggedResource {
   const type = l[6];
   const name = l[7];
   if (name === undefined) notFound();
+  if (ns === 'microsoft.storage' && type === 'storageaccounts' && l.length === 12 && l[8] === 'blobservices' && l[9] === 'default' && l[10] === 'containers') {
+    const a = emu.state.storageAccounts.get(name!);
+    if (!a || a.resourceGroup.toLowerCase() !== l[3] || !a.containers.has(s[11]!)) notFound();
+    return { id: `${storageId(emu, rg.name, a!.name)}/blobServices/default/containers/${s[11]}`, tags: {}, setTags: () => undefined };
+  }
   if (ns === 'microsoft.storage' && type === 'storageaccounts' && l.length === 8) {
     const a = emu.state.storageAccounts.get(name!);
     if (!a || a.resourceGroup.toLowerCase() !== l[3]) notFound();
