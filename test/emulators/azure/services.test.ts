@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzureEmulator, type AzureEmulator } from './index.js';
-import { clientsFor, credentialFor, FAST, trustEmulatorCa, zipOf, type Clients } from './helpers.js';
+import { clientsFor, credentialFor, FakeClock, FAST, trustEmulatorCa, zipOf, type Clients } from './helpers.js';
 
 let emu: AzureEmulator;
 let c: Clients;
@@ -168,5 +168,44 @@ describe('faults', () => {
     expect(a).toEqual(b);
     expect(a).toContain(200);
     expect(a.some((s) => s === 429 || s === 500)).toBe(true);
+  });
+});
+
+describe('fake clock', () => {
+  it('an LRO stays InProgress (and the site busy) until the clock moves; deploymentStatus RuntimeStarting until it starts', async () => {
+    const clock = new FakeClock();
+    const slow = await startAzureEmulator({ clock, asyncDelayMs: 60_000, deployDelayMs: 1000, runtimeStartDelayMs: 30_000 });
+    try {
+      trustEmulatorCa(slow);
+      const s = clientsFor(slow);
+      await s.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
+      const account = s.storage.storageAccounts.create(RG, 'fnxclock', { location: LOC, sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, FAST);
+      await account.submitted();
+      await expect(s.storage.storageAccounts.listKeys(RG, 'fnxclock')).rejects.toMatchObject({ statusCode: 409 });
+      const plan = await s.web.appServicePlans.createOrUpdate(RG, 'ep', { location: LOC, sku: { name: 'EP1' }, reserved: true }, FAST);
+      const poller = s.web.webApps.createOrUpdate(RG, 'clock-app', { location: LOC, serverFarmId: plan.id }, FAST);
+      await poller.submitted();
+      await poller.poll();
+      expect(poller.isDone).toBe(false);
+      await expect(s.web.webApps.update(RG, 'clock-app', { httpsOnly: true })).rejects.toMatchObject({ statusCode: 409 });
+      clock.advance(60_000);
+      const site = await poller.pollUntilDone();
+      expect(site.name).toBe('clock-app');
+      expect((await account.pollUntilDone()).provisioningState).toBe('Succeeded');
+      const key = (await s.storage.storageAccounts.listKeys(RG, 'fnxclock')).keys![0]!.value!;
+      await s.web.webApps.updateApplicationSettings(RG, 'clock-app', { properties: { AzureWebJobsStorage: `AccountName=fnxclock;AccountKey=${key}` } });
+      const token = (await credentialFor(slow).getToken('https://management.azure.com/.default')).token;
+      const scm = site.hostNameSslStates!.find((h) => h.hostType === 'Repository')!.name!;
+      const r = await fetch(`https://${scm}/api/publish`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: zipOf('clock') });
+      const id = (await r.json()) as string;
+      const status = () => fetch(`${slow.armUrl}${site.id}/deploymentStatus/${id}?api-version=2025-05-01`, { headers: { authorization: `Bearer ${token}` } }).then(async (x) => [x.status, ((await x.json()) as { properties: { status: string } }).properties.status]);
+      expect(await status()).toEqual([202, 'BuildInProgress']);
+      clock.advance(1000);
+      expect(await status()).toEqual([202, 'RuntimeStarting']);
+      clock.advance(30_000);
+      expect(await status()).toEqual([200, 'RuntimeSuccessful']);
+    } finally {
+      await slow.close();
+    }
   });
 });
