@@ -189,6 +189,11 @@ describe('conflicts and preconditions', () => {
     await c.resources.tagsOperations.updateAtScope(id, { operation: 'Merge', properties: { tags: { 'fnx:prev': 'r0' } } }, FAST);
     expect((await c.web.webApps.get(RG, 'ramp-app')).tags).toEqual({ 'fnx:release': 'r1', 'fnx:prev': 'r0' });
     await expect(c.resources.tagsOperations.updateAtScope(id, { operation: 'Merge', properties: { tags: { long: 'x'.repeat(257) } } }, FAST)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(c.resources.tagsOperations.updateAtScope(id, { operation: 'Merge', properties: { tags: { 'a/b': 'x' } } }, FAST)).rejects.toMatchObject({ statusCode: 400, code: 'InvalidTagNameCharacters' });
+    await expect(c.web.webApps.createOrUpdate(RG, 'ramp-app-staging', { location: LOC, serverFarmId: plan.id }, FAST)).rejects.toMatchObject({ statusCode: 409 });
+    await c.web.webApps.createOrUpdate(RG, 'ramp-app-qa', { location: LOC, serverFarmId: plan.id }, FAST);
+    await c.web.webApps.deleteSlot(RG, 'ramp-app', 'canary');
+    await expect(c.web.webApps.createOrUpdateSlot(RG, 'ramp-app', 'qa', { location: LOC, serverFarmId: plan.id }, FAST)).rejects.toMatchObject({ statusCode: 409 });
     const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, 'v']));
     await expect(c.resources.tagsOperations.createOrUpdateAtScope(id, { properties: { tags: many } }, FAST)).rejects.toMatchObject({ statusCode: 400 });
   });

@@ -82,6 +82,16 @@ export function siteBody(emu: Emulator, site: Site, inst: SiteInstance): Json {
   };
 }
 
+/** Sites and slots share one host name space: slot S of app A is A-S (A-S.azurewebsites.net). */
+function hostNameTaken(emu: Emulator, label: string): boolean {
+  const l = label.toLowerCase();
+  for (const s of emu.state.sites.values()) {
+    if (s.name.toLowerCase() === l) return true;
+    for (const slot of s.slots.values()) if (`${s.name}-${slot.slot}`.toLowerCase() === l) return true;
+  }
+  return false;
+}
+
 function validName(name: string, what: string): void {
   if (!/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,58}[a-zA-Z0-9])?$/.test(name) || name.length < 2) {
     throw webError(400, 'BadRequest', `The ${what} name '${name}' is invalid. It must be 2 to 60 characters of letters, digits and hyphens, and start and end with a letter or digit.`);
@@ -98,6 +108,7 @@ async function putSite(ctx: RouteContext) {
   if (existing && existing.resourceGroup.toLowerCase() !== ctx.params.rg!.toLowerCase()) {
     throw webError(409, 'Conflict', `Website with given name ${name} already exists.`);
   }
+  if (!existing && hostNameTaken(emu, name)) throw webError(409, 'Conflict', `Website with given name ${name} already exists.`);
   const location = str(body.location);
   if (!location) throw webError(400, 'LocationRequired', 'The location property is required for this definition.');
   const farmId = str(props.serverFarmId) ?? existing?.serverFarmId;
@@ -232,6 +243,9 @@ async function putSlot(ctx: RouteContext) {
     if (settings) existing.appSettings = settings;
     existing.etag = newEtag();
     return json(200, siteBody(emu, site, existing), { etag: existing.etag });
+  }
+  if (hostNameTaken(emu, `${site.name}-${slotName}`)) {
+    throw webError(409, 'Conflict', `Hostname '${site.name}-${slotName}' already exists: another app or slot uses it.`);
   }
   if (site.slots.size + 1 >= PREMIUM_MAX_SLOTS) {
     throw webError(409, 'Conflict', `Cannot create more than ${PREMIUM_MAX_SLOTS - 1} deployment slots for this app (Elastic Premium allows ${PREMIUM_MAX_SLOTS} slots including production).`);
