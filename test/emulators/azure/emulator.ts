@@ -226,7 +226,13 @@ export class Emulator {
     return {
       'azure-asyncoperation': `${base}/operations/${id}?api-version=${apiVersion}`,
       location: `${base}/operationResults/${id}?api-version=${apiVersion}`,
+      ...this.retryAfter(),
     };
+  }
+
+  /** The Retry-After header of LRO answers, if configured. */
+  retryAfter(): Record<string, string> {
+    return this.opts.lroRetryAfterSeconds === undefined ? {} : { 'retry-after': String(this.opts.lroRetryAfterSeconds) };
   }
 
   /** Settle everything whose time has come. Called before every request. */
@@ -433,9 +439,9 @@ export class Emulator {
     const op = this.state.operations.get(req.segments[7]!);
     if (!op) throw new AzureError(404, 'OperationNotFound', `The operation '${req.segments[7]}' could not be found.`);
     if (s[6] === 'operations') {
-      return json(200, { id: req.path, name: op.id, status: op.status, ...(op.error ? { error: op.error } : {}) });
+      return json(200, { id: req.path, name: op.id, status: op.status, ...(op.error ? { error: op.error } : {}) }, op.status === 'InProgress' ? this.retryAfter() : {});
     }
-    if (op.status === 'InProgress') return json(202, undefined, { location: `${this.armUrl}${req.path}?api-version=${req.query.get('api-version') ?? ''}` });
+    if (op.status === 'InProgress') return json(202, undefined, { location: `${this.armUrl}${req.path}?api-version=${req.query.get('api-version') ?? ''}`, ...this.retryAfter() });
     if (op.status === 'Failed') return errorResponse(new AzureError(400, op.error?.code ?? 'Failed', op.error?.message ?? 'The operation failed.'));
     const result = op.result?.();
     return result === undefined ? { status: 200, headers: {} } : json(200, result);

@@ -1,6 +1,6 @@
 // Resource ids as ARM spells them, and resolution of an id (a tags scope) to the emulated resource.
 import type { Emulator } from './emulator.js';
-import { AzureError } from './protocol.js';
+import { AzureError, newEtag } from './protocol.js';
 import { planKey } from './state.js';
 
 export function rgId(emu: Emulator, rg: string): string {
@@ -75,7 +75,7 @@ export function resolveScope(emu: Emulator, scope: string): TaggedResource {
       tags: inst!.tags,
       setTags: (t) => {
         inst!.tags = t;
-        inst!.etag = `"${Date.now().toString(16)}${Math.random().toString(16).slice(2, 8)}"`;
+        inst!.etag = newEtag();
       },
     };
   }

@@ -77,7 +77,8 @@ function deleteRg(ctx: RouteContext) {
     },
   });
   // ARM answers a resource group delete with Location only.
-  return empty(202, { location: headers.location!, 'retry-after': '0' });
+  const { 'azure-asyncoperation': _a, ...locationOnly } = headers;
+  return empty(202, locationOnly);
 }
 
 /** One entry of a resources list (GenericResourceExpanded). */

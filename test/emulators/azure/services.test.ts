@@ -209,3 +209,20 @@ describe('fake clock', () => {
     }
   });
 });
+
+describe('Retry-After on long-running operations', () => {
+  it('is sent on 202s when lroRetryAfterSeconds is set, and the SDK still completes', async () => {
+    const em = await startAzureEmulator({ lroRetryAfterSeconds: 1 });
+    try {
+      trustEmulatorCa(em);
+      const s = clientsFor(em);
+      await s.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
+      const seen: string[] = [];
+      const a = await s.storage.storageAccounts.create(RG, 'fnxretry', { location: LOC, sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, { ...FAST, onResponse: (r) => void seen.push(`${r.status} ${r.headers.get('retry-after') ?? '-'}`) });
+      expect(a.name).toBe('fnxretry');
+      expect(seen[0]).toBe('202 1');
+    } finally {
+      await em.close();
+    }
+  });
+});

@@ -94,7 +94,8 @@ function putAccount(ctx: RouteContext) {
     result: () => accountBody(ctx, account),
   });
   // Storage answers a create with Location only (no Azure-AsyncOperation) and an empty body.
-  return empty(202, { location: headers.location! });
+  const { 'azure-asyncoperation': _a, ...locationOnly } = headers;
+  return empty(202, locationOnly);
 }
 
 function listKeys(ctx: RouteContext) {

@@ -120,6 +120,8 @@ export interface AzureEmulatorOptions {
   deployDelayMs?: number;
   /** How long deploymentStatus stays RuntimeStarting after the package is deployed. Default 0. */
   runtimeStartDelayMs?: number;
+  /** Retry-After (seconds) sent on LRO 201/202 answers and on 202 polls. Default: none (the SDK then polls at its own interval). */
+  lroRetryAfterSeconds?: number;
   /** Port of the ARM listener; 0 or absent = free port. */
   port?: number;
   /** Answers requests to sites' default hosts. Default: 200 'ok'. */

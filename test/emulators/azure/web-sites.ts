@@ -411,7 +411,7 @@ function swap(ctx: RouteContext, sourceSlot: string) {
     },
   });
   // App Service answers a swap with 202 + Location (no body).
-  return empty(202, { location: headers.location!, 'azure-asyncoperation': headers['azure-asyncoperation']! });
+  return empty(202, headers);
 }
 
 export const siteRoutes: Route[] = [
