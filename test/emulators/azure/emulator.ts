@@ -15,6 +15,7 @@ import { resourceRoutes } from './resources.js';
 import { storageRoutes } from './storage.js';
 import { planRoutes } from './web-plans.js';
 import { siteRoutes } from './web-sites.js';
+import { slotRoutes } from './web-slots.js';
 import { configRoutes } from './web-config.js';
 import { insightsRoutes } from './insights.js';
 import { accessRoutes } from './access.js';
@@ -89,7 +90,7 @@ export class Emulator {
     this.initialAppHandler = opts.appHandler ?? defaultAppHandler;
     this.appHandler = this.initialAppHandler;
     this.faults = new FaultInjector(opts.faults);
-    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes, ...accessRoutes];
+    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...slotRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes, ...accessRoutes];
     this.router = new Router(routes);
   }
 
