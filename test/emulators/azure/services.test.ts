@@ -76,6 +76,11 @@ describe('health', () => {
     const totals = (m.body as { value: { name: { value: string }; timeseries: { data: { total: number }[] }[] }[] }).value.map((v) => [v.name.value, v.timeseries[0]!.data[0]!.total]);
     expect(totals).toEqual([['Requests', 200], ['Http5xx', 7]]);
     expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Bogus`)).status).toBe(400);
+    const span = `${new Date(Date.now() - 600_000).toISOString()}/${new Date().toISOString()}`;
+    expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests&timespan=${encodeURIComponent(span)}&interval=PT5M`)).status).toBe(200);
+    expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests&timespan=yesterday`)).status).toBe(400);
+    expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests&interval=5m`)).status).toBe(400);
+    expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests&aggregation=Sum`)).status).toBe(400);
     const alert = `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Insights/metricAlerts/orders-errors`;
     expect((await get(token, `${alert}?api-version=2018-03-01`)).status).toBe(404);
     emu.setAlertState('orders-errors', 'Unhealthy');
