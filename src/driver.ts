@@ -60,6 +60,12 @@ export interface GeneratedFile {
   /** Posix path inside the archive, e.g. `fnx_entry/worker.mjs`. */
   readonly path: string;
   readonly content: string;
+  /**
+   * The file takes the place of the function's own file at `path` in this provider's artifact
+   * (a file the cloud reads its entry from, e.g. a package.json naming `main`). Without it, a
+   * clash with an own file is refused (E_PACKAGE_RESERVED).
+   */
+  readonly replaces?: boolean;
 }
 
 /**
@@ -72,9 +78,10 @@ export interface PackagingHooks {
    * events into neutral ones (src/events/types.ts); [] when it needs none. `handlerFile` is the
    * archive path of the file that holds fn.handler. A generated path must not be one of the
    * function's own files (packaging refuses that). Providers of one artifact that add different
-   * files get one artifact each.
+   * files get one artifact each. `manifest` is the resolved manifest being packaged (for the
+   * provider's config block).
    */
-  entryFiles?(fn: ResolvedFunction, ctx: { readonly handlerFile: string }): readonly GeneratedFile[];
+  entryFiles?(fn: ResolvedFunction, ctx: { readonly handlerFile: string; readonly manifest: ResolvedManifest }): readonly GeneratedFile[];
 }
 
 /**

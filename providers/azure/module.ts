@@ -1,7 +1,9 @@
-/** The Azure provider module. No driver yet: fnx validates and packages for Azure Functions. */
+/** The Azure provider module: everything the core needs about Azure Functions, without the Azure SDK. */
 import type { ProviderModule } from '../../src/driver.js';
 import { azureCapabilities, azureCapabilitiesFor } from './capabilities.js';
+import { azurePackaging } from './entry.js';
 import { azureRuntimes } from './runtimes.js';
+import { validateAzure } from './validate.js';
 
 export const azure: ProviderModule = {
   name: 'azure',
@@ -20,5 +22,6 @@ export const azure: ProviderModule = {
   capabilities: azureCapabilities,
   capabilitiesFor: azureCapabilitiesFor,
   runtimes: azureRuntimes,
-  validate: () => [],
+  validate: validateAzure,
+  packaging: azurePackaging,
 };

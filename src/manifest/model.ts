@@ -152,11 +152,18 @@ export interface AwsProviderConfig {
   readonly tags: Readonly<Record<string, string>>;
 }
 export interface AzureProviderConfig {
-  readonly subscriptionId: string;
+  /** Absent: the driver reads AZURE_SUBSCRIPTION_ID from its environment. */
+  readonly subscriptionId?: string;
   readonly resourceGroup: string;
   readonly location: string;
-  readonly plan: 'consumption' | 'flex' | 'premium';
+  readonly plan: 'flex' | 'premium';
+  /** Premium plan size (plan premium only; default EP1). */
+  readonly sku?: 'EP1' | 'EP2' | 'EP3';
   readonly storageAccount?: string;
+  /** Existing Key Vault holding the `${secret:...}` secrets. */
+  readonly keyVault?: string;
+  /** Existing Service Bus namespace for queue triggers (default: Storage queues). */
+  readonly serviceBus?: string;
   readonly tags: Readonly<Record<string, string>>;
 }
 export interface GcpProviderConfig {

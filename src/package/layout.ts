@@ -181,10 +181,10 @@ export class Planner {
   private generated(fn: ResolvedFunction, providers: readonly ProviderName[], handlerFile: string, own: ReadonlyMap<string, Source>): Array<{ providers: ProviderName[]; files: readonly GeneratedFile[] }> {
     const parts = new Map<string, { providers: ProviderName[]; files: readonly GeneratedFile[] }>();
     for (const p of providers) {
-      const files = [...(this.hooks[p]?.entryFiles?.(fn, { handlerFile }) ?? [])].sort((a, b) => compareNames(a.path, b.path));
+      const files = [...(this.hooks[p]?.entryFiles?.(fn, { handlerFile, manifest: this.manifest }) ?? [])].sort((a, b) => compareNames(a.path, b.path));
       for (const f of files) {
         checkGeneratedPath(p, f);
-        if (own.has(f.path)) {
+        if (own.has(f.path) && !f.replaces) {
           throw new FnxError('E_PACKAGE_RESERVED', `Function "${fn.name}" has its own file ${f.path}, where fnx puts the ${p} entry adapter it generates.`, {
             hint: `Rename or exclude that file (folder ${f.path.split('/')[0]}/ is fnx's), or set \`events: native\` on the function to get ${p}'s own events and no adapter.`,
             exitCode: ExitCode.usage,

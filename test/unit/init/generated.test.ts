@@ -93,10 +93,20 @@ describe.each(TEMPLATES.flatMap((t) => PROVIDER_SETS.map((p) => [t, p] as const)
     const isNode = meta(template).runtime.startsWith('nodejs');
     // AWS delivers http events in the neutral shape already; the other kinds go through a generated entry.
     const adapted = meta(template).trigger !== 'http';
-    expect(artifacts).toHaveLength(adapted && providers.length > 1 ? 2 : 1);
+    // Azure always gets its own artifact: a v4 app's host.json, package.json `main` and entry.
+    const others = providers.filter((p) => p !== 'azure');
+    expect(artifacts).toHaveLength((adapted && others.length > 1 ? 2 : 1) + (providers.includes('azure') ? 1 : 0));
     for (const a of artifacts) {
       // package.json stays next to the handler: it marks src/handler.js as an ES module.
       const own = isNode ? ['package.json', 'src/handler.js'] : ['src/handler.py'];
+      if (a.providers.includes('azure')) {
+        expect(a.providers).toEqual(['azure']);
+        const azure = isNode ? ['host.json', `fnx_entry/${fn}.mjs`] : ['host.json', 'function_app.py'];
+        const names = await zipEntries(a.path);
+        expect(names.filter((n) => !n.startsWith('fnx_entry/node_modules/'))).toEqual([...azure, ...own].sort());
+        expect(names.includes('fnx_entry/node_modules/@azure/functions/package.json')).toBe(isNode);
+        continue;
+      }
       const entry = adapted && a.providers.includes('aws') ? [`fnx_entry/${fn}.${isNode ? 'mjs' : 'py'}`] : [];
       expect(await zipEntries(a.path)).toEqual([...entry, ...own].sort());
     }

@@ -1,0 +1,77 @@
+/**
+ * The Azure rules that depend only on the manifest, run by `fnx validate` and every command
+ * through the registry, and again by the driver's plan (the same functions). No SDK.
+ *   - plan settings: `sku` only with `plan: premium`
+ *   - memory: Flex runs 512, 2048 or 4096 MB instances; other values up to 4096 round up (a
+ *     warning naming the size); Premium: at most the plan size's memory
+ *   - timeout: HTTP functions at most 230 s (Azure's front end), others at most the schema's
+ *   - triggers: what bindings.ts can register (NCRONTAB schedules, queue and container names,
+ *     created blobs only, topics need a Service Bus namespace)
+ *   - secrets: a Key Vault (`providers.azure.keyVault`) and Key Vault secret names
+ *   - `network` has no Azure equivalent in fnx: an error (the settings fnx does not apply on
+ *     Azure, such as `deadLetter` or arm64, are plan notes)
+ * The strategy a traffic model cannot do (a canary on Flex) is the core's check, from
+ * capabilitiesFor().
+ */
+import { ExitCode, FnxError, type ManifestProblem, type ManifestRules, type ResolvedManifest } from '../../src/driver.js';
+import { bindingOf } from './bindings.js';
+import { azureFunctions, FLEX_MEMORY_MB, flexInstanceMemory, HTTP_RESPONSE_LIMIT_SECONDS, PREMIUM_SKUS, premiumSku } from './config.js';
+import { keyVaultSecretName } from './secrets.js';
+
+function attempt(out: ManifestProblem[], path: ManifestProblem['path'], rule: () => unknown): void {
+  try {
+    rule();
+  } catch (err) {
+    if (!(err instanceof FnxError)) throw err;
+    out.push({ path, error: err });
+  }
+}
+
+const usage = (code: string, message: string, hint: string) => new FnxError(code, message, { hint, exitCode: ExitCode.usage });
+
+export const validateAzure: ManifestRules = (manifest: ResolvedManifest) => {
+  const config = manifest.providers.azure;
+  if (!config) return [];
+  const out: ManifestProblem[] = [];
+  if (config.sku && config.plan !== 'premium') {
+    out.push({ path: ['providers', 'azure', 'sku'], at: 'key', error: usage('E_AZURE_SKU', `\`sku: ${config.sku}\` sizes a Premium plan, but the plan is ${config.plan}.`, 'Remove `sku`, or set `plan: premium`.') });
+  }
+  for (const fn of azureFunctions(manifest)) {
+    const base = ['functions', fn.name] as const;
+    if (config.plan === 'flex') {
+      const size = flexInstanceMemory(fn.memory);
+      if (size !== undefined && size !== fn.memory && fn.memory > FLEX_MEMORY_MB[0]) {
+        out.push({
+          path: [...base, 'memory'],
+          severity: 'warning',
+          error: new FnxError('W_AZURE_MEMORY_ROUNDED', `memory ${fn.memory} MB runs on ${size} MB Flex Consumption instances (${fn.name}), and is billed as ${size} MB.`, {
+            hint: `Flex instances have ${FLEX_MEMORY_MB.join(', ')} MB: set one of them.`,
+          }),
+        });
+      }
+    } else {
+      const sku = premiumSku(config);
+      if (fn.memory > PREMIUM_SKUS[sku].memoryMb) {
+        out.push({ path: [...base, 'memory'], error: usage('E_AZURE_MEMORY', `memory ${fn.memory} MB is more than a ${sku} instance has (${PREMIUM_SKUS[sku].memoryMb} MB) (${fn.name}).`, 'Lower `memory`, or choose a larger `providers.azure.sku` (EP2: 7168 MB, EP3: 14336 MB).') });
+      }
+    }
+    if (fn.triggers.some((t) => t.kind === 'http') && fn.timeout > HTTP_RESPONSE_LIMIT_SECONDS) {
+      out.push({ path: [...base, 'timeout'], error: usage('E_AZURE_HTTP_TIMEOUT', `timeout ${fn.timeout}s is above the ${HTTP_RESPONSE_LIMIT_SECONDS}s Azure's front end waits for an HTTP response (${fn.name}).`, `Lower \`timeout\` to ${HTTP_RESPONSE_LIMIT_SECONDS} or less, or move the long work to a queue-triggered function.`) });
+    }
+    fn.triggers.forEach((t, i) => {
+      const at = [...base, 'triggers', i, t.kind];
+      const field = t.kind === 'schedule' ? [t.cron !== undefined ? 'cron' : 'rate'] : t.kind === 'queue' && t.batchSize > 1 && !config.serviceBus ? ['batchSize'] : [];
+      attempt(out, [...at, ...field], () => bindingOf(fn, t, i, config));
+    });
+    for (const [name, ref] of Object.entries(fn.secrets)) {
+      if (!config.keyVault) {
+        out.push({ path: [...base, 'secrets', name], at: 'key', error: usage('E_AZURE_KEY_VAULT', `Secret ${name} of ${fn.name} needs a Key Vault on Azure, and \`providers.azure.keyVault\` names none.`, 'Set `providers.azure.keyVault: <vault name>` (an existing vault holding the secret); the app reads it with its own identity.') });
+      }
+      attempt(out, [...base, 'secrets', name], () => keyVaultSecretName(ref.secret));
+    }
+    if (fn.network) {
+      out.push({ path: [...base, 'network'], at: 'key', error: usage('E_AZURE_NETWORK', `\`network\` (subnets and security groups) has no Azure equivalent in fnx yet (${fn.name}).`, 'Remove `network` for functions deployed to azure (restrict it with `providers:`), or integrate the app with a virtual network outside fnx.') });
+    }
+  }
+  return out;
+};
