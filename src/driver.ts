@@ -24,10 +24,8 @@ import type { Reporter } from './report/reporter.js';
  */
 export type { ProviderName, TriggerKind, CloudErrorKind };
 export type {
-  AwsProviderConfig,
-  AzureProviderConfig,
-  GcpProviderConfig,
   HttpTrigger,
+  ProviderConfig,
   QueueTrigger,
   ResolvedFunction,
   ResolvedLayer,
@@ -204,7 +202,7 @@ export interface ProviderModule {
   readonly name: ProviderName;
   /** The product, in messages ("AWS Lambda"). */
   readonly title: string;
-  /** Its config block in schemas/fnx.schema.json (a JSON pointer reference). */
+  /** Its config block, providers/<name>/config.schema.json, as the definition gen:types puts into schemas/fnx.schema.json. */
   readonly configSchema: { readonly $ref: string };
   readonly init: ProviderInit;
   /** The resolved config: the block under `providers.<name>` (schema-valid) with this provider's defaults applied. */

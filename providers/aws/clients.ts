@@ -20,7 +20,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type AwsProviderConfig, type Environment, positiveNumberFromEnv } from '../../src/driver.js';
+import { type Environment, positiveNumberFromEnv } from '../../src/driver.js';
+import type { AwsProviderConfig } from './config.js';
 import { errorKind, isForeignResponse, translateError, type CredentialSource } from './errors.js';
 import { defaultRetry, fastRetry, isRetryable, withRetry, type RetryOptions } from './retry.js';
 

@@ -3,6 +3,7 @@
  * account and region always give the same desired state; plan() compares it with inspect()'s result.
  */
 import { type Artifact, type ArtifactSet, ExitCode, findArtifact, FnxError, type ResolvedFunction, type ResolvedManifest, type Trigger } from '../../src/driver.js';
+import { awsConfig } from './config.js';
 import { arn, functionName, layerName, logGroupName, ownershipTags, roleName, ruleName, statementId, notificationId } from './names.js';
 import { lambdaHandler, needsEntry } from './entry.js';
 import { executionPolicy, type PolicyDocument } from './policy.js';
@@ -193,7 +194,7 @@ export function desiredFunction(
   const name = functionName(manifest.service, manifest.stage, fn.name);
   const artifact = findArtifact(artifacts, 'function', fn.name, 'aws');
   if (!artifact) throw missingArtifact('function', fn.name);
-  const aws = manifest.providers.aws;
+  const aws = awsConfig(manifest);
   const triggers = desiredTriggers(manifest, fn, t);
   const secretEntries = Object.entries(fn.secrets).map(([k, ref]) => [secretEnvName(k), secretArn(t, ref.secret)] as const);
   const deadLetterArn = fn.deadLetter?.queue

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type AwsProviderConfig, type Environment, ExitCode, FnxError } from '../../src/driver.js';
+import { type Environment, ExitCode, FnxError } from '../../src/driver.js';
+import type { AwsProviderConfig } from './config.js';
 
 const ENDPOINT_VARIABLE = /^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/;
 

@@ -3,6 +3,7 @@
  * every AWS request goes through AwsClients.call (retries, error translation, write counting).
  */
 import type { DeployedState, DriverFactory, Environment, HistoryRequest, ProviderDriver, ReleaseRecord, Reporter, ResolvedManifest } from '../../src/driver.js';
+import { awsConfig } from './config.js';
 import { applyPlan } from './apply/index.js';
 import { awsCapabilitiesFor } from './capabilities.js';
 import { AwsClients, awsSettings } from './clients.js';
@@ -34,8 +35,8 @@ function state(detail: AwsDeployed): DeployedState {
  * profile's name, local endpoint timings and test thresholds (see clients.ts).
  */
 export function createDriver(manifest: ResolvedManifest, env: Environment): ProviderDriver {
-  checkAwsEnvironment(manifest.providers.aws, env);
-  const aws = new AwsClients(awsSettings(manifest.providers.aws, env));
+  checkAwsEnvironment(awsConfig(manifest), env);
+  const aws = new AwsClients(awsSettings(awsConfig(manifest), env));
   // Every entry point that reads the stage checks providers.aws.accountId first, once per driver.
   let account: Promise<string> | undefined;
   const heard = <R extends { reporter?: Reporter }>(req: R): R => {

@@ -23,6 +23,7 @@ import { GetApisCommand, GetIntegrationsCommand, GetRoutesCommand, GetStagesComm
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import pLimit from 'p-limit';
 import { ExitCode, FnxError, type ResolvedManifest } from '../../src/driver.js';
+import { awsConfig } from './config.js';
 import type { AwsClients } from './clients.js';
 import { awsFunctions } from './desired.js';
 import { layerDescriptionHash } from './layer-meta.js';
@@ -35,7 +36,7 @@ import { configOf, fingerprintOf, type AwsDeployed, type DeployedAlias, type Dep
 export async function accountId(aws: AwsClients, manifest: ResolvedManifest): Promise<string> {
   const id = await aws.call('GetCallerIdentity', () => aws.sts.send(new GetCallerIdentityCommand({})));
   const account = id.Account ?? '';
-  const expected = manifest.providers.aws?.accountId;
+  const expected = awsConfig(manifest)?.accountId;
   if (expected && expected !== account) {
     throw new FnxError('E_AWS_ACCOUNT', `The AWS credentials in use belong to account ${account}, but fnx.yaml says providers.aws.accountId: ${expected}.`, {
       hint: 'Switch credentials (AWS_PROFILE) to the right account, or fix providers.aws.accountId.',

@@ -17,7 +17,8 @@
  *              stage's resource group (no connection settings; a slot never gets the events,
  *              because the subscription targets the production app's function)
  */
-import { ExitCode, FnxError, type AzureProviderConfig, type ResolvedFunction, type Trigger } from '../../src/driver.js';
+import { ExitCode, FnxError, type ResolvedFunction, type Trigger } from '../../src/driver.js';
+import type { AzureProviderConfig } from './config.js';
 import { ncrontab } from './schedule.js';
 
 /** The app setting prefix of the identity-based Service Bus connection. */

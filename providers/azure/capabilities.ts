@@ -4,6 +4,7 @@
  * validate.ts), a 1 GB package. Premium's memory depends on its size (validate.ts).
  */
 import type { CapabilitiesFor, ProviderCapabilities } from '../../src/driver.js';
+import { azureConfig } from './config.js';
 import { azureRuntimes } from './runtimes.js';
 
 /** The default plan's (Flex Consumption): no deployment slots, so releases replace the code in place. */
@@ -30,7 +31,7 @@ export const azureCapabilities = {
  * staging slot, then a swap); Flex Consumption has none ('replace').
  */
 export const azureCapabilitiesFor: CapabilitiesFor = (manifest) => {
-  if (manifest.providers.azure?.plan !== 'premium') return azureCapabilities;
+  if (azureConfig(manifest)?.plan !== 'premium') return azureCapabilities;
   const { trafficHint: _flexOnly, ...premium } = azureCapabilities;
   return { ...premium, traffic: 'slot' };
 };

@@ -1,14 +1,36 @@
 /**
- * The Azure config block and the per-plan facts the module, the packaging hooks and the driver
- * share (no SDK): which functions deploy to Azure, the Flex instance sizes, Premium plan sizes.
+ * The resolved `providers.azure` block (config.schema.json with the module's defaults, module.ts
+ * resolveConfig) and the per-plan facts the module, the packaging hooks and the driver share (no
+ * SDK): which functions deploy to Azure, the Flex instance sizes, Premium plan sizes.
  */
-import type { AzureProviderConfig, ResolvedFunction, ResolvedManifest } from '../../src/driver.js';
+import type { ResolvedFunction, ResolvedManifest } from '../../src/driver.js';
+
+export interface AzureProviderConfig {
+  /** Absent: the driver reads AZURE_SUBSCRIPTION_ID from its environment. */
+  readonly subscriptionId?: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly plan: 'flex' | 'premium';
+  /** Premium plan size (plan premium only; default EP1). */
+  readonly sku?: 'EP1' | 'EP2' | 'EP3';
+  readonly storageAccount?: string;
+  /** Existing Key Vault holding the `${secret:...}` secrets. */
+  readonly keyVault?: string;
+  /** Existing Service Bus namespace for queue triggers (default: Storage queues). */
+  readonly serviceBus?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
 
 export type AzurePlan = AzureProviderConfig['plan'];
 
+/** The manifest's Azure block, when it has one. */
+export function azureConfig(manifest: ResolvedManifest): AzureProviderConfig | undefined {
+  return manifest.providers.azure as AzureProviderConfig | undefined;
+}
+
 /** The functions of `manifest` that deploy to Azure. */
 export function azureFunctions(manifest: ResolvedManifest): ResolvedFunction[] {
-  return manifest.providers.azure ? manifest.functions.filter((f) => f.providers.includes('azure')) : [];
+  return azureConfig(manifest) ? manifest.functions.filter((f) => f.providers.includes('azure')) : [];
 }
 
 /** Flex Consumption instance sizes (`scaleAndConcurrency.instanceMemoryMB`). */

@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GeneratedFile, PackagingHooks, ResolvedFunction, ResolvedManifest } from '../../src/driver.js';
+import { azureConfig } from './config.js';
 import { bindingOf, STORAGE_QUEUE_BATCH_MAX, type Binding } from './bindings.js';
 import { nodeEntry } from './entry-node.js';
 import { pythonEntry } from './entry-python.js';
@@ -24,7 +25,7 @@ export const ENTRY_DIR = 'fnx_entry';
 
 /** The registrations of `fn` on Azure, one per trigger (throws what validate reports). */
 export function bindingsOf(fn: ResolvedFunction, manifest: ResolvedManifest): Binding[] {
-  const config = manifest.providers.azure!;
+  const config = azureConfig(manifest)!;
   return fn.triggers.map((t, i) => bindingOf(fn, t, i, config));
 }
 
@@ -70,7 +71,7 @@ export function packageJson(fn: ResolvedFunction, manifest: ResolvedManifest): s
 }
 
 export function entryFiles(fn: ResolvedFunction, ctx: { readonly handlerFile: string; readonly manifest: ResolvedManifest }): GeneratedFile[] {
-  if (!ctx.manifest.providers.azure) return [];
+  if (!azureConfig(ctx.manifest)) return [];
   const bindings = bindingsOf(fn, ctx.manifest);
   const host = { path: 'host.json', content: hostJson(fn, bindings) };
   const exportName = fn.handler.slice(fn.handler.lastIndexOf('.') + 1);

@@ -15,7 +15,7 @@
  */
 import { ExitCode, FnxError, type ManifestProblem, type ManifestRules, type ResolvedManifest } from '../../src/driver.js';
 import { bindingOf } from './bindings.js';
-import { azureFunctions, FLEX_MEMORY_MB, flexInstanceMemory, HTTP_RESPONSE_LIMIT_SECONDS, PREMIUM_SKUS, premiumSku } from './config.js';
+import { azureConfig, azureFunctions, FLEX_MEMORY_MB, flexInstanceMemory, HTTP_RESPONSE_LIMIT_SECONDS, PREMIUM_SKUS, premiumSku } from './config.js';
 import { keyVaultSecretName } from './secrets.js';
 
 function attempt(out: ManifestProblem[], path: ManifestProblem['path'], rule: () => unknown): void {
@@ -30,7 +30,7 @@ function attempt(out: ManifestProblem[], path: ManifestProblem['path'], rule: ()
 const usage = (code: string, message: string, hint: string) => new FnxError(code, message, { hint, exitCode: ExitCode.usage });
 
 export const validateAzure: ManifestRules = (manifest: ResolvedManifest) => {
-  const config = manifest.providers.azure;
+  const config = azureConfig(manifest);
   if (!config) return [];
   const out: ManifestProblem[] = [];
   if (config.sku && config.plan !== 'premium') {

@@ -24,7 +24,7 @@ export function decodeManifest(file: string, bytes: Uint8Array): { text: string 
     };
   }
   const bad = firstInvalidByte(bytes, start);
-  if (bad < 0) return { text: new TextDecoder('utf-8').decode(bytes.subarray(start)) };
+  if (bad < 0) return { text: lineBreaks(new TextDecoder('utf-8').decode(bytes.subarray(start))) };
   // Line and column as the YAML positions count them: UTF-16 units of the valid text before it.
   const before = new TextDecoder('utf-8').decode(bytes.subarray(start, bad));
   const lineStart = before.lastIndexOf('\n') + 1;
@@ -84,4 +84,13 @@ export function firstInvalidByte(b: Uint8Array, from = 0): number {
     i += n + 1;
   }
   return -1;
+}
+
+/**
+ * YAML counts a lone CR as a line break (CR, LF and CRLF all are); the parser sees only LF and
+ * CRLF, so a file saved with old Mac line endings would read as one line. Each lone CR becomes
+ * LF: one character for one, so every offset, line and column stays as the file has it.
+ */
+function lineBreaks(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }

@@ -10,7 +10,7 @@
  * missing, stale or unwritable only costs the parse.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join as joinPath } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
 import { Locator, type NodePosition } from './locator.js';
@@ -31,8 +31,9 @@ export interface LoadedManifest {
 export async function loadManifestFile(file: string): Promise<LoadedManifest> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readBounded(file);
   } catch (err) {
+    if (err instanceof FnxError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new FnxError('E_MANIFEST_NOT_FOUND', `No manifest at ${file}.`, {
@@ -54,8 +55,44 @@ export async function loadManifestFile(file: string): Promise<LoadedManifest> {
   if (cached) return { file, doc: cached.doc, locator: new Locator(file, new Map(cached.positions)), errors: [] };
 
   const loaded = await parseManifest(file, text);
-  if (loaded.doc && loaded.errors.length === 0) await writeCache(cacheFile, hash, loaded);
+  if (loaded.doc && loaded.errors.length === 0 && survivesJson(loaded.doc)) await writeCache(cacheFile, hash, loaded);
   return loaded;
+}
+
+/** The largest manifest fnx reads (a 2,000-function manifest is about 200 KB). */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** The file's bytes: only a regular file (never a FIFO or a device), at most MAX_MANIFEST_BYTES. */
+async function readBounded(file: string): Promise<Buffer> {
+  const info = await stat(file);
+  if (!info.isFile()) {
+    const what = info.isDirectory() ? 'a directory' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
+    throw new FnxError('E_MANIFEST_READ', `Cannot read the manifest ${file}: it is ${what}.`, {
+      hint: 'Pass `-c PATH` with the path of a regular fnx.yaml file.',
+      exitCode: ExitCode.usage,
+    });
+  }
+  const handle = await open(file, 'r');
+  try {
+    // Sized by the limit, not by stat: a file may grow, and some (under /proc) report size 0.
+    const buffer = Buffer.allocUnsafe(MAX_MANIFEST_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) break;
+    }
+    if (length > MAX_MANIFEST_BYTES) {
+      throw new FnxError('E_MANIFEST_TOO_LARGE', `The manifest ${file} is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB.`, {
+        hint: 'Check that `-c` names the fnx.yaml of the project; a manifest is a few KB, even with hundreds of functions.',
+        exitCode: ExitCode.usage,
+      });
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Bump when the parsed shape (doc or positions) changes. */
@@ -65,6 +102,19 @@ interface CacheEntry {
   hash: string;
   doc: Record<string, unknown>;
   positions: [string, NodePosition][];
+}
+
+/**
+ * True when JSON gives the value back exactly: only strings, booleans, null, finite numbers, lists
+ * and plain mappings without a `__proto__` key. Anything else (Infinity, NaN, a !!timestamp Date,
+ * a binary) would come back from the cache as something else, so such a parse is not cached.
+ */
+function survivesJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(survivesJson);
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return !Object.hasOwn(value, '__proto__') && Object.values(value).every(survivesJson);
 }
 
 async function readCache(path: string, hash: string): Promise<CacheEntry | undefined> {

@@ -8,8 +8,9 @@
  */
 import type { SourceLocation } from '../errors.js';
 
-/** The registered providers' names (providers/index.ts); the registry gives them at run time. */
-export type ProviderName = 'aws' | 'azure' | 'gcp';
+/** The registered providers' names, generated from the folders under providers/; the registry gives them at run time. */
+export type { ProviderName } from './provider-names.generated.js';
+import type { ProviderName } from './provider-names.generated.js';
 
 export type TriggerKind = 'http' | 'schedule' | 'queue' | 'storage' | 'topic';
 export const TRIGGER_KINDS: readonly TriggerKind[] = ['http', 'schedule', 'queue', 'storage', 'topic'];
@@ -143,40 +144,15 @@ export interface ResolvedLayer {
   readonly location?: SourceLocation;
 }
 
-export interface AwsProviderConfig {
-  readonly region: string;
-  readonly role?: string;
-  readonly accountId?: string;
-  readonly profile?: string;
-  readonly deploymentBucket?: string;
+/**
+ * One provider's resolved block under `providers:` (its config.schema.json with the module's
+ * `resolveConfig` defaults). Only the provider knows its keys (providers/<name>/config.ts).
+ */
+export interface ProviderConfig {
   readonly tags: Readonly<Record<string, string>>;
+  readonly [key: string]: unknown;
 }
-export interface AzureProviderConfig {
-  /** Absent: the driver reads AZURE_SUBSCRIPTION_ID from its environment. */
-  readonly subscriptionId?: string;
-  readonly resourceGroup: string;
-  readonly location: string;
-  readonly plan: 'flex' | 'premium';
-  /** Premium plan size (plan premium only; default EP1). */
-  readonly sku?: 'EP1' | 'EP2' | 'EP3';
-  readonly storageAccount?: string;
-  /** Existing Key Vault holding the `${secret:...}` secrets. */
-  readonly keyVault?: string;
-  /** Existing Service Bus namespace for queue triggers (default: Storage queues). */
-  readonly serviceBus?: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
-export interface GcpProviderConfig {
-  readonly project: string;
-  readonly region: string;
-  readonly serviceAccount?: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
-export interface ProviderConfigs {
-  readonly aws?: AwsProviderConfig;
-  readonly azure?: AzureProviderConfig;
-  readonly gcp?: GcpProviderConfig;
-}
+export type ProviderConfigs = Readonly<Partial<Record<ProviderName, ProviderConfig>>>;
 
 export interface ResolvedManifest {
   /** Absolute path of fnx.yaml. */

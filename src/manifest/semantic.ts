@@ -52,7 +52,7 @@ export function checkSemantics(doc: Record<string, unknown>, locator: Locator): 
     arr(s.layers).forEach((name, i) => {
       if (typeof name !== 'string') return;
       usedLayers.add(name);
-      if (!(name in layers)) {
+      if (!Object.hasOwn(layers, name)) {
         const suggestion = didYouMean(name, Object.keys(layers));
         errors.push(
           problem(

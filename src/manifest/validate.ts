@@ -1,6 +1,6 @@
 /**
  * Schema validation of the stage-merged, variable-resolved manifest with the ajv validator that
- * scripts/gen-types.mjs precompiles from schemas/fnx.schema.json (no ajv compile at start-up).
+ * scripts/gen-types.mjs precompiles from the assembled schema (schemas/fnx.schema.json) (no ajv compile at start-up).
  * Every ajv error becomes one FnxError with a code, the file position and a hint; the cascades
  * ajv reports for `oneOf` become one error.
  *
@@ -63,6 +63,9 @@ export function validateSchemaAt(doc: Record<string, unknown>, locator: Locator,
   out.push(...m.coercions(before, doc, '').filter((c) => !reported.has(c.pointer)));
   return out;
 }
+
+/** A decimal number as a manifest writes one: 1024, -1, 0.5, 1e3. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * The schema that applies at an instance pointer, found by walking the schema along the
@@ -276,6 +279,17 @@ class Mapper {
     if (Array.isArray(before) && Array.isArray(after)) return before.flatMap((v, i) => this.coercions(v, after[i], join(pointer, i)));
     if (before === after || typeof before === typeof after) return [];
     if ((typeof before === 'number' || typeof before === 'boolean') && typeof after === 'string') return [];
+    if (typeof before === 'string' && typeof after === 'number' && !DECIMAL.test(before.trim())) {
+      // JavaScript's Number() also reads 0x400, 0b1, 0o7 and Infinity; a manifest means decimal.
+      const fromVariable = this.input.fromVariable.has(pointer) || this.input.wholeVariable.has(pointer);
+      const error = problem(
+        'E_SCHEMA_TYPE',
+        `${display(this.locator.original(pointer))} must be a decimal number${fromVariable ? '; the value its variable gave is not' : `, got \`${before}\``}.`,
+        this.locator.locate(pointer),
+        `Write it in decimal digits${fromVariable ? ' where the variable is set (--var, the environment)' : ''}, e.g. 1024.`,
+      );
+      return [{ pointer, error }];
+    }
     if (typeof before === 'string' && this.input.wholeVariable.has(pointer)) return [];
     const target = typeof after === 'boolean' ? 'boolean' : Number.isInteger(after) ? 'integer' : typeof after;
     if (before === null) {

@@ -276,7 +276,7 @@ class Resolver {
         return this.ctx.stage;
       case 'env': {
         if (!arg) break;
-        const value = this.ctx.env[arg];
+        const value = Object.hasOwn(this.ctx.env, arg) ? this.ctx.env[arg] : undefined;
         this.tainted = true;
         if (value !== undefined) return value;
         const d = fallback();
@@ -293,7 +293,7 @@ class Resolver {
       }
       case 'opt': {
         if (!arg) break;
-        const value = this.ctx.vars[arg];
+        const value = Object.hasOwn(this.ctx.vars, arg) ? this.ctx.vars[arg] : undefined;
         this.tainted = true;
         if (value !== undefined) return value;
         const d = fallback();

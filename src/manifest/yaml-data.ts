@@ -148,6 +148,11 @@ class Converter {
         continue;
       }
       const key = String(keyNode.value);
+      if (key === '__proto__') {
+        // As a property name it would set the object's prototype instead of adding a key.
+        this.errors.push(problem('E_YAML_KEY', 'The key `__proto__` is not allowed.', { file: this.file, ...kp }, 'Remove it; no fnx setting has this name.'));
+        continue;
+      }
       const first = firstLine.get(key);
       if (first !== undefined) {
         this.errors.push(duplicateKey(this.file, pointer, key, kp, first));
@@ -199,7 +204,7 @@ class Converter {
         const keyNode = pair.key as Node | null;
         if (!y.isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') continue;
         const key = String(keyNode.value);
-        if (Object.prototype.hasOwnProperty.call(out, key)) continue;
+        if (key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) continue;
         out[key] = this.value(pair.value as Node | null, join(pointer, key), this.where(keyNode), depth + 1);
       }
       for (const m of nested) {

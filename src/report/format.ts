@@ -32,8 +32,8 @@ export function formatError(err: FnxError, p: Palette, cwd = process.cwd()): str
   const list = flatten(err);
   for (const e of list) {
     const where = e.location ? `${relativeTo(cwd, e.location.file)}:${e.location.line}:${e.location.column}: ` : '';
-    lines.push(`${where}${p.red('error')} ${p.dim(`[${e.code}]`)} ${e.message}`);
-    if (e.hint) lines.push(`  ${p.yellow('hint:')} ${e.hint}`);
+    lines.push(`${where}${p.red('error')} ${p.dim(`[${e.code}]`)} ${visible(e.message)}`);
+    if (e.hint) lines.push(`  ${p.yellow('hint:')} ${visible(e.hint)}`);
   }
   if (err instanceof FnxErrorList && list.length > 1) lines.push(p.bold(`${list.length} errors`));
   return lines.join('\n');
@@ -42,7 +42,7 @@ export function formatError(err: FnxError, p: Palette, cwd = process.cwd()): str
 /** One line for a warning: `fnx.yaml:22:1: [W_CODE] message (hint)`. */
 export function formatWarning(w: FnxError, cwd = process.cwd()): string {
   const where = w.location ? `${relativeTo(cwd, w.location.file)}:${w.location.line}:${w.location.column}: ` : '';
-  return `${where}[${w.code}] ${w.message}${w.hint ? ` (${w.hint})` : ''}`;
+  return `${where}[${w.code}] ${visible(w.message)}${w.hint ? ` (${visible(w.hint)})` : ''}`;
 }
 
 /** GitHub Actions workflow commands, one per located error. */
@@ -51,9 +51,18 @@ export function githubAnnotations(err: FnxError, cwd = process.cwd()): string[] 
     const props = e.location
       ? `file=${escapeProperty(relativeTo(cwd, e.location.file))},line=${e.location.line},col=${e.location.column},`
       : '';
-    const text = e.hint ? `${e.message} (hint: ${e.hint})` : e.message;
+    const text = visible(e.hint ? `${e.message} (hint: ${e.hint})` : e.message);
     return `::error ${props}title=${escapeProperty(e.code)}::${escapeData(text)}`;
   });
+}
+
+/**
+ * `s` with control characters (C0 but newline and tab, DEL, C1) written as `\x1B`: messages quote
+ * the user's keys and values, and a raw ESC or BEL would drive the terminal.
+ */
+export function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** `file` relative to `cwd` when it lies inside it, else unchanged. */

@@ -30,7 +30,7 @@ export async function conformanceProject(providers: string, stage: string, env: 
 providers:
   ${providers}
 defaults:
-  runtime: nodejs20
+  runtime: nodejs22
 functions:
   api:
     handler: src/api.handler

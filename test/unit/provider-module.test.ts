@@ -4,7 +4,7 @@
  * limits, the resolver applies its defaults, and a deploy goes through its driver. No core file
  * names it.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_PROVIDERS, loadDriver, providerNames, useProviders } from '../../providers/index.js';
@@ -22,6 +22,7 @@ import { FakeClock } from '../fakes/fake-clock.js';
 import { FakeCloud } from '../fakes/fake-driver.js';
 import { FAKE, fakeProvider } from '../fakes/fake-provider/index.js';
 import { MemoryReporter } from '../fakes/memory-reporter.js';
+import { repoRoot } from '../helpers/cli.js';
 import { project } from './manifest/fixtures.js';
 
 /** Every manifest check but the schema (whose providers block lists the shipped clouds). */
@@ -119,5 +120,28 @@ describe('a provider module registered from outside src/', () => {
     const outcomes = await releaseAll({ driver, manifest: r.manifest, published: applied.published, deploy, reporter, signal, wait: true, keepOnInterrupt: false, clock: new FakeClock() });
     expect(outcomes.map((o) => [o.function, o.status])).toEqual([['api', 'live']]);
     expect(cloud.pointers.get('api')).toMatchObject({ primary: applied.published[0]!.candidate });
+  });
+});
+
+describe('the built-in providers’ config blocks', () => {
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas/fnx.schema.json'), 'utf8')) as {
+    definitions: Record<string, { properties?: Record<string, unknown> } & Record<string, unknown>>;
+  };
+
+  it('come from their folders: one config.schema.json per registered module, referenced by configSchema', () => {
+    const names = BUILT_IN_PROVIDERS.map((m) => m.name);
+    expect(Object.keys(schema.definitions.providers!.properties!).sort()).toEqual([...names].sort());
+    for (const m of BUILT_IN_PROVIDERS) {
+      expect(m.configSchema.$ref).toBe(`#/definitions/${m.name}Provider`);
+      expect(schema.definitions[`${m.name}Provider`]).toEqual(JSON.parse(readFileSync(join(repoRoot, 'providers', m.name, 'config.schema.json'), 'utf8')));
+    }
+  });
+
+  it('fill every place the manifest names a provider', () => {
+    const names = BUILT_IN_PROVIDERS.map((m) => m.name).sort();
+    const d = schema.definitions as Record<string, { properties: Record<string, { properties?: object; items?: { enum?: string[] } }> }>;
+    expect(d.function!.properties.providers!.items!.enum!.slice().sort()).toEqual(names);
+    expect(Object.keys(d.stageOverride!.properties.providers!.properties!).sort()).toEqual(names);
+    expect(Object.keys(d.release!.properties.fallback!.properties!).sort()).toEqual(names);
   });
 });

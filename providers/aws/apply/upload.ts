@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Artifact } from '../../../src/driver.js';
+import { awsConfig } from '../config.js';
 import { deploymentBucketName } from '../names.js';
 import { kindOf, type ApplyContext } from './context.js';
 import { isTransient } from '../retry.js';
@@ -14,7 +15,7 @@ const bucketReady = new WeakMap<object, Promise<string>>();
 
 async function ensureBucket(ctx: ApplyContext): Promise<string> {
   const { aws } = ctx;
-  const configured = ctx.manifest.providers.aws?.deploymentBucket;
+  const configured = awsConfig(ctx.manifest)?.deploymentBucket;
   const bucket = configured ?? deploymentBucketName(ctx.detail.accountId, ctx.detail.region);
   const exists = await aws.find('HeadBucket', () => aws.s3.send(new HeadBucketCommand({ Bucket: bucket })), { resource: bucket });
   if (exists || configured) return bucket;

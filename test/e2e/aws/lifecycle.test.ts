@@ -34,7 +34,7 @@ describe('aws: deploy lifecycle against the emulator', () => {
     const api = fn('api')!;
     expect(api.tags).toMatchObject({ 'fnx:service': 'shop', 'fnx:stage': 'dev', 'fnx:function': 'api' });
     // api sets `events: native`: Lambda calls its handler directly, with no entry adapter.
-    expect(api.latest.config).toMatchObject({ Runtime: 'nodejs20.x', Handler: 'src/api.handler', MemorySize: 256 });
+    expect(api.latest.config).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'src/api.handler', MemorySize: 256 });
     expect(api.latest.config.Environment?.Variables).toEqual({
       GREETING: 'hello',
       DB_PASSWORD_SECRET_ARN: `arn:aws:secretsmanager:us-east-1:${aws.accountId}:secret:shop/db-password`,

@@ -18,7 +18,7 @@ describe('aws: plan', () => {
     aws.clearCalls();
     const r = await run(['plan']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\+ create\s+function\s+shop-dev-api\s+\(upload \d+ B, nodejs20\.x, 256 MB, x86_64\)/);
+    expect(r.stdout).toMatch(/\+ create\s+function\s+shop-dev-api\s+\(upload \d+ B, nodejs22\.x, 256 MB, x86_64\)/);
     expect(r.stdout).toMatch(/\+ create\s+trigger:schedule\s+shop-dev-api-\w+\s+\(cron\(0 2 \* \* \? \*\)\)/);
     expect(r.stdout).toMatch(/Plan: \d+ to create, 0 to update, 0 to delete, 0 unchanged\./);
     expect(r.stdout).toContain('publish a new version; traffic moves in the release step');

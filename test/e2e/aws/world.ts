@@ -90,7 +90,7 @@ export function shopFiles(overrides: { manifest?: string; api?: string; layer?: 
 providers:
   aws: { region: us-east-1 }
 defaults:
-  runtime: nodejs20
+  runtime: nodejs22
   logRetention: 14
 layers:
   shared: { path: layers/shared }
