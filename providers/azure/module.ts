@@ -24,4 +24,5 @@ export const azure: ProviderModule = {
   runtimes: azureRuntimes,
   validate: validateAzure,
   packaging: azurePackaging,
+  load: async () => (await import('./index.js')).createDriver,
 };
