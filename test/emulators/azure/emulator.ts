@@ -17,8 +17,10 @@ import { planRoutes } from './web-plans.js';
 import { siteRoutes } from './web-sites.js';
 import { configRoutes } from './web-config.js';
 import { insightsRoutes } from './insights.js';
+import { accessRoutes } from './access.js';
 import { advanceDeployments, deploymentStatusRoutes, handleScm } from './scm.js';
 import { handleApp } from './app-host.js';
+import { blobOperation, handleBlob } from './blob.js';
 import type {
   AlertStatus,
   AppHandler,
@@ -56,6 +58,8 @@ export class Emulator {
   readonly deployDelayMs: number;
   readonly runtimeStartDelayMs: number;
   armUrl = '';
+  /** https://127.0.0.1:PORT of the blob data plane (accounts are the first path segment). */
+  blobUrl = '';
   caCertPath = '';
   caPem = '';
   appHandler: AppHandler;
@@ -67,6 +71,7 @@ export class Emulator {
   private readonly router: Router;
   private certs: EmulatorCertificates | undefined;
   private arm: Listener | undefined;
+  private blob: Listener | undefined;
   private readonly instanceListeners = new Map<number, Listener>();
 
   constructor(private readonly opts: AzureEmulatorOptions) {
@@ -79,7 +84,7 @@ export class Emulator {
     this.initialAppHandler = opts.appHandler ?? defaultAppHandler;
     this.appHandler = this.initialAppHandler;
     this.faults = new FaultInjector(opts.faults);
-    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes];
+    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes, ...accessRoutes];
     this.router = new Router(routes);
   }
 
@@ -89,6 +94,8 @@ export class Emulator {
     this.caPem = this.certs.caPem;
     this.arm = await this.listen(this.opts.port ?? 0, (req, res) => this.handleArm(req, res));
     this.armUrl = `https://127.0.0.1:${this.arm.port}`;
+    this.blob = await this.listen(0, (req, res) => this.handleBlobRequest(req, res));
+    this.blobUrl = `https://127.0.0.1:${this.blob.port}`;
   }
 
   now(): number {
@@ -125,6 +132,10 @@ export class Emulator {
       return;
     }
     this.state.metricAlerts.set(key, { name, resourceGroup, status, tags: {}, properties: { description: `Alert ${name}`, severity: 2, enabled: true, scopes: [], evaluationFrequency: 'PT1M', windowSize: 'PT5M', criteria: { 'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria', allOf: [] }, actions: [] } });
+  }
+
+  addKeyVault(resourceGroup: string, name: string, secrets: string[] = [], location = 'westeurope'): void {
+    this.state.keyVaults.set(name.toLowerCase(), { name, resourceGroup, location, secrets: new Set(secrets) });
   }
 
   setMetric(app: string, metric: string, total: number, slot = 'production'): void {
@@ -164,7 +175,7 @@ export class Emulator {
   }
 
   async close(): Promise<void> {
-    const all = [...this.instanceListeners.values(), ...(this.arm ? [this.arm] : [])];
+    const all = [...this.instanceListeners.values(), ...(this.arm ? [this.arm] : []), ...(this.blob ? [this.blob] : [])];
     this.instanceListeners.clear();
     await Promise.all(all.map((l) => closeListener(l)));
     this.certs?.remove();
@@ -329,14 +340,17 @@ export class Emulator {
     const hit = matches.find((m) => m.route.method === req.method);
     const operation = hit?.route.operation ?? pollOperationName(req) ?? 'Unknown';
     const write = hit?.route.write ?? false;
-    const base = { service: 'arm' as const, method: req.method, path: req.path, apiVersion, operation, write };
+    const base: Omit<CallRecord, 'status' | 'time'> = { service: 'arm', method: req.method, path: req.path, apiVersion, operation, write };
     let out: HttpRes;
     try {
       this.authenticate(req);
       if (apiVersion === undefined) throw new AzureError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
       const faulted = await this.fault('arm', operation, res, base, time);
       if (faulted === 'done') return;
-      if (faulted === 'slow') this.tick();
+      if (faulted === 'slow') {
+        base.fault = 'slow';
+        this.tick();
+      }
       out = await this.dispatch(req, apiVersion, hit, matches.length > 0);
     } catch (e) {
       if (!(e instanceof AzureError)) throw e;
@@ -405,6 +419,19 @@ export class Emulator {
     return result === undefined ? { status: 200, headers: {} } : json(200, result);
   }
 
+  private async handleBlobRequest(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    const time = this.now();
+    const req = await this.readReq(raw);
+    const operation = blobOperation(req);
+    const base: Omit<CallRecord, 'status' | 'time'> = { service: 'blob', method: req.method, path: req.path, operation, write: req.method === 'PUT' || req.method === 'DELETE' };
+    const faulted = await this.fault('blob', operation, res, base, time);
+    if (faulted === 'done') return;
+    if (faulted === 'slow') base.fault = 'slow';
+    const out = handleBlob(this, req);
+    this.record({ ...base, status: out.status, errorCode: out.headers?.['x-ms-error-code'], time });
+    send(res, out);
+  }
+
   private async handleInstance(service: 'scm' | 'app', app: string, slot: string, raw: IncomingMessage, res: ServerResponse): Promise<void> {
     const time = this.now();
     const req = await this.readReq(raw);
@@ -412,14 +439,17 @@ export class Emulator {
     const site = this.state.sites.get(app.toLowerCase());
     const operation = service === 'scm' ? scmOperationName(req) : 'App_Request';
     const write = service === 'scm' && req.method === 'POST';
-    const base = { service, method: req.method, path: req.path, operation, write, app, slot };
+    const base: Omit<CallRecord, 'status' | 'time'> = { service, method: req.method, path: req.path, operation, write, app, slot };
     let out: HttpRes;
     try {
       if (!site) throw new AzureError(404, 'NotFound', 'Site not found.');
       const inst = this.instance(site, slot);
       const faulted = await this.fault(service, operation, res, base, time);
       if (faulted === 'done') return;
-      if (faulted === 'slow') this.tick();
+      if (faulted === 'slow') {
+        base.fault = 'slow';
+        this.tick();
+      }
       out = service === 'scm' ? handleScm(this, site, inst, req) : await handleApp(this, site, inst, req);
     } catch (e) {
       if (!(e instanceof AzureError)) throw e;

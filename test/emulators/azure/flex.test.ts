@@ -86,6 +86,6 @@ describe('Flex Consumption', () => {
     const status = await c.web.webApps.getProductionSiteDeploymentStatus(RG, 'orders-dev-a1b2', id, FAST);
     expect(status.status).toBe('RuntimeSuccessful');
     expect(emu.traffic).toEqual([expect.objectContaining({ kind: 'deployment', app: 'orders-dev-a1b2', slot: 'production', status: 'Succeeded', via: 'publish' })]);
-    expect(emu.state.storageAccounts.get('fnxsvcdev01')!.containers.get('deployments')!.blobs.get('released-package.zip')).toEqual(zip);
+    expect(emu.state.storageAccounts.get('fnxsvcdev01')!.containers.get('deployments')!.blobs.get('released-package.zip')?.data).toEqual(zip);
   });
 });

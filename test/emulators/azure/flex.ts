@@ -118,7 +118,7 @@ export function checkFunctionAppConfig(emu: Emulator, fac: Json | undefined, set
 
 /**
  * Resolve a deployment storage URL to an emulated container. Accepts the account's reported blob
- * endpoint (path-style on the emulator) and https://<account>.blob.core.windows.net/<container>.
+ * endpoint (https://127.0.0.1:<blobPort>/<account>/<container>) and https://<account>.blob.core.windows.net/<container>.
  */
 export function resolveContainer(emu: Emulator, value: string): { account: string; container: string } | 'invalid' | 'missing' {
   let url: URL;
@@ -136,9 +136,9 @@ export function resolveContainer(emu: Emulator, value: string): { account: strin
     account = m[1];
     container = parts[0];
     if (parts.length !== 1) return 'invalid';
-  } else if (parts[0] === '_blob' && parts.length === 3) {
-    account = parts[1];
-    container = parts[2];
+  } else if (url.host === new URL(emu.blobUrl).host && parts.length === 2) {
+    account = parts[0];
+    container = parts[1];
   } else return 'invalid';
   const a = emu.state.storageAccounts.get(account!);
   if (!a || !a.containers.has(container!)) return 'missing';

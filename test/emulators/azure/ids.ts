@@ -54,6 +54,12 @@ export function resolveScope(emu: Emulator, scope: string): TaggedResource {
     if (!p) notFound();
     return { id: planId(emu, rg.name, p!.name), tags: p!.tags, setTags: (t) => (p!.tags = t) };
   }
+  if (ns === 'microsoft.keyvault' && type === 'vaults' && (l.length === 8 || (l.length === 10 && l[8] === 'secrets'))) {
+    const v = emu.state.keyVaults.get(name!);
+    if (!v || v.resourceGroup.toLowerCase() !== l[3]) notFound();
+    if (l.length === 10 && ![...v!.secrets].some((x) => x.toLowerCase() === l[9])) notFound();
+    return { id: `${rgId(emu, rg.name)}/providers/Microsoft.KeyVault/vaults/${v!.name}${l.length === 10 ? `/secrets/${s[9]}` : ''}`, tags: {}, setTags: () => undefined };
+  }
   if (ns === 'microsoft.web' && type === 'sites' && (l.length === 8 || (l.length === 10 && l[8] === 'slots'))) {
     const site = emu.state.sites.get(name!);
     if (!site || site.resourceGroup.toLowerCase() !== l[3]) notFound();

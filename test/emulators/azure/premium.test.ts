@@ -59,6 +59,8 @@ describe('Elastic Premium', () => {
     const prod = await c.web.webApps.listApplicationSettings(RG, APP);
     const stag = await c.web.webApps.listApplicationSettingsSlot(RG, APP, 'staging');
     expect(prod.properties).toEqual({ COLOR: 'green' });
+    expect((await c.web.webApps.getConfiguration(RG, APP)).linuxFxVersion).toBeUndefined();
+    expect((await c.web.webApps.getConfigurationSlot(RG, APP, 'staging')).linuxFxVersion).toBe('Node|22');
     expect(stag.properties).toEqual({ FUNCTIONS_EXTENSION_VERSION: '~4', FUNCTIONS_WORKER_RUNTIME: 'node', COLOR: 'blue', 'AzureWebJobs.timer.Disabled': 'true' });
     await c.web.webApps.swapSlot(RG, APP, 'staging', { targetSlot: 'production', preserveVnet: true }, FAST);
     const sha = (t: string) => emu.traffic.find((e) => e.kind === 'deployment' && e.sha256 && e.slot === t)!;

@@ -122,7 +122,7 @@ describe('Flex Consumption rules', () => {
     await expect(c.web.webApps.createOrUpdate(RG, 'flex-a', site({}, 1024), FAST)).rejects.toMatchObject({ statusCode: 400 });
     await expect(c.web.webApps.createOrUpdate(RG, 'flex-a', { ...site(), siteConfig: { linuxFxVersion: 'Node|22' } }, FAST)).rejects.toMatchObject({ statusCode: 400 });
     const bad = site();
-    bad.functionAppConfig.deployment.storage.value = `${emu.armUrl}/_blob/fnxrejsa/missing`;
+    bad.functionAppConfig.deployment.storage.value = bad.functionAppConfig.deployment.storage.value.replace(/deploy$/, "missing");
     await expect(c.web.webApps.createOrUpdate(RG, 'flex-a', bad, FAST)).rejects.toMatchObject({ statusCode: 400 });
     expect(emu.state.sites.size).toBe(0);
     await c.web.webApps.createOrUpdate(RG, 'flex-a', site(), FAST);

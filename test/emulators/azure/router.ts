@@ -20,7 +20,7 @@ export interface Route {
   handle(ctx: RouteContext): HttpRes | Promise<HttpRes>;
 }
 
-export type Provider = 'Microsoft.Resources' | 'Microsoft.Storage' | 'Microsoft.Web' | 'Microsoft.Insights' | 'Microsoft.Insights/metrics';
+export type Provider = 'Microsoft.Resources' | 'Microsoft.Storage' | 'Microsoft.Web' | 'Microsoft.Insights' | 'Microsoft.Insights/metrics' | 'Microsoft.KeyVault' | 'Microsoft.Authorization';
 
 /** api-versions each provider accepts (the SDK packages' defaults plus recent stable versions). */
 export const API_VERSIONS: Record<Provider, readonly string[]> = {
@@ -29,6 +29,8 @@ export const API_VERSIONS: Record<Provider, readonly string[]> = {
   'Microsoft.Web': ['2022-03-01', '2022-09-01', '2023-01-01', '2023-12-01', '2024-04-01', '2024-11-01', '2025-03-01', '2025-05-01'],
   'Microsoft.Insights': ['2018-03-01', '2024-03-01-preview'],
   'Microsoft.Insights/metrics': ['2018-01-01', '2019-07-01', '2021-05-01', '2023-10-01', '2024-02-01'],
+  'Microsoft.KeyVault': ['2022-07-01', '2023-02-01', '2023-07-01', '2024-11-01', '2025-05-01'],
+  'Microsoft.Authorization': ['2020-04-01-preview', '2022-04-01'],
 };
 
 export function styleOf(p: Provider): ErrorStyle {

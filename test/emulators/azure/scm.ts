@@ -113,7 +113,7 @@ export function advanceDeployments(emu: Emulator): void {
         if (isFlex(emu.state.plans.get(site.planKey)) && !d.failure) {
           const value = String(((site.functionAppConfig?.deployment as { storage?: { value?: string } } | undefined)?.storage?.value) ?? '');
           const c = resolveContainer(emu, value);
-          if (typeof c === 'object') emu.state.storageAccounts.get(c.account)!.containers.get(c.container)!.blobs.set('released-package.zip', bytes);
+          if (typeof c === 'object') emu.state.storageAccounts.get(c.account)!.containers.get(c.container)!.blobs.set('released-package.zip', { data: bytes, contentType: 'application/zip', metadata: {}, etag: `"0x${Date.now().toString(16).toUpperCase()}"`, lastModified: now });
           else d.failure = { stage: 'build', message: `Failed to upload the package to the deployment storage container '${value}': the container does not exist.`, logUrl: `${scmBase(inst)}/api/deployments/${d.id}/log` };
         }
         if (d.failure?.stage === 'build') {

@@ -9,10 +9,18 @@ export interface ResourceGroup {
   deleting: boolean;
 }
 
+export interface StoredBlob {
+  data: Buffer;
+  contentType: string;
+  metadata: Record<string, string>;
+  etag: string;
+  lastModified: number;
+}
+
 export interface BlobContainer {
   name: string;
-  /** Blobs written through the emulator (Flex one-deploy stores packages here). */
-  blobs: Map<string, Buffer>;
+  /** Blobs written through the blob endpoint or by Flex one-deploy (blob `released-package.zip`). */
+  blobs: Map<string, StoredBlob>;
 }
 
 export interface StorageAccount {
@@ -112,6 +120,24 @@ export interface Operation {
   result?: () => unknown;
 }
 
+export interface KeyVault {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  /** Secret names (values are never stored: fnx must never read them). */
+  secrets: Set<string>;
+}
+
+export interface RoleAssignment {
+  /** The assignment's GUID name. */
+  name: string;
+  /** Scope id as given (case kept). */
+  scope: string;
+  roleDefinitionId: string;
+  principalId: string;
+  principalType?: string;
+}
+
 export interface MetricAlert {
   name: string;
   resourceGroup?: string;
@@ -136,6 +162,8 @@ export interface AzureState {
   operations: Map<string, Operation>;
   metricAlerts: Map<string, MetricAlert>;
   metrics: MetricValue[];
+  keyVaults: Map<string, KeyVault>;
+  roleAssignments: RoleAssignment[];
   /** Tokens issued by the token endpoint (bearer tokens ARM accepts). */
   tokens: Set<string>;
 }
@@ -149,6 +177,8 @@ export function emptyState(): AzureState {
     operations: new Map(),
     metricAlerts: new Map(),
     metrics: [],
+    keyVaults: new Map(),
+    roleAssignments: [],
     tokens: new Set(),
   };
 }

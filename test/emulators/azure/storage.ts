@@ -12,9 +12,9 @@ const CONTAINER = `${SA}/blobServices/default/containers/{container}`;
 const KINDS = ['Storage', 'StorageV2', 'BlobStorage', 'FileStorage', 'BlockBlobStorage'];
 const SKUS = ['Standard_LRS', 'Standard_GRS', 'Standard_RAGRS', 'Standard_ZRS', 'Premium_LRS', 'Premium_ZRS', 'Standard_GZRS', 'Standard_RAGZRS'];
 
-/** Blob endpoint of an account. Path-style on the emulator's blob listener (not served yet: see README). */
+/** Blob endpoint of an account: path-style (account in the path, as Azurite) on the emulator's blob listener. */
 export function blobEndpoint(ctx: RouteContext | { emu: RouteContext['emu'] }, account: string): string {
-  return `${ctx.emu.armUrl}/_blob/${account}/`;
+  return `${ctx.emu.blobUrl}/${account}/`;
 }
 
 function accountBody(ctx: RouteContext, a: StorageAccount): unknown {
@@ -31,7 +31,7 @@ function accountBody(ctx: RouteContext, a: StorageAccount): unknown {
     properties: {
       ...a.properties,
       provisioningState: creating ? 'Creating' : 'Succeeded',
-      primaryEndpoints: { blob: blobEndpoint(ctx, a.name), queue: `${ctx.emu.armUrl}/_queue/${a.name}/`, table: `${ctx.emu.armUrl}/_table/${a.name}/`, file: `${ctx.emu.armUrl}/_file/${a.name}/` },
+      primaryEndpoints: { blob: blobEndpoint(ctx, a.name), queue: `https://${a.name}.queue.core.windows.net/`, table: `https://${a.name}.table.core.windows.net/`, file: `https://${a.name}.file.core.windows.net/` },
       primaryLocation: a.location,
       statusOfPrimary: 'available',
     },

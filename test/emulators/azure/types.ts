@@ -3,8 +3,8 @@
 /** A fault the emulator can answer a call with instead of executing it. */
 export type FaultKind = 'throttle' | 'error500' | 'reset' | 'slow';
 
-/** Which listener a call reached: ARM (management), the Entra ID token endpoint, a site's scm (Kudu) or default host. */
-export type CallService = 'arm' | 'login' | 'scm' | 'app';
+/** Which listener a call reached: ARM (management), the Entra ID token endpoint, a site's scm (Kudu) or default host, the blob data plane. */
+export type CallService = 'arm' | 'login' | 'scm' | 'app' | 'blob';
 
 /**
  * Fault injection. A faulted call is decided BEFORE the operation runs: throttle / error500 / reset

@@ -1,5 +1,6 @@
 // Microsoft.Web sites and slots: PUT (create = LRO 202 with Azure-AsyncOperation + Location),
 // GET, PATCH, DELETE, and slotsswap (LRO). Host names are 127.0.0.1:<port> listeners (see README).
+import { randomUUID } from 'node:crypto';
 import type { Route, RouteContext } from './router.js';
 import { bodyJson, checkIfMatch, empty, json, newEtag, obj, str, tagsOf, webError } from './protocol.js';
 import { siteId } from './ids.js';
@@ -136,7 +137,7 @@ async function putSite(ctx: RouteContext) {
     existing.serverFarmId = farmId;
     existing.kind = str(body.kind) ?? existing.kind;
     existing.functionAppConfig = flex ? fac : undefined;
-    if (body.identity !== undefined) existing.identity = identityOf(body.identity);
+    if (body.identity !== undefined) existing.identity = identityOf(body.identity, existing.identity);
     inst.tags = tags;
     inst.properties = rest;
     inst.siteConfig = { ...inst.siteConfig, ...configRest };
@@ -175,14 +176,16 @@ async function putSite(ctx: RouteContext) {
   return json(202, siteBody(emu, site, inst), { ...headers, etag: inst.etag });
 }
 
-function identityOf(v: unknown): Json | undefined {
+function identityOf(v: unknown, before?: Json): Json | undefined {
   const id = obj(v);
   const type = str(id.type);
   if (!type || type === 'None') return undefined;
   if (!['SystemAssigned', 'UserAssigned', 'SystemAssigned, UserAssigned'].includes(type)) {
     throw webError(400, 'BadRequest', `Invalid identity type '${type}'.`);
   }
-  return { ...id, principalId: '33333333-3333-3333-3333-333333333333', tenantId: '11111111-1111-1111-1111-111111111111' };
+  if (!type.startsWith('SystemAssigned')) return { ...id };
+  // A system-assigned identity keeps its principal while it stays enabled.
+  return { ...id, principalId: str(before?.principalId) ?? randomUUID(), tenantId: '11111111-1111-1111-1111-111111111111' };
 }
 
 async function putSlot(ctx: RouteContext) {
@@ -302,7 +305,7 @@ function deleteSlot(ctx: RouteContext) {
   return empty(200);
 }
 
-/** Swap two instances: content and the settings that are not slot-sticky; sticky settings stay. */
+/** Swap two instances: content, general site config and the app settings that are not slot-sticky; sticky settings and routing rules stay. */
 function swap(ctx: RouteContext, sourceSlot: string) {
   const emu = ctx.emu;
   const site = findSite(ctx);
@@ -334,6 +337,11 @@ function swap(ctx: RouteContext, sourceSlot: string) {
       const pkg = a.package;
       a.package = b.package;
       b.package = pkg;
+      // General settings travel with the content; routing rules (experiments) stay with their slot.
+      const { experiments: ea, ...ca } = a.siteConfig;
+      const { experiments: eb, ...cb } = b.siteConfig;
+      a.siteConfig = { ...cb, ...(ea === undefined ? {} : { experiments: ea }) };
+      b.siteConfig = { ...ca, ...(eb === undefined ? {} : { experiments: eb }) };
       a.etag = newEtag();
       b.etag = newEtag();
       const prod = a.slot === 'production' ? a : b.slot === 'production' ? b : undefined;
