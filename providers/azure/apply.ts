@@ -8,7 +8,7 @@
  * Idempotent: a re-run after a crash finds what exists and continues.
  */
 import { readFileSync } from 'node:fs';
-import { findArtifact, WorkProgress, type ApplyRequest, type ApplyResult, type PublishedVersion } from '../../src/driver.js';
+import { findArtifact, InterruptedError, WorkProgress, type ApplyRequest, type ApplyResult, type PublishedVersion } from '../../src/driver.js';
 import type { AzureClients } from './clients.js';
 import { azureConfig, premiumSku, type AzureProviderConfig } from './config.js';
 import { disabledSetting } from './desired.js';
@@ -160,12 +160,15 @@ export async function applyPlan(az: AzureClients, req: ApplyRequest): Promise<Ap
   const deployed = detail.deployed;
   const config = azureConfig(req.manifest)!;
   const writesBefore = az.writes;
+  const bytesBefore = az.uploadedBytes;
   const published: PublishedVersion[] = [];
+  const interrupted = () => new InterruptedError('Interrupted before Azure was changed further: run the same deploy again to continue.');
+  if (req.signal.aborted) throw interrupted();
   if (detail.apps.length || detail.createResourceGroup || detail.createStorageAccount || detail.plans.length) {
     const shared = await ensureShared(az, req, detail);
     const progress = new WorkProgress(req.reporter, detail.apps.length, 'azure');
     for (const d of detail.apps) {
-      if (req.signal.aborted) break;
+      if (req.signal.aborted) throw interrupted();
       progress.start(d.function);
       try {
         published.push(config.plan === 'flex' ? await applyFlex(az, req, d, shared, deployed) : await applyPremium(az, req, d, shared, deployed));
@@ -186,5 +189,5 @@ export async function applyPlan(az: AzureClients, req: ApplyRequest): Promise<Ap
     const app = deployed.apps[d.function];
     if (d.http && app) urls[d.function] = app.hosts.map((h) => `https://${h}/`);
   }
-  return { provider: 'azure', published, writes: az.writes - writesBefore, uploadedBytes: az.uploadedBytes, urls };
+  return { provider: 'azure', published, writes: az.writes - writesBefore, uploadedBytes: az.uploadedBytes - bytesBefore, urls };
 }

@@ -83,7 +83,7 @@ export async function shiftTraffic(az: AzureClients, req: ShiftRequest): Promise
       throw new CloudError('azure', 'not-found', `Version ${req.primary} of ${fn} is neither in production (${serving ?? 'none'}) nor in its staging slot (${inSlot ?? 'none'}).`);
     }
   } else {
-    if (weight > 0) throw new CloudError('azure', 'invalid', `The Flex Consumption plan serves one version of ${fn} at a time: it cannot share traffic.`);
+    if (req.weight > 0) throw new CloudError('azure', 'invalid', `The Flex Consumption plan serves one version of ${fn} at a time: it cannot share traffic.`);
     if (req.primary !== serving) {
       const pkg = recordedPackages(p.site.tags).find((x) => x.version === req.primary);
       if (!pkg) throw new CloudError('azure', 'not-found', `No package of version ${req.primary} of ${fn} is recorded: it cannot be deployed again.`);
