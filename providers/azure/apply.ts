@@ -13,6 +13,7 @@ import type { AzureClients } from './clients.js';
 import { azureConfig, premiumSku, type AzureProviderConfig } from './config.js';
 import { disabledSetting } from './desired.js';
 import { deploymentContainer, STAGING_SLOT } from './names.js';
+import { grantSecrets } from './access.js';
 import { deployPackage, readSite, storePackage, updateSettings, viewOf, writeTags, type SiteView } from './ops.js';
 import { nextRevision, recordedPackages, revisionOf, TAG, withPackage } from './release-tags.js';
 import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
@@ -88,6 +89,7 @@ async function applyFlex(az: AzureClients, req: ApplyRequest, d: DesiredApp, sha
     },
   };
   site = viewOf(await az.call(`${cur ? 'update' : 'create'} function app ${d.app}`, () => az.web.webApps.createOrUpdate(rg, d.app, body, az.poll), { write: true }));
+  await grantAccess(az, req, d, site);
   await updateSettings(az, rg, d.app, undefined, settingsFor(d, storage, false));
   const zip = readFileSync(findArtifact(req.artifacts, 'function', d.function, 'azure')!.path);
   await deployPackage(az, { rg, app: d.app, scmHost: scmOf(site, d.app), zip, flex: true });
@@ -96,6 +98,16 @@ async function applyFlex(az: AzureClients, req: ApplyRequest, d: DesiredApp, sha
   const next = nextRevision(withPackage({ ...fresh.tags, [TAG.version]: d.version }, d.version, d.artifactSha256));
   await writeTags(az, fresh.id, next);
   return { function: d.function, ...(cur?.version ? { previous: cur.version } : {}), candidate: d.version, revision: revisionOf(next) };
+}
+
+/** The identity of `site` may read exactly the Key Vault secrets `d`'s settings reference. */
+async function grantAccess(az: AzureClients, req: ApplyRequest, d: DesiredApp, site: SiteView): Promise<void> {
+  const config = azureConfig(req.manifest)!;
+  const fn = req.manifest.functions.find((f) => f.name === d.function)!;
+  const secrets = Object.values(fn.secrets).map((s) => s.secret);
+  if (!secrets.length || !config.keyVault) return;
+  if (!site.principalId) throw new Error(`function app ${d.app} has no system-assigned identity`);
+  await grantSecrets(az, { rg: config.resourceGroup, vault: config.keyVault, principalId: site.principalId, secrets });
 }
 
 function scmOf(site: SiteView, label: string): string {
@@ -128,6 +140,7 @@ async function applyPremium(az: AzureClients, req: ApplyRequest, d: DesiredApp, 
     const existing = cur ? await readSite(az, rg, d.app) : undefined;
     const body = { location: config.location, kind: 'functionapp,linux', serverFarmId: planId(az, rg, d.plan), identity: { type: 'SystemAssigned' as const }, reserved: true, tags: existing?.tags ?? baseTags(req, config, d.function), siteConfig: premiumSiteConfig(d, shared.connection, d.app) };
     const site = viewOf(await az.call(`create function app ${d.app}`, () => az.web.webApps.createOrUpdate(rg, d.app, body, az.poll), { write: true }));
+    await grantAccess(az, req, d, site);
     await updateSettings(az, rg, d.app, undefined, settingsFor(d, storage, false));
     await deployPackage(az, { rg, app: d.app, scmHost: scmOf(site, d.app), zip, flex: false });
     const fresh = (await readSite(az, rg, d.app)) ?? site;
@@ -148,6 +161,7 @@ async function applyPremium(az: AzureClients, req: ApplyRequest, d: DesiredApp, 
       await az.call(`make the disabled triggers of ${d.app} slot settings`, () => az.web.webApps.updateSlotConfigurationNames(rg, d.app, { appSettingNames: [...sticky].sort(), connectionStringNames: names.connectionStringNames ?? [] }), { write: true });
     }
   }
+  await grantAccess(az, req, d, slot);
   await updateSettings(az, rg, d.app, STAGING_SLOT, settingsFor(d, storage, true));
   await deployPackage(az, { rg, app: d.app, slot: STAGING_SLOT, scmHost: scmOf(slot, `${d.app}/${STAGING_SLOT}`), zip, flex: false });
   const fresh = (await readSite(az, rg, d.app, STAGING_SLOT)) ?? slot;

@@ -27,6 +27,16 @@ function attempt(out: ManifestProblem[], path: ManifestProblem['path'], rule: ()
   }
 }
 
+/** App settings the Flex Consumption plan rejects (its runtime and deployment are site properties there). */
+export const FLEX_REJECTED_SETTINGS = [
+  'FUNCTIONS_EXTENSION_VERSION', 'FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_WORKER_RUNTIME_VERSION', 'FUNCTIONS_MAX_HTTP_CONCURRENCY', 'FUNCTIONS_WORKER_PROCESS_COUNT',
+  'FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED', 'SCM_DO_BUILD_DURING_DEPLOYMENT', 'ENABLE_ORYX_BUILD', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'WEBSITE_CONTENTSHARE',
+  'WEBSITE_CONTENTOVERVNET', 'WEBSITE_NODE_DEFAULT_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_SKIP_CONTENTSHARE_VALIDATION', 'WEBSITE_VNET_ROUTE_ALL',
+];
+
+/** Settings fnx writes itself on Azure (storage, its bookkeeping, the Service Bus connection). */
+const OWN_SETTINGS = /^(AzureWebJobsStorage|AzureWebJobs_|DEPLOYMENT_STORAGE_CONNECTION_STRING$|FNX_SETTINGS$|FNX_SERVICE_BUS)/;
+
 const usage = (code: string, message: string, hint: string) => new FnxError(code, message, { hint, exitCode: ExitCode.usage });
 
 export const validateAzure: ManifestRules = (manifest: ResolvedManifest) => {
@@ -63,6 +73,13 @@ export const validateAzure: ManifestRules = (manifest: ResolvedManifest) => {
       const field = t.kind === 'schedule' ? [t.cron !== undefined ? 'cron' : 'rate'] : t.kind === 'queue' && t.batchSize > 1 && !config.serviceBus ? ['batchSize'] : [];
       attempt(out, [...at, ...field], () => bindingOf(fn, t, i, config));
     });
+    for (const [from, name] of [...Object.keys(fn.environment).map((k) => ['environment', k] as const), ...Object.keys(fn.secrets).map((k) => ['secrets', k] as const)]) {
+      if (OWN_SETTINGS.test(name)) {
+        out.push({ path: [...base, from, name], at: 'key', error: usage('E_AZURE_RESERVED_SETTING', `${name} is an app setting fnx writes itself on Azure (${fn.name}).`, 'Rename the variable, or deploy the function elsewhere with `providers:`.') });
+      } else if (config.plan === 'flex' && FLEX_REJECTED_SETTINGS.includes(name.toUpperCase())) {
+        out.push({ path: [...base, from, name], at: 'key', error: usage('E_AZURE_FLEX_SETTING', `The Flex Consumption plan rejects the app setting ${name} (${fn.name}): fnx sets the runtime and the deployment as site properties there.`, 'Remove it for functions deployed to azure; runtime, memory and scale come from `runtime`, `memory` and `concurrency`.') });
+      }
+    }
     for (const [name, ref] of Object.entries(fn.secrets)) {
       if (!config.keyVault) {
         out.push({ path: [...base, 'secrets', name], at: 'key', error: usage('E_AZURE_KEY_VAULT', `Secret ${name} of ${fn.name} needs a Key Vault on Azure, and \`providers.azure.keyVault\` names none.`, 'Set `providers.azure.keyVault: <vault name>` (an existing vault holding the secret); the app reads it with its own identity.') });

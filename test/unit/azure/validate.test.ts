@@ -110,3 +110,12 @@ describe('Azure validate rules', () => {
     expect(await problems(', plan: premium')).toEqual([]);
   });
 });
+
+describe('Azure app settings', () => {
+  it('the settings Flex rejects and the ones fnx writes itself are errors at their key', async () => {
+    const r = await validate(manifest('', '    environment: { WEBSITE_RUN_FROM_PACKAGE: "1", AzureWebJobsStorage: x, OK_NAME: y }\n'));
+    expect(r.errors.map((e) => e.code).sort()).toEqual(['E_AZURE_FLEX_SETTING', 'E_AZURE_RESERVED_SETTING']);
+    const premium = await validate(manifest(', plan: premium', '    environment: { WEBSITE_RUN_FROM_PACKAGE: "1" }\n'));
+    expect(premium.errors).toEqual([]);
+  });
+});
