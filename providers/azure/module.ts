@@ -13,7 +13,6 @@ export const azure: ProviderModule = {
     snippet: ({ service }) =>
       [
         '  azure:',
-        '    subscriptionId: "${env:AZURE_SUBSCRIPTION_ID, 00000000-0000-0000-0000-000000000000}"',
         `    resourceGroup: "${service}-\${stage}"`,
         '    location: westeurope',
       ].join('\n'),
