@@ -132,7 +132,7 @@ export class AzureClients {
   /** A bearer token for ARM (also accepted by the scm endpoints) or another scope. */
   async token(scope = `${this.settings.armEndpoint}/.default`): Promise<string> {
     try {
-      const t = await this.settings.credential.getToken(scope.includes('127.0.0.1') || scope.includes('localhost') ? scope : scope);
+      const t = await this.settings.credential.getToken(scope);
       if (!t) throw new Error('no token');
       return t.token;
     } catch (err) {

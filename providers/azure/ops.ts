@@ -94,6 +94,15 @@ interface ScmDeployment {
  * deploy (`/api/zipdeploy?isAsync=true`, its Location polled). Then the site's deploymentStatus
  * (Flex): a runtime that does not start is a failed deploy.
  */
+/** A data-plane GET retried through az.call on throttling, 5xx and resets; other statuses are the caller's. */
+async function dataGet(az: AzureClients, url: string, what: string, scope?: string, headers?: Record<string, string>): Promise<Response> {
+  return az.call(what, async () => {
+    const r = await az.fetch(url, { method: 'GET', ...(scope ? { scope } : {}), ...(headers ? { headers } : {}) });
+    if (r.status === 429 || r.status >= 500) throw Object.assign(new Error(`${r.status} ${await r.text()}`), { statusCode: r.status });
+    return r;
+  });
+}
+
 export async function deployPackage(az: AzureClients, o: { rg: string; app: string; slot?: string; scmHost: string; zip: Buffer; flex: boolean }): Promise<void> {
   const label = o.slot ? `${o.app}/${o.slot}` : o.app;
   const base = `https://${o.scmHost}`;
@@ -110,13 +119,9 @@ export async function deployPackage(az: AzureClients, o: { rg: string; app: stri
     const id = String(await r.json());
     let seen = false;
     for (let i = 0; i < 2000; i++) {
-      const res = await az.fetch(`${base}/api/deployments/${encodeURIComponent(id)}`, { method: 'GET' });
+      const res = await dataGet(az, `${base}/api/deployments/${encodeURIComponent(id)}`, `read deployment ${id} of ${label}`);
       if (res.status === 404) {
         if (seen) break;
-        await wait();
-        continue;
-      }
-      if (res.status >= 500 || res.status === 429) {
         await wait();
         continue;
       }
@@ -141,8 +146,8 @@ export async function deployPackage(az: AzureClients, o: { rg: string; app: stri
   az.uploadedBytes += o.zip.length;
   const location = res.headers.get('location') ?? `${base}/api/deployments/latest`;
   for (let i = 0; i < 2000; i++) {
-    const r = await az.fetch(location, { method: 'GET' });
-    if (r.status === 202 || r.status === 404 || r.status >= 500) {
+    const r = await dataGet(az, location, `read the deployment of ${label}`);
+    if (r.status === 202 || r.status === 404) {
       await wait();
       continue;
     }
@@ -157,7 +162,11 @@ export async function deployPackage(az: AzureClients, o: { rg: string; app: stri
 /** Flex: keeps `zip` as `packages/<sha256>.zip` in the deployment container (for a rollback from any runner). */
 export async function storePackage(az: AzureClients, containerUrl: string, sha256: string, zip: Buffer): Promise<void> {
   const url = `${containerUrl}/packages/${sha256}.zip`;
-  const head = await az.fetch(url, { method: 'HEAD', scope: 'https://storage.azure.com/.default', headers: { 'x-ms-version': '2023-11-03' } });
+  const head = await az.call('look for the recorded package', async () => {
+    const r = await az.fetch(url, { method: 'HEAD', scope: 'https://storage.azure.com/.default', headers: { 'x-ms-version': '2023-11-03' } });
+    if (r.status === 429 || r.status >= 500) throw Object.assign(new Error(`${r.status}`), { statusCode: r.status });
+    return r;
+  });
   if (head.status === 200) return;
   await az.call('record the package for rollback', async () => {
     const r = await az.fetch(url, { method: 'PUT', body: zip, scope: 'https://storage.azure.com/.default', headers: { 'x-ms-version': '2023-11-03', 'x-ms-blob-type': 'BlockBlob', 'content-type': 'application/zip' } });
@@ -166,7 +175,7 @@ export async function storePackage(az: AzureClients, containerUrl: string, sha25
 }
 
 export async function loadPackage(az: AzureClients, containerUrl: string, sha256: string): Promise<Buffer | undefined> {
-  const r = await az.fetch(`${containerUrl}/packages/${sha256}.zip`, { method: 'GET', scope: 'https://storage.azure.com/.default', headers: { 'x-ms-version': '2023-11-03' } });
+  const r = await dataGet(az, `${containerUrl}/packages/${sha256}.zip`, 'read the recorded package', 'https://storage.azure.com/.default', { 'x-ms-version': '2023-11-03' });
   if (r.status === 404) return undefined;
   if (r.status !== 200) throw new CloudError('azure', 'unavailable', `Reading the recorded package ${sha256.slice(0, 12)} failed: ${r.status}.`);
   return Buffer.from(await r.arrayBuffer());
