@@ -14,6 +14,7 @@ import { azureConfig, premiumSku, type AzureProviderConfig } from './config.js';
 import { disabledSetting } from './desired.js';
 import { deploymentContainer, STAGING_SLOT } from './names.js';
 import { grantSecrets } from './access.js';
+import { httpUrls } from './remove.js';
 import { deployPackage, readSite, storePackage, updateSettings, viewOf, writeTags, type SiteView } from './ops.js';
 import { nextRevision, recordedPackages, revisionOf, TAG, withPackage } from './release-tags.js';
 import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
@@ -176,6 +177,7 @@ export async function applyPlan(az: AzureClients, req: ApplyRequest): Promise<Ap
   const writesBefore = az.writes;
   const bytesBefore = az.uploadedBytes;
   const published: PublishedVersion[] = [];
+  const hostsAfter = new Map<string, string[]>();
   const interrupted = () => new InterruptedError('Interrupted before Azure was changed further: run the same deploy again to continue.');
   if (req.signal.aborted) throw interrupted();
   if (detail.apps.length || detail.createResourceGroup || detail.createStorageAccount || detail.plans.length) {
@@ -186,6 +188,8 @@ export async function applyPlan(az: AzureClients, req: ApplyRequest): Promise<Ap
       progress.start(d.function);
       try {
         published.push(config.plan === 'flex' ? await applyFlex(az, req, d, shared, deployed) : await applyPremium(az, req, d, shared, deployed));
+        const site = await readSite(az, config.resourceGroup, d.app);
+        if (site) hostsAfter.set(d.function, site.hosts);
         progress.end(d.function, `${d.function}: ${d.app} ${d.version}`);
       } catch (err) {
         progress.end(d.function, `${d.function}: failed`, false);
@@ -200,8 +204,9 @@ export async function applyPlan(az: AzureClients, req: ApplyRequest): Promise<Ap
   }
   const urls: Record<string, string[]> = {};
   for (const d of detail.desired) {
-    const app = deployed.apps[d.function];
-    if (d.http && app) urls[d.function] = app.hosts.map((h) => `https://${h}/`);
+    const hosts = hostsAfter.get(d.function) ?? deployed.apps[d.function]?.hosts;
+    const fn = req.manifest.functions.find((f) => f.name === d.function);
+    if (d.http && hosts && fn) urls[d.function] = httpUrls(fn, hosts);
   }
   return { provider: 'azure', published, writes: az.writes - writesBefore, uploadedBytes: az.uploadedBytes - bytesBefore, urls };
 }

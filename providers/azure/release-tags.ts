@@ -7,7 +7,7 @@
  *   fnx:version     the version production serves (Premium: also on the slot, for its version)
  *   fnx:pkg:<ver>   Flex: sha256 of a recorded package (blob packages/<sha256>.zip), newest 10
  */
-import type { ReleaseRecord, ReleaseStatus, RollbackCause } from '../../src/driver.js';
+import { ROLLBACK_STRATEGY, type ReleaseRecord, type ReleaseStatus, type RollbackCause } from '../../src/driver.js';
 
 export const TAG = {
   service: 'fnx:service',
@@ -71,12 +71,18 @@ export function historyOf(tags: Readonly<Record<string, string>>): ReleaseRecord
   return out;
 }
 
-/** `tags` with `record` as the pointer's record: an earlier release moves into the history (a live one as superseded). */
+/**
+ * `tags` with `record` as the pointer's record: an earlier release moves into the history (a
+ * live one as superseded; the one `fnx rollback` moved traffic away from as rolled-back, cause
+ * rollback).
+ */
 export function withRecord(tags: Readonly<Record<string, string>>, record: ReleaseRecord): Record<string, string> {
   const history = historyOf(tags);
   const [current, ...older] = history;
   const sameRelease = current && current.deployId === record.deployId && current.version === record.version;
-  const earlier = sameRelease ? older : current ? [current.status === 'live' || current.status === 'in-progress' ? { ...current, status: 'superseded' as const } : current, ...older] : older;
+  const leaving = (r: ReleaseRecord): ReleaseRecord =>
+    record.strategy === ROLLBACK_STRATEGY && r.status === 'live' && r.version === record.previous ? { ...r, status: 'rolled-back', cause: 'rollback' } : r.status === 'live' || r.status === 'in-progress' ? { ...r, status: 'superseded' } : r;
+  const earlier = sameRelease ? older : current ? [leaving(current), ...older] : older;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(tags)) if (k !== TAG.release && !/^fnx:h\d+$/.test(k)) out[k] = v;
   out[TAG.release] = encodeRecord(record);

@@ -3,7 +3,8 @@
  * and stage: the Function Apps (with their slots), their Flex plans, the stage's Premium plan
  * and storage account; the resource group is deleted only if fnx created it and it is empty.
  */
-import type { FunctionStatus, InspectRequest, ProviderPlan, RemoveRequest, RemoveResult, ResolvedManifest } from '../../src/driver.js';
+import type { FunctionStatus, InspectRequest, ProviderPlan, RemoveRequest, RemoveResult, ResolvedFunction, ResolvedManifest, Trigger } from '../../src/driver.js';
+import type { Binding } from './bindings.js';
 import type { AzureClients } from './clients.js';
 import { azureConfig } from './config.js';
 import { bindingsOf } from './entry.js';
@@ -17,7 +18,7 @@ export function stageStatus(deployed: AzureDeployed, manifest: ResolvedManifest)
     .sort((a, b) => (a.function < b.function ? -1 : 1))
     .map((app) => {
       const fn = manifest.functions.find((f) => f.name === app.function);
-      const triggers = fn ? bindingsOf(fn, manifest).map((b) => `${b.kind} ${b.name}`) : [];
+      const triggers = fn ? fn.triggers.map((t, i) => triggerText(t, bindingsOf(fn, manifest)[i]!)) : [];
       const release = historyOf(app.tags)[0];
       const candidate = app.weight > 0 ? app.slotVersion : undefined;
       return {
@@ -25,9 +26,32 @@ export function stageStatus(deployed: AzureDeployed, manifest: ResolvedManifest)
         traffic: { function: app.function, ...(app.version ? { primary: app.version } : {}), ...(candidate ? { candidate } : {}), weight: candidate ? app.weight : 0, revision: revisionOf(app.tags), ...(release ? { release } : {}) },
         releases: historyOf(app.tags),
         triggers,
-        urls: fn?.triggers.some((t) => t.kind === 'http') ? app.hosts.map((h) => `https://${h}/`) : [],
+        urls: fn ? httpUrls(fn, app.hosts) : [],
       };
     });
+}
+
+/** A trigger as `fnx status` shows it, in Azure's terms. */
+function triggerText(t: Trigger, b: Binding): string {
+  switch (b.kind) {
+    case 'http':
+      return `http ${t.kind === 'http' ? `${t.method} ${t.path}` : b.route}`;
+    case 'timer':
+      return `schedule ${b.schedule} (NCRONTAB)`;
+    case 'storageQueue':
+      return `queue ${b.queueName} (Storage queue)`;
+    case 'serviceBusQueue':
+      return `queue ${b.queueName} (Service Bus)`;
+    case 'storageEvents':
+      return `storage ${b.container} (Event Grid)`;
+    case 'topicEvents':
+      return `topic ${b.topicName} (Event Grid)`;
+  }
+}
+
+/** The function's HTTP URLs: each route on each of the app's host names. */
+export function httpUrls(fn: ResolvedFunction, hosts: readonly string[]): string[] {
+  return fn.triggers.flatMap((t) => (t.kind === 'http' ? hosts.map((h) => `https://${h}${t.path}`) : []));
 }
 
 export function planRemoval(manifest: ResolvedManifest, deployed: AzureDeployed, subscriptionId: string): ProviderPlan {
