@@ -153,5 +153,5 @@ export class AzureClients {
 
 function isCredentialError(err: unknown): boolean {
   const name = (err as { name?: string })?.name ?? '';
-  return name === 'CredentialUnavailableError' || name === 'AuthenticationError' || name === 'AggregateAuthenticationError';
+  return ['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError', 'AuthenticationRequiredError'].includes(name) || /\bAADSTS\d+/.test((err as { message?: string })?.message ?? '');
 }
