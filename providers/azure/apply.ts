@@ -200,7 +200,8 @@ export async function applyPlan(az: AzureClients, req: ApplyRequest): Promise<Ap
   for (const d of detail.desired) {
     if (published.some((p) => p.function === d.function)) continue;
     const cur = deployed.apps[d.function];
-    if (cur?.version) published.push({ function: d.function, previous: cur.version, candidate: cur.version === d.version ? cur.version : d.version, revision: revisionOf(cur.tags), ...(cur.version !== d.version ? { existing: true } : {}) });
+    // Unchanged, or already published (Premium: in the slot; Flex: a recorded package): the release engine decides.
+    if (cur?.version) published.push({ function: d.function, previous: cur.version, candidate: d.version, revision: revisionOf(cur.tags), ...(cur.version !== d.version ? { existing: true } : {}) });
   }
   const urls: Record<string, string[]> = {};
   for (const d of detail.desired) {

@@ -8,6 +8,7 @@ import { referenceOf, type PlanAction, type PlanRequest, type ProviderPlan } fro
 import { azureConfig, azureFunctions, flexInstanceMemory } from './config.js';
 import { desiredApp, scopeOf } from './desired.js';
 import { deploymentContainer, premiumPlanName, storageAccountName } from './names.js';
+import { recordedPackages } from './release-tags.js';
 import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
 import { vendoredVersion } from './vendor.js';
 
@@ -19,7 +20,7 @@ export function planDeploy(req: PlanRequest, subscriptionId: string, vaultSuffix
   const account = config.storageAccount ?? storageAccountName(scope);
   const actions: PlanAction[] = [];
   const act = (a: PlanAction) => actions.push(a);
-  act({ id: 'resource-group', op: deployed.resourceGroup ? 'no-change' : 'create', resource: 'resource-group', name: config.resourceGroup, summary: deployed.resourceGroup ? undefined : `in ${config.location}, tagged` } as PlanAction);
+  act({ id: 'resource-group', op: deployed.resourceGroup ? 'no-change' : 'create', resource: 'resource-group', name: config.resourceGroup, ...(deployed.resourceGroup ? {} : { summary: `in ${config.location}, tagged` }) });
   act({ id: 'storage-account', op: deployed.storageAccount ? 'no-change' : 'create', resource: 'storage-account', name: account, ...(deployed.storageAccount ? {} : { summary: 'StorageV2, Standard_LRS: AzureWebJobsStorage and the deployment containers (name: service+stage and a stable suffix)' }) });
   const plans: string[] = [];
   if (config.plan === 'premium') {
@@ -44,8 +45,10 @@ export function planDeploy(req: PlanRequest, subscriptionId: string, vaultSuffix
       act({ id: `plan:${d.plan}`, op: 'create', resource: 'plan', name: d.plan, function: fn.name, summary: 'Flex Consumption FC1 (one per app)' });
     }
     const same = cur && (cur.version === d.version || (config.plan === 'premium' && cur.slotVersion === d.version));
-    if (same) {
-      act({ id: `function:${fn.name}`, op: 'no-change', resource: 'function', name: d.app, function: fn.name, summary: `version ${d.version}` });
+    const recorded = cur && config.plan === 'flex' && recordedPackages(cur.tags).some((p) => p.version === d.version);
+    if (same || recorded) {
+      const where = cur.version === d.version ? '' : config.plan === 'premium' ? ' (in the staging slot: the release decides)' : ' (a recorded package: the release decides whether to deploy it again)';
+      act({ id: `function:${fn.name}`, op: 'no-change', resource: 'function', name: d.app, function: fn.name, summary: `version ${d.version}${where}` });
       continue;
     }
     changed.push(d);
