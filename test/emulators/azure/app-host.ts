@@ -5,7 +5,7 @@ import type { Emulator } from './emulator.js';
 import type { HttpReq, HttpRes } from './protocol.js';
 import { obj, str } from './protocol.js';
 import type { Json, Site, SiteInstance } from './state.js';
-import { hostOf } from './web-sites.js';
+import { hostKeysOf, hostOf } from './web-sites.js';
 
 function routingName(req: HttpReq): string | undefined {
   const q = req.query.get('x-ms-routing-name');
@@ -39,7 +39,7 @@ export async function handleApp(emu: Emulator, site: Site, inst: SiteInstance, r
   if (target.package?.runtimeFailure) {
     return { status: 503, headers: { 'content-type': 'text/html' }, body: 'Function host is not running.' };
   }
-  const out = await emu.appHandler({ app: site.name, slot: target.slot, method: req.method, path: req.path + (req.query.size ? `?${req.query.toString()}` : ''), headers: req.headers, body: req.body, sha256: target.package?.sha256 });
+  const out = await emu.appHandler({ app: site.name, slot: target.slot, method: req.method, path: req.path + (req.query.size ? `?${req.query.toString()}` : ''), headers: req.headers, body: req.body, sha256: target.package?.sha256, keys: hostKeysOf(target) });
   const headers: Record<string, string> = { ...(out.headers ?? {}) };
   if (target !== inst) headers['set-cookie'] = `x-ms-routing-name=${target.slot}; path=/`;
   return { status: out.status, headers, body: out.body };

@@ -1,6 +1,7 @@
 // Entra ID (login) endpoints that MSAL node asks for: the OIDC discovery document, instance
 // discovery (only when MSAL is pointed at it) and the v2.0 token endpoint (client credentials with
-// a client secret or a client assertion). Issued tokens are remembered; ARM and scm accept only those.
+// a client secret or a client assertion). Issued tokens are remembered with their audience: ARM and
+// scm accept only ARM tokens (https://management.azure.com), blob only storage tokens (https://storage.azure.com).
 import { randomUUID } from 'node:crypto';
 import { AzureError, json, type HttpReq, type HttpRes } from './protocol.js';
 
@@ -9,7 +10,7 @@ export interface AuthContext {
   tenantId: string;
   clientId: string;
   clientSecret: string;
-  tokens: Set<string>;
+  tokens: Map<string, string>;
   now(): number;
 }
 
@@ -134,6 +135,6 @@ export function handleLogin(ctx: AuthContext, req: HttpReq): HttpRes {
     b64url(JSON.stringify({ aud, iss: `${ctx.url}/${ctx.tenantId}/`, iat: nowSec, nbf: nowSec, exp: nowSec + 3600, tid: ctx.tenantId, appid: clientId, oid: clientId, jti: randomUUID() })),
     'emulator',
   ].join('.');
-  ctx.tokens.add(token);
+  ctx.tokens.set(token, aud.replace(/\/+$/, '').toLowerCase());
   return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
 }

@@ -1,7 +1,8 @@
 // Blob data plane, path-style as Azurite (https://127.0.0.1:<blobPort>/<account>/<container>/<blob>),
 // so @azure/storage-blob clients work against it: create container, list blobs, put (single-shot
 // BlockBlob) / get / head / delete blob, x-ms-meta-* metadata. Authorization: an Entra bearer token
-// from the token endpoint, SharedKey (signature not verified) or a SAS (`sig` present). XML errors.
+// for https://storage.azure.com (with x-ms-version ≥ 2017-11-09), SharedKey (signature not verified)
+// or a SAS (`sig` present). XML errors.
 import type { Emulator } from './emulator.js';
 import type { HttpReq, HttpRes } from './protocol.js';
 import type { BlobContainer, StoredBlob } from './state.js';
@@ -28,13 +29,21 @@ export function blobOperation(req: HttpReq): string {
   return 'Unknown';
 }
 
-function authorized(emu: Emulator, req: HttpReq): boolean {
+/** undefined when authorized, else the error answer. */
+function unauthorized(emu: Emulator, req: HttpReq): HttpRes | undefined {
   const h = req.headers.authorization;
-  if (req.query.get('sig')) return true;
-  if (!h) return false;
-  if (/^SharedKey\s+[a-z0-9]+:/i.test(h)) return true;
+  if (req.query.get('sig')) return undefined;
+  const denied = xmlError(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
+  if (!h) return xmlError(403, 'NoAuthenticationInformation', 'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.');
+  if (/^SharedKey\s+[a-z0-9]+:/i.test(h)) return undefined;
   const m = /^Bearer\s+(.+)$/i.exec(h);
-  return !!m && emu.state.tokens.has(m[1]!.trim());
+  if (!m) return denied;
+  const version = String(req.headers['x-ms-version'] ?? '');
+  if (!version || version < '2017-11-09') return xmlError(400, 'InvalidAuthenticationInfo', 'Authentication scheme Bearer is not supported in this version.');
+  const aud = emu.state.tokens.get(m[1]!.trim());
+  if (aud === undefined) return xmlError(401, 'InvalidAuthenticationInfo', 'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.');
+  if (aud !== 'https://storage.azure.com') return xmlError(401, 'InvalidAuthenticationInfo', `Audience validation failed. Audience did not match (got '${aud}', expected https://storage.azure.com).`);
+  return undefined;
 }
 
 function blobHeaders(b: StoredBlob): Record<string, string> {
@@ -67,7 +76,8 @@ function listXml(c: BlobContainer, account: string, prefix: string, baseUrl: str
 }
 
 export function handleBlob(emu: Emulator, req: HttpReq): HttpRes {
-  if (!authorized(emu, req)) return xmlError(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
+  const denied = unauthorized(emu, req);
+  if (denied) return denied;
   const [accountName, containerName, ...rest] = req.segments;
   const account = accountName ? emu.state.storageAccounts.get(accountName) : undefined;
   if (!account) return xmlError(404, 'ResourceNotFound', 'The specified resource does not exist.');

@@ -15,6 +15,7 @@ import { resourceRoutes } from './resources.js';
 import { storageRoutes } from './storage.js';
 import { planRoutes } from './web-plans.js';
 import { siteRoutes } from './web-sites.js';
+import { slotRoutes } from './web-slots.js';
 import { configRoutes } from './web-config.js';
 import { insightsRoutes } from './insights.js';
 import { accessRoutes } from './access.js';
@@ -29,12 +30,16 @@ import type {
   CallService,
   Clock,
   DeploymentFailure,
+  OperationFailure,
   FaultOptions,
   TrafficEvent,
 } from './types.js';
 
 const systemClock: Clock = { now: () => Date.now() };
 const defaultAppHandler: AppHandler = () => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' });
+
+/** Token audiences ARM and scm accept. */
+export const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.windows.net'];
 
 export const CLIENT_ID = '22222222-2222-2222-2222-222222222222';
 export const CLIENT_SECRET = 'emulator-client-secret';
@@ -64,6 +69,7 @@ export class Emulator {
   caPem = '';
   appHandler: AppHandler;
   nextDeploymentFailures: DeploymentFailure[] = [];
+  nextOperationFailures: OperationFailure[] = [];
   /** PRNG for rampUpRules routing of default-host requests (deterministic). */
   routingRandom: () => number = prng(7);
   private readonly initialAppHandler: AppHandler;
@@ -84,7 +90,7 @@ export class Emulator {
     this.initialAppHandler = opts.appHandler ?? defaultAppHandler;
     this.appHandler = this.initialAppHandler;
     this.faults = new FaultInjector(opts.faults);
-    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes, ...accessRoutes];
+    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...slotRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes, ...accessRoutes];
     this.router = new Router(routes);
   }
 
@@ -122,6 +128,10 @@ export class Emulator {
 
   setNextDeploymentFailure(f: DeploymentFailure): void {
     this.nextDeploymentFailures.push(f);
+  }
+
+  failNextOperation(f: OperationFailure): void {
+    this.nextOperationFailures.push(f);
   }
 
   setAlertState(name: string, status: AlertStatus, resourceGroup?: string): void {
@@ -171,6 +181,7 @@ export class Emulator {
     this.faults.set(undefined);
     this.appHandler = this.initialAppHandler;
     this.nextDeploymentFailures = [];
+    this.nextOperationFailures = [];
     this.routingRandom = prng(7);
   }
 
@@ -208,13 +219,21 @@ export class Emulator {
    */
   startOperation(namespace: string, location: string, apiVersion: string, op: Omit<Operation, 'id' | 'status' | 'settleAt'>, delayMs = this.asyncDelayMs): Record<string, string> {
     const id = randomUUID();
-    this.state.operations.set(id, { id, status: 'InProgress', settleAt: this.now() + delayMs, ...op });
+    const i = this.nextOperationFailures.findIndex((f) => !f.operation || f.operation === op.name);
+    const failWith = i >= 0 ? this.nextOperationFailures.splice(i, 1)[0] : undefined;
+    this.state.operations.set(id, { id, status: 'InProgress', settleAt: this.now() + delayMs, ...op, ...(failWith ? { failWith: { code: failWith.code, message: failWith.message } } : {}) });
     const loc = location.toLowerCase().replace(/\s+/g, '');
     const base = `${this.armUrl}/subscriptions/${this.subscriptionId}/providers/${namespace}/locations/${loc}`;
     return {
       'azure-asyncoperation': `${base}/operations/${id}?api-version=${apiVersion}`,
       location: `${base}/operationResults/${id}?api-version=${apiVersion}`,
+      ...this.retryAfter(),
     };
+  }
+
+  /** The Retry-After header of LRO answers, if configured. */
+  retryAfter(): Record<string, string> {
+    return this.opts.lroRetryAfterSeconds === undefined ? {} : { 'retry-after': String(this.opts.lroRetryAfterSeconds) };
   }
 
   /** Settle everything whose time has come. Called before every request. */
@@ -222,6 +241,12 @@ export class Emulator {
     const now = this.now();
     for (const op of this.state.operations.values()) {
       if (op.status === 'InProgress' && now >= op.settleAt) {
+        if (op.failWith) {
+          op.rollback?.();
+          op.status = 'Failed';
+          op.error = op.failWith;
+          continue;
+        }
         const err = op.complete?.();
         if (err) {
           op.status = 'Failed';
@@ -367,7 +392,11 @@ export class Emulator {
     const h = req.headers.authorization;
     if (!h) throw new AzureError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", 'arm', { 'www-authenticate': `Bearer authorization_uri="${this.armUrl}/${this.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."` });
     const m = /^Bearer\s+(.+)$/i.exec(h);
-    if (!m || !this.state.tokens.has(m[1]!.trim())) throw new AzureError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
+    const aud = m ? this.state.tokens.get(m[1]!.trim()) : undefined;
+    if (aud === undefined) throw new AzureError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
+    if (!ARM_AUDIENCES.includes(aud)) {
+      throw new AzureError(401, 'InvalidAuthenticationTokenAudience', `The access token has been obtained for wrong audience or resource '${aud}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`);
+    }
   }
 
   private async dispatch(req: HttpReq, apiVersion: string, hit: ReturnType<Router['match']>[number] | undefined, pathKnown: boolean): Promise<HttpRes> {
@@ -394,7 +423,7 @@ export class Emulator {
       if (!rg) throw new AzureError(404, 'ResourceGroupNotFound', `Resource group '${params.rg}' could not be found.`);
     }
     try {
-      return await route.handle({ emu: this, req, params, apiVersion });
+      return await route.handle({ emu: this, req, params, apiVersion, operation: route.operation });
     } catch (e) {
       if (e instanceof AzureError && e.style !== styleOf(route.provider) && route.provider === 'Microsoft.Web') {
         throw new AzureError(e.status, e.code, e.message, 'web', e.headers);
@@ -411,9 +440,9 @@ export class Emulator {
     const op = this.state.operations.get(req.segments[7]!);
     if (!op) throw new AzureError(404, 'OperationNotFound', `The operation '${req.segments[7]}' could not be found.`);
     if (s[6] === 'operations') {
-      return json(200, { id: req.path, name: op.id, status: op.status, ...(op.error ? { error: op.error } : {}) });
+      return json(200, { id: req.path, name: op.id, status: op.status, ...(op.error ? { error: op.error } : {}) }, op.status === 'InProgress' ? this.retryAfter() : {});
     }
-    if (op.status === 'InProgress') return json(202, undefined, { location: `${this.armUrl}${req.path}?api-version=${req.query.get('api-version') ?? ''}` });
+    if (op.status === 'InProgress') return json(202, undefined, { location: `${this.armUrl}${req.path}?api-version=${req.query.get('api-version') ?? ''}`, ...this.retryAfter() });
     if (op.status === 'Failed') return errorResponse(new AzureError(400, op.error?.code ?? 'Failed', op.error?.message ?? 'The operation failed.'));
     const result = op.result?.();
     return result === undefined ? { status: 200, headers: {} } : json(200, result);

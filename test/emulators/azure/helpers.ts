@@ -41,5 +41,16 @@ export function zipOf(tag: string): Buffer {
   return Buffer.concat([eocd, comment]);
 }
 
+/** A clock the test moves by hand (option `clock`): nothing settles until it moves. */
+export class FakeClock {
+  constructor(public time = Date.UTC(2026, 11, 2, 10, 0, 0)) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
 /** Poll fast: the SDK's default LRO interval is 2 s. */
 export const FAST = { updateIntervalInMs: 10 } as const;

@@ -1,6 +1,6 @@
 // Resource ids as ARM spells them, and resolution of an id (a tags scope) to the emulated resource.
 import type { Emulator } from './emulator.js';
-import { AzureError } from './protocol.js';
+import { AzureError, newEtag } from './protocol.js';
 import { planKey } from './state.js';
 
 export function rgId(emu: Emulator, rg: string): string {
@@ -44,6 +44,11 @@ export function resolveScope(emu: Emulator, scope: string): TaggedResource {
   const type = l[6];
   const name = l[7];
   if (name === undefined) notFound();
+  if (ns === 'microsoft.storage' && type === 'storageaccounts' && l.length === 12 && l[8] === 'blobservices' && l[9] === 'default' && l[10] === 'containers') {
+    const a = emu.state.storageAccounts.get(name!);
+    if (!a || a.resourceGroup.toLowerCase() !== l[3] || !a.containers.has(s[11]!)) notFound();
+    return { id: `${storageId(emu, rg.name, a!.name)}/blobServices/default/containers/${s[11]}`, tags: {}, setTags: () => undefined };
+  }
   if (ns === 'microsoft.storage' && type === 'storageaccounts' && l.length === 8) {
     const a = emu.state.storageAccounts.get(name!);
     if (!a || a.resourceGroup.toLowerCase() !== l[3]) notFound();
@@ -70,7 +75,7 @@ export function resolveScope(emu: Emulator, scope: string): TaggedResource {
       tags: inst!.tags,
       setTags: (t) => {
         inst!.tags = t;
-        inst!.etag = `"${Date.now().toString(16)}${Math.random().toString(16).slice(2, 8)}"`;
+        inst!.etag = newEtag();
       },
     };
   }

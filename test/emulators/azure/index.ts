@@ -2,7 +2,7 @@
 // @azure/identity and @azure/arm-* clients reach through AZURE_AUTHORITY_HOST and an `endpoint`
 // override (fnx: AZURE_RESOURCE_MANAGER_ENDPOINT). See README.md in this folder.
 import { Emulator } from './emulator.js';
-import type { AlertStatus, AppHandler, AzureEmulatorOptions, CallRecord, DeploymentFailure, FaultOptions, TrafficEvent } from './types.js';
+import type { AlertStatus, AppHandler, AzureEmulatorOptions, CallRecord, DeploymentFailure, FaultOptions, OperationFailure, TrafficEvent } from './types.js';
 import type { AzureState } from './state.js';
 
 export type * from './types.js';
@@ -31,6 +31,8 @@ export interface AzureEmulator {
   setFaults(faults: FaultOptions | undefined): void;
   /** Answer requests to sites' default hosts. */
   setAppHandler(handler: AppHandler): void;
+  /** Make the next matching long-running operation end Failed (Azure-AsyncOperation status Failed with this error; a create is rolled back). */
+  failNextOperation(failure: OperationFailure): void;
   /** Make the next matching deployment fail (queued; each failure is used once). */
   setNextDeploymentFailure(failure: DeploymentFailure): void;
   /** Metric value (Total, and every other aggregation) returned for a site's or slot's metric. */

@@ -56,6 +56,16 @@ function metrics(ctx: RouteContext) {
   const aggregation = ctx.req.query.get('aggregation') ?? 'Total';
   const timespan = ctx.req.query.get('timespan') ?? `${new Date(emu.now() - 3_600_000).toISOString()}/${new Date(emu.now()).toISOString()}`;
   const interval = ctx.req.query.get('interval') ?? 'PT1M';
+  const [from, to] = timespan.split('/');
+  if (!from || !to || Number.isNaN(Date.parse(from)) || (Number.isNaN(Date.parse(to)) && !/^P/.test(to)) || Date.parse(to) < Date.parse(from)) {
+    throw new AzureError(400, 'BadRequest', `Invalid timespan '${timespan}': use an ISO 8601 interval 'start/end'.`);
+  }
+  if (!/^(PT\d+[MH]|P\d+D|FULL)$/i.test(interval)) throw new AzureError(400, 'BadRequest', `Invalid interval '${interval}': use an ISO 8601 duration such as PT1M, PT5M, PT1H or P1D.`);
+  for (const agg of aggregation.split(',')) {
+    if (!['total', 'count', 'average', 'minimum', 'maximum', 'none'].includes(agg.trim().toLowerCase())) {
+      throw new AzureError(400, 'BadRequest', `Invalid aggregation '${agg}'. Supported: Total, Count, Average, Minimum, Maximum, None.`);
+    }
+  }
   const value = names.map((n) => {
     const known = SITE_METRICS.find((m) => m.toLowerCase() === n.toLowerCase());
     if (!known) throw new AzureError(400, 'BadRequest', `Failed to find metric configuration for provider: Microsoft.Web, resource Type: sites, metric: ${n}, Valid metrics: ${SITE_METRICS.join(',')}`);

@@ -24,9 +24,12 @@ beforeEach(() => emu.reset());
 
 async function premiumApp() {
   await c.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
+  await c.storage.storageAccounts.create(RG, 'fnxprem', { location: LOC, sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, FAST);
+  const key = (await c.storage.storageAccounts.listKeys(RG, 'fnxprem')).keys![0]!.value!;
+  const conn = `DefaultEndpointsProtocol=https;AccountName=fnxprem;AccountKey=${key};EndpointSuffix=core.windows.net`;
   const plan = await c.web.appServicePlans.createOrUpdate(RG, 'plan-prod', { location: LOC, sku: { name: 'EP1', tier: 'ElasticPremium' }, reserved: true, kind: 'elastic' }, FAST);
-  const site = await c.web.webApps.createOrUpdate(RG, APP, { location: LOC, kind: 'functionapp,linux', serverFarmId: plan.id, siteConfig: { linuxFxVersion: 'Node|22', appSettings: [{ name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }, { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'node' }, { name: 'COLOR', value: 'blue' }] } }, FAST);
-  const slot = await c.web.webApps.createOrUpdateSlot(RG, APP, 'staging', { location: LOC, serverFarmId: plan.id, siteConfig: { appSettings: [{ name: 'COLOR', value: 'green' }, { name: 'AzureWebJobs.timer.Disabled', value: 'true' }] } }, FAST);
+  const site = await c.web.webApps.createOrUpdate(RG, APP, { location: LOC, kind: 'functionapp,linux', serverFarmId: plan.id, siteConfig: { linuxFxVersion: 'Node|22', appSettings: [{ name: 'AzureWebJobsStorage', value: conn }, { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }, { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'node' }, { name: 'COLOR', value: 'blue' }] } }, FAST);
+  const slot = await c.web.webApps.createOrUpdateSlot(RG, APP, 'staging', { location: LOC, serverFarmId: plan.id, siteConfig: { appSettings: [{ name: 'AzureWebJobsStorage', value: conn }, { name: 'COLOR', value: 'green' }, { name: 'AzureWebJobs.timer.Disabled', value: 'true' }] } }, FAST);
   return { site, slot, plan };
 }
 
@@ -58,13 +61,14 @@ describe('Elastic Premium', () => {
     await c.web.webApps.swapSlotWithProduction(RG, APP, { targetSlot: 'staging', preserveVnet: true }, FAST);
     const prod = await c.web.webApps.listApplicationSettings(RG, APP);
     const stag = await c.web.webApps.listApplicationSettingsSlot(RG, APP, 'staging');
-    expect(prod.properties).toEqual({ COLOR: 'green' });
+    expect(prod.properties).toEqual({ AzureWebJobsStorage: expect.stringContaining('AccountName=fnxprem'), COLOR: 'green' });
     expect((await c.web.webApps.getConfiguration(RG, APP)).linuxFxVersion).toBeUndefined();
     expect((await c.web.webApps.getConfigurationSlot(RG, APP, 'staging')).linuxFxVersion).toBe('Node|22');
-    expect(stag.properties).toEqual({ FUNCTIONS_EXTENSION_VERSION: '~4', FUNCTIONS_WORKER_RUNTIME: 'node', COLOR: 'blue', 'AzureWebJobs.timer.Disabled': 'true' });
+    expect(stag.properties).toEqual({ AzureWebJobsStorage: expect.stringContaining('AccountName=fnxprem'), FUNCTIONS_EXTENSION_VERSION: '~4', FUNCTIONS_WORKER_RUNTIME: 'node', COLOR: 'blue', 'AzureWebJobs.timer.Disabled': 'true' });
     await c.web.webApps.swapSlot(RG, APP, 'staging', { targetSlot: 'production', preserveVnet: true }, FAST);
     const sha = (t: string) => emu.traffic.find((e) => e.kind === 'deployment' && e.sha256 && e.slot === t)!;
     expect(emu.traffic.map((e) => e.kind)).toEqual(['deployment', 'deployment', 'rampUpRules', 'rampUpRules', 'swap', 'swap']);
+    expect(emu.traffic.filter((e) => e.kind === 'deployment').map((e) => (e as { status: string }).status)).toEqual(['Succeeded', 'Succeeded']);
     expect(emu.traffic[2]).toMatchObject({ rules: [{ name: 'staging', actionHostName: slot.defaultHostName, reroutePercentage: 10 }] });
     expect(emu.traffic[3]).toMatchObject({ rules: [] });
     expect(emu.traffic[4]).toMatchObject({ kind: 'swap', sourceSlot: 'production', targetSlot: 'staging', sha256InProduction: (sha('staging') as { sha256: string }).sha256 });
@@ -81,6 +85,12 @@ describe('Elastic Premium', () => {
     const pinned = await fetch(`https://${site.defaultHostName}/api/health`, { headers: { cookie: 'x-ms-routing-name=self' } });
     expect(await pinned.text()).toBe('production');
     expect(await (await fetch(`https://${slot.defaultHostName}/`)).text()).toBe('staging');
+    const keys = await c.web.webApps.listHostKeysSlot(RG, APP, 'staging');
+    emu.setAppHandler((r) => (r.headers['x-functions-key'] === r.keys.default ? { status: 200, body: 'ok' } : { status: 401 }));
+    expect((await fetch(`https://${slot.defaultHostName}/api/orders`)).status).toBe(401);
+    expect((await fetch(`https://${slot.defaultHostName}/api/orders`, { headers: { 'x-functions-key': keys.functionKeys!.default! } })).status).toBe(200);
+    await c.web.webApps.syncFunctionTriggersSlot(RG, APP, 'staging');
+    await c.web.webApps.restart(RG, APP);
   });
 
   it('a runtime failure: Kudu succeeds, deploymentStatus RuntimeFailed with message and log, default host 503', async () => {

@@ -102,6 +102,7 @@ export function checkTags(tags: Record<string, string>, style: ErrorStyle = 'arm
   const entries = Object.entries(tags);
   if (entries.length > 50) throw new AzureError(400, style === 'web' ? 'BadRequest' : 'InvalidTagCount', `The number of tags (${entries.length}) exceeds the limit of 50.`, style);
   for (const [k, v] of entries) {
+    if (/[<>%&\\?/]/.test(k)) throw new AzureError(400, style === 'web' ? 'BadRequest' : 'InvalidTagNameCharacters', `The tag name '${k}' has invalid characters '<,>,%,&,\\,?,/'.`, style);
     if (k.length > 512) throw new AzureError(400, style === 'web' ? 'BadRequest' : 'InvalidTagNameLength', `The tag name '${k.slice(0, 40)}...' exceeds the maximum length of 512 characters.`, style);
     if (v.length > 256) throw new AzureError(400, style === 'web' ? 'BadRequest' : 'InvalidTagValueLength', `The tag value for tag name '${k}' exceeds the maximum length of 256 characters.`, style);
   }

@@ -157,6 +157,10 @@ describe('conflicts and preconditions', () => {
       expect(first.status).toBe(202);
       const second = await fetch(`https://${scm}/api/zipdeploy?isAsync=true`, { method: 'POST', headers: { authorization: `Bearer ${tok}` }, body: zipOf('b') });
       expect(second.status).toBe(409);
+      const slot = await s.web.webApps.createOrUpdateSlot(RG, 'busy-app', 'staging', body, FAST);
+      const slotScm = slot.hostNameSslStates!.find((h) => h.hostType === 'Repository')!.name!;
+      expect((await fetch(`https://${slotScm}/api/zipdeploy?isAsync=true`, { method: 'POST', headers: { authorization: `Bearer ${tok}` }, body: zipOf('c') })).status).toBe(202);
+      await expect(s.web.webApps.swapSlotWithProduction(RG, 'busy-app', { targetSlot: 'staging', preserveVnet: true }, FAST)).rejects.toMatchObject({ statusCode: 409 });
       const cap = capture();
       await s.web.webApps.getConfiguration(RG, 'busy-app', { onResponse: (r) => void (cap.seen.body = { Message: r.headers.get('etag') ?? '' }) });
       const etag = cap.seen.body!.Message!;
@@ -170,7 +174,10 @@ describe('conflicts and preconditions', () => {
   it('rampUpRules must target a slot of this app, within 0-100 in total; tags within ARM limits', async () => {
     await c.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
     const plan = await c.web.appServicePlans.createOrUpdate(RG, 'ep', { location: LOC, sku: { name: 'EP2' }, reserved: true }, FAST);
+    const windows = await c.web.appServicePlans.createOrUpdate(RG, 'ep-win', { location: LOC, sku: { name: 'EP1' } }, FAST);
+    await expect(c.web.webApps.createOrUpdate(RG, 'linux-on-windows', { location: LOC, kind: 'functionapp,linux', serverFarmId: windows.id }, FAST)).rejects.toMatchObject({ statusCode: 400 });
     await c.web.webApps.createOrUpdate(RG, 'ramp-app', { location: LOC, serverFarmId: plan.id }, FAST);
+    await expect(c.web.webApps.createOrUpdateSlot(RG, 'ramp-app', 'elsewhere', { location: 'northeurope', serverFarmId: plan.id }, FAST)).rejects.toMatchObject({ statusCode: 400 });
     const slot = await c.web.webApps.createOrUpdateSlot(RG, 'ramp-app', 'staging', { location: LOC, serverFarmId: plan.id }, FAST);
     await expect(c.web.webApps.updateConfiguration(RG, 'ramp-app', { experiments: { rampUpRules: [{ name: 's', actionHostName: 'elsewhere.example', reroutePercentage: 5 }] } })).rejects.toMatchObject({ statusCode: 400 });
     await expect(c.web.webApps.updateConfiguration(RG, 'ramp-app', { experiments: { rampUpRules: [{ name: 's', actionHostName: slot.defaultHostName, reroutePercentage: 101 }] } })).rejects.toMatchObject({ statusCode: 400 });
@@ -182,7 +189,27 @@ describe('conflicts and preconditions', () => {
     await c.resources.tagsOperations.updateAtScope(id, { operation: 'Merge', properties: { tags: { 'fnx:prev': 'r0' } } }, FAST);
     expect((await c.web.webApps.get(RG, 'ramp-app')).tags).toEqual({ 'fnx:release': 'r1', 'fnx:prev': 'r0' });
     await expect(c.resources.tagsOperations.updateAtScope(id, { operation: 'Merge', properties: { tags: { long: 'x'.repeat(257) } } }, FAST)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(c.resources.tagsOperations.updateAtScope(id, { operation: 'Merge', properties: { tags: { 'a/b': 'x' } } }, FAST)).rejects.toMatchObject({ statusCode: 400, code: 'InvalidTagNameCharacters' });
+    await expect(c.web.webApps.createOrUpdate(RG, 'ramp-app-staging', { location: LOC, serverFarmId: plan.id }, FAST)).rejects.toMatchObject({ statusCode: 409 });
+    await c.web.webApps.createOrUpdate(RG, 'ramp-app-qa', { location: LOC, serverFarmId: plan.id }, FAST);
+    await c.web.webApps.deleteSlot(RG, 'ramp-app', 'canary');
+    await expect(c.web.webApps.createOrUpdateSlot(RG, 'ramp-app', 'qa', { location: LOC, serverFarmId: plan.id }, FAST)).rejects.toMatchObject({ statusCode: 409 });
     const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, 'v']));
     await expect(c.resources.tagsOperations.createOrUpdateAtScope(id, { properties: { tags: many } }, FAST)).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
+
+describe('failed long-running operations', () => {
+  it('a create that ends Failed leaves nothing behind; a failed swap changes no traffic', async () => {
+    await c.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
+    const plan = await c.web.appServicePlans.createOrUpdate(RG, 'ep', { location: LOC, sku: { name: 'EP1' }, reserved: true }, FAST);
+    emu.failNextOperation({ operation: 'WebApps_CreateOrUpdate', code: 'InternalServerError', message: 'The site could not be provisioned.' });
+    await expect(c.web.webApps.createOrUpdate(RG, 'lro-app', { location: LOC, serverFarmId: plan.id }, FAST)).rejects.toThrow(/could not be provisioned/);
+    expect(emu.state.sites.has('lro-app')).toBe(false);
+    await c.web.webApps.createOrUpdate(RG, 'lro-app', { location: LOC, serverFarmId: plan.id }, FAST);
+    await c.web.webApps.createOrUpdateSlot(RG, 'lro-app', 'staging', { location: LOC, serverFarmId: plan.id }, FAST);
+    emu.failNextOperation({ operation: 'WebApps_SwapSlotWithProduction', code: 'Conflict', message: 'Swap failed: the staging slot did not warm up.' });
+    await expect(c.web.webApps.swapSlotWithProduction(RG, 'lro-app', { targetSlot: 'staging', preserveVnet: true }, FAST)).rejects.toThrow(/did not warm up/);
+    expect(emu.traffic).toEqual([]);
   });
 });

@@ -59,6 +59,10 @@ function deleteRg(ctx: RouteContext) {
   const emu = ctx.emu;
   const key = rg.name.toLowerCase();
   const headers = emu.startOperation('Microsoft.Resources', rg.location, ctx.apiVersion, {
+    name: ctx.operation,
+    rollback: () => {
+      rg.deleting = false;
+    },
     complete: () => {
       for (const [k, a] of emu.state.storageAccounts) if (a.resourceGroup.toLowerCase() === key) emu.state.storageAccounts.delete(k);
       for (const [k, s] of emu.state.sites) {
@@ -73,14 +77,53 @@ function deleteRg(ctx: RouteContext) {
     },
   });
   // ARM answers a resource group delete with Location only.
-  return empty(202, { location: headers.location!, 'retry-after': '0' });
+  const { 'azure-asyncoperation': _a, ...locationOnly } = headers;
+  return empty(202, locationOnly);
+}
+
+/** One entry of a resources list (GenericResourceExpanded). */
+interface Listed {
+  id: string;
+  name: string;
+  type: string;
+  tags: Record<string, string>;
+  [k: string]: unknown;
+}
+
+/** `$filter` of the resources list: `tagName eq 'n' [and tagValue eq 'v']`, `resourceType eq 't'`, `name eq 'n'` (ARM allows one kind per filter). */
+function filterOf(ctx: RouteContext): (r: Listed) => boolean {
+  const f = ctx.req.query.get('$filter');
+  if (!f) return () => true;
+  const tagName = /tagName\s+eq\s+'([^']*)'/i.exec(f)?.[1];
+  const tagValue = /tagValue\s+eq\s+'([^']*)'/i.exec(f)?.[1];
+  const type = /resourceType\s+eq\s+'([^']*)'/i.exec(f)?.[1];
+  const name = /(?:^|\s)name\s+eq\s+'([^']*)'/i.exec(f)?.[1];
+  if (tagName === undefined && type === undefined && name === undefined) throw new AzureError(400, 'InvalidFilterInQueryString', `Invalid $filter '${f}' specified in the query string.`);
+  if (tagName !== undefined && (type !== undefined || name !== undefined)) throw new AzureError(400, 'InvalidFilterInQueryString', 'A tag filter cannot be combined with other filters.');
+  return (r) => {
+    if (tagName !== undefined) {
+      const k = Object.keys(r.tags).find((t) => t.toLowerCase() === tagName.toLowerCase());
+      if (k === undefined) return false;
+      if (tagValue !== undefined && r.tags[k] !== tagValue) return false;
+    }
+    if (type !== undefined && r.type.toLowerCase() !== type.toLowerCase()) return false;
+    if (name !== undefined && r.name.toLowerCase() !== name.toLowerCase()) return false;
+    return true;
+  };
 }
 
 function listResources(ctx: RouteContext) {
-  const rg = getRg(ctx);
+  const emu = ctx.emu;
+  const groups = ctx.params.rg === undefined ? [...emu.state.resourceGroups.values()] : [getRg(ctx)];
+  const keep = filterOf(ctx);
+  const value: Listed[] = [];
+  for (const rg of groups) collect(ctx, rg, value);
+  return json(200, { value: value.filter(keep) });
+}
+
+function collect(ctx: RouteContext, rg: ResourceGroup, value: Listed[]): void {
   const emu = ctx.emu;
   const key = rg.name.toLowerCase();
-  const value: unknown[] = [];
   for (const a of emu.state.storageAccounts.values()) {
     if (a.resourceGroup.toLowerCase() === key) value.push({ id: storageId(emu, rg.name, a.name), name: a.name, type: 'Microsoft.Storage/storageAccounts', location: a.location, kind: a.kind, sku: { name: a.sku }, tags: a.tags });
   }
@@ -94,7 +137,6 @@ function listResources(ctx: RouteContext) {
       value.push({ id: siteId(emu, rg.name, s.name, slot.slot), name: `${s.name}/${slot.slot}`, type: 'Microsoft.Web/sites/slots', location: s.location, kind: s.kind, tags: slot.tags });
     }
   }
-  return json(200, { value });
 }
 
 function tagsBody(id: string, tags: Record<string, string>): unknown {
@@ -152,6 +194,15 @@ export const resourceRoutes: Route[] = [
   },
   { method: 'DELETE', template: RG, operation: 'ResourceGroups_Delete', write: true, provider: 'Microsoft.Resources', handle: deleteRg },
   { method: 'GET', template: `${RG}/resources`, operation: 'Resources_ListByResourceGroup', write: false, provider: 'Microsoft.Resources', handle: listResources },
+  { method: 'GET', template: '/subscriptions/{sub}/resources', operation: 'Resources_List', write: false, provider: 'Microsoft.Resources', handle: listResources },
+  {
+    method: 'GET',
+    template: '/subscriptions/{sub}/resourcegroups',
+    operation: 'ResourceGroups_List',
+    write: false,
+    provider: 'Microsoft.Resources',
+    handle: (ctx) => json(200, { value: [...ctx.emu.state.resourceGroups.values()].map((rg) => rgBody(ctx, rg)) }),
+  },
   { method: 'PUT', template: '{+scope}/providers/Microsoft.Resources/tags/default', operation: 'Tags_CreateOrUpdateAtScope', write: true, provider: 'Microsoft.Resources', handle: putTags },
   { method: 'PATCH', template: '{+scope}/providers/Microsoft.Resources/tags/default', operation: 'Tags_UpdateAtScope', write: true, provider: 'Microsoft.Resources', handle: patchTags },
   {

@@ -8,6 +8,8 @@ export interface RouteContext {
   req: HttpReq;
   params: Record<string, string>;
   apiVersion: string;
+  /** The route's operation name. */
+  operation: string;
 }
 
 export interface Route {

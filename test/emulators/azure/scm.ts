@@ -6,12 +6,13 @@
 // 202 while running, 200 with the result. Deployments need an Entra bearer token (basic publishing
 // credentials are refused, as when they are disabled by policy).
 import { randomUUID } from 'node:crypto';
-import type { Emulator } from './emulator.js';
-import { AzureError, json, sha256Hex, type HttpReq, type HttpRes, webError } from './protocol.js';
+import { ARM_AUDIENCES, type Emulator } from './emulator.js';
+import { AzureError, json, obj, sha256Hex, type HttpReq, type HttpRes, webError } from './protocol.js';
 import type { Route, RouteContext } from './router.js';
 import type { ScmDeployment, Site, SiteInstance } from './state.js';
 import { isFlex } from './web-plans.js';
 import { resolveContainer } from './flex.js';
+import { deploymentStorageProblem, hostStorageProblem } from './storage-access.js';
 import { siteId } from './ids.js';
 import { findSite, hostOf, SITE, SLOT } from './web-sites.js';
 
@@ -58,7 +59,8 @@ function authorize(emu: Emulator, req: HttpReq): void {
   if (!h) throw scmError(401, 'Unauthorized: a bearer token is required.');
   if (/^Basic\s/i.test(h)) throw scmError(401, 'Basic authentication is disabled for this site (publishing credentials are not allowed); use an Entra ID bearer token.');
   const m = /^Bearer\s+(.+)$/i.exec(h);
-  if (!m || !emu.state.tokens.has(m[1]!.trim())) throw scmError(401, 'Unauthorized: the bearer token is invalid.');
+  const aud = m ? emu.state.tokens.get(m[1]!.trim()) : undefined;
+  if (aud === undefined || !ARM_AUDIENCES.includes(aud)) throw scmError(401, 'Unauthorized: the bearer token is invalid or not for https://management.azure.com.');
 }
 
 function startDeployment(emu: Emulator, site: Site, inst: SiteInstance, req: HttpReq, via: 'publish' | 'zipdeploy'): ScmDeployment {
@@ -110,11 +112,16 @@ export function advanceDeployments(emu: Emulator): void {
         d.endTime = now;
         const bytes = pending.get(d) ?? Buffer.alloc(0);
         pending.delete(d);
+        const logUrl = `${scmBase(inst)}/api/deployments/${d.id}/log`;
         if (isFlex(emu.state.plans.get(site.planKey)) && !d.failure) {
-          const value = String(((site.functionAppConfig?.deployment as { storage?: { value?: string } } | undefined)?.storage?.value) ?? '');
-          const c = resolveContainer(emu, value);
-          if (typeof c === 'object') emu.state.storageAccounts.get(c.account)!.containers.get(c.container)!.blobs.set('released-package.zip', { data: bytes, contentType: 'application/zip', metadata: {}, etag: `"0x${Date.now().toString(16).toUpperCase()}"`, lastModified: now });
-          else d.failure = { stage: 'build', message: `Failed to upload the package to the deployment storage container '${value}': the container does not exist.`, logUrl: `${scmBase(inst)}/api/deployments/${d.id}/log` };
+          const problem = deploymentStorageProblem(emu, site, inst);
+          const c = resolveContainer(emu, String(obj(obj(site.functionAppConfig?.deployment).storage).value ?? ''));
+          if (problem) d.failure = { stage: 'build', message: problem, logUrl };
+          else if (typeof c === 'object') emu.state.storageAccounts.get(c.account)!.containers.get(c.container)!.blobs.set('released-package.zip', { data: bytes, contentType: 'application/zip', metadata: {}, etag: `"0x${Date.now().toString(16).toUpperCase()}"`, lastModified: now });
+        }
+        if (!d.failure) {
+          const problem = hostStorageProblem(emu, inst);
+          if (problem) d.failure = { stage: 'runtime', message: problem, logUrl };
         }
         if (d.failure?.stage === 'build') {
           d.status = 3;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzureEmulator, type AzureEmulator } from './index.js';
-import { clientsFor, credentialFor, FAST, trustEmulatorCa, zipOf, type Clients } from './helpers.js';
+import { clientsFor, credentialFor, FakeClock, FAST, trustEmulatorCa, zipOf, type Clients } from './helpers.js';
 
 let emu: AzureEmulator;
 let c: Clients;
@@ -49,6 +49,17 @@ describe('blob data plane', () => {
     expect((await c.storage.blobContainers.get(RG, 'fnxblobs', 'deployments')).name).toBe('deployments');
     const anon = new BlobServiceClient(a.primaryEndpoints!.blob!);
     await expect(anon.getContainerClient('deployments').getBlobClient('packages/abc123.zip').getProperties()).rejects.toMatchObject({ statusCode: 403 });
+    const cred = credentialFor(emu);
+    const armToken = (await cred.getToken('https://management.azure.com/.default')).token;
+    const storageToken = (await cred.getToken('https://storage.azure.com/.default')).token;
+    const blobUrl = `${a.primaryEndpoints!.blob!}deployments/packages/abc123.zip`;
+    const head = (token: string, version?: string) => fetch(blobUrl, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, ...(version ? { 'x-ms-version': version } : {}) } });
+    expect((await head(storageToken, '2023-11-03')).status).toBe(200);
+    expect((await head(armToken, '2023-11-03')).status).toBe(401);
+    expect((await head(storageToken)).status).toBe(400);
+    const armWithStorageToken = await fetch(`${emu.armUrl}/subscriptions/${emu.subscriptionId}/resourcegroups/${RG}?api-version=2025-04-01`, { headers: { authorization: `Bearer ${storageToken}` } });
+    expect(armWithStorageToken.status).toBe(401);
+    expect(((await armWithStorageToken.json()) as { error: { code: string } }).error.code).toBe('InvalidAuthenticationTokenAudience');
   });
 });
 
@@ -65,6 +76,11 @@ describe('health', () => {
     const totals = (m.body as { value: { name: { value: string }; timeseries: { data: { total: number }[] }[] }[] }).value.map((v) => [v.name.value, v.timeseries[0]!.data[0]!.total]);
     expect(totals).toEqual([['Requests', 200], ['Http5xx', 7]]);
     expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Bogus`)).status).toBe(400);
+    const span = `${new Date(Date.now() - 600_000).toISOString()}/${new Date().toISOString()}`;
+    expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests&timespan=${encodeURIComponent(span)}&interval=PT5M`)).status).toBe(200);
+    expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests&timespan=yesterday`)).status).toBe(400);
+    expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests&interval=5m`)).status).toBe(400);
+    expect((await get(token, `${site.id}/providers/Microsoft.Insights/metrics?api-version=2023-10-01&metricnames=Requests&aggregation=Sum`)).status).toBe(400);
     const alert = `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Insights/metricAlerts/orders-errors`;
     expect((await get(token, `${alert}?api-version=2018-03-01`)).status).toBe(404);
     emu.setAlertState('orders-errors', 'Unhealthy');
@@ -113,6 +129,12 @@ describe('resource groups', () => {
     const listed = [];
     for await (const r of c.resources.resources.listByResourceGroup(RG)) listed.push([r.type, r.name, r.tags]);
     expect(listed).toEqual([['Microsoft.Storage/storageAccounts', 'fnxblobs', { 'fnx:service': 'orders' }]]);
+    const tagged = [];
+    for await (const r of c.resources.resources.list({ filter: "tagName eq 'fnx:service' and tagValue eq 'orders'" })) tagged.push(r.name);
+    expect(tagged).toEqual(['fnxblobs']);
+    const none = [];
+    for await (const r of c.resources.resources.listByResourceGroup(RG, { filter: "tagName eq 'fnx:service' and tagValue eq 'billing'" })) none.push(r.name);
+    expect(none).toEqual([]);
     expect(await c.resources.resourceGroups.checkExistence(RG)).toEqual({ body: true });
     await c.resources.resourceGroups.delete(RG, FAST);
     expect(await c.resources.resourceGroups.checkExistence(RG)).toEqual({ body: false });
@@ -151,5 +173,61 @@ describe('faults', () => {
     expect(a).toEqual(b);
     expect(a).toContain(200);
     expect(a.some((s) => s === 429 || s === 500)).toBe(true);
+  });
+});
+
+describe('fake clock', () => {
+  it('an LRO stays InProgress (and the site busy) until the clock moves; deploymentStatus RuntimeStarting until it starts', async () => {
+    const clock = new FakeClock();
+    const slow = await startAzureEmulator({ clock, asyncDelayMs: 60_000, deployDelayMs: 1000, runtimeStartDelayMs: 30_000 });
+    try {
+      trustEmulatorCa(slow);
+      const s = clientsFor(slow);
+      await s.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
+      const account = s.storage.storageAccounts.create(RG, 'fnxclock', { location: LOC, sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, FAST);
+      await account.submitted();
+      await expect(s.storage.storageAccounts.listKeys(RG, 'fnxclock')).rejects.toMatchObject({ statusCode: 409 });
+      const plan = await s.web.appServicePlans.createOrUpdate(RG, 'ep', { location: LOC, sku: { name: 'EP1' }, reserved: true }, FAST);
+      const poller = s.web.webApps.createOrUpdate(RG, 'clock-app', { location: LOC, serverFarmId: plan.id }, FAST);
+      await poller.submitted();
+      await poller.poll();
+      expect(poller.isDone).toBe(false);
+      await expect(s.web.webApps.update(RG, 'clock-app', { httpsOnly: true })).rejects.toMatchObject({ statusCode: 409 });
+      clock.advance(60_000);
+      const site = await poller.pollUntilDone();
+      expect(site.name).toBe('clock-app');
+      expect((await account.pollUntilDone()).provisioningState).toBe('Succeeded');
+      const key = (await s.storage.storageAccounts.listKeys(RG, 'fnxclock')).keys![0]!.value!;
+      await s.web.webApps.updateApplicationSettings(RG, 'clock-app', { properties: { AzureWebJobsStorage: `AccountName=fnxclock;AccountKey=${key}` } });
+      const token = (await credentialFor(slow).getToken('https://management.azure.com/.default')).token;
+      const scm = site.hostNameSslStates!.find((h) => h.hostType === 'Repository')!.name!;
+      const r = await fetch(`https://${scm}/api/publish`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: zipOf('clock') });
+      const id = (await r.json()) as string;
+      const status = () => fetch(`${slow.armUrl}${site.id}/deploymentStatus/${id}?api-version=2025-05-01`, { headers: { authorization: `Bearer ${token}` } }).then(async (x) => [x.status, ((await x.json()) as { properties: { status: string } }).properties.status]);
+      expect(await status()).toEqual([202, 'BuildInProgress']);
+      clock.advance(1000);
+      expect(await status()).toEqual([202, 'RuntimeStarting']);
+      clock.advance(30_000);
+      expect(await status()).toEqual([200, 'RuntimeSuccessful']);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('Retry-After on long-running operations', () => {
+  it('is sent on 202s when lroRetryAfterSeconds is set, and the SDK still completes', async () => {
+    const em = await startAzureEmulator({ lroRetryAfterSeconds: 1 });
+    try {
+      trustEmulatorCa(em);
+      const s = clientsFor(em);
+      await s.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
+      const seen: string[] = [];
+      const a = await s.storage.storageAccounts.create(RG, 'fnxretry', { location: LOC, sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, { ...FAST, onResponse: (r) => void seen.push(`${r.status} ${r.headers.get('retry-after') ?? '-'}`) });
+      expect(a.name).toBe('fnxretry');
+      expect(seen[0]).toBe('202 1');
+    } finally {
+      await em.close();
+    }
   });
 });

@@ -91,6 +91,8 @@ export interface SiteInstance {
   /** While an operation on this instance is in progress, other writes answer 409. */
   busyUntil: number;
   createdTime: number;
+  /** Functions host keys (host/default/listkeys), made on first use. */
+  hostKeys?: { master: string; default: string };
 }
 
 export interface Site {
@@ -118,6 +120,12 @@ export interface Operation {
   error?: { code: string; message: string };
   /** For Location polling: the body answered with 200 at the end (absent = 204 / resource GET). */
   result?: () => unknown;
+  /** Undo what the initial request did, when the operation fails (a failed create leaves nothing). */
+  rollback?: () => void;
+  /** Operation name of the request that started it (CallRecord.operation). */
+  name?: string;
+  /** Set by failNextOperation: the operation ends Failed with this error. */
+  failWith?: { code: string; message: string };
 }
 
 export interface KeyVault {
@@ -164,8 +172,8 @@ export interface AzureState {
   metrics: MetricValue[];
   keyVaults: Map<string, KeyVault>;
   roleAssignments: RoleAssignment[];
-  /** Tokens issued by the token endpoint (bearer tokens ARM accepts). */
-  tokens: Set<string>;
+  /** Tokens issued by the token endpoint → their audience (the scope without '/.default'). */
+  tokens: Map<string, string>;
 }
 
 export function emptyState(): AzureState {
@@ -179,7 +187,7 @@ export function emptyState(): AzureState {
     metrics: [],
     keyVaults: new Map(),
     roleAssignments: [],
-    tokens: new Set(),
+    tokens: new Map(),
   };
 }
 

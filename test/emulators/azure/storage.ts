@@ -89,10 +89,13 @@ function putAccount(ctx: RouteContext) {
   };
   emu.state.storageAccounts.set(name, account);
   const headers = emu.startOperation('Microsoft.Storage', account.location, ctx.apiVersion, {
+    name: ctx.operation,
+    rollback: () => emu.state.storageAccounts.delete(name),
     result: () => accountBody(ctx, account),
   });
   // Storage answers a create with Location only (no Azure-AsyncOperation) and an empty body.
-  return empty(202, { location: headers.location! });
+  const { 'azure-asyncoperation': _a, ...locationOnly } = headers;
+  return empty(202, locationOnly);
 }
 
 function listKeys(ctx: RouteContext) {

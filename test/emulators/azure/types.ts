@@ -74,6 +74,13 @@ export interface DeploymentFailure {
   slot?: string;
 }
 
+/** The next long-running operation (matching `operation`, e.g. 'WebApps_CreateOrUpdate', 'WebApps_SwapSlotWithProduction') ends Failed. */
+export interface OperationFailure {
+  operation?: string;
+  code: string;
+  message: string;
+}
+
 /** A request to a site's default host (an invocation), handed to the app handler. */
 export interface AppRequest {
   app: string;
@@ -85,6 +92,8 @@ export interface AppRequest {
   body: Buffer;
   /** sha256 (hex) of the package active in that slot, if any. */
   sha256?: string;
+  /** The serving slot's host keys (host/default/listkeys), for handlers that check `x-functions-key` / `code`. */
+  keys: { master: string; default: string };
 }
 
 export interface AppResponse {
@@ -111,6 +120,8 @@ export interface AzureEmulatorOptions {
   deployDelayMs?: number;
   /** How long deploymentStatus stays RuntimeStarting after the package is deployed. Default 0. */
   runtimeStartDelayMs?: number;
+  /** Retry-After (seconds) sent on LRO 201/202 answers and on 202 polls. Default: none (the SDK then polls at its own interval). */
+  lroRetryAfterSeconds?: number;
   /** Port of the ARM listener; 0 or absent = free port. */
   port?: number;
   /** Answers requests to sites' default hosts. Default: 200 'ok'. */

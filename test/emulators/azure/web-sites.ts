@@ -1,6 +1,7 @@
-// Microsoft.Web sites and slots: PUT (create = LRO 202 with Azure-AsyncOperation + Location),
-// GET, PATCH, DELETE, and slotsswap (LRO). Host names are 127.0.0.1:<port> listeners (see README).
-import { randomUUID } from 'node:crypto';
+// Microsoft.Web sites: PUT (create = LRO 202 with Azure-AsyncOperation + Location), GET, PATCH,
+// DELETE; GET/PATCH of slots, host keys, trigger sync, restart (slot create/delete and swaps:
+// web-slots.ts). Host names are 127.0.0.1:<port> listeners (see README).
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Route, RouteContext } from './router.js';
 import { bodyJson, checkIfMatch, empty, json, newEtag, obj, str, tagsOf, webError } from './protocol.js';
 import { siteId } from './ids.js';
@@ -13,8 +14,6 @@ import type { Emulator } from './emulator.js';
 export const SITE = '/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web/sites/{name}';
 export const SLOT = `${SITE}/slots/{slot}`;
 
-/** Slots per Elastic Premium app, production included. */
-export const PREMIUM_MAX_SLOTS = 3;
 
 export function findSite(ctx: RouteContext): Site {
   const s = ctx.emu.state.sites.get(ctx.params.name!.toLowerCase());
@@ -29,7 +28,7 @@ export function hostOf(port: number): string {
 }
 
 /** Settings from siteConfig.appSettings ([{name, value}]). */
-function settingsFromBody(siteConfig: Json): Record<string, string> | undefined {
+export function settingsFromBody(siteConfig: Json): Record<string, string> | undefined {
   const list = siteConfig.appSettings;
   if (list === undefined || list === null) return undefined;
   if (!Array.isArray(list)) throw webError(400, 'BadRequest', 'SiteConfig.AppSettings must be an array of name/value pairs.');
@@ -82,6 +81,16 @@ export function siteBody(emu: Emulator, site: Site, inst: SiteInstance): Json {
   };
 }
 
+/** Sites and slots share one host name space: slot S of app A is A-S (A-S.azurewebsites.net). */
+export function hostNameTaken(emu: Emulator, label: string): boolean {
+  const l = label.toLowerCase();
+  for (const s of emu.state.sites.values()) {
+    if (s.name.toLowerCase() === l) return true;
+    for (const slot of s.slots.values()) if (`${s.name}-${slot.slot}`.toLowerCase() === l) return true;
+  }
+  return false;
+}
+
 function validName(name: string, what: string): void {
   if (!/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,58}[a-zA-Z0-9])?$/.test(name) || name.length < 2) {
     throw webError(400, 'BadRequest', `The ${what} name '${name}' is invalid. It must be 2 to 60 characters of letters, digits and hyphens, and start and end with a letter or digit.`);
@@ -98,6 +107,7 @@ async function putSite(ctx: RouteContext) {
   if (existing && existing.resourceGroup.toLowerCase() !== ctx.params.rg!.toLowerCase()) {
     throw webError(409, 'Conflict', `Website with given name ${name} already exists.`);
   }
+  if (!existing && hostNameTaken(emu, name)) throw webError(409, 'Conflict', `Website with given name ${name} already exists.`);
   const location = str(body.location);
   if (!location) throw webError(400, 'LocationRequired', 'The location property is required for this definition.');
   const farmId = str(props.serverFarmId) ?? existing?.serverFarmId;
@@ -109,6 +119,10 @@ async function putSite(ctx: RouteContext) {
   if (!plan) throw webError(404, 'NotFound', `Server farm with name ${fm[2]} not found.`);
   if (normLoc(plan.location) !== normLoc(location)) {
     throw webError(400, 'BadRequest', `The site location '${location}' must match the location of server farm '${plan.name}' ('${plan.location}').`);
+  }
+  const kind = str(body.kind) ?? existing?.kind ?? 'functionapp';
+  if (/linux/i.test(kind) && plan.properties.reserved !== true) {
+    throw webError(400, 'BadRequest', `The app kind '${kind}' needs a Linux plan, but plan '${plan.name}' is not Linux (reserved: false).`);
   }
   const siteConfig = obj(props.siteConfig);
   const settings = settingsFromBody(siteConfig);
@@ -172,7 +186,14 @@ async function putSite(ctx: RouteContext) {
     identity: body.identity === undefined ? undefined : identityOf(body.identity),
   };
   emu.state.sites.set(name.toLowerCase(), site);
-  const headers = emu.startOperation('Microsoft.Web', site.location, ctx.apiVersion, { result: () => siteBody(emu, site, inst) });
+  const headers = emu.startOperation('Microsoft.Web', site.location, ctx.apiVersion, {
+    name: ctx.operation,
+    result: () => siteBody(emu, site, inst),
+    rollback: () => {
+      emu.closeInstanceHosts(inst);
+      emu.state.sites.delete(name.toLowerCase());
+    },
+  });
   return json(202, siteBody(emu, site, inst), { ...headers, etag: inst.etag });
 }
 
@@ -186,55 +207,6 @@ function identityOf(v: unknown, before?: Json): Json | undefined {
   if (!type.startsWith('SystemAssigned')) return { ...id };
   // A system-assigned identity keeps its principal while it stays enabled.
   return { ...id, principalId: str(before?.principalId) ?? randomUUID(), tenantId: '11111111-1111-1111-1111-111111111111' };
-}
-
-async function putSlot(ctx: RouteContext) {
-  const emu = ctx.emu;
-  const site = findSite(ctx);
-  const slotName = ctx.params.slot!;
-  const plan = emu.state.plans.get(site.planKey);
-  if (isFlex(plan)) throw webError(400, 'BadRequest', `Deployment slots are not supported for Flex Consumption apps ('${site.name}').`);
-  if (slotName.toLowerCase() === 'production') throw webError(400, 'BadRequest', "The slot name 'production' is reserved.");
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{0,58}$/.test(slotName) || site.name.length + 1 + slotName.length > 60) {
-    throw webError(400, 'BadRequest', `The slot name '${slotName}' is invalid.`);
-  }
-  const body = bodyJson(ctx.req, 'web');
-  const props = obj(body.properties);
-  const siteConfig = obj(props.siteConfig);
-  const settings = settingsFromBody(siteConfig);
-  const tags = tagsOf(body.tags, 'web') ?? {};
-  const { serverFarmId: _f, siteConfig: _s, functionAppConfig: _c, ...rest } = props;
-  const { appSettings: _a, ...configRest } = siteConfig;
-  const existing = site.slots.get(slotName.toLowerCase());
-  if (existing) {
-    checkIfMatch(ctx.req, existing.etag, 'web');
-    emu.assertNotBusy(existing, site);
-    existing.tags = tags;
-    existing.properties = rest;
-    existing.siteConfig = { ...existing.siteConfig, ...configRest };
-    if (settings) existing.appSettings = settings;
-    existing.etag = newEtag();
-    return json(200, siteBody(emu, site, existing), { etag: existing.etag });
-  }
-  if (site.slots.size + 1 >= PREMIUM_MAX_SLOTS) {
-    throw webError(409, 'Conflict', `Cannot create more than ${PREMIUM_MAX_SLOTS - 1} deployment slots for this app (Elastic Premium allows ${PREMIUM_MAX_SLOTS} slots including production).`);
-  }
-  const ports = await emu.openInstanceHosts(site.name, slotName);
-  const inst: SiteInstance = {
-    slot: slotName,
-    appSettings: settings ?? {},
-    siteConfig: configRest,
-    tags,
-    properties: rest,
-    etag: newEtag(),
-    deployments: new Map(),
-    ...ports,
-    busyUntil: emu.now() + emu.asyncDelayMs,
-    createdTime: emu.now(),
-  };
-  site.slots.set(slotName.toLowerCase(), inst);
-  const headers = emu.startOperation('Microsoft.Web', site.location, ctx.apiVersion, { result: () => siteBody(emu, site, inst) });
-  return json(202, siteBody(emu, site, inst), { ...headers, etag: inst.etag });
 }
 
 function patchInstance(ctx: RouteContext, slot: string | undefined) {
@@ -276,6 +248,24 @@ function getInstance(ctx: RouteContext, slot: string | undefined) {
   return json(200, siteBody(ctx.emu, site, inst), { etag: inst.etag });
 }
 
+export function hostKeysOf(inst: SiteInstance): { master: string; default: string } {
+  inst.hostKeys ??= { master: randomBytes(30).toString('base64url'), default: randomBytes(30).toString('base64url') };
+  return inst.hostKeys;
+}
+
+function listKeys(ctx: RouteContext, slot: string | undefined) {
+  const site = findSite(ctx);
+  const k = hostKeysOf(ctx.emu.instance(site, slot));
+  return json(200, { masterKey: k.master, functionKeys: { default: k.default }, systemKeys: {} });
+}
+
+function noop(ctx: RouteContext, slot: string | undefined, status: number) {
+  const site = findSite(ctx);
+  const inst = ctx.emu.instance(site, slot);
+  ctx.emu.assertNotBusy(inst, site);
+  return empty(status);
+}
+
 function deleteSite(ctx: RouteContext) {
   const emu = ctx.emu;
   const site = findSite(ctx);
@@ -288,79 +278,13 @@ function deleteSite(ctx: RouteContext) {
   return empty(200);
 }
 
-function deleteSlot(ctx: RouteContext) {
-  const emu = ctx.emu;
-  const site = findSite(ctx);
-  const inst = emu.instance(site, ctx.params.slot);
-  if (inst.slot === 'production') throw webError(400, 'BadRequest', 'The production slot cannot be deleted.');
-  checkIfMatch(ctx.req, inst.etag, 'web');
-  emu.assertNotBusy(inst, site);
-  const host = hostOf(inst.appPort);
-  const rules = (obj(site.production.siteConfig.experiments).rampUpRules as Json[] | undefined) ?? [];
-  if (rules.some((r) => str(r.actionHostName) === host)) {
-    throw webError(409, 'Conflict', `The slot '${inst.slot}' is the target of a routing rule on production; remove the rule first.`);
-  }
-  emu.closeInstanceHosts(inst);
-  site.slots.delete(inst.slot.toLowerCase());
-  return empty(200);
-}
-
-/** Swap two instances: content, general site config and the app settings that are not slot-sticky; sticky settings and routing rules stay. */
-function swap(ctx: RouteContext, sourceSlot: string) {
-  const emu = ctx.emu;
-  const site = findSite(ctx);
-  const body = bodyJson(ctx.req, 'web');
-  const targetSlot = str(body.targetSlot);
-  if (!targetSlot) throw webError(400, 'BadRequest', "The parameter 'targetSlot' is required.");
-  if (typeof body.preserveVnet !== 'boolean') throw webError(400, 'BadRequest', "The parameter 'preserveVnet' is required.");
-  const a = emu.instance(site, sourceSlot);
-  const b = emu.instance(site, targetSlot);
-  if (a === b) throw webError(400, 'BadRequest', 'The source and target slots of a swap must differ.');
-  emu.assertNotBusy(a, site);
-  emu.assertNotBusy(b, site);
-  const until = emu.now() + emu.asyncDelayMs;
-  a.busyUntil = until;
-  b.busyUntil = until;
-  const headers = emu.startOperation('Microsoft.Web', site.location, ctx.apiVersion, {
-    complete: () => {
-      const sticky = new Set(site.slotConfigNames.appSettingNames.map((n) => n.toLowerCase()));
-      const split = (s: Record<string, string>) => {
-        const keep: Record<string, string> = {};
-        const move: Record<string, string> = {};
-        for (const [k, v] of Object.entries(s)) (sticky.has(k.toLowerCase()) ? keep : move)[k] = v;
-        return { keep, move };
-      };
-      const sa = split(a.appSettings);
-      const sb = split(b.appSettings);
-      a.appSettings = { ...sb.move, ...sa.keep };
-      b.appSettings = { ...sa.move, ...sb.keep };
-      const pkg = a.package;
-      a.package = b.package;
-      b.package = pkg;
-      // General settings travel with the content; routing rules (experiments) stay with their slot.
-      const { experiments: ea, ...ca } = a.siteConfig;
-      const { experiments: eb, ...cb } = b.siteConfig;
-      a.siteConfig = { ...cb, ...(ea === undefined ? {} : { experiments: ea }) };
-      b.siteConfig = { ...ca, ...(eb === undefined ? {} : { experiments: eb }) };
-      a.etag = newEtag();
-      b.etag = newEtag();
-      const prod = a.slot === 'production' ? a : b.slot === 'production' ? b : undefined;
-      emu.traffic.push({ kind: 'swap', app: site.name, time: emu.now(), sourceSlot: a.slot, targetSlot: b.slot, sha256InProduction: prod?.package?.sha256 });
-    },
-  });
-  // App Service answers a swap with 202 + Location (no body).
-  return empty(202, { location: headers.location!, 'azure-asyncoperation': headers['azure-asyncoperation']! });
-}
-
 export const siteRoutes: Route[] = [
   { method: 'PUT', template: SITE, operation: 'WebApps_CreateOrUpdate', write: true, provider: 'Microsoft.Web', handle: putSite },
   { method: 'GET', template: SITE, operation: 'WebApps_Get', write: false, provider: 'Microsoft.Web', handle: (ctx) => getInstance(ctx, undefined) },
   { method: 'PATCH', template: SITE, operation: 'WebApps_Update', write: true, provider: 'Microsoft.Web', handle: (ctx) => patchInstance(ctx, undefined) },
   { method: 'DELETE', template: SITE, operation: 'WebApps_Delete', write: true, provider: 'Microsoft.Web', handle: deleteSite },
-  { method: 'PUT', template: SLOT, operation: 'WebApps_CreateOrUpdateSlot', write: true, provider: 'Microsoft.Web', handle: putSlot },
   { method: 'GET', template: SLOT, operation: 'WebApps_GetSlot', write: false, provider: 'Microsoft.Web', handle: (ctx) => getInstance(ctx, ctx.params.slot) },
   { method: 'PATCH', template: SLOT, operation: 'WebApps_UpdateSlot', write: true, provider: 'Microsoft.Web', handle: (ctx) => patchInstance(ctx, ctx.params.slot) },
-  { method: 'DELETE', template: SLOT, operation: 'WebApps_DeleteSlot', write: true, provider: 'Microsoft.Web', handle: deleteSlot },
   {
     method: 'GET',
     template: `${SITE}/slots`,
@@ -372,6 +296,10 @@ export const siteRoutes: Route[] = [
       return json(200, { value: [...site.slots.values()].map((s) => siteBody(ctx.emu, site, s)) });
     },
   },
-  { method: 'POST', template: `${SITE}/slotsswap`, operation: 'WebApps_SwapSlotWithProduction', write: true, provider: 'Microsoft.Web', handle: (ctx) => swap(ctx, 'production') },
-  { method: 'POST', template: `${SLOT}/slotsswap`, operation: 'WebApps_SwapSlot', write: true, provider: 'Microsoft.Web', handle: (ctx) => swap(ctx, ctx.params.slot!) },
+  { method: 'POST', template: `${SITE}/host/default/listkeys`, operation: 'WebApps_ListHostKeys', write: false, provider: 'Microsoft.Web', handle: (ctx) => listKeys(ctx, undefined) },
+  { method: 'POST', template: `${SLOT}/host/default/listkeys`, operation: 'WebApps_ListHostKeysSlot', write: false, provider: 'Microsoft.Web', handle: (ctx) => listKeys(ctx, ctx.params.slot) },
+  { method: 'POST', template: `${SITE}/syncfunctiontriggers`, operation: 'WebApps_SyncFunctionTriggers', write: true, provider: 'Microsoft.Web', handle: (ctx) => noop(ctx, undefined, 204) },
+  { method: 'POST', template: `${SLOT}/syncfunctiontriggers`, operation: 'WebApps_SyncFunctionTriggersSlot', write: true, provider: 'Microsoft.Web', handle: (ctx) => noop(ctx, ctx.params.slot, 204) },
+  { method: 'POST', template: `${SITE}/restart`, operation: 'WebApps_Restart', write: true, provider: 'Microsoft.Web', handle: (ctx) => noop(ctx, undefined, 200) },
+  { method: 'POST', template: `${SLOT}/restart`, operation: 'WebApps_RestartSlot', write: true, provider: 'Microsoft.Web', handle: (ctx) => noop(ctx, ctx.params.slot, 200) },
 ];
