@@ -6,7 +6,9 @@
  *     login`; AZURE_AUTHORITY_HOST names another Entra ID authority (sovereign clouds);
  *   - the subscription from the manifest, else AZURE_SUBSCRIPTION_ID;
  *   - the ARM endpoint AZURE_RESOURCE_MANAGER_ENDPOINT (default https://management.azure.com),
- *     the variable Azure's own tools read for sovereign clouds and Azure Stack.
+ *     the variable Azure's own tools read for sovereign clouds and Azure Stack, and the token
+ *     audience AZURE_RESOURCE_MANAGER_AUDIENCE (default: the public cloud's, or the sovereign
+ *     cloud's of a known endpoint). ARM and the scm endpoints get tokens for that audience.
  * Every ARM call goes through call(): retries of throttling, conflicts (an operation in
  * progress) and unavailability with backoff, errors as CloudError kinds, writes counted.
  */
@@ -24,6 +26,8 @@ export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
 export interface AzureSettings {
   readonly subscriptionId: string;
   readonly armEndpoint: string;
+  /** Token scope for ARM and scm calls, e.g. https://management.azure.com/.default. */
+  readonly armScope: string;
   /** A local endpoint (127.0.0.1, localhost): short polling and backoff. */
   readonly local: boolean;
   readonly credential: TokenCredential;
@@ -57,7 +61,8 @@ export function azureSettings(config: AzureProviderConfig, env: Environment): Az
     throw new FnxError('E_AZURE_ENDPOINT', `AZURE_RESOURCE_MANAGER_ENDPOINT must be an https URL (got ${armEndpoint}).`, { hint: 'Azure sends bearer tokens over https only.', exitCode: ExitCode.usage });
   }
   const local = /^https:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(armEndpoint);
-  return { subscriptionId, armEndpoint, local, ...credentialOf(env) };
+  const audience = env.AZURE_RESOURCE_MANAGER_AUDIENCE ?? (/usgovcloudapi\.net/.test(armEndpoint) ? 'https://management.usgovcloudapi.net' : /chinacloudapi\.cn/.test(armEndpoint) ? 'https://management.chinacloudapi.cn' : 'https://management.azure.com');
+  return { subscriptionId, armEndpoint, armScope: `${audience.replace(/\/+$/, '').replace(/\/\.default$/, '')}/.default`, local, ...credentialOf(env) };
 }
 
 export interface CallOptions {
@@ -78,7 +83,7 @@ export class AzureClients {
   readonly poll: { readonly updateIntervalInMs: number };
 
   constructor(readonly settings: AzureSettings) {
-    const options = { endpoint: settings.armEndpoint, retryOptions: { maxRetries: settings.local ? 1 : 3, retryDelayInMs: settings.local ? 20 : 800 } };
+    const options = { endpoint: settings.armEndpoint, credentials: { scopes: [settings.armScope] }, retryOptions: { maxRetries: settings.local ? 1 : 3, retryDelayInMs: settings.local ? 20 : 800 } };
     this.web = new WebSiteManagementClient(settings.credential, settings.subscriptionId, options);
     this.resources = new ResourceManagementClient(settings.credential, settings.subscriptionId, options);
     this.storage = new StorageManagementClient(settings.credential, settings.subscriptionId, options);
@@ -130,7 +135,7 @@ export class AzureClients {
   }
 
   /** A bearer token for ARM (also accepted by the scm endpoints) or another scope. */
-  async token(scope = `${this.settings.armEndpoint}/.default`): Promise<string> {
+  async token(scope = this.settings.armScope): Promise<string> {
     try {
       const t = await this.settings.credential.getToken(scope);
       if (!t) throw new Error('no token');
