@@ -23,7 +23,8 @@ import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
 export const OWNED_SETTINGS = 'FNX_SETTINGS';
 
 export function baseTags(req: { manifest: ApplyRequest['manifest'] }, config: AzureProviderConfig, fn?: string): Record<string, string> {
-  return { ...config.tags, [TAG.managed]: 'true', [TAG.service]: req.manifest.service, [TAG.stage]: req.manifest.stage, ...(fn ? { [TAG.function]: fn } : {}) };
+  const own = fn ? (req.manifest.functions.find((f) => f.name === fn)?.tags ?? {}) : {};
+  return { ...config.tags, ...own, [TAG.managed]: 'true', [TAG.service]: req.manifest.service, [TAG.stage]: req.manifest.stage, ...(fn ? { [TAG.function]: fn } : {}) };
 }
 
 async function ensureShared(az: AzureClients, req: ApplyRequest, detail: AzurePlanDetail): Promise<{ connection: string; blob: string; account: string }> {

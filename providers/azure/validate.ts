@@ -37,6 +37,9 @@ export const FLEX_REJECTED_SETTINGS = [
 /** Settings fnx writes itself on Azure (storage, its bookkeeping, the Service Bus connection). */
 const OWN_SETTINGS = /^(AzureWebJobsStorage|AzureWebJobs_|DEPLOYMENT_STORAGE_CONNECTION_STRING$|FNX_SETTINGS$|FNX_SERVICE_BUS)/;
 
+/** Tags left for the user: fnx uses up to 30 of an app's 50 (release history, packages, ownership). */
+const USER_TAGS_MAX = 20;
+
 const usage = (code: string, message: string, hint: string) => new FnxError(code, message, { hint, exitCode: ExitCode.usage });
 
 export const validateAzure: ManifestRules = (manifest: ResolvedManifest) => {
@@ -85,6 +88,13 @@ export const validateAzure: ManifestRules = (manifest: ResolvedManifest) => {
         out.push({ path: [...base, 'secrets', name], at: 'key', error: usage('E_AZURE_KEY_VAULT', `Secret ${name} of ${fn.name} needs a Key Vault on Azure, and \`providers.azure.keyVault\` names none.`, 'Set `providers.azure.keyVault: <vault name>` (an existing vault holding the secret); the app reads it with its own identity.') });
       }
       attempt(out, [...base, 'secrets', name], () => keyVaultSecretName(ref.secret));
+    }
+    const tags = { ...config.tags, ...fn.tags };
+    if (Object.keys(tags).length > USER_TAGS_MAX) {
+      out.push({ path: [...base, 'tags'], at: 'key', error: usage('E_AZURE_TAGS', `${fn.name} has ${Object.keys(tags).length} tags; on Azure fnx keeps its release history in the app's tags too, which leaves room for ${USER_TAGS_MAX} of yours (50 per resource).`, 'Drop some tags for functions deployed to azure.') });
+    }
+    for (const [k, v] of Object.entries(tags)) {
+      if (k.length > 512 || v.length > 256 || /[<>%&\\?/]/.test(k)) out.push({ path: [...base, 'tags'], at: 'key', error: usage('E_AZURE_TAGS', `Tag ${k.slice(0, 40)} of ${fn.name} is not a valid Azure tag (names ≤ 512 characters without < > % & \\ ? /, values ≤ 256).`, 'Shorten or rename it.') });
     }
     if (fn.network) {
       out.push({ path: [...base, 'network'], at: 'key', error: usage('E_AZURE_NETWORK', `\`network\` (subnets and security groups) has no Azure equivalent in fnx yet (${fn.name}).`, 'Remove `network` for functions deployed to azure (restrict it with `providers:`), or integrate the app with a virtual network outside fnx.') });

@@ -119,3 +119,13 @@ describe('Azure app settings', () => {
     expect(premium.errors).toEqual([]);
   });
 });
+
+describe('Azure tags', () => {
+  it('leaves room for fnx\'s release history: more than 20 tags, or names Azure refuses, are errors', async () => {
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`t${i}`, 'x']));
+    const r = await validate(manifest('', `    tags: ${JSON.stringify(many)}\n`));
+    expect(r.errors.map((e) => e.code)).toEqual(['E_AZURE_TAGS']);
+    expect((await validate(manifest('', '    tags: { "a/b": x }\n'))).errors.map((e) => e.code)).toEqual(['E_AZURE_TAGS']);
+    expect((await validate(manifest('', '    tags: { team: checkout }\n'))).errors).toEqual([]);
+  });
+});
