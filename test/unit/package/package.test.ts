@@ -253,8 +253,7 @@ describe('packageArtifacts: layers per provider', () => {
     const set = await packageArtifacts(m, { hooks: {} });
     expect(set.artifacts.map((a) => [a.type, a.name, a.providers, a.path.slice(root.length)])).toEqual([
       ['function', 'api', ['aws'], '/.fnx/build/dev/functions/api.aws.zip'],
-      ['function', 'api', ['azure'], '/.fnx/build/dev/functions/api.azure.zip'],
-      ['function', 'api', ['gcp'], '/.fnx/build/dev/functions/api.gcp.zip'],
+      ['function', 'api', ['azure', 'gcp'], '/.fnx/build/dev/functions/api.azure-gcp.zip'],
       ['layer', 'deps', ['aws'], '/.fnx/build/dev/layers/deps.zip'],
       ['layer', 'shared', ['aws'], '/.fnx/build/dev/layers/shared.zip'],
     ]);
@@ -262,11 +261,10 @@ describe('packageArtifacts: layers per provider', () => {
     // The function's own dependencies come from the deps layer: not in the AWS function zip.
     expect(await zipNames(set.artifacts[0]!.path)).toEqual(src);
     const merged = ['bin/run', 'node_modules/lodash/index.js', 'node_modules/lodash/package.json', 'node_modules/util/index.js', ...src, 'tool.py'];
-    // Azure's zip also holds its v4 app files (host.json, package.json `main`, the entry and its runtime).
-    expect(azureOwn(await zipNames(set.artifacts[1]!.path))).toEqual(merged);
-    expect(await zipNames(set.artifacts[2]!.path)).toEqual(merged);
-    expect(await zipNames(set.artifacts[3]!.path)).toEqual(['nodejs/node_modules/lodash/index.js', 'nodejs/node_modules/lodash/package.json']);
-    const shared = await readZip(set.artifacts[4]!.path);
+    // Both merge the layers into one zip (with their hooks, each adds its own entry files and gets its own).
+    expect(await zipNames(set.artifacts[1]!.path)).toEqual(merged);
+    expect(await zipNames(set.artifacts[2]!.path)).toEqual(['nodejs/node_modules/lodash/index.js', 'nodejs/node_modules/lodash/package.json']);
+    const shared = await readZip(set.artifacts[3]!.path);
     expect(shared.map((e) => [e.name, e.mode])).toEqual([
       ['bin/run', 0o755],
       ['nodejs/node_modules/util/index.js', 0o644],
