@@ -20,6 +20,10 @@ import { compareNames, writeZip, type PreviousZip, type ZipEntry } from './zip-w
 import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
 
+import { checkLimits } from './limits.js';
+import { ensureOutputDir } from './output-dir.js';
+import { fsError, isFsError } from './fs-errors.js';
+
 export { checkLimits, uploadMode } from './limits.js';
 export type { Artifact, ArtifactSet } from './artifact.js';
 export { findArtifact } from './artifact.js';
@@ -97,16 +101,22 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     const planner = new Planner(manifest, opts.hooks);
     const planned = planner.plan(functions);
     if (opts.strict) throwWarnings(planner.warnings);
+    // Sizes come from each file's stat: an archive past a provider's limit stops before any file is read.
+    checkPlannedLimits(manifest, planned);
     const outDir = buildDir(manifest);
-    mkdirSync(join(outDir, 'functions'), { recursive: true });
-    mkdirSync(join(outDir, 'layers'), { recursive: true });
+    for (const sub of ['functions', 'layers']) {
+      ensureOutputDir(manifest.rootDir, ['.fnx', 'build', manifest.stage, sub]);
+      ensureOutputDir(manifest.rootDir, ['.fnx', 'build', manifest.stage, '.zipindex', sub]);
+    }
     const sources = new Map<string, Source>();
     for (const a of planned) for (const e of a.entries) sources.set(e.source.path, e.source);
     let totalBytes = 0;
     for (const s of sources.values()) totalBytes += s.size;
 
+    const cacheDir = useCache ? ensureOutputDir(manifest.rootDir, ['.fnx', 'cache', 'package']) : undefined;
+    if (cacheDir) ensureOutputDir(cacheDir, ['packs']);
     const store = ContentStore.open({
-      ...(useCache ? { dir: join(manifest.rootDir, '.fnx', 'cache', 'package') } : {}),
+      ...(cacheDir ? { dir: cacheDir } : {}),
       projectDir: manifest.rootDir,
       level: COMPRESSION_LEVEL,
       maxBytes: opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
@@ -118,6 +128,7 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
       const shaOf = await compressSources(sources.values(), store, {
         level: COMPRESSION_LEVEL,
         workers: Math.min(availableParallelism(), 4),
+        root: manifest.rootDir,
         ...(opts.signal ? { signal: opts.signal } : {}),
         onProgress: (p) => {
           const now = Date.now();
@@ -141,8 +152,50 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     return set;
   } catch (err) {
     step?.fail(err instanceof InterruptedError ? 'Packaging interrupted' : 'Packaging failed');
+    // What is left unconverted is the writing side: archives, sidecars, artifacts.json, the cache.
+    if (isFsError(err)) {
+      const path = (err as { path?: unknown }).path;
+      throw fsError(err, 'write', typeof path === 'string' ? path : buildDir(manifest), manifest.rootDir);
+    }
     throw err;
   }
+}
+
+/**
+ * checkLimits on the planned archives; a single function past its limit also gets its largest
+ * file named, since that is usually the one to exclude.
+ */
+function checkPlannedLimits(manifest: ResolvedManifest, planned: readonly PlannedArtifact[]): void {
+  try {
+    checkLimits(manifest, plannedSet(manifest, planned));
+  } catch (err) {
+    const fn = err instanceof FnxError && !(err instanceof FnxErrorList) && err.code === 'E_LIMIT_UNZIPPED' ? err.details?.function : undefined;
+    const entries = planned.filter((a) => a.name === fn || (a.type === 'layer' && manifest.functions.find((f) => f.name === fn)?.layers.includes(a.name))).flatMap((a) => a.entries);
+    if (!(err instanceof FnxError) || !entries.length) throw err;
+    const big = entries.reduce((m, e) => (e.source.size > m.source.size ? e : m));
+    throw new FnxError(err.code, `${err.message} Its largest file is ${big.name} (${formatBytes(big.source.size)}).`, {
+      ...(err.hint ? { hint: err.hint } : {}),
+      ...(err.location ? { location: err.location } : {}),
+      ...(err.details ? { details: err.details } : {}),
+      exitCode: err.exitCode,
+    });
+  }
+}
+
+/** The planned archives as an ArtifactSet with stat sizes only, for checkLimits before reading. */
+function plannedSet(manifest: ResolvedManifest, planned: readonly PlannedArtifact[]): ArtifactSet {
+  const artifacts = planned.map((a) => ({
+    type: a.type,
+    name: a.name,
+    providers: a.providers,
+    path: join(buildDir(manifest), a.file),
+    size: 0,
+    unzippedSize: a.entries.reduce((n, e) => n + e.source.size, 0),
+    files: a.entries.length,
+    sha256: '',
+    sha256Base64: '',
+  }));
+  return { version: 1, service: manifest.service, stage: manifest.stage, artifacts };
 }
 
 /** With --strict a packaging warning is the error (exit 2), raised before anything is written. */
