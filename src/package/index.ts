@@ -162,23 +162,28 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
 }
 
 /**
- * checkLimits on the planned archives; a single function past its limit also gets its largest
- * file named, since that is usually the one to exclude.
+ * checkLimits on the planned archives; each function past its limit also gets its largest file
+ * named, since that is usually the one to exclude.
  */
 function checkPlannedLimits(manifest: ResolvedManifest, planned: readonly PlannedArtifact[]): void {
-  try {
-    checkLimits(manifest, plannedSet(manifest, planned));
-  } catch (err) {
-    const fn = err instanceof FnxError && !(err instanceof FnxErrorList) && err.code === 'E_LIMIT_UNZIPPED' ? err.details?.function : undefined;
-    const entries = planned.filter((a) => a.name === fn || (a.type === 'layer' && manifest.functions.find((f) => f.name === fn)?.layers.includes(a.name))).flatMap((a) => a.entries);
-    if (!(err instanceof FnxError) || !entries.length) throw err;
+  const withLargest = (err: FnxError): FnxError => {
+    const fn = manifest.functions.find((f) => f.name === err.details?.function);
+    if (err.code !== 'E_LIMIT_UNZIPPED' || !fn) return err;
+    const entries = planned.filter((a) => (a.type === 'function' && a.name === fn.name) || (a.type === 'layer' && fn.layers.includes(a.name))).flatMap((a) => a.entries);
+    if (!entries.length) return err;
     const big = entries.reduce((m, e) => (e.source.size > m.source.size ? e : m));
-    throw new FnxError(err.code, `${err.message} Its largest file is ${big.name} (${formatBytes(big.source.size)}).`, {
+    return new FnxError(err.code, `${err.message} Its largest file is ${big.name} (${formatBytes(big.source.size)}).`, {
       ...(err.hint ? { hint: err.hint } : {}),
       ...(err.location ? { location: err.location } : {}),
       ...(err.details ? { details: err.details } : {}),
       exitCode: err.exitCode,
     });
+  };
+  try {
+    checkLimits(manifest, plannedSet(manifest, planned));
+  } catch (err) {
+    if (err instanceof FnxErrorList) throw new FnxErrorList(err.errors.map(withLargest), err.message);
+    throw err instanceof FnxError ? withLargest(err) : err;
   }
 }
 
