@@ -2,6 +2,9 @@
  * Secret hygiene of the reporter: `::add-mask::` under GitHub Actions (once per value, before
  * anything else, never redacted itself), and secret-bearing headers removed from every line.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FnxError } from '../../src/errors.js';
@@ -33,6 +36,17 @@ describe('::add-mask:: under GitHub Actions', () => {
       expect(seen.all.split('::add-mask::')).toHaveLength(3);
       if (json) expect(JSON.parse(seen.stdout)).toEqual({ ok: true });
     }
+  });
+
+  it('masks the secret fields of a Google service-account key file, line by line', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'fnx-mask-')), 'sa.json');
+    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
+    writeFileSync(file, JSON.stringify({ type: 'service_account', private_key_id: 'f00dfeed0123456789', private_key: `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n` }));
+    const { io, seen } = streams();
+    await createReporter(reporterOptionsFromEnv(false, io, { GOOGLE_APPLICATION_CREDENTIALS: file, GITHUB_ACTIONS: 'true', CI: 'true' }));
+    const masks = seen.stdout.split('\n').filter((l) => l.startsWith('::add-mask::'));
+    expect(masks).toContain(`::add-mask::${body}`);
+    expect(masks).toContain('::add-mask::f00dfeed0123456789');
   });
 
   it('writes nothing without GITHUB_ACTIONS=true', async () => {
