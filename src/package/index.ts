@@ -81,7 +81,9 @@ function readKeys(file: string): Record<string, KeyRecord> {
 
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
+  // A file (or planted symlink) left under the temporary name is replaced, never written through.
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, text, { flag: 'wx' });
   renameSync(tmp, file);
 }
 
@@ -364,7 +366,8 @@ function writeSidecar(sidecar: string, st: { size: number; mtimeMs: number; ctim
   for (const [i, e] of entries.entries()) body.write(e.sha, 32 * i, 32, 'hex');
   mkdirSync(dirname(sidecar), { recursive: true });
   const tmp = `${sidecar}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([head, body]));
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, Buffer.concat([head, body]), { flag: 'wx' });
   renameSync(tmp, sidecar);
 }
 

@@ -2,7 +2,7 @@
 // FIFOs and sockets, hard links, `.fnx` reached through a layer `path: .` or a link, and `.fnx`
 // output folders that are symlinks.
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -126,5 +126,29 @@ describe('hostile links and special files', () => {
     expect(await zipNames(set.artifacts[0]!.path)).toEqual(['src/api.js']);
     expect(execFileSync('cat', [join(outside, 'victim')]).toString()).toBe('keep\n');
     expect(existsSync(join(outside, 'victim'))).toBe(true);
+  });
+
+  it('replaces planted symlinks at the journal and at every temporary name instead of writing through them', async () => {
+    const outside = tempDir();
+    const root = hostileProject(base);
+    const m = manifest(root, [fn('api')]);
+    await packageArtifacts(m);
+    writeFileSync(join(root, 'src/api.js'), `${handler}// edited\n`);
+    const planted = [
+      '.fnx/cache/package/journal.jsonl',
+      `.fnx/cache/package/index.json.${process.pid}.tmp`,
+      `.fnx/build/dev/artifacts.json.${process.pid}.tmp`,
+      `.fnx/build/dev/.keys.json.${process.pid}.tmp`,
+      `.fnx/build/dev/functions/api.zip.${process.pid}.tmp`,
+      `.fnx/build/dev/.zipindex/functions/api.zip.idx.${process.pid}.tmp`,
+    ];
+    for (const [i, p] of planted.entries()) {
+      writeFileSync(join(outside, `victim${i}`), 'keep\n');
+      rmSync(join(root, p), { force: true });
+      symlinkSync(join(outside, `victim${i}`), join(root, p));
+    }
+    const set = await packageArtifacts(m, { now: Date.now() + 10_000 });
+    expect((await readZip(set.artifacts[0]!.path)).map((e) => e.data.toString())).toEqual([`${handler}// edited\n`]);
+    for (const i of planted.keys()) expect(readFileSync(join(outside, `victim${i}`), 'utf8')).toBe('keep\n');
   });
 });
