@@ -3,6 +3,7 @@
  * project tree (unreadable, a name too long, a link loop) exits 2; anything else the file system
  * refuses (disk full, I/O error) is an environment failure and exits 1. Never E_INTERNAL.
  */
+import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
 
@@ -68,4 +69,40 @@ export function fsError(err: unknown, action: string, abs: string, root: string)
     exitCode: ExitCode.failed,
     cause: err,
   });
+}
+
+/**
+ * The text of a project file fnx reads for its own rules (`.fnxignore`, `package.json`,
+ * `requirements.txt`, ...): undefined when it does not exist. Opened without blocking and checked
+ * to be a regular file first, so a FIFO or a device there is an error (E_PACKAGE_SPECIAL_FILE)
+ * instead of a hang; at most `maxBytes` (E_PACKAGE_FILE_SIZE beyond).
+ */
+export function readProjectText(file: string, root: string, maxBytes = 64 << 20): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT' || (err as { code?: string }).code === 'ENOTDIR') return undefined;
+    throw fsError(err, 'read', file, root);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      throw new FnxError('E_PACKAGE_SPECIAL_FILE', `${showPath(file, root)} is ${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : 'a device'}, not a regular file fnx can read.`, {
+        hint: 'Replace it with a regular file, or delete it.',
+        exitCode: ExitCode.usage,
+      });
+    }
+    if (st.size > maxBytes) {
+      throw new FnxError('E_PACKAGE_FILE_SIZE', `${showPath(file, root)} is ${st.size} bytes; fnx reads at most ${maxBytes} bytes of it.`, {
+        hint: 'Check that it is the file you meant.',
+        exitCode: ExitCode.usage,
+      });
+    }
+    return readFileSync(fd, 'utf8');
+  } catch (err) {
+    throw isFsError(err) ? fsError(err, 'read', file, root) : err;
+  } finally {
+    closeSync(fd);
+  }
 }

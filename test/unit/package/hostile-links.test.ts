@@ -151,4 +151,14 @@ describe('hostile links and special files', () => {
     expect((await readZip(set.artifacts[0]!.path)).map((e) => e.data.toString())).toEqual([`${handler}// edited\n`]);
     for (const i of planted.keys()) expect(readFileSync(join(outside, `victim${i}`), 'utf8')).toBe('keep\n');
   });
+
+  it.each([['.fnxignore'], ['package.json'], ['requirements.txt']])('a FIFO as the %s fnx reads for its rules is an error naming it, not a hang', async (name) => {
+    const root = hostileProject(base);
+    execFileSync('mkfifo', [join(root, name)]);
+    const runtime = name === 'requirements.txt' ? 'python3.12' : 'nodejs20';
+    if (runtime.startsWith('python')) writeFileSync(join(root, 'src/api.py'), 'def handler(event, context):\n    return 1\n');
+    const err = await packagingError(manifest(root, [fn('api', { runtime, package: { include: ['src/**'], exclude: [] } })]));
+    expect(err).toMatchObject({ code: 'E_PACKAGE_SPECIAL_FILE', exitCode: 2 });
+    expect(err.message).toContain(`${name} is a named pipe (FIFO), not a regular file fnx can read.`);
+  });
 });
