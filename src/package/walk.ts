@@ -1,9 +1,9 @@
 /**
  * A synchronous directory walker that never leaves the project: symlinks are followed when their
  * target (real path) is inside the project root and refused with E_PACKAGE_ESCAPE otherwise.
- * A link to a folder that is being walked (an ancestor: a cycle) is not entered. The project's `.fnx/` folder (build output, caches)
- * is never entered, however it is reached. Paths handed out are posix, relative to the walk
- * start, in no particular order (archives sort their entries).
+ * A link to a folder that is being walked (an ancestor: a cycle) is not entered. The project's
+ * `.fnx/` folder (build output, caches) is never entered, however it is reached. Paths handed out
+ * are posix, relative to the walk start, in no particular order (archives sort their entries).
  *
  * Every file the rules take must be something an archive can hold safely: a regular file (a FIFO,
  * socket or device, or a link to one, is E_PACKAGE_SPECIAL_FILE) whose path is valid UTF-8 and
