@@ -48,7 +48,7 @@ export function escapeError(what: string, target: string, root: string, location
   });
 }
 
-function kindOf(st: Stats | Dirent<Buffer>): string {
+function kindOf(st: Stats | Dirent): string {
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isSocket()) return 'a socket';
   if (st.isCharacterDevice()) return 'a character device';
@@ -70,10 +70,17 @@ function nameError(shown: string, why: string): FnxError {
   });
 }
 
-/** The entry's name as text, or undefined when its bytes are not valid UTF-8. */
-function utf8Name(raw: Buffer): string | undefined {
-  const name = raw.toString('utf8');
-  return name.includes('\ufffd') && !Buffer.from(name, 'utf8').equals(raw) ? undefined : name;
+/**
+ * The raw bytes of the entries of `dirAbs` whose names are not valid UTF-8, by the name Node
+ * decodes them to (with U+FFFD for the bad bytes). Only read for a folder where such a name shows.
+ */
+function invalidNames(dirAbs: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const raw of readdirSync(dirAbs, { encoding: 'buffer' })) {
+    const name = raw.toString('utf8');
+    if (!Buffer.from(name, 'utf8').equals(raw)) out.set(name, raw);
+  }
+  return out;
 }
 
 /**
@@ -96,19 +103,20 @@ export function walk(startAbs: string, realRoot: string, rules: WalkRules, onFil
     if (rel.includes('\\')) throw nameError(showPath(abs, realRoot), 'has a backslash in its name, which Windows unzippers read as a folder separator (a name like ..\\x would land outside the folder it is unzipped into)');
   };
   const visit = (dirAbs: string, dirRel: string, dirReal: string) => {
-    let entries: Dirent<Buffer>[];
+    let entries: Dirent[];
     try {
-      entries = readdirSync(dirAbs, { withFileTypes: true, encoding: 'buffer' });
+      entries = readdirSync(dirAbs, { withFileTypes: true });
     } catch (err) {
       throw fsError(err, 'list', dirAbs, realRoot);
     }
+    let invalid: Map<string, Buffer> | undefined;
     for (const d of entries) {
-      const name = utf8Name(d.name);
-      if (name === undefined) {
-        const lossy = d.name.toString('utf8');
-        const rel = dirRel ? `${dirRel}/${lossy}` : lossy;
+      const name = d.name;
+      const raw = name.includes('\ufffd') ? (invalid ??= invalidNames(dirAbs)).get(name) : undefined;
+      if (raw) {
+        const rel = dirRel ? `${dirRel}/${name}` : name;
         if (d.isDirectory() ? !rules.enterDir(rel) : !rules.takeFile(rel)) continue;
-        throw nameError(showPath(`${dirAbs}${sep}${lossy}`, realRoot), `has a name that is not valid UTF-8 (bytes ${d.name.toString('hex').replace(/(..)/g, '$1 ').trim()}), which a zip archive cannot name portably`);
+        throw nameError(showPath(`${dirAbs}${sep}${name}`, realRoot), `has a name that is not valid UTF-8 (bytes ${raw.toString('hex').replace(/(..)/g, '$1 ').trim()}), which a zip archive cannot name portably`);
       }
       const abs = `${dirAbs}${sep}${name}`;
       const rel = dirRel ? `${dirRel}/${name}` : name;
