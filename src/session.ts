@@ -94,6 +94,7 @@ export function manifestLoadOptions(request: ManifestRequest, session: Pick<Sess
     vars: request.vars,
     env: session.env,
     onWarning: (w) => session.reporter.warn(formatWarning(w, session.cwd)),
+    onInputValues: (values) => session.reporter.mask?.(values),
   };
 }
 

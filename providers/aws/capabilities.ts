@@ -17,7 +17,7 @@ export const awsCapabilities = {
     unzippedBytes: 250 * 1024 * 1024,
     environmentBytes: 4096,
   },
-  credentials: { secretVariables: ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'] },
+  credentials: { secretVariables: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'] },
 } as const satisfies ProviderCapabilities;
 
 /** Lambda's capabilities do not depend on the config. */

@@ -6,6 +6,7 @@
 import { ExitCode, FnxError, InterruptedError, toFnxError } from '../errors.js';
 import { findPackage } from '../init/packageRoot.js';
 import { createReporter, reporterOptionsFromEnv } from '../report/create.js';
+import { redactHeaders } from '../report/redact.js';
 import { createSession } from '../session.js';
 import { parseArgs, PrintedUsageError } from './program.js';
 
@@ -66,7 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
     reporter.error(e);
     if (e.code === 'E_INTERNAL' && process.env.FNX_DEBUG) {
       const stack = `${(e.cause as Error)?.stack ?? ''}\n`;
-      process.stderr.write(options.redact ? options.redact(stack) : stack);
+      process.stderr.write(redactHeaders(options.redact ? options.redact(stack) : stack));
     }
     return e.exitCode;
   } finally {

@@ -35,6 +35,11 @@ export interface LoadOptions {
    * (status, rollback, promote, remove), which must work without the built code.
    */
   files?: boolean;
+  /**
+   * Called with the values read from the environment and `--var` as soon as they are resolved,
+   * before any problem is reported (the reporter masks them: `::add-mask::` in GitHub Actions).
+   */
+  onInputValues?: (values: readonly string[]) => void;
 }
 
 const DEFAULT_MANIFEST = 'fnx.yaml';
@@ -68,6 +73,7 @@ export async function checkManifest(o: LoadOptions): Promise<{ manifest?: Resolv
   errors.push(...otherStagesUnknownKeys(doc, o.stage, locator));
 
   const vars = resolveVariables(merged, { stage: o.stage, vars: o.vars, env: o.env, locator });
+  if (vars.inputValues.size) o.onInputValues?.([...vars.inputValues]);
   errors.push(...vars.errors);
   const schemaErrors = validateSchema(vars.doc, locator, vars);
   errors.push(...schemaErrors);

@@ -10,7 +10,7 @@
  * missing, stale or unwritable only costs the parse.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join as joinPath } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
 import { Locator, type NodePosition } from './locator.js';
@@ -128,6 +128,8 @@ async function readCache(path: string, hash: string): Promise<CacheEntry | undef
 
 async function writeCache(path: string, hash: string, loaded: LoadedManifest): Promise<void> {
   try {
+    // Never written through a symbolic link (`.fnx` or `.fnx/cache` leading out of the project).
+    for (const dir of [dirname(dirname(path)), dirname(path)]) if ((await lstat(dir).catch(() => undefined))?.isSymbolicLink()) return;
     await mkdir(dirname(path), { recursive: true });
     const entry: CacheEntry = { hash, doc: loaded.doc!, positions: [...loaded.locator.positionEntries()] };
     const tmp = `${path}.${process.pid}.tmp`;

@@ -40,6 +40,8 @@ export interface ResolvedVariables {
    * `${self:...}`), each with its text as written: output shows that text, never the value.
    */
   readonly references: ReadonlyMap<string, string>;
+  /** The values read from the environment (`${env:...}`) and from `--var` (`${opt:...}`), as read. */
+  readonly inputValues: ReadonlySet<string>;
 }
 
 /** Longest string that variables may build. */
@@ -60,7 +62,7 @@ export function resolveVariables(doc: Record<string, unknown>, ctx: VariableCont
   const r = new Resolver(doc, ctx);
   const out = r.resolve('') as Record<string, unknown>;
   r.checkSecretPlacement(out, '');
-  return { doc: out, errors: r.errors, fromVariable: r.fromVariable, wholeVariable: r.wholeVariable, unresolved: r.unresolved, references: r.references };
+  return { doc: out, errors: r.errors, fromVariable: r.fromVariable, wholeVariable: r.wholeVariable, unresolved: r.unresolved, references: r.references, inputValues: r.inputValues };
 }
 
 interface Variable {
@@ -77,6 +79,7 @@ class Resolver {
   readonly wholeVariable = new Set<string>();
   readonly unresolved = new Set<string>();
   readonly references = new Map<string, string>();
+  readonly inputValues = new Set<string>();
   /** Set when an `${env:...}` / `${opt:...}` value (or a copy of one) goes into the string being resolved. */
   private tainted = false;
   /** Values copied by `${self:...}` of mappings and lists so far. */
@@ -278,7 +281,10 @@ class Resolver {
         if (!arg) break;
         const value = Object.hasOwn(this.ctx.env, arg) ? this.ctx.env[arg] : undefined;
         this.tainted = true;
-        if (value !== undefined) return value;
+        if (value !== undefined) {
+          this.inputValues.add(value);
+          return value;
+        }
         const d = fallback();
         if (d !== undefined) return d;
         this.errors.push(
@@ -295,7 +301,10 @@ class Resolver {
         if (!arg) break;
         const value = Object.hasOwn(this.ctx.vars, arg) ? this.ctx.vars[arg] : undefined;
         this.tainted = true;
-        if (value !== undefined) return value;
+        if (value !== undefined) {
+          this.inputValues.add(value);
+          return value;
+        }
         const d = fallback();
         if (d !== undefined) return d;
         this.errors.push(

@@ -25,8 +25,10 @@ const { deflateRawSync, crc32 } = require('node:zlib');
 const known = new Set(workerData.known);
 parentPort.on('message', (msg) => {
   const results = [];
+  let current;
   try {
     for (const path of msg.paths) {
+      current = path;
       const buf = readFileSync(path);
       const sha = createHash('sha256').update(buf).digest('hex');
       if (known.has(sha)) {
@@ -45,7 +47,7 @@ parentPort.on('message', (msg) => {
     }
     parentPort.postMessage({ id: msg.id, results });
   } catch (err) {
-    parentPort.postMessage({ id: msg.id, error: String(err && err.message || err) });
+    parentPort.postMessage({ id: msg.id, error: String(err && err.message || err), code: err && err.code, path: current });
   }
 });
 `;
@@ -55,7 +57,8 @@ const BATCH_BYTES = 1 << 20;
 
 /**
  * Runs `paths` (with their sizes) through `count` workers, calling `onResult` on the main thread
- * for each file in completion order. Rejects on the first read error or when `signal` aborts.
+ * for each file in completion order. Rejects on the first read error (an Error with the fs `code`
+ * and the `path` that failed) or when `signal` aborts.
  */
 export async function compressOnWorkers(
   files: ReadonlyArray<{ path: string; size: number }>,
@@ -86,8 +89,8 @@ export async function compressOnWorkers(
               if (next >= batches.length) return resolve();
               w.postMessage({ id: next, paths: batches[next++] });
             };
-            w.on('message', (msg: { results?: WorkerResult[]; error?: string }) => {
-              if (msg.error !== undefined) return reject(new Error(msg.error));
+            w.on('message', (msg: { results?: WorkerResult[]; error?: string; code?: string; path?: string }) => {
+              if (msg.error !== undefined) return reject(Object.assign(new Error(msg.error), { code: msg.code, path: msg.path }));
               try {
                 for (const r of msg.results ?? []) opts.onResult(r);
               } catch (err) {

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { InterruptedError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
 import { compressOnWorkers } from './compress-workers.js';
+import { fsError, isFsError } from './fs-errors.js';
 import type { Source } from './layout.js';
 
 const deflateRawAsync = promisify(deflateRaw);
@@ -33,6 +34,8 @@ export interface CompressOptions {
   readonly rehash?: ReadonlySet<string>;
   /** Worker threads to use when there are at least WORKER_MIN_BYTES to read (0: none). */
   readonly workers?: number;
+  /** The project folder, for the paths named in read errors. */
+  readonly root?: string;
 }
 
 /** Below this many bytes to read, starting worker threads costs more than it saves. */
@@ -77,7 +80,12 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
       continue;
     }
     if (s.size > LARGE_FILE) {
-      const sha = await compressLarge(s.path, store, opts.level);
+      let sha: string;
+      try {
+        sha = await compressLarge(s.path, store, opts.level);
+      } catch (err) {
+        throw isFsError(err) ? fsError(err, 'read', s.path, opts.root ?? '') : err;
+      }
       shaOf.set(s.path, sha);
       store.recordStat(s.path, s, sha);
       progress(s.size);
@@ -106,6 +114,8 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
       });
     } catch (err) {
       if (opts.signal?.aborted) throw new InterruptedError();
+      const path = (err as { path?: unknown }).path;
+      if (isFsError(err) && typeof path === 'string') throw fsError(err, 'read', path, opts.root ?? '');
       throw err;
     }
     return shaOf;
@@ -116,7 +126,12 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
     if (opts.signal?.aborted) throw new InterruptedError();
     await waitForRoom(s.size);
     if (failure !== undefined) break;
-    const buf = readFileSync(s.path);
+    let buf: Buffer;
+    try {
+      buf = readFileSync(s.path);
+    } catch (err) {
+      throw isFsError(err) ? fsError(err, 'read', s.path, opts.root ?? '') : err;
+    }
     const sha = createHash('sha256').update(buf).digest('hex');
     shaOf.set(s.path, sha);
     store.recordStat(s.path, s, sha);

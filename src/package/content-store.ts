@@ -19,7 +19,7 @@
  *
  * Ephemeral mode (`--no-cache`) uses a private temporary folder removed by close().
  */
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
@@ -114,7 +114,9 @@ export class PackWriter {
     readonly id: string,
     readonly tmpPath: string,
   ) {
-    this.fd = openSync(tmpPath, 'w+');
+    // A file (or planted symlink) left under this name is replaced, never written through.
+    rmSync(tmpPath, { force: true });
+    this.fd = openSync(tmpPath, 'wx+');
   }
   append(data: Buffer): number {
     const at = this.offset;
@@ -405,7 +407,12 @@ export class ContentStore {
     }
     this.evict();
     if (this.compact) this.writeIndex();
-    else if (this.changed) appendFileSync(join(this.root, JOURNAL), `${JSON.stringify(this.delta)}\n`);
+    else if (this.changed) {
+      const journal = join(this.root, JOURNAL);
+      // Appending follows symlinks: a journal that is one is dropped (the index stands alone).
+      if (lstatSync(journal, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(journal);
+      appendFileSync(journal, `${JSON.stringify(this.delta)}\n`);
+    }
     this.removeLeftovers();
   }
 
@@ -429,7 +436,8 @@ export class ContentStore {
 
   private writeIndex(): void {
     const tmp = join(this.root, `index.json.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(encodeSnapshot(this.index)));
+    rmSync(tmp, { force: true });
+    writeFileSync(tmp, JSON.stringify(encodeSnapshot(this.index)), { flag: 'wx' });
     renameSync(tmp, join(this.root, 'index.json'));
     rmSync(join(this.root, JOURNAL), { force: true });
   }

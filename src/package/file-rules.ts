@@ -3,11 +3,11 @@
  * root) and a function's `package.include` / `package.exclude` globs (picomatch, relative to the
  * project root, dotfiles matched). Globs that point outside the project are refused.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { ExitCode, FnxError, type SourceLocation } from '../errors.js';
+import { readProjectText } from './fs-errors.js';
 import type { WalkRules } from './walk.js';
 
 /**
@@ -62,7 +62,7 @@ function baseName(rel: string): string {
 /** Loads `<root>/.fnxignore`; a matcher that ignores nothing when it is absent or has no rules. */
 export function loadFnxIgnore(rootDir: string): IgnoreRules {
   const file = join(rootDir, '.fnxignore');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const text = readProjectText(file, rootDir, 4 << 20) ?? '';
   if (!text.split(/\r?\n/).some((l) => l.trim() && !l.trim().startsWith('#'))) return NO_IGNORE;
   return ignore().add(text);
 }

@@ -20,6 +20,10 @@ import { compareNames, writeZip, type PreviousZip, type ZipEntry } from './zip-w
 import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
 
+import { checkLimits } from './limits.js';
+import { ensureOutputDir } from './output-dir.js';
+import { fsError, isFsError } from './fs-errors.js';
+
 export { checkLimits, uploadMode } from './limits.js';
 export type { Artifact, ArtifactSet } from './artifact.js';
 export { findArtifact } from './artifact.js';
@@ -77,7 +81,9 @@ function readKeys(file: string): Record<string, KeyRecord> {
 
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
+  // A file (or planted symlink) left under the temporary name is replaced, never written through.
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, text, { flag: 'wx' });
   renameSync(tmp, file);
 }
 
@@ -97,16 +103,22 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     const planner = new Planner(manifest, opts.hooks);
     const planned = planner.plan(functions);
     if (opts.strict) throwWarnings(planner.warnings);
+    // Sizes come from each file's stat: an archive past a provider's limit stops before any file is read.
+    checkPlannedLimits(manifest, planned);
     const outDir = buildDir(manifest);
-    mkdirSync(join(outDir, 'functions'), { recursive: true });
-    mkdirSync(join(outDir, 'layers'), { recursive: true });
+    for (const sub of ['functions', 'layers']) {
+      ensureOutputDir(manifest.rootDir, ['.fnx', 'build', manifest.stage, sub]);
+      ensureOutputDir(manifest.rootDir, ['.fnx', 'build', manifest.stage, '.zipindex', sub]);
+    }
     const sources = new Map<string, Source>();
     for (const a of planned) for (const e of a.entries) sources.set(e.source.path, e.source);
     let totalBytes = 0;
     for (const s of sources.values()) totalBytes += s.size;
 
+    const cacheDir = useCache ? ensureOutputDir(manifest.rootDir, ['.fnx', 'cache', 'package']) : undefined;
+    if (cacheDir) ensureOutputDir(cacheDir, ['packs']);
     const store = ContentStore.open({
-      ...(useCache ? { dir: join(manifest.rootDir, '.fnx', 'cache', 'package') } : {}),
+      ...(cacheDir ? { dir: cacheDir } : {}),
       projectDir: manifest.rootDir,
       level: COMPRESSION_LEVEL,
       maxBytes: opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
@@ -118,6 +130,7 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
       const shaOf = await compressSources(sources.values(), store, {
         level: COMPRESSION_LEVEL,
         workers: Math.min(availableParallelism(), 4),
+        root: manifest.rootDir,
         ...(opts.signal ? { signal: opts.signal } : {}),
         onProgress: (p) => {
           const now = Date.now();
@@ -141,8 +154,55 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     return set;
   } catch (err) {
     step?.fail(err instanceof InterruptedError ? 'Packaging interrupted' : 'Packaging failed');
+    // What is left unconverted is the writing side: archives, sidecars, artifacts.json, the cache.
+    if (isFsError(err)) {
+      const path = (err as { path?: unknown }).path;
+      throw fsError(err, 'write', typeof path === 'string' ? path : buildDir(manifest), manifest.rootDir);
+    }
     throw err;
   }
+}
+
+/**
+ * checkLimits on the planned archives; each function past its limit also gets its largest file
+ * named, since that is usually the one to exclude.
+ */
+function checkPlannedLimits(manifest: ResolvedManifest, planned: readonly PlannedArtifact[]): void {
+  const withLargest = (err: FnxError): FnxError => {
+    const fn = manifest.functions.find((f) => f.name === err.details?.function);
+    if (err.code !== 'E_LIMIT_UNZIPPED' || !fn) return err;
+    const entries = planned.filter((a) => (a.type === 'function' && a.name === fn.name) || (a.type === 'layer' && fn.layers.includes(a.name))).flatMap((a) => a.entries);
+    if (!entries.length) return err;
+    const big = entries.reduce((m, e) => (e.source.size > m.source.size ? e : m));
+    return new FnxError(err.code, `${err.message} Its largest file is ${big.name} (${formatBytes(big.source.size)}).`, {
+      ...(err.hint ? { hint: err.hint } : {}),
+      ...(err.location ? { location: err.location } : {}),
+      ...(err.details ? { details: err.details } : {}),
+      exitCode: err.exitCode,
+    });
+  };
+  try {
+    checkLimits(manifest, plannedSet(manifest, planned));
+  } catch (err) {
+    if (err instanceof FnxErrorList) throw new FnxErrorList(err.errors.map(withLargest), err.message);
+    throw err instanceof FnxError ? withLargest(err) : err;
+  }
+}
+
+/** The planned archives as an ArtifactSet with stat sizes only, for checkLimits before reading. */
+function plannedSet(manifest: ResolvedManifest, planned: readonly PlannedArtifact[]): ArtifactSet {
+  const artifacts = planned.map((a) => ({
+    type: a.type,
+    name: a.name,
+    providers: a.providers,
+    path: join(buildDir(manifest), a.file),
+    size: 0,
+    unzippedSize: a.entries.reduce((n, e) => n + e.source.size, 0),
+    files: a.entries.length,
+    sha256: '',
+    sha256Base64: '',
+  }));
+  return { version: 1, service: manifest.service, stage: manifest.stage, artifacts };
 }
 
 /** With --strict a packaging warning is the error (exit 2), raised before anything is written. */
@@ -306,7 +366,8 @@ function writeSidecar(sidecar: string, st: { size: number; mtimeMs: number; ctim
   for (const [i, e] of entries.entries()) body.write(e.sha, 32 * i, 32, 'hex');
   mkdirSync(dirname(sidecar), { recursive: true });
   const tmp = `${sidecar}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([head, body]));
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, Buffer.concat([head, body]), { flag: 'wx' });
   renameSync(tmp, sidecar);
 }
 

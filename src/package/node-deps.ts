@@ -7,9 +7,10 @@
  * listed production folder is installed. Otherwise the closure is computed by walking
  * package.json files with Node's resolution rules (nested node_modules first, then up the tree).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
+import { readProjectText } from './fs-errors.js';
 
 interface PackageJson {
   name?: string;
@@ -32,9 +33,12 @@ export interface ProductionDeps {
   readonly source: 'lockfile' | 'walk';
 }
 
+/** A JSON file's value; undefined when it is missing or not JSON (a FIFO or device there is an error, not a hang). */
 function readJson<T>(file: string): T | undefined {
+  const text = readProjectText(file, '');
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    return JSON.parse(text) as T;
   } catch {
     return undefined;
   }

@@ -9,7 +9,7 @@
  * mapped to the root) holds its `*.dist-info` / `*.egg-info` folder, as `pip install --target`
  * writes, or a top-level module of the same name.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readProjectText } from './fs-errors.js';
 import { dirname, join, relative } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
 import type { ResolvedFunction } from '../manifest/model.js';
@@ -26,9 +26,11 @@ function requirementName(spec: string): string | undefined {
 
 /** Requirement names of a requirements file, following `-r other.txt`; option lines and URLs without a name are skipped. */
 export function parseRequirements(file: string, seen = new Set<string>()): string[] {
-  if (seen.has(file) || !existsSync(file)) return [];
+  if (seen.has(file)) return [];
   seen.add(file);
-  const text = readFileSync(file, 'utf8').replace(/\\\r?\n/g, ' ');
+  const raw = readProjectText(file, '', 4 << 20);
+  if (raw === undefined) return [];
+  const text = raw.replace(/\\\r?\n/g, ' ');
   const out: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
@@ -76,8 +78,8 @@ function tomlStrings(text: string, from: number): string[] {
 
 /** Dependency names of a pyproject.toml (PEP 621 `[project] dependencies`, Poetry's table without `python`). */
 export function parsePyproject(file: string): string[] {
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
+  const text = readProjectText(file, '', 4 << 20);
+  if (text === undefined) return [];
   const out: string[] = [];
   const project = tomlTable(text, 'project');
   const deps = project ? /^\s*dependencies\s*=\s*\[/m.exec(project) : null;

@@ -5,7 +5,7 @@
  * the mode (0644/0755) in the external attributes, no extra fields except Zip64 ones where a size,
  * an offset or the entry count needs them. No data descriptors: sizes are known up front.
  */
-import { closeSync, copyFileSync, fstatSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsConstants, copyFileSync, fstatSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { readFully } from './read-fully.js';
 
@@ -511,8 +511,10 @@ function writeOnce<E extends ZipEntry>(
 ): ZipReuseResult {
   const tmp = `${path}.${process.pid}.tmp`;
   const kernelCopy = Boolean(from && from.prefix.bytes > 0 && from.prefix.kernelCopy);
-  if (kernelCopy) copyFileSync(from!.reuse.previous.path, tmp);
-  const fd = openSync(tmp, kernelCopy ? 'r+' : 'w');
+  // A file (or planted symlink) left under the temporary name is replaced, never written through.
+  rmSync(tmp, { force: true });
+  if (kernelCopy) copyFileSync(from!.reuse.previous.path, tmp, fsConstants.COPYFILE_EXCL);
+  const fd = openSync(tmp, kernelCopy ? 'r+' : 'wx');
   let ok = false;
   try {
     const out = new HashingFile(fd);

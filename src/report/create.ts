@@ -1,16 +1,18 @@
 /**
  * Builds the Reporter for the current process: interactive (ora), plain (CI, pipes) or JSON.
- * Everything it writes passes through the credentials redactor (redact.ts).
+ * Everything it writes passes through the credentials redactor (redact.ts); under GitHub Actions
+ * credentials and values from the environment and `--var` are announced with `::add-mask::`.
  */
 import { capabilities } from '../registry.js';
 import type { FnxError } from '../errors.js';
 import { GLYPH, formatError, githubAnnotations, palette } from './format.js';
-import { credentialSecrets, redactor } from './redact.js';
+import { addMaskLines, credentialSecrets, redactHeaders, redactor } from './redact.js';
 import type { OutputStreams, Reporter, ReporterOptions, Step } from './reporter.js';
 
 export function reporterOptionsFromEnv(json: boolean, streams: OutputStreams, env = process.env): ReporterOptions {
   const tty = Boolean(streams.stderr.isTTY) && env.CI !== 'true' && env.TERM !== 'dumb';
-  const redact = redactor(credentialSecrets(Object.values(capabilities).flatMap((c) => (c.credentials ? [c.credentials] : [])), env));
+  const secrets = credentialSecrets(Object.values(capabilities).flatMap((c) => (c.credentials ? [c.credentials] : [])), env);
+  const redact = redactor(secrets);
   return {
     json,
     interactive: tty && !json,
@@ -18,6 +20,7 @@ export function reporterOptionsFromEnv(json: boolean, streams: OutputStreams, en
     githubAnnotations: env.GITHUB_ACTIONS === 'true',
     streams,
     ...(redact ? { redact } : {}),
+    ...(secrets.length ? { secrets } : {}),
   };
 }
 
@@ -37,6 +40,7 @@ class StreamReporter implements Reporter {
   readonly json: boolean;
   readonly interactive: boolean;
   private readonly p;
+  private readonly masked = new Set<string>();
 
   constructor(
     private readonly options: ReporterOptions,
@@ -45,6 +49,19 @@ class StreamReporter implements Reporter {
     this.json = options.json;
     this.interactive = options.interactive;
     this.p = palette(options.color);
+    if (options.secrets) this.mask(options.secrets);
+  }
+
+  mask(values: Iterable<string>): void {
+    if (!this.options.githubAnnotations) return;
+    let text = '';
+    for (const line of addMaskLines(values)) {
+      if (this.masked.has(line)) continue;
+      this.masked.add(line);
+      text += line;
+    }
+    // Written as is: the redactor would hide the very value GitHub must learn.
+    if (text) this.annotations.write(text);
   }
 
   /** GitHub reads workflow commands from stdout and stderr; with --json stdout holds only the document. */
@@ -53,7 +70,7 @@ class StreamReporter implements Reporter {
   }
 
   private clean(text: string): string {
-    return this.options.redact ? this.options.redact(text) : text;
+    return redactHeaders(this.options.redact ? this.options.redact(text) : text);
   }
 
   private write(stream: NodeJS.WritableStream, text: string): void {

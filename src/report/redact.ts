@@ -59,3 +59,38 @@ export function redactor(secrets: readonly string[]): ((text: string) => string)
     return out;
   };
 }
+
+/** Values shorter than this are not masked: they would hide common words and numbers in every later log line. */
+const MIN_MASK_LENGTH = 4;
+
+/**
+ * The `::add-mask::` workflow commands (each ending in a newline) for `values`: one per line of a
+ * multi-line value (GitHub masks line by line), with `%`, CR and LF escaped as workflow commands
+ * require; values shorter than MIN_MASK_LENGTH are left out.
+ */
+export function addMaskLines(values: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const v of values) {
+    for (const part of [v, ...v.split(/\r?\n/)]) {
+      const t = part.trim();
+      if (t.length < MIN_MASK_LENGTH || /[\r\n]/.test(t)) continue;
+      out.add(`::add-mask::${t.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Secret-bearing HTTP header values and signed-URL parameters (Authorization, AWS session tokens
+ * and signatures, API keys, cookies), as an SDK error or a debug dump may show them.
+ */
+const HEADER = /((?:^|[\s{,;"'])["']?(?:x-amz-security-token|cookie|set-cookie|x-api-key|x-functions-key|ocp-apim-subscription-key|x-goog-api-key|x-ms-authorization-auxiliary)["']?\s*[:=]\s*["']?)([^"'\r\n,}]+)/gi;
+/** Authorization values hold commas and spaces (`AWS4-HMAC-SHA256 Credential=..., Signature=...`): up to the end of the line or quote. */
+const AUTHORIZATION = /((?:^|[\s{,;"'])["']?(?:authorization|proxy-authorization)["']?\s*[:=]\s*["']?)([^"'\r\n]+)/gi;
+const SIGNED_PARAM = /([?&](?:X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential|sig|Signature|access_token|X-Goog-Signature)=)([^&\s"']+)/gi;
+
+/** Replaces secret-bearing header values and signed-URL parameters with `[redacted]`. */
+export function redactHeaders(text: string): string {
+  if (!/authorization|token|cookie|key|signature|credential|sig=/i.test(text)) return text;
+  return text.replace(AUTHORIZATION, '$1[redacted]').replace(HEADER, '$1[redacted]').replace(SIGNED_PARAM, '$1[redacted]');
+}

@@ -27,6 +27,12 @@ export interface Reporter {
   data(value: unknown): void;
   /** Report a failure (stderr, or as JSON on stdout with --json). */
   error(err: FnxError): void;
+  /**
+   * Values that must not show in logs (credentials, values from the environment and `--var`):
+   * in GitHub Actions each is announced once with `::add-mask::` before anything else is written,
+   * so GitHub hides it in every later line of the job. Absent: nothing to announce.
+   */
+  mask?(values: Iterable<string>): void;
 }
 
 export interface OutputStreams {
@@ -44,4 +50,6 @@ export interface ReporterOptions {
   readonly streams: OutputStreams;
   /** Applied to every text written (removes credentials, see redact.ts). */
   readonly redact?: (text: string) => string;
+  /** Credentials found in the environment: masked at once (see Reporter.mask). */
+  readonly secrets?: readonly string[];
 }

@@ -3,8 +3,9 @@
  * runtime code (src/ or providers/), so nothing only the tests, scripts or benchmarks use is
  * installed into every project.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 
@@ -44,6 +45,21 @@ describe('runtime dependencies', () => {
   it('include every package runtime code imports', () => {
     const declared = new Set(Object.keys(pkg.dependencies));
     expect([...imported].filter((d) => !declared.has(d)).sort()).toEqual([]);
+  });
+
+  it('as installed: `npm ls --omit=dev` is consistent and its top level is exactly what runtime code imports', () => {
+    // Under `npm test`, npm_execpath is the npm running the tests; otherwise the npm on PATH.
+    const npm = process.env.npm_execpath;
+    const args = ['ls', '--omit=dev', '--parseable', '--depth=0'];
+    const r = npm && /\.c?js$/.test(npm) ? spawnSync(process.execPath, [npm, ...args], { cwd: repoRoot, encoding: 'utf8' }) : spawnSync('npm', args, { cwd: repoRoot, encoding: 'utf8' });
+    // Non-zero for a missing, invalid or extraneous package.
+    expect(r.status, r.stderr).toBe(0);
+    const top = r.stdout
+      .split('\n')
+      .filter((l) => l.trim() && l !== repoRoot.replace(/[\\/]$/, ''))
+      .map((l) => relative(join(repoRoot, 'node_modules'), l).split(sep).join('/'))
+      .sort();
+    expect(top).toEqual([...imported].sort());
   });
 
   it('leave archiver (benchmark) and the SQS client (tests) to devDependencies', () => {

@@ -90,19 +90,22 @@ describe('a provider module registered from outside src/', () => {
     expect(r.semantic.errors[0]!.hint).toBe('Use `runtime: nodejs22`, or deploy these functions elsewhere with `providers:`.');
   });
 
-  it('package limits name its title', async () => {
+  it('package limits name its title (checked on the files\' sizes, before packaging reads them)', async () => {
     const r = await check(yaml(''));
     writeFileSync(join(r.dir, 'src/big.txt'), 'x'.repeat(4096));
-    const artifacts = await packageArtifacts(r.manifest, { cache: false });
     let err: unknown;
     try {
-      checkLimits(r.manifest, artifacts);
+      await packageArtifacts(r.manifest, { cache: false });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(FnxError);
     expect(err).not.toBeInstanceOf(FnxErrorList);
-    expect((err as FnxError).message).toMatch(/^Function "api" is [\d.]+ KB unzipped; Fake Functions allows at most 1\.0 KB\.$/);
+    expect((err as FnxError).message).toMatch(/^Function "api" is [\d.]+ KB unzipped; Fake Functions allows at most 1\.0 KB\. Its largest file is src\/big\.txt \(4\.0 KB\)\.$/);
+    // checkLimits gives the same verdict on the written artifacts.
+    writeFileSync(join(r.dir, 'src/big.txt'), '');
+    const artifacts = await packageArtifacts(r.manifest, { cache: false });
+    expect(() => checkLimits(r.manifest, { ...artifacts, artifacts: artifacts.artifacts.map((a) => ({ ...a, unzippedSize: 4096 })) })).toThrow(/^Function "api" is 4\.0 KB unzipped; Fake Functions allows at most 1\.0 KB\.$/);
   });
 
   it('deploys through the driver its load() returns', async () => {
