@@ -6,7 +6,7 @@
  */
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { ExitCode, FnxError } from '../errors.js';
+import { ExitCode, FnxError, type SourceLocation } from '../errors.js';
 
 export interface FoundFile {
   /** Posix path relative to the walk start. */
@@ -32,10 +32,12 @@ export function isInside(realRoot: string, realPath: string): boolean {
   return r !== '' && !r.startsWith('..' + sep) && r !== '..' && !r.startsWith(sep) && !/^[a-zA-Z]:/.test(r);
 }
 
-export function escapeError(what: string, target: string, root: string): FnxError {
+/** `location`: where the manifest names the path (a layer's `path:` / `from:`), when it does. */
+export function escapeError(what: string, target: string, root: string, location?: SourceLocation): FnxError {
   return new FnxError('E_PACKAGE_ESCAPE', `${what} resolves to ${target}, outside the project directory ${root}.`, {
     hint: 'Only files inside the directory of fnx.yaml can be packaged: move or copy them into the project, or use a layer folder inside it.',
     exitCode: ExitCode.usage,
+    ...(location ? { location } : {}),
   });
 }
 

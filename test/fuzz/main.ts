@@ -48,7 +48,7 @@ let slowest = { ms: 0, index: -1, mutator: '' };
 let peakKb = 0;
 let peakCase = -1;
 let done = 0;
-let exits = { ok: 0, manifestError: 0 };
+const exits = { ok: 0, manifestError: 0 };
 const started = Date.now();
 
 function record(d: Done): void {

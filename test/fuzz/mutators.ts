@@ -33,8 +33,17 @@ const isMap = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !
 function slots(doc: unknown): Array<[Doc | unknown[], string | number]> {
   const out: Array<[Doc | unknown[], string | number]> = [];
   const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), walk(x)));
-    else if (isMap(v)) for (const k of Object.keys(v)) out.push([v, k]), walk(v[k]);
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        out.push([v, i]);
+        walk(x);
+      });
+    } else if (isMap(v)) {
+      for (const k of Object.keys(v)) {
+        out.push([v, k]);
+        walk(v[k]);
+      }
+    }
   };
   walk(doc);
   return out;
