@@ -123,7 +123,7 @@ function otherStagesUnknownKeys(doc: Record<string, unknown>, stage: string, loc
       part[section] = section === 'functions' && isRecord(value) && isRecord(override.functions) ? Object.fromEntries(Object.keys(override.functions).filter((f) => Object.hasOwn(value, f)).map((f) => [f, value[f]])) : value;
     }
     if (!Object.keys(part).length) continue;
-    for (const p of validateSchemaAt(structuredClone(part), forked, { fromVariable: none, wholeVariable: none, unresolved: none })) {
+    for (const p of validateSchemaAt(structuredClone(part), forked, { fromVariable: none, wholeVariable: none, unresolved: none }, true)) {
       if (p.error.code === 'E_SCHEMA_UNKNOWN_KEY' && forked.comesFrom(p.pointer, join('', 'stages', name))) out.push(p.error);
     }
   }

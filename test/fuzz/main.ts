@@ -3,8 +3,9 @@
  * `--cases N` (default FNX_FUZZ_CASES or 5000), `--cli-every N` (every Nth case through the built
  * CLI; default 50, 0 = none). Cases run in a worker thread; a case that takes over 20 s is
  * reported as a hang and the run goes on after it. Asserts what the in-suite slice asserts plus
- * time (each case under 1 s in-process) and memory (the process's peak RSS under 200 MB), prints
- * a summary, and exits 1 when any case failed.
+ * time (each in-process `validate` run under 1 s; `package`, which writes one archive per
+ * function, is measured and reported) and memory (the process's peak RSS stays under 200 MB, so
+ * no case took more), prints a summary, and exits 1 when any case failed.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,10 @@ interface Done {
   failures: string[];
   codes: number[];
   ms: number;
+  validateMs: number;
+  packageMs: number;
+  /** RSS after the case minus RSS at its start (after a garbage collection). */
+  rssGrowth: number;
   maxRssKb: number;
 }
 
@@ -43,10 +48,12 @@ const bin = join(repoRoot(), 'bin', 'fnx.js');
 const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 const failed: { index: number; mutator: string; failures: string[] }[] = [];
-const byMutator = new Map<string, { cases: number; failed: number; slowest: number }>();
+const byMutator = new Map<string, { cases: number; failed: number; slowest: number; slowestPackage: number }>();
 let slowest = { ms: 0, index: -1, mutator: '' };
+let slowestPackage = { ms: 0, index: -1, mutator: '' };
 let peakKb = 0;
 let peakCase = -1;
+let growth = { bytes: 0, index: -1, mutator: '' };
 let done = 0;
 const exits = { ok: 0, manifestError: 0 };
 const started = Date.now();
@@ -54,20 +61,23 @@ const started = Date.now();
 function record(d: Done): void {
   done++;
   const extra = [...d.failures];
-  if (!d.cli && d.ms > MAX_CASE_MS) extra.push(`took ${d.ms.toFixed(0)} ms (limit ${MAX_CASE_MS} ms)`);
+  if (!d.cli && d.validateMs > MAX_CASE_MS) extra.push(`validate took ${d.validateMs.toFixed(0)} ms (limit ${MAX_CASE_MS} ms)`);
+  if (d.rssGrowth > growth.bytes) growth = { bytes: d.rssGrowth, index: d.index, mutator: d.mutator };
   if (d.maxRssKb > peakKb) {
     if (d.maxRssKb / 1024 > MAX_RSS_MB && peakKb / 1024 <= MAX_RSS_MB) extra.push(`raised the peak RSS to ${(d.maxRssKb / 1024).toFixed(0)} MB (limit ${MAX_RSS_MB} MB)`);
     peakKb = d.maxRssKb;
     peakCase = d.index;
   }
-  if (!d.cli && d.ms > slowest.ms) slowest = { ms: d.ms, index: d.index, mutator: d.mutator };
+  if (!d.cli && d.validateMs > slowest.ms) slowest = { ms: d.validateMs, index: d.index, mutator: d.mutator };
+  if (!d.cli && d.packageMs > slowestPackage.ms) slowestPackage = { ms: d.packageMs, index: d.index, mutator: d.mutator };
   if (d.codes.every((c) => c === 0)) exits.ok++;
   else exits.manifestError++;
   const key = d.mutator.split(' + ')[0]!;
-  const m = byMutator.get(key) ?? { cases: 0, failed: 0, slowest: 0 };
+  const m = byMutator.get(key) ?? { cases: 0, failed: 0, slowest: 0, slowestPackage: 0 };
   m.cases++;
   if (extra.length) m.failed++;
-  if (!d.cli) m.slowest = Math.max(m.slowest, d.ms);
+  if (!d.cli) m.slowest = Math.max(m.slowest, d.validateMs);
+  if (!d.cli) m.slowestPackage = Math.max(m.slowestPackage, d.packageMs);
   byMutator.set(key, m);
   if (extra.length) {
     failed.push({ index: d.index, mutator: d.mutator, failures: extra });
@@ -85,7 +95,7 @@ function runFrom(from: number): Promise<void> {
     const arm = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        const d: Done = { type: 'done', index: current.index, mutator: current.mutator, seedName: '?', cli: false, failures: [`hang: no result after ${HANG_MS / 1000} s`], codes: [-1], ms: HANG_MS, maxRssKb: process.resourceUsage().maxRSS };
+        const d: Done = { type: 'done', index: current.index, mutator: current.mutator, seedName: '?', cli: false, failures: [`hang: no result after ${HANG_MS / 1000} s`], codes: [-1], ms: HANG_MS, validateMs: 0, packageMs: 0, rssGrowth: 0, maxRssKb: process.resourceUsage().maxRSS };
         record(d);
         void worker.terminate().then(() => runFrom(current.index + 1).then(resolve, reject));
       }, HANG_MS);
@@ -99,7 +109,7 @@ function runFrom(from: number): Promise<void> {
     });
     worker.on('error', (err) => {
       clearTimeout(timer);
-      record({ type: 'done', index: current.index, mutator: current.mutator, seedName: '?', cli: false, failures: [`worker crashed: ${err.message}`], codes: [-1], ms: 0, maxRssKb: process.resourceUsage().maxRSS });
+      record({ type: 'done', index: current.index, mutator: current.mutator, seedName: '?', cli: false, failures: [`worker crashed: ${err.message}`], codes: [-1], ms: 0, validateMs: 0, packageMs: 0, rssGrowth: 0, maxRssKb: process.resourceUsage().maxRSS });
       runFrom(current.index + 1).then(resolve, reject);
     });
     worker.on('exit', () => {
@@ -109,13 +119,15 @@ function runFrom(from: number): Promise<void> {
   });
 }
 
+if (!(globalThis as { gc?: unknown }).gc) console.log('note: run node with --expose-gc (npm run test:fuzz does) so that the peak RSS is per case, not garbage of earlier cases');
+const baselineKb = process.resourceUsage().maxRSS;
 console.log(`manifest fuzz: seed ${seed}, ${total} cases, every ${cliEvery || 'no'} case through the CLI; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`);
 await runFrom(0);
 const seconds = (Date.now() - started) / 1000;
-console.log('\nby mutator (cases, failing, slowest in-process ms):');
-for (const [name, m] of [...byMutator].sort()) console.log(`  ${name.padEnd(38)} ${String(m.cases).padStart(6)} ${String(m.failed).padStart(5)} ${m.slowest.toFixed(0).padStart(7)}`);
+console.log('\nby mutator (cases, failing, slowest validate ms, slowest package ms; in-process):');
+for (const [name, m] of [...byMutator].sort()) console.log(`  ${name.padEnd(38)} ${String(m.cases).padStart(6)} ${String(m.failed).padStart(5)} ${m.slowest.toFixed(0).padStart(7)} ${m.slowestPackage.toFixed(0).padStart(7)}`);
 console.log(
-  `\n${done} cases (${exits.ok} valid, ${exits.manifestError} manifest errors) in ${seconds.toFixed(0)} s; ${failed.length} failing; slowest case ${slowest.ms.toFixed(0)} ms (case ${slowest.index}, ${slowest.mutator}); peak RSS ${(peakKb / 1024).toFixed(0)} MB (case ${peakCase}); load now ${loadavg()[0]!.toFixed(2)}`,
+  `\n${done} cases (${exits.ok} valid, ${exits.manifestError} manifest errors) in ${seconds.toFixed(0)} s; ${failed.length} failing; slowest validate ${slowest.ms.toFixed(0)} ms (case ${slowest.index}, ${slowest.mutator}); slowest package ${slowestPackage.ms.toFixed(0)} ms (case ${slowestPackage.index}, ${slowestPackage.mutator}); peak RSS ${(peakKb / 1024).toFixed(0)} MB (case ${peakCase}; ${(baselineKb / 1024).toFixed(0)} MB before the first case); largest RSS growth in one case ${(growth.bytes / 2 ** 20).toFixed(0)} MB (case ${growth.index}, ${growth.mutator}); load now ${loadavg()[0]!.toFixed(2)}`,
 );
 console.log(`reproduce one case: --seed ${seed} --cases N (cases 0..N-1)`);
 process.exitCode = failed.length ? 1 : 0;

@@ -225,7 +225,7 @@ export const mutators: Readonly<Record<string, Mutator>> = {
     return { text: edit(text, (doc) => (rng.chance(0.5) ? setRandom(rng, doc, s) : (rng.pick(mappings(doc))[s.slice(0, rng.pick([65, 1000, n]))] = 1))) };
   },
   'many functions'(rng, text) {
-    const n = rng.pick([100, 500, 2000]);
+    const n = rng.pick([100, 300, 1000]);
     return {
       text: edit(text, (doc) => {
         const fns = isMap(doc.functions) ? doc.functions : (doc.functions = {});

@@ -11,8 +11,12 @@ try {
     const c = caseAt(seeds, seed, i);
     parentPort!.postMessage({ type: 'start', index: i, mutator: c.mutator, bytes: c.bytes.length });
     const dir = projects.dir(c.seed);
+    // With --expose-gc, each case starts from the live set only: the process's peak RSS is then
+    // the baseline plus the most any one case needed.
+    (globalThis as { gc?: () => void }).gc?.();
+    const rssBefore = process.memoryUsage().rss;
     const r = cliEvery > 0 && i % cliEvery === 0 ? await runCaseCli(c, dir, bin) : await runCase(c, dir);
-    parentPort!.postMessage({ type: 'done', index: i, mutator: c.mutator, seedName: c.seed.name, cli: cliEvery > 0 && i % cliEvery === 0, ...r, maxRssKb: process.resourceUsage().maxRSS });
+    parentPort!.postMessage({ type: 'done', index: i, mutator: c.mutator, seedName: c.seed.name, cli: cliEvery > 0 && i % cliEvery === 0, ...r, rssGrowth: process.memoryUsage().rss - rssBefore, maxRssKb: process.resourceUsage().maxRSS });
   }
 } finally {
   projects.dispose();
