@@ -24,7 +24,8 @@ interface Mutation {
   stage?: string;
 }
 
-type Mutator = (rng: Rng, text: string, seed: Seed) => Mutation;
+/** `light`: smaller sizes for the big-input mutators (the slice in `npm test`). */
+type Mutator = (rng: Rng, text: string, seed: Seed, light: boolean) => Mutation;
 type Doc = Record<string, unknown>;
 
 const isMap = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -219,13 +220,13 @@ export const mutators: Readonly<Record<string, Mutator>> = {
     if (kind === 7) return { text: `${text}\u0000` };
     return { text: `\ufeff\ufeff${text}` };
   },
-  'long strings'(rng, text) {
-    const n = rng.pick([1000, 70_000, 100_001, 1_000_000]);
+  'long strings'(rng, text, _seed, light) {
+    const n = rng.pick(light ? [1000, 70_000, 100_001] : [1000, 70_000, 100_001, 1_000_000]);
     const s = rng.pick(['x', 'é', '$', '{']).repeat(n);
     return { text: edit(text, (doc) => (rng.chance(0.5) ? setRandom(rng, doc, s) : (rng.pick(mappings(doc))[s.slice(0, rng.pick([65, 1000, n]))] = 1))) };
   },
-  'many functions'(rng, text) {
-    const n = rng.pick([100, 300, 1000]);
+  'many functions'(rng, text, _seed, light) {
+    const n = rng.pick(light ? [50, 100, 300] : [100, 300, 1000]);
     return {
       text: edit(text, (doc) => {
         const fns = isMap(doc.functions) ? doc.functions : (doc.functions = {});
@@ -234,8 +235,8 @@ export const mutators: Readonly<Record<string, Mutator>> = {
       }),
     };
   },
-  'many stages'(rng, text) {
-    const n = rng.pick([100, 2000]);
+  'many stages'(rng, text, _seed, light) {
+    const n = rng.pick(light ? [100, 500] : [100, 2000]);
     return {
       text: edit(text, (doc) => {
         const stages = isMap(doc.stages) ? doc.stages : (doc.stages = { dev: {} });
@@ -272,8 +273,8 @@ export const mutators: Readonly<Record<string, Mutator>> = {
       }),
     };
   },
-  'many interpolations'(rng, text) {
-    const n = rng.pick([100, 2000]);
+  'many interpolations'(rng, text, _seed, light) {
+    const n = rng.pick(light ? [100, 500] : [100, 2000]);
     return {
       text: edit(text, (doc) => {
         const d: Doc = { big: 'y'.repeat(50_000) };
@@ -345,7 +346,7 @@ export const mutators: Readonly<Record<string, Mutator>> = {
 export const mutatorNames = Object.keys(mutators);
 
 /** Case `rng` of `seeds`: a seed manifest with one or two mutations. */
-export function makeCase(rng: Rng, seeds: readonly Seed[]): FuzzCase {
+export function makeCase(rng: Rng, seeds: readonly Seed[], light = false): FuzzCase {
   const seed = rng.pick(seeds);
   const names: string[] = [];
   let text = seed.text;
@@ -358,10 +359,10 @@ export function makeCase(rng: Rng, seeds: readonly Seed[]): FuzzCase {
     names.push(name);
     let m: Mutation;
     try {
-      m = mutators[name]!(rng, text, seed);
+      m = mutators[name]!(rng, text, seed, light);
     } catch {
       // The previous round left text the YAML library cannot read back: mutate the text as it is.
-      m = mutators['syntax damage']!(rng, text, seed);
+      m = mutators['syntax damage']!(rng, text, seed, light);
     }
     if (m.bytes) bytes = m.bytes;
     if (m.text !== undefined) text = m.text;
