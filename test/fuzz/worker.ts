@@ -9,12 +9,12 @@ const projects = new Projects();
 try {
   for (let i = from; i < to; i++) {
     const c = caseAt(seeds, seed, i);
-    parentPort!.postMessage({ type: 'start', index: i, mutator: c.mutator, bytes: c.bytes.length });
     const dir = projects.dir(c.seed);
-    // With --expose-gc, each case starts from the live set only: the process's peak RSS is then
-    // the baseline plus the most any one case needed.
+    // With --expose-gc, each case starts from the live set only (not the garbage of making it),
+    // so the RSS the main thread samples while it runs is what the case itself takes.
     (globalThis as { gc?: () => void }).gc?.();
     const rssBefore = process.memoryUsage().rss;
+    parentPort!.postMessage({ type: 'start', index: i, mutator: c.mutator, bytes: c.bytes.length, rss: rssBefore });
     const r = cliEvery > 0 && i % cliEvery === 0 ? await runCaseCli(c, dir, bin) : await runCase(c, dir);
     parentPort!.postMessage({ type: 'done', index: i, mutator: c.mutator, seedName: c.seed.name, cli: cliEvery > 0 && i % cliEvery === 0, ...r, rssGrowth: process.memoryUsage().rss - rssBefore, maxRssKb: process.resourceUsage().maxRSS });
   }
