@@ -32,7 +32,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['@aws-sdk/*', '@smithy/*', '@azure/*', '@google-cloud/*', 'google-gax', 'ora'],
+  external: ['@aws-sdk/*', '@smithy/*', '@azure/*', '@google-cloud/*', 'google-gax', 'google-auth-library', 'ora'],
   banner: { js: banner },
   chunkNames: '[name]-[hash]',
   legalComments: 'none',

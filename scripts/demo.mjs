@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The README's main job, on this machine only: start the AWS emulator on 127.0.0.1, scaffold a
-// project with `fnx init`, validate, package, deploy, show status, change the code, deploy again
-// with a canary release, roll back, and show status again. Needs `npm run build` first.
+// The README's main job, on this machine only: start the AWS and Google Cloud emulators on
+// 127.0.0.1, scaffold one project for both with `fnx init`, validate, package, deploy, show status,
+// change the code, deploy again with a canary release, roll back, and show status again. Needs
+// `npm run build` first.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +11,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const emulatorModule = join(root, 'dist/test/emulators/aws/index.js');
-if (!existsSync(emulatorModule)) {
+const gcpEmulatorModule = join(root, 'dist/test/emulators/gcp/index.js');
+if (!existsSync(emulatorModule) || !existsSync(gcpEmulatorModule)) {
   console.error('demo: the project is not built. Run `npm ci && npm run build` first.');
   process.exit(2);
 }
 const { startAwsEmulator } = await import(emulatorModule);
+const { startGcpEmulator } = await import(gcpEmulatorModule);
 const emulator = await startAwsEmulator({ asyncDelayMs: 200 });
+const gcp = await startGcpEmulator({ projectId: 'fnx-demo' });
 const work = mkdtempSync(join(tmpdir(), 'fnx-demo-'));
 const project = join(work, 'demo');
 const env = {
@@ -24,6 +28,8 @@ const env = {
   AWS_ACCESS_KEY_ID: 'demo',
   AWS_SECRET_ACCESS_KEY: 'demo',
   AWS_REGION: 'us-east-1',
+  // FNX_GCP_ENDPOINT, GOOGLE_APPLICATION_CREDENTIALS (a key the emulator made), GOOGLE_CLOUD_PROJECT.
+  ...gcp.env(),
   // Scales release waits (canary 5m -> 0.3 s) so the demo finishes in seconds.
   FNX_TIME_SCALE: '0.001',
 };
@@ -46,8 +52,8 @@ function must(code, what) {
 }
 
 try {
-  console.log(`AWS emulator on ${emulator.url}; project in ${project}`);
-  must(await fnx(['init', 'demo', '--template', 'node-http', '--provider', 'aws', '--yes'], work), 'init');
+  console.log(`AWS emulator on ${emulator.url}, Google Cloud emulator on ${gcp.url}; project in ${project}`);
+  must(await fnx(['init', 'demo', '--template', 'node-http', '--provider', 'aws,gcp', '--yes'], work), 'init');
   must(await fnx(['validate', '--stage', 'dev']), 'validate');
   must(await fnx(['package', '--stage', 'dev']), 'package');
   must(await fnx(['deploy', '--stage', 'dev']), 'first deploy');
@@ -66,10 +72,11 @@ try {
   must(await fnx(['status', '--stage', 'prod']), 'status');
   must(await fnx(['rollback', '--stage', 'prod']), 'rollback');
   must(await fnx(['status', '--stage', 'prod']), 'status after rollback');
-  console.log(`\ndemo: done. ${emulator.writeCalls().length} write calls reached the emulator.`);
+  console.log(`\ndemo: done. ${emulator.writeCalls().length} write calls reached the AWS emulator, ${gcp.writeCalls().length} the Google Cloud emulator.`);
 } catch {
   // must() already reported; fall through to clean up.
 } finally {
   await emulator.close();
+  await gcp.close();
   rmSync(work, { recursive: true, force: true });
 }

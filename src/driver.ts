@@ -58,6 +58,20 @@ export interface GeneratedFile {
   /** Posix path inside the archive, e.g. `fnx_entry/worker.mjs`. */
   readonly path: string;
   readonly content: string;
+  /**
+   * The file takes the place of the function's own file at `path`, which the hook read through
+   * `ownFile` (e.g. the function's package.json with the adapter as `main`). Without it, a
+   * generated path that is one of the function's own files is refused.
+   */
+  readonly replaces?: boolean;
+}
+
+/** What a packaging hook knows about the function's own files. */
+export interface EntryContext {
+  /** Archive path of the file that holds fn.handler. */
+  readonly handlerFile: string;
+  /** The text of one of the function's own files at that archive path; undefined when it has none there. */
+  ownFile(path: string): string | undefined;
 }
 
 /**
@@ -67,12 +81,11 @@ export interface GeneratedFile {
 export interface PackagingHooks {
   /**
    * Files to add to `fn`'s artifact for this provider, e.g. the entry adapter that turns native
-   * events into neutral ones (src/events/types.ts); [] when it needs none. `handlerFile` is the
-   * archive path of the file that holds fn.handler. A generated path must not be one of the
-   * function's own files (packaging refuses that). Providers of one artifact that add different
-   * files get one artifact each.
+   * events into neutral ones (src/events/types.ts); [] when it needs none. A generated path must
+   * not be one of the function's own files (packaging refuses that) unless the file `replaces`
+   * it. Providers of one artifact that add different files get one artifact each.
    */
-  entryFiles?(fn: ResolvedFunction, ctx: { readonly handlerFile: string }): readonly GeneratedFile[];
+  entryFiles?(fn: ResolvedFunction, ctx: EntryContext): readonly GeneratedFile[];
 }
 
 /**

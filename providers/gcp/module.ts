@@ -1,7 +1,9 @@
-/** The Google Cloud provider module. No driver yet: fnx validates and packages for Cloud Run functions. */
+/** The Google Cloud provider module: everything the core needs about Cloud Run functions, without the Google SDKs. */
 import type { ProviderModule } from '../../src/driver.js';
 import { gcpCapabilities, gcpCapabilitiesFor } from './capabilities.js';
+import { gcpPackaging } from './entry.js';
 import { gcpRuntimes } from './runtimes.js';
+import { validateGcp } from './validate.js';
 
 export const gcp: ProviderModule = {
   name: 'gcp',
@@ -12,5 +14,7 @@ export const gcp: ProviderModule = {
   capabilities: gcpCapabilities,
   capabilitiesFor: gcpCapabilitiesFor,
   runtimes: gcpRuntimes,
-  validate: () => [],
+  validate: validateGcp,
+  packaging: gcpPackaging,
+  load: async () => (await import('./index.js')).createDriver,
 };

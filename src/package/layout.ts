@@ -12,7 +12,7 @@
  *   `nodejs/node_modules/`, `nodejs/nodeNN/node_modules/` and `python/` mapped to the root. Later
  *   layers override earlier ones; the function's own files override every layer.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { capabilities, packagingHooks } from '../registry.js';
@@ -190,10 +190,14 @@ export class Planner {
   private generated(fn: ResolvedFunction, providers: readonly ProviderName[], handlerFile: string, own: ReadonlyMap<string, Source>): Array<{ providers: ProviderName[]; files: readonly GeneratedFile[] }> {
     const parts = new Map<string, { providers: ProviderName[]; files: readonly GeneratedFile[] }>();
     for (const p of providers) {
-      const files = [...(this.hooks[p]?.entryFiles?.(fn, { handlerFile }) ?? [])].sort((a, b) => compareNames(a.path, b.path));
+      const ownFile = (path: string): string | undefined => {
+        const s = own.get(path);
+        return s ? (s.content ?? readFileSync(s.path)).toString('utf8') : undefined;
+      };
+      const files = [...(this.hooks[p]?.entryFiles?.(fn, { handlerFile, ownFile }) ?? [])].sort((a, b) => compareNames(a.path, b.path));
       for (const f of files) {
         checkGeneratedPath(p, f);
-        if (own.has(f.path)) {
+        if (own.has(f.path) && !f.replaces) {
           throw new FnxError('E_PACKAGE_RESERVED', `Function "${fn.name}" has its own file ${f.path}, where fnx puts the ${p} entry adapter it generates.`, {
             hint: `Rename or exclude that file (folder ${f.path.split('/')[0]}/ is fnx's), or set \`events: native\` on the function to get ${p}'s own events and no adapter.`,
             exitCode: ExitCode.usage,

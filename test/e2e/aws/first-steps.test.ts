@@ -1,6 +1,6 @@
 /**
  * End to end: what a new user runs first. Projects scaffolded by `fnx init` for providers without
- * a driver yet (azure, gcp) get next steps that work; cloud commands do the AWS part of a
+ * a driver yet (azure) get next steps that work; cloud commands do the AWS part of a
  * multi-provider project and say what they skipped; the node-queue template deploys against a
  * queue created the way its README says; `--dry-run` says that nothing was changed; the region is
  * the manifest's, whatever AWS_REGION says.
@@ -14,7 +14,7 @@ import { runFnx } from '../../helpers/cli.js';
 import type { AwsEmulator } from '../../emulators/aws/index.js';
 import { createQueue, fnx, startWorld } from './world.js';
 
-const SKIPPED = 'warning: skipping azure and gcp: this version of fnx has no driver for them yet, so this command covers only aws.';
+const SKIPPED = 'warning: skipping azure: this version of fnx has no driver for it yet, so this command covers only aws.';
 
 const tempDirs: string[] = [];
 afterAll(() => Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -34,15 +34,15 @@ describe('aws: first steps', () => {
   });
   afterAll(() => aws?.close());
 
-  describe('a project for aws, azure and gcp', () => {
+  describe('a project for aws and azure', () => {
     let dir: string;
     const run = (args: string[]) => fnx(aws, dir, [...args, '--stage', 'dev']);
 
     beforeAll(async () => {
-      const project = await init(['multi', '--provider', 'aws,azure,gcp']);
+      const project = await init(['multi', '--provider', 'aws,azure']);
       dir = project.dir;
       expect(project.stdout).toContain('  npx fnx deploy --stage dev');
-      expect(project.stdout).toContain('Note: this version of fnx deploys to aws only. `fnx deploy`, `status` and `remove` work on the aws part and say that they skipped azure and gcp.');
+      expect(project.stdout).toContain('Note: this version of fnx deploys to aws, gcp only. `fnx deploy`, `status` and `remove` work on the aws part and say that they skipped azure.');
     });
 
     it('deploy, status, plan, promote, rollback and remove do the aws part and say what they skipped (exit 0)', async () => {
@@ -57,7 +57,7 @@ describe('aws: first steps', () => {
       expect(status.stdout).toContain('aws · multi-dev\n  api: live -> 1');
       const json = await run(['status', '--json']);
       expect(json.code).toBe(0);
-      expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, providers: [{ provider: 'aws' }], skipped: ['azure', 'gcp'] });
+      expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, providers: [{ provider: 'aws' }], skipped: ['azure'] });
 
       const plan = await run(['plan']);
       expect(plan.code, plan.stderr).toBe(0);
@@ -84,7 +84,7 @@ describe('aws: first steps', () => {
       aws.clearCalls();
       const r = await run([command, '--provider', 'azure', ...(command === 'remove' ? ['--yes'] : [])]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('error [E_PROVIDER_UNAVAILABLE] This version of fnx has no azure driver yet: it deploys to aws only.');
+      expect(r.stderr).toContain('error [E_PROVIDER_UNAVAILABLE] This version of fnx has no azure driver yet: it deploys to aws, gcp only.');
       expect(r.stderr).toContain('hint: Leave out --provider to work on the aws part (fnx says what it skipped), or pass `--provider aws`.');
       expect(aws.calls).toEqual([]);
     });
@@ -100,7 +100,7 @@ describe('aws: first steps', () => {
       const steps = made.stdout.slice(made.stdout.indexOf('Next steps:')).split('\n').map((l) => l.trim());
       expect(steps.slice(0, 5)).toEqual(['Next steps:', 'cd az', 'npm install', 'npx fnx validate', 'npx fnx package']);
       expect(made.stdout).not.toContain('npx fnx deploy');
-      expect(made.stdout).toContain('Note: this version of fnx deploys to aws only; it has no azure driver yet, so `fnx deploy` refuses this project.');
+      expect(made.stdout).toContain('Note: this version of fnx deploys to aws, gcp only; it has no azure driver yet, so `fnx deploy` refuses this project.');
       expect(made.stdout).toContain('To deploy, add `aws: { region: us-east-1 }` under `providers:` in fnx.yaml.');
     });
 
@@ -108,7 +108,7 @@ describe('aws: first steps', () => {
       aws.clearCalls();
       const r = await fnx(aws, made.dir, ['deploy', '--stage', 'dev']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('error [E_PROVIDER_UNAVAILABLE] This version of fnx has no azure driver yet: it deploys to aws only.');
+      expect(r.stderr).toContain('error [E_PROVIDER_UNAVAILABLE] This version of fnx has no azure driver yet: it deploys to aws, gcp only.');
       expect(r.stderr).toContain('hint: To deploy now, add `aws: { region: us-east-1 }` under `providers:` in fnx.yaml');
       expect(r.stderr).not.toContain('--provider aws');
       expect(aws.calls).toEqual([]);

@@ -331,7 +331,7 @@ describe('packaging with the entry adapter', () => {
       [['gcp'], '/.fnx/build/dev/functions/worker.gcp.zip'],
     ]);
     expect((await readZip(fns[0]!.path)).map((e) => e.name)).toEqual(['fnx_entry/worker.mjs', 'src/w.js']);
-    expect((await readZip(fns[1]!.path)).map((e) => e.name)).toEqual(['src/w.js']);
+    expect((await readZip(fns[1]!.path)).map((e) => e.name)).toEqual(['fnx_entry/worker.mjs', 'package.json', 'src/w.js']);
   });
 
   it('refuses a function whose own files take the adapter\'s path, with the function\'s position (exit 2)', async () => {

@@ -12,6 +12,6 @@ describe('docs/manifest.md', () => {
     expect(example).toContain('service: orders');
     const r = await check(example, { stage, env: { AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000' } });
     expect(r.errors.map((e) => `${e.code} ${e.message}`)).toEqual([]);
-    expect(r.manifest?.functions.length).toBe(3);
+    expect(r.manifest?.functions.length).toBe(4);
   });
 });

@@ -47,7 +47,8 @@ describe('fnx package', () => {
     const written = JSON.parse(readFileSync(join(root, '.fnx/build/dev/artifacts.json'), 'utf8'));
     expect(written.artifacts).toEqual(out.artifacts);
     expect(await zipNames(join(root, '.fnx/build/dev/functions/api.aws.zip'))).toEqual(['src/api.js', 'src/worker.js']);
-    expect(await zipNames(join(root, '.fnx/build/dev/functions/api.gcp.zip'))).toEqual(['node_modules/dep/index.js', 'node_modules/dep/package.json', 'src/api.js', 'src/worker.js']);
+    // GCP: layers merged, plus its entry (package.json `main`, docs/gcp.md).
+    expect(await zipNames(join(root, '.fnx/build/dev/functions/api.gcp.zip'))).toEqual(['fnx_entry/api.mjs', 'node_modules/dep/index.js', 'node_modules/dep/package.json', 'package.json', 'src/api.js', 'src/worker.js']);
     expect(await zipNames(join(root, '.fnx/build/dev/layers/deps.zip'))).toEqual(['nodejs/node_modules/dep/index.js', 'nodejs/node_modules/dep/package.json']);
     expect(await zipNames(join(root, '.fnx/build/dev/functions/worker.zip'))).toEqual(['node_modules/dep/index.js', 'node_modules/dep/package.json', 'package.json', 'src/api.js', 'src/worker.js']);
   });

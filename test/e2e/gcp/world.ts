@@ -1,0 +1,72 @@
+/**
+ * Shared set-up of the Google Cloud end-to-end tests: the in-process emulator (test/emulators/gcp),
+ * temp projects, and a runner for the built CLI that reaches the emulator only through the
+ * environment fnx documents (FNX_GCP_ENDPOINT, GOOGLE_APPLICATION_CREDENTIALS, GOOGLE_CLOUD_PROJECT).
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runFnx, type CliResult, type RunOptions } from '../../helpers/cli.js';
+import { startGcpEmulator, type GcpEmulator, type GcpEmulatorOptions } from '../../emulators/gcp/index.js';
+
+export const SERVICE = 'shop';
+export const PROJECT = 'fnx-e2e';
+
+export function startWorld(opts: GcpEmulatorOptions = {}): Promise<GcpEmulator> {
+  return startGcpEmulator({ projectId: PROJECT, ...opts });
+}
+
+export type Files = Record<string, string>;
+
+export async function writeProject(dir: string, files: Files): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+}
+
+export async function newProject(files: Files): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'fnx-gcp-e2e-'));
+  await writeProject(dir, files);
+  return dir;
+}
+
+export function fnx(emu: GcpEmulator, cwd: string, args: readonly string[], opts: RunOptions = {}): Promise<CliResult> {
+  return runFnx(args, { cwd, timeoutMs: 90_000, ...opts, env: { ...emu.env(), ...opts.env } });
+}
+
+/** The standard project: an http function with a canary policy, and one function per event trigger kind. */
+export function shopFiles(overrides: { api?: string; release?: string; extra?: string } = {}): Files {
+  return {
+    'fnx.yaml': `service: ${SERVICE}
+providers:
+  gcp: { project: ${PROJECT}, region: europe-west1, serviceAccount: "fn@${PROJECT}.iam.gserviceaccount.com" }
+defaults:
+  runtime: nodejs22
+functions:
+  api:
+    handler: src/api.handler
+    memory: 256
+    environment: { GREETING: hello }
+    secrets: { DB_PASSWORD: "\${secret:shop/db-password}" }
+    triggers:
+      - http: { method: GET, path: /hello }
+      - schedule: { cron: "0 2 * * *" }
+${overrides.release ?? ''}  worker:
+    handler: src/worker.handler
+    triggers:
+      - queue: { name: jobs }
+  events:
+    handler: src/worker.handler
+    triggers:
+      - topic: { name: orders }
+  uploads:
+    handler: src/worker.handler
+    triggers:
+      - storage: { bucket: uploads, events: [created] }
+${overrides.extra ?? ''}`,
+    'package.json': '{ "name": "shop", "type": "module" }\n',
+    'src/api.js': overrides.api ?? 'export const handler = async () => ({ statusCode: 200, body: "hi" });\n',
+    'src/worker.js': 'export const handler = async () => ({});\n',
+  };
+}
