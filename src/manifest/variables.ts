@@ -106,18 +106,18 @@ class Resolver {
     private readonly ctx: VariableContext,
   ) {}
 
-  resolve(pointer: string): unknown {
+  /** The resolved value at `pointer`; `raw` is its value in the document when the caller holds it. */
+  resolve(pointer: string, raw: unknown = get(this.root, pointer)): unknown {
     if (this.memo.has(pointer)) return this.memo.get(pointer);
-    const raw = get(this.root, pointer);
     if (pointer === '/stages') return raw;
     this.active.push(pointer);
     let out: unknown;
     if (isRecord(raw)) {
       const obj: Record<string, unknown> = {};
-      for (const k of Object.keys(raw)) obj[k] = this.resolve(join(pointer, k));
+      for (const k of Object.keys(raw)) obj[k] = this.resolve(join(pointer, k), raw[k]);
       out = obj;
     } else if (Array.isArray(raw)) {
-      out = raw.map((_, i) => this.resolve(join(pointer, i)));
+      out = raw.map((v, i) => this.resolve(join(pointer, i), v));
     } else if (typeof raw === 'string' && raw.includes('${')) {
       out = this.interpolate(raw, pointer);
       if (out === UNRESOLVED) {
