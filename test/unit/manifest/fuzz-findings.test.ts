@@ -110,6 +110,14 @@ describe('long words', () => {
   });
 });
 
+describe('package globs', () => {
+  it('a 70,000-character glob is a positioned schema error, not a SyntaxError from the glob matcher at package time', async () => {
+    const r = await check(`${head}${api}    package:\n      exclude:\n        - ${'$'.repeat(70_000)}\n`);
+    expect(codes(r.errors)).toEqual(['E_SCHEMA_RANGE 10:11']);
+    expect(r.errors[0]!.message).toBe('functions.api.package.exclude[0] is longer than 1024 characters.');
+  });
+});
+
 describe('function names', () => {
   it('`Api` and `api` are refused at validate time, naming both positions', async () => {
     const r = await check(`${head}${api}  Api:\n    handler: src/api.handler\n`);
