@@ -55,4 +55,5 @@ export default tseslint.config(
   },
   { files: ['providers/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [...cloudSdks.patterns, ...coreFromProviders] }], 'no-restricted-properties': ['error', processEnv], 'no-restricted-syntax': ['error', dynamicCore] } },
   { files: ['providers/aws/**'], rules: { 'no-restricted-imports': ['error', { patterns: [...cloudSdks.patterns.filter((p) => !p.group[0].startsWith('@aws-sdk')), ...coreFromProviders] }] } },
+  { files: ['providers/azure/**'], rules: { 'no-restricted-imports': ['error', { patterns: [...cloudSdks.patterns.filter((p) => !p.group[0].startsWith('@azure')), ...coreFromProviders] }] } },
 );

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The README's main job, on this machine only: start the AWS and Google Cloud emulators on
-// 127.0.0.1, scaffold one project for both with `fnx init`, validate, package, deploy, show status,
-// change the code, deploy again with a canary release, roll back, and show status again. Needs
-// `npm run build` first.
+// The README's main job, on this machine only: start the AWS, Azure and Google Cloud emulators on
+// 127.0.0.1, scaffold one project for all three with `fnx init`, validate, package, deploy, show
+// status, change the code, deploy again with a canary release (Azure's Flex plan: all at once, by
+// the template's fallback), roll back, and show status again. Needs `npm run build` first.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,18 +12,23 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const emulatorModule = join(root, 'dist/test/emulators/aws/index.js');
 const gcpEmulatorModule = join(root, 'dist/test/emulators/gcp/index.js');
-if (!existsSync(emulatorModule) || !existsSync(gcpEmulatorModule)) {
+const azureModule = join(root, 'dist/test/emulators/azure/index.js');
+if (![emulatorModule, gcpEmulatorModule, azureModule].every((m) => existsSync(m))) {
   console.error('demo: the project is not built. Run `npm ci && npm run build` first.');
   process.exit(2);
 }
 const { startAwsEmulator } = await import(emulatorModule);
 const { startGcpEmulator } = await import(gcpEmulatorModule);
+const { startAzureEmulator } = await import(azureModule);
 const emulator = await startAwsEmulator({ asyncDelayMs: 200 });
 const gcp = await startGcpEmulator({ projectId: 'fnx-demo' });
+const azure = await startAzureEmulator();
 const work = mkdtempSync(join(tmpdir(), 'fnx-demo-'));
 const project = join(work, 'demo');
 const env = {
   ...process.env,
+  // The Azure emulator's ARM endpoint, token authority, service principal, subscription and CA.
+  ...azure.env(),
   AWS_ENDPOINT_URL: emulator.url,
   AWS_ACCESS_KEY_ID: 'demo',
   AWS_SECRET_ACCESS_KEY: 'demo',
@@ -52,8 +57,8 @@ function must(code, what) {
 }
 
 try {
-  console.log(`AWS emulator on ${emulator.url}, Google Cloud emulator on ${gcp.url}; project in ${project}`);
-  must(await fnx(['init', 'demo', '--template', 'node-http', '--provider', 'aws,gcp', '--yes'], work), 'init');
+  console.log(`AWS emulator on ${emulator.url}, Azure emulator on ${azure.armUrl}, Google Cloud emulator on ${gcp.url}; project in ${project}`);
+  must(await fnx(['init', 'demo', '--template', 'node-http', '--provider', 'aws,azure,gcp', '--yes'], work), 'init');
   must(await fnx(['validate', '--stage', 'dev']), 'validate');
   must(await fnx(['package', '--stage', 'dev']), 'package');
   must(await fnx(['deploy', '--stage', 'dev']), 'first deploy');
@@ -72,11 +77,12 @@ try {
   must(await fnx(['status', '--stage', 'prod']), 'status');
   must(await fnx(['rollback', '--stage', 'prod']), 'rollback');
   must(await fnx(['status', '--stage', 'prod']), 'status after rollback');
-  console.log(`\ndemo: done. ${emulator.writeCalls().length} write calls reached the AWS emulator, ${gcp.writeCalls().length} the Google Cloud emulator.`);
+  console.log(`\ndemo: done. ${emulator.writeCalls().length} write calls reached the AWS emulator, ${azure.writeCalls().length} the Azure one, ${gcp.writeCalls().length} the Google Cloud one.`);
 } catch {
   // must() already reported; fall through to clean up.
 } finally {
   await emulator.close();
   await gcp.close();
+  await azure.close();
   rmSync(work, { recursive: true, force: true });
 }

@@ -59,17 +59,20 @@ export interface GeneratedFile {
   readonly path: string;
   readonly content: string;
   /**
-   * The file takes the place of the function's own file at `path`, which the hook read through
-   * `ownFile` (e.g. the function's package.json with the adapter as `main`). Without it, a
-   * generated path that is one of the function's own files is refused.
+   * The file takes the place of the function's own file at `path` in this provider's artifact
+   * (a file the cloud reads its entry from, e.g. a package.json naming `main`; the hook may read
+   * the original through `ownFile`). Without it, a clash with an own file is refused
+   * (E_PACKAGE_RESERVED).
    */
   readonly replaces?: boolean;
 }
 
-/** What a packaging hook knows about the function's own files. */
+/** What a packaging hook knows about the function it generates files for. */
 export interface EntryContext {
   /** Archive path of the file that holds fn.handler. */
   readonly handlerFile: string;
+  /** The resolved manifest being packaged (for the provider's config block). */
+  readonly manifest: ResolvedManifest;
   /** The text of one of the function's own files at that archive path; undefined when it has none there. */
   ownFile(path: string): string | undefined;
 }

@@ -1,4 +1,8 @@
-/** Azure Functions facts needed without the SDK. Limits are those of the Flex/Consumption plans. */
+/**
+ * Azure Functions facts needed without the SDK. Limits are the Flex Consumption plan's: instances
+ * of 512-4096 MB, no maximum run time (fnx allows the schema's 3600 s; HTTP answers within 230 s,
+ * validate.ts), a 1 GB package. Premium's memory depends on its size (validate.ts).
+ */
 import type { CapabilitiesFor, ProviderCapabilities } from '../../src/driver.js';
 import { azureConfig } from './config.js';
 import { azureRuntimes } from './runtimes.js';
@@ -14,7 +18,7 @@ export const azureCapabilities = {
   httpRoutes: 'shared',
   limits: {
     memoryMb: { min: 512, max: 4096 },
-    timeoutSeconds: { max: 600 },
+    timeoutSeconds: { max: 3600 },
     unzippedBytes: 1024 * 1024 * 1024,
   },
   credentials: {
@@ -24,7 +28,7 @@ export const azureCapabilities = {
 
 /**
  * By plan: Premium has deployment slots (traffic model 'slot': a share of HTTP traffic on the
- * staging slot, then a swap); Flex Consumption and Consumption have none ('replace').
+ * staging slot, then a swap); Flex Consumption has none ('replace').
  */
 export const azureCapabilitiesFor: CapabilitiesFor = (manifest) => {
   if (azureConfig(manifest)?.plan !== 'premium') return azureCapabilities;

@@ -1,7 +1,9 @@
-/** The Azure provider module. No driver yet: fnx validates and packages for Azure Functions. */
+/** The Azure provider module: everything the core needs about Azure Functions, without the Azure SDK. */
 import type { ProviderModule } from '../../src/driver.js';
 import { azureCapabilities, azureCapabilitiesFor } from './capabilities.js';
+import { azurePackaging } from './entry.js';
 import { azureRuntimes } from './runtimes.js';
+import { validateAzure } from './validate.js';
 
 export const azure: ProviderModule = {
   name: 'azure',
@@ -11,7 +13,6 @@ export const azure: ProviderModule = {
     snippet: ({ service }) =>
       [
         '  azure:',
-        '    subscriptionId: "${env:AZURE_SUBSCRIPTION_ID, 00000000-0000-0000-0000-000000000000}"',
         `    resourceGroup: "${service}-\${stage}"`,
         '    location: westeurope',
       ].join('\n'),
@@ -20,5 +21,7 @@ export const azure: ProviderModule = {
   capabilities: azureCapabilities,
   capabilitiesFor: azureCapabilitiesFor,
   runtimes: azureRuntimes,
-  validate: () => [],
+  validate: validateAzure,
+  packaging: azurePackaging,
+  load: async () => (await import('./index.js')).createDriver,
 };

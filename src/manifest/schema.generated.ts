@@ -186,9 +186,9 @@ export interface Tags {
  */
 export interface AzureProvider {
   /**
-   * Azure subscription id (a GUID), often `${env:AZURE_SUBSCRIPTION_ID}`.
+   * Azure subscription id (a GUID), often `${env:AZURE_SUBSCRIPTION_ID}`. Default: the AZURE_SUBSCRIPTION_ID environment variable.
    */
-  subscriptionId: string;
+  subscriptionId?: string;
   /**
    * Resource group that holds the function app (created if missing).
    */
@@ -198,13 +198,25 @@ export interface AzureProvider {
    */
   location: string;
   /**
-   * Hosting plan. Flex Consumption (and Consumption) has no deployment slots: each release replaces the code, so only all-at-once (see `release.fallback`); Premium has slots, which take a share of HTTP traffic before a swap.
+   * Hosting plan. `flex` (Flex Consumption FC1, Linux): one plan per function app, billed per execution, no deployment slots, so each release replaces the code (all-at-once only, see `release.fallback`). `premium` (Elastic Premium EP1-EP3): one plan per stage shared by its apps, at least one instance always billed, with a `staging` slot that takes a share of HTTP traffic before a swap. The Linux Consumption plan is not offered: it retires on 2028-09-30 and gets no new language versions.
    */
-  plan?: 'consumption' | 'flex' | 'premium';
+  plan?: 'flex' | 'premium';
+  /**
+   * Premium plan size: EP1 (1 vCPU, 3.5 GB), EP2 (2 vCPU, 7 GB) or EP3 (4 vCPU, 14 GB). Only with `plan: premium`.
+   */
+  sku?: 'EP1' | 'EP2' | 'EP3';
   /**
    * Existing storage account for the function app (default: fnx creates one).
    */
   storageAccount?: string;
+  /**
+   * Name of an existing Key Vault holding the `${secret:name}` secrets: they become Key Vault references that the function app reads with its system-assigned identity (fnx never reads a value).
+   */
+  keyVault?: string;
+  /**
+   * Name of an existing Service Bus namespace: `queue` triggers read its queues (through the function app's identity) instead of the stage storage account's Storage queues.
+   */
+  serviceBus?: string;
   tags?: Tags;
 }
 /**

@@ -194,7 +194,7 @@ export class Planner {
         const s = own.get(path);
         return s ? (s.content ?? readFileSync(s.path)).toString('utf8') : undefined;
       };
-      const files = [...(this.hooks[p]?.entryFiles?.(fn, { handlerFile, ownFile }) ?? [])].sort((a, b) => compareNames(a.path, b.path));
+      const files = [...(this.hooks[p]?.entryFiles?.(fn, { handlerFile, manifest: this.manifest, ownFile }) ?? [])].sort((a, b) => compareNames(a.path, b.path));
       for (const f of files) {
         checkGeneratedPath(p, f);
         if (own.has(f.path) && !f.replaces) {

@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUILT_IN_PROVIDERS, loadDriver, providerNames, useProviders } from '../../providers/index.js';
-import { FnxError, FnxErrorList } from '../../src/errors.js';
+import { BUILT_IN_PROVIDERS, deployableProviders, driverAvailable, loadDriver, providerNames, unavailableError, useProviders } from '../../providers/index.js';
+import { ExitCode, FnxError, FnxErrorList } from '../../src/errors.js';
 import { parseProviders, providersBlock } from '../../src/init/providers.js';
 import { loadManifestFile } from '../../src/manifest/load.js';
 import { checkProviderRules } from '../../src/manifest/provider-rules.js';
@@ -143,5 +143,20 @@ describe('the built-in providers’ config blocks', () => {
     expect(d.function!.properties.providers!.items!.enum!.slice().sort()).toEqual(names);
     expect(Object.keys(d.stageOverride!.properties.providers!.properties!).sort()).toEqual(names);
     expect(Object.keys(d.release!.properties.fallback!.properties!).sort()).toEqual(names);
+  });
+});
+
+describe('a registered provider without a driver (no load())', () => {
+  it('validates and packages, but is not deployable and its commands exit 2 naming it', async () => {
+    const { load: _load, ...driverless } = fakeProvider(cloud);
+    restore?.();
+    restore = useProviders([...BUILT_IN_PROVIDERS, driverless]);
+    const r = await check(yaml(''));
+    expect(r.manifest).toBeDefined();
+    expect(deployableProviders()).toEqual(['aws', 'azure', 'gcp']);
+    expect(driverAvailable(FAKE)).toBe(false);
+    const err = unavailableError([FAKE], r.manifest!);
+    expect(err.exitCode).toBe(ExitCode.usage);
+    expect(err.message).toBe('This version of fnx has no fake driver yet: it deploys to aws, azure, gcp only.');
   });
 });

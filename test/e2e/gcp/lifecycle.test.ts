@@ -16,11 +16,17 @@ afterAll(async () => {
 
 describe('gcp lifecycle', () => {
   it('first deploy creates every function with its trigger; an unchanged deploy writes nothing; remove deletes them', async () => {
-    const dir = await newProject(shopFiles());
+    const report = '  report:\n    handler: src/report.handler\n    runtime: python3.12\n    triggers:\n      - http: { path: /report }\n';
+    const dir = await newProject({ ...shopFiles({ extra: report }), 'src/report.py': 'def handler(event, context):\n    return {"statusCode": 200, "body": "ok"}\n' });
     const first = await fnx(emu, dir, ['deploy', '--stage', 'dev']);
     expect(first.code, first.stderr + first.stdout).toBe(0);
     const fns = [...emu.state.functions.values()].map((f) => f.name.split('/').pop()).sort();
-    expect(fns).toEqual(['shop-dev-api', 'shop-dev-events', 'shop-dev-uploads', 'shop-dev-worker']);
+    expect(fns).toEqual(['shop-dev-api', 'shop-dev-events', 'shop-dev-report', 'shop-dev-uploads', 'shop-dev-worker']);
+    const resource = (id: string) => [...emu.state.functions.values()].find((f) => f.name.endsWith(`/${id}`))!.resource as { buildConfig: Record<string, unknown>; serviceConfig: Record<string, unknown>; labels: Record<string, string> };
+    expect(resource('shop-dev-report').buildConfig).toMatchObject({ runtime: 'python312', entryPoint: 'fnx_entry' });
+    expect(resource('shop-dev-api').buildConfig).toMatchObject({ runtime: 'nodejs22', entryPoint: 'fnxEntry' });
+    expect(resource('shop-dev-api').serviceConfig).toMatchObject({ availableMemory: '256Mi', environmentVariables: { GREETING: 'hello' }, secretEnvironmentVariables: [{ key: 'DB_PASSWORD', secret: 'shop_db-password', version: 'latest' }] });
+    expect(resource('shop-dev-api').labels).toMatchObject({ 'fnx-service': 'shop', 'fnx-stage': 'dev', 'fnx-function': 'api' });
 
     emu.clearCalls();
     const again = await fnx(emu, dir, ['deploy', '--stage', 'dev']);
@@ -33,7 +39,7 @@ describe('gcp lifecycle', () => {
     await writeFile(manifest, (await readFile(manifest, 'utf8')).replace(/ {2}uploads:\n( {4}.*\n)+/, ''));
     const dropped = await fnx(emu, dir, ['deploy', '--stage', 'dev']);
     expect(dropped.code, dropped.stderr + dropped.stdout).toBe(0);
-    expect([...emu.state.functions.values()].map((f) => f.name.split('/').pop()).sort()).toEqual(['shop-dev-api', 'shop-dev-events', 'shop-dev-worker']);
+    expect([...emu.state.functions.values()].map((f) => f.name.split('/').pop()).sort()).toEqual(['shop-dev-api', 'shop-dev-events', 'shop-dev-report', 'shop-dev-worker']);
 
     const removed = await fnx(emu, dir, ['remove', '--stage', 'dev', '--yes']);
     expect(removed.code, removed.stderr + removed.stdout).toBe(0);

@@ -51,7 +51,8 @@ describe.each(TEMPLATES.flatMap((t) => PROVIDER_SETS.map((p) => [t, p] as const)
     if (providers.includes('aws')) expect(manifest.providers.aws).toEqual({ region: 'us-east-1' });
     if (providers.length === 3) {
       expect(manifest.providers.azure).toMatchObject({ resourceGroup: 'svc-${stage}', location: 'westeurope' });
-      expect(manifest.providers.azure!.subscriptionId).toMatch(/^\$\{env:AZURE_SUBSCRIPTION_ID, [0-9a-f-]{36}\}$/);
+      // The Azure driver reads AZURE_SUBSCRIPTION_ID itself: no placeholder subscription to deploy to by mistake.
+      expect(manifest.providers.azure).not.toHaveProperty('subscriptionId');
       expect(manifest.providers.gcp).toMatchObject({ project: '${env:GOOGLE_CLOUD_PROJECT, my-project}', region: 'europe-west1' });
     }
     expect(manifest.defaults.runtime).toBe(meta(template).runtime);
@@ -94,15 +95,23 @@ describe.each(TEMPLATES.flatMap((t) => PROVIDER_SETS.map((p) => [t, p] as const)
     // AWS delivers http events in the neutral shape already; the other kinds go through a generated
     // entry. GCP always has one (package.json `main` / main.py, docs/gcp.md).
     const adapted = meta(template).trigger !== 'http';
+    // Azure: a v4 app's host.json and entry (its package.json replaces the project's), with
+    // @azure/functions under fnx_entry/node_modules.
     const entryOf = (p: string): string[] =>
-      p === 'aws' ? (adapted ? [`fnx_entry/${fn}.${isNode ? 'mjs' : 'py'}`] : []) : p === 'gcp' ? [isNode ? `fnx_entry/${fn}.mjs` : 'main.py'] : [];
+      p === 'aws'
+        ? adapted ? [`fnx_entry/${fn}.${isNode ? 'mjs' : 'py'}`] : []
+        : p === 'gcp' ? [isNode ? `fnx_entry/${fn}.mjs` : 'main.py']
+        : p === 'azure' ? (isNode ? ['host.json', `fnx_entry/${fn}.mjs`] : ['host.json', 'function_app.py'])
+        : [];
     // Providers whose entries differ (any entry is the provider's own) get an artifact each.
     const groups = new Set(providers.map((p) => (entryOf(p).length ? p : '')));
     expect(artifacts).toHaveLength(groups.size);
     for (const a of artifacts) {
       // package.json stays next to the handler: it marks src/handler.js as an ES module.
       const own = isNode ? ['package.json', 'src/handler.js'] : ['src/handler.py'];
-      expect(await zipEntries(a.path)).toEqual([...entryOf(a.providers[0]!), ...own].sort());
+      const names = await zipEntries(a.path);
+      expect(names.filter((n) => !n.startsWith('fnx_entry/node_modules/'))).toEqual([...entryOf(a.providers[0]!), ...own].sort());
+      expect(names.includes('fnx_entry/node_modules/@azure/functions/package.json')).toBe(isNode && a.providers[0] === 'azure');
     }
   });
 });

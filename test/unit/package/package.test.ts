@@ -233,6 +233,9 @@ describe('packageArtifacts: what goes in', () => {
   });
 });
 
+/** An Azure zip's entries without the files the Azure packaging hook adds (host.json, package.json, fnx_entry/). */
+const azureOwn = (names: string[]) => names.filter((n) => n !== 'host.json' && n !== 'package.json' && !n.startsWith('fnx_entry/'));
+
 describe('packageArtifacts: layers per provider', () => {
   const layered = () =>
     app({
@@ -250,16 +253,20 @@ describe('packageArtifacts: layers per provider', () => {
     const set = await packageArtifacts(m, { hooks: {} });
     expect(set.artifacts.map((a) => [a.type, a.name, a.providers, a.path.slice(root.length)])).toEqual([
       ['function', 'api', ['aws'], '/.fnx/build/dev/functions/api.aws.zip'],
-      ['function', 'api', ['azure', 'gcp'], '/.fnx/build/dev/functions/api.azure-gcp.zip'],
+      ['function', 'api', ['azure'], '/.fnx/build/dev/functions/api.azure.zip'],
+      ['function', 'api', ['gcp'], '/.fnx/build/dev/functions/api.gcp.zip'],
       ['layer', 'deps', ['aws'], '/.fnx/build/dev/layers/deps.zip'],
       ['layer', 'shared', ['aws'], '/.fnx/build/dev/layers/shared.zip'],
     ]);
     const src = ['src/api.js', 'src/data.json', 'src/run.sh', 'src/worker.js'];
     // The function's own dependencies come from the deps layer: not in the AWS function zip.
     expect(await zipNames(set.artifacts[0]!.path)).toEqual(src);
-    expect(await zipNames(set.artifacts[1]!.path)).toEqual(['bin/run', 'node_modules/lodash/index.js', 'node_modules/lodash/package.json', 'node_modules/util/index.js', ...src, 'tool.py']);
-    expect(await zipNames(set.artifacts[2]!.path)).toEqual(['nodejs/node_modules/lodash/index.js', 'nodejs/node_modules/lodash/package.json']);
-    const shared = await readZip(set.artifacts[3]!.path);
+    const merged = ['bin/run', 'node_modules/lodash/index.js', 'node_modules/lodash/package.json', 'node_modules/util/index.js', ...src, 'tool.py'];
+    // Azure's zip also holds its v4 app files (host.json, package.json `main`, the entry and its runtime).
+    expect(azureOwn(await zipNames(set.artifacts[1]!.path))).toEqual(merged);
+    expect(await zipNames(set.artifacts[2]!.path)).toEqual(merged);
+    expect(await zipNames(set.artifacts[3]!.path)).toEqual(['nodejs/node_modules/lodash/index.js', 'nodejs/node_modules/lodash/package.json']);
+    const shared = await readZip(set.artifacts[4]!.path);
     expect(shared.map((e) => [e.name, e.mode])).toEqual([
       ['bin/run', 0o755],
       ['nodejs/node_modules/util/index.js', 0o644],
@@ -281,7 +288,7 @@ describe('packageArtifacts: layers per provider', () => {
     });
     const set = await packageArtifacts(m);
     expect(set.artifacts.length).toBe(1);
-    expect(await zipNames(set.artifacts[0]!.path)).toEqual(['bin/run', 'node_modules/lodash/index.js', 'node_modules/lodash/package.json', 'node_modules/util/index.js', 'src/api.js', 'tool.py']);
+    expect(azureOwn(await zipNames(set.artifacts[0]!.path))).toEqual(['bin/run', 'node_modules/lodash/index.js', 'node_modules/lodash/package.json', 'node_modules/util/index.js', 'src/api.js', 'tool.py']);
   });
 
   it('refuses an empty or missing layer folder', async () => {

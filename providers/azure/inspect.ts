@@ -1,0 +1,65 @@
+/** Reads what fnx owns for a service+stage in its resource group (by tags). Read-only. */
+import type { ResolvedManifest } from '../../src/driver.js';
+import type { AzureClients } from './clients.js';
+import { azureConfig } from './config.js';
+import { scopeOf } from './desired.js';
+import { premiumPlanName, STAGING_SLOT, storageAccountName } from './names.js';
+import { readSite, readWeight } from './ops.js';
+import { TAG } from './release-tags.js';
+import type { AzureDeployed, DeployedApp } from './state.js';
+
+export async function inspectStage(az: AzureClients, manifest: ResolvedManifest): Promise<AzureDeployed> {
+  const config = azureConfig(manifest)!;
+  const rg = config.resourceGroup;
+  const scope = scopeOf(manifest, az.settings.subscriptionId);
+  const group = await az.find(`read resource group ${rg}`, () => az.resources.resourceGroups.get(rg));
+  if (!group) return { plans: [], apps: {} };
+  const accountName = config.storageAccount ?? storageAccountName(scope);
+  const account = await az.find(`read storage account ${accountName}`, () => az.storage.storageAccounts.getProperties(rg, accountName));
+  const plans: string[] = [];
+  if (config.plan === 'premium') {
+    const name = premiumPlanName(scope);
+    if (await az.find(`read plan ${name}`, () => az.web.appServicePlans.get(rg, name))) plans.push(name);
+  }
+  const sites = await az.call(`list the resources of ${rg}`, async () => {
+    const out: { name: string; tags: Record<string, string> }[] = [];
+    for await (const r of az.resources.resources.listByResourceGroup(rg)) {
+      const tags = r.tags ?? {};
+      if (r.type?.toLowerCase() === 'microsoft.web/sites' && r.name && tags[TAG.service] === manifest.service && tags[TAG.stage] === manifest.stage && tags[TAG.function]) out.push({ name: r.name, tags });
+    }
+    return out;
+  });
+  const apps: Record<string, DeployedApp> = {};
+  for (const s of sites) {
+    const site = await readSite(az, rg, s.name);
+    if (!site) continue;
+    const fn = site.tags[TAG.function]!;
+    let slot: Awaited<ReturnType<typeof readSite>>;
+    let weight = 0;
+    if (config.plan === 'premium') {
+      slot = await readSite(az, rg, s.name, STAGING_SLOT);
+      weight = await readWeight(az, rg, s.name);
+    }
+    if (config.plan === 'flex' && site.planId) plans.push(site.planId.split('/').pop()!);
+    apps[fn] = {
+      function: fn,
+      name: s.name,
+      id: site.id,
+      tags: site.tags,
+      ...(site.tags[TAG.version] ? { version: site.tags[TAG.version] } : {}),
+      ...(slot?.tags[TAG.version] ? { slotVersion: slot.tags[TAG.version] } : {}),
+      weight,
+      ...(site.scmHost ? { scmHost: site.scmHost } : {}),
+      ...(slot?.scmHost ? { slotScmHost: slot.scmHost } : {}),
+      hosts: site.hosts,
+      ...(slot?.hosts[0] ? { slotHost: slot.hosts[0] } : {}),
+      ...(site.planId ? { planId: site.planId } : {}),
+    };
+  }
+  return {
+    resourceGroup: { tags: { ...(group.tags ?? {}) } },
+    ...(account ? { storageAccount: { name: accountName, blob: account.primaryEndpoints?.blob ?? '' } } : {}),
+    plans,
+    apps,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The plan: desired (manifest + artifacts) against what inspect() read, as data apply() executes.
+ * Pure. A function whose version (desiredApp) equals the one serving, or on Premium the one in
+ * its slot, has nothing to do; app settings are shown by name only (their values may come from
+ * `${env:}`; secrets are Key Vault references).
+ */
+import { referenceOf, type PlanAction, type PlanRequest, type ProviderPlan } from '../../src/driver.js';
+import { azureConfig, azureFunctions, flexInstanceMemory } from './config.js';
+import { desiredApp, scopeOf } from './desired.js';
+import { deploymentContainer, premiumPlanName, storageAccountName } from './names.js';
+import { recordedPackages } from './release-tags.js';
+import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
+import { vendoredVersion } from './vendor.js';
+
+export function planDeploy(req: PlanRequest, subscriptionId: string, vaultSuffix: string): ProviderPlan {
+  const manifest = req.manifest;
+  const config = azureConfig(manifest)!;
+  const deployed = req.deployed.detail as AzureDeployed;
+  const scope = scopeOf(manifest, subscriptionId);
+  const account = config.storageAccount ?? storageAccountName(scope);
+  const actions: PlanAction[] = [];
+  const act = (a: PlanAction) => actions.push(a);
+  act({ id: 'resource-group', op: deployed.resourceGroup ? 'no-change' : 'create', resource: 'resource-group', name: config.resourceGroup, ...(deployed.resourceGroup ? {} : { summary: `in ${config.location}, tagged` }) });
+  act({ id: 'storage-account', op: deployed.storageAccount ? 'no-change' : 'create', resource: 'storage-account', name: account, ...(deployed.storageAccount ? {} : { summary: 'StorageV2, Standard_LRS: AzureWebJobsStorage and the deployment containers (name: service+stage and a stable suffix)' }) });
+  const plans: string[] = [];
+  if (config.plan === 'premium') {
+    const name = premiumPlanName(scope);
+    plans.push(name);
+    act({ id: `plan:${name}`, op: deployed.plans.includes(name) ? 'no-change' : 'create', resource: 'plan', name, ...(deployed.plans.includes(name) ? {} : { summary: `Elastic Premium ${config.sku ?? 'EP1'}, shared by the stage's apps (one instance always billed)` }) });
+  }
+  const selected = azureFunctions(manifest).filter((f) => !req.only || req.only.includes(f.name));
+  const desired: DesiredApp[] = [];
+  const changed: DesiredApp[] = [];
+  for (const fn of azureFunctions(manifest)) {
+    if (!selected.includes(fn)) {
+      const cur = deployed.apps[fn.name];
+      if (cur) act({ id: `function:${fn.name}`, op: 'no-change', resource: 'function', name: cur.name, function: fn.name, summary: 'not selected (--function): left as it is' });
+      continue;
+    }
+    const d = desiredApp(manifest, fn, req.artifacts, scope, vaultSuffix);
+    desired.push(d);
+    const cur = deployed.apps[fn.name];
+    if (config.plan === 'flex' && !deployed.plans.includes(d.plan)) {
+      plans.push(d.plan);
+      act({ id: `plan:${d.plan}`, op: 'create', resource: 'plan', name: d.plan, function: fn.name, summary: 'Flex Consumption FC1 (one per app)' });
+    }
+    const same = cur && (cur.version === d.version || (config.plan === 'premium' && cur.slotVersion === d.version));
+    const recorded = cur && config.plan === 'flex' && recordedPackages(cur.tags).some((p) => p.version === d.version);
+    if (same || recorded) {
+      const where = cur.version === d.version ? '' : config.plan === 'premium' ? ' (in the staging slot: the release decides)' : ' (a recorded package: the release decides whether to deploy it again)';
+      act({ id: `function:${fn.name}`, op: 'no-change', resource: 'function', name: d.app, function: fn.name, summary: `version ${d.version}${where}` });
+      continue;
+    }
+    changed.push(d);
+    const changes = Object.keys(d.settings)
+      .sort()
+      .map((k) => {
+        const ref = referenceOf(fn, `environment.${k}`);
+        return fn.secrets[k] ? { field: `settings.${k}`, masked: true, change: 'changed' as const } : ref ? { field: `settings.${k}`, reference: ref, change: 'changed' as const } : { field: `settings.${k}`, to: d.settings[k] };
+      });
+    const memory = config.plan === 'flex' ? `, ${flexInstanceMemory(fn.memory) ?? 4096} MB instances` : '';
+    act({
+      id: `function:${fn.name}`,
+      op: cur ? 'update' : 'create',
+      resource: 'function',
+      name: d.app,
+      function: fn.name,
+      changes: [{ field: 'version', ...(cur?.version ? { from: cur.version } : {}), to: d.version }, { field: 'runtime', to: `${d.runtime.name} ${d.runtime.version}` }, ...changes],
+      summary: `${cur ? 'new version' : 'Function App'} (${d.runtime.name} ${d.runtime.version}${memory})${config.plan === 'premium' && cur ? ' into its staging slot' : ''}`,
+    });
+    act({ id: `code:${fn.name}`, op: cur ? 'update' : 'create', resource: 'code', name: config.plan === 'flex' ? `${d.app} (${deploymentContainer(d.app)})` : d.app, function: fn.name, summary: config.plan === 'flex' ? 'one-deploy, package recorded for rollback' : cur ? 'zip deploy to the staging slot' : 'zip deploy' });
+  }
+  for (const [fn, cur] of Object.entries(deployed.apps)) {
+    if (!azureFunctions(manifest).some((f) => f.name === fn)) act({ id: `function:${fn}`, op: 'delete', resource: 'function', name: cur.name, function: fn, summary: 'no longer in fnx.yaml: left in place; `fnx remove` deletes it' });
+  }
+  const notes = [
+    `Each function is its own Function App (${config.plan === 'flex' ? 'Flex Consumption FC1, one plan per app' : `Elastic Premium ${config.sku ?? 'EP1'}, one plan for the stage, a staging slot per app`}); names carry a stable suffix derived from the subscription, resource group, service and stage, because Azure app and storage names are global.`,
+    `The package holds a generated v4 entry (host.json, package.json main, @azure/functions ${vendoredVersion()} bundled by fnx); layers are merged into it.`,
+  ];
+  if (config.plan === 'premium') notes.push('canary and linear steps share HTTP traffic only (rampUpRules); queue, timer and Event Grid triggers of the staging slot are disabled (slot-sticky AzureWebJobs.<fn>.Disabled) until the swap.');
+  if (selected.some((f) => f.triggers.some((t) => t.kind === 'storage' || t.kind === 'topic'))) notes.push('storage and topic triggers are Event Grid functions in the package; fnx does not create their Event Grid subscriptions yet.');
+  if (selected.some((f) => f.deadLetter || f.logRetention !== undefined || f.architecture === 'arm64' || f.role)) notes.push('kept: deadLetter (Azure uses each queue\'s poison / dead-letter queue), logRetention, role and arm64 have no Azure equivalent in fnx and are not applied.');
+  const detail: AzurePlanDetail = { resourceGroup: config.resourceGroup, location: config.location, createResourceGroup: !deployed.resourceGroup, storageAccount: account, createStorageAccount: !deployed.storageAccount, plans: plans.filter((p) => !deployed.plans.includes(p)), apps: changed, desired, deployed };
+  return { provider: 'azure', target: `${config.location} (${config.resourceGroup}, ${config.plan})`, actions, notes, detail };
+}

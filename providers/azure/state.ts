@@ -1,0 +1,60 @@
+/** What inspect() read from Azure for one service+stage (DeployedState.detail) and the plan's data. JSON only. */
+
+export interface DeployedApp {
+  readonly function: string;
+  readonly name: string;
+  readonly id: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Version serving in production (tag fnx:version). */
+  readonly version?: string;
+  /** Premium: the version in the staging slot, if the slot exists. */
+  readonly slotVersion?: string;
+  /** Premium: share of HTTP traffic on the slot (rampUpRules), 0..1. */
+  readonly weight: number;
+  readonly scmHost?: string;
+  readonly slotScmHost?: string;
+  readonly hosts: readonly string[];
+  readonly slotHost?: string;
+  readonly planId?: string;
+}
+
+export interface AzureDeployed {
+  readonly resourceGroup?: { readonly tags: Readonly<Record<string, string>> };
+  readonly storageAccount?: { readonly name: string; readonly blob: string };
+  /** Names of the App Service plans that exist, of those fnx would use. */
+  readonly plans: readonly string[];
+  readonly apps: Readonly<Record<string, DeployedApp>>;
+}
+
+/** One function as fnx wants it in Azure: computed from the manifest and its artifact alone. */
+export interface DesiredApp {
+  readonly function: string;
+  readonly app: string;
+  readonly plan: string;
+  readonly version: string;
+  readonly artifactSha256: string;
+  readonly runtime: { readonly name: 'node' | 'python'; readonly version: string };
+  readonly instanceMemoryMb: number;
+  readonly maxInstances?: number;
+  readonly warm?: number;
+  /** App settings fnx owns, by name: plain values, Key Vault references (never a secret value). */
+  readonly settings: Readonly<Record<string, string>>;
+  /** Registered functions that are not HTTP: disabled in a Premium slot. */
+  readonly nonHttp: readonly string[];
+  readonly http: boolean;
+}
+
+export interface AzurePlanDetail {
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly createResourceGroup: boolean;
+  readonly storageAccount: string;
+  readonly createStorageAccount: boolean;
+  readonly plans: readonly string[];
+  /** Functions whose app is created or gets a new version, with what they become. */
+  readonly apps: readonly DesiredApp[];
+  /** Desired state of every selected function (also the unchanged ones). */
+  readonly desired: readonly DesiredApp[];
+  /** What inspect() read, for apply to continue from. */
+  readonly deployed: AzureDeployed;
+}
