@@ -14,20 +14,45 @@ import { join } from './pointer.js';
 import { problem } from './problems.js';
 import { didYouMean, listOf } from './suggest.js';
 
+/** Reads shared by the checks of one manifest: many functions often name the same handler file. */
+interface Reads {
+  isFile(path: string): Promise<boolean>;
+  exported(python: boolean, file: string, name: string): Promise<ExportAnswer>;
+}
+
+function memoReads(): Reads {
+  const files = new Map<string, Promise<boolean>>();
+  const answers = new Map<string, Promise<ExportAnswer>>();
+  return {
+    isFile(path) {
+      let r = files.get(path);
+      if (!r) files.set(path, (r = isFile(path)));
+      return r;
+    },
+    exported(python, file, name) {
+      const key = `${python ? 'py' : 'js'}\0${file}\0${name}`;
+      let r = answers.get(key);
+      if (!r) answers.set(key, (r = python ? pythonExport(file, name) : nodeExport(file, name)));
+      return r;
+    },
+  };
+}
+
 export async function checkProjectFiles(manifest: ResolvedManifest, locator: Locator): Promise<FnxError[]> {
-  const checks = [...manifest.functions.map((fn) => checkHandler(manifest.rootDir, fn, locator)), ...Object.values(manifest.layers).map((l) => checkLayer(manifest.rootDir, l, locator))];
+  const reads = memoReads();
+  const checks = [...manifest.functions.map((fn) => checkHandler(manifest.rootDir, fn, locator, reads)), ...Object.values(manifest.layers).map((l) => checkLayer(manifest.rootDir, l, locator))];
   return (await Promise.all(checks)).flat();
 }
 
 const posix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 const orList = (items: readonly string[]) => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`);
 
-async function checkHandler(rootDir: string, fn: ResolvedFunction, locator: Locator): Promise<FnxError[]> {
+async function checkHandler(rootDir: string, fn: ResolvedFunction, locator: Locator, reads: Reads): Promise<FnxError[]> {
   const pointer = join('', 'functions', fn.name, 'handler');
   const candidates = handlerFiles(fn.handler, fn.runtime);
   let file: string | undefined;
   for (const c of candidates) {
-    if (await isFile(resolve(rootDir, c))) {
+    if (await reads.isFile(resolve(rootDir, c))) {
       file = c;
       break;
     }
@@ -37,7 +62,7 @@ async function checkHandler(rootDir: string, fn: ResolvedFunction, locator: Loca
     return [problem('E_HANDLER_FILE', `Function \`${fn.name}\`: handler \`${fn.handler}\` needs ${needs}.`, locator.locate(pointer), await missingFileHint(rootDir, fn, candidates[0]!))];
   }
   const name = handlerExport(fn.handler);
-  const answer: ExportAnswer = isPython(fn.runtime) ? await pythonExport(resolve(rootDir, file), name) : await nodeExport(resolve(rootDir, file), name);
+  const answer = await reads.exported(isPython(fn.runtime), resolve(rootDir, file), name);
   if (answer.state !== 'missing') return [];
   const defined = answer.exports;
   const what = isPython(fn.runtime) ? `defines no \`${name}\`` : `does not export \`${name}\``;

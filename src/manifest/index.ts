@@ -14,7 +14,7 @@ import { toResolvedManifest } from './resolve.js';
 import { checkProjectFiles } from './files.js';
 import { checkProviderRules } from './provider-rules.js';
 import { checkSemantics } from './semantic.js';
-import { mergeStage, STAGE_NAME, undeclaredStage, unknownStageFunctions } from './stages.js';
+import { mergeStage, STAGE_NAME, STAGE_SECTIONS, undeclaredStage, unknownStageFunctions } from './stages.js';
 import { resolveVariables } from './variables.js';
 import { validateSchema, validateSchemaAt } from './validate.js';
 import { isRecord, join } from './pointer.js';
@@ -116,9 +116,20 @@ function otherStagesUnknownKeys(doc: Record<string, unknown>, stage: string, loc
   const none = new Set<string>();
   for (const name of Object.keys(stages)) {
     if (name === stage) continue;
+    const override = stages[name];
+    if (!isRecord(override)) continue;
     const forked = locator.fork();
     const merged = mergeStage(doc, name, forked);
-    for (const p of validateSchemaAt(structuredClone(merged), forked, { fromVariable: none, wholeVariable: none, unresolved: none })) {
+    // Only the sections (and functions) this stage overrides: validating the whole merged
+    // document once per stage would make many stages quadratic.
+    const part: Record<string, unknown> = {};
+    for (const section of STAGE_SECTIONS) {
+      if (override[section] === undefined) continue;
+      const value = merged[section];
+      part[section] = section === 'functions' && isRecord(value) && isRecord(override.functions) ? Object.fromEntries(Object.keys(override.functions).filter((f) => Object.hasOwn(value, f)).map((f) => [f, value[f]])) : value;
+    }
+    if (!Object.keys(part).length) continue;
+    for (const p of validateSchemaAt(structuredClone(part), forked, { fromVariable: none, wholeVariable: none, unresolved: none }, true)) {
       if (p.error.code === 'E_SCHEMA_UNKNOWN_KEY' && forked.comesFrom(p.pointer, join('', 'stages', name))) out.push(p.error);
     }
   }

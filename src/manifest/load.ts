@@ -18,6 +18,11 @@ import { decodeManifest } from './encoding.js';
 import { problem } from './problems.js';
 import { documentData } from './yaml-data.js';
 import { syntaxProblem } from './yaml-errors.js';
+import { MAX_TEXT_NESTING, tooDeepAt } from './yaml-depth.js';
+
+function tooDeep(file: string, at: { line: number; column: number }): FnxError {
+  return problem('E_YAML_DEPTH', `The manifest nests mappings and lists far too deeply here (more than ${MAX_TEXT_NESTING} levels).`, { file, ...at }, 'A manifest needs a few levels: check the brackets and the indentation here.');
+}
 
 export interface LoadedManifest {
   readonly file: string;
@@ -144,13 +149,18 @@ export async function parseManifest(file: string, text: string): Promise<LoadedM
   // exposes no named exports for a lazily imported CommonJS module).
   const yaml = (await import('yaml')).default;
   const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml;
+  const empty = new Locator(file, new Map());
+  const deep = tooDeepAt(text);
+  if (deep) return { file, locator: empty, errors: [tooDeep(file, deep)] };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
+  // The bound above keeps the parser's recursion shallow; should it still run out of stack, the
+  // place it stopped would depend on the caller's stack, so the problem is reported at 1:1.
+  if (document.errors.some((e) => /Maximum call stack/.test(e.message))) return { file, locator: empty, errors: [tooDeep(file, { line: 1, column: 1 })] };
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: Math.max(1, line), column: Math.max(1, col) };
   };
-  const empty = new Locator(file, new Map());
 
   if (document.errors.length) return { file, locator: empty, errors: [syntaxProblem(yaml, document, text, file, at)] };
 

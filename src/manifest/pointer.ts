@@ -6,14 +6,16 @@
 export type Segment = string | number;
 
 export function escapeSegment(s: Segment): string {
-  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+  const t = String(s);
+  return t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t;
 }
 
 export function unescapeSegment(s: string): string {
-  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+  return s.includes('~') ? s.replace(/~1/g, '/').replace(/~0/g, '~') : s;
 }
 
 export function join(pointer: string, ...segments: Segment[]): string {
+  if (segments.length === 1) return `${pointer}/${escapeSegment(segments[0]!)}`;
   return pointer + segments.map((s) => `/${escapeSegment(s)}`).join('');
 }
 

@@ -59,7 +59,8 @@ export function toResolvedManifest(input: Record<string, unknown>, ctx: ResolveC
       name,
       kind: l.from !== undefined ? 'package' : 'dir',
       path: abs((l.from ?? l.path)!),
-      location: ctx.locator.locate(join('', 'layers', name), 'key'),
+      // The `from:` / `path:` value: packaging errors about the layer's files point at it.
+      location: ctx.locator.locate(join('', 'layers', name, l.from !== undefined ? 'from' : 'path')),
     };
   }
 

@@ -46,6 +46,25 @@ export function checkSemantics(doc: Record<string, unknown>, locator: Locator): 
   const configured = configuredProviders(doc);
   const usedLayers = new Set<string>();
 
+  // Cloud names derived from function names (IAM roles, Azure apps) are case-insensitive.
+  const byLowerCase = new Map<string, string>();
+  for (const name of functionNames) {
+    const first = byLowerCase.get(name.toLowerCase());
+    if (first === undefined) {
+      byLowerCase.set(name.toLowerCase(), name);
+      continue;
+    }
+    const firstAt = at(join('', 'functions', first), 'key');
+    errors.push(
+      problem(
+        'E_FUNCTION_NAME_CASE',
+        `Functions \`${first}\` (line ${firstAt.line}, column ${firstAt.column}) and \`${name}\` differ only in upper and lower case.`,
+        at(join('', 'functions', name), 'key'),
+        'Names of the cloud resources fnx creates for a function (such as IAM roles) ignore case, so these two would collide: rename one of them.',
+      ),
+    );
+  }
+
   // Sections that may appear in `defaults` and in each function: checked where they are written.
   const sections: [string, Record<string, unknown>][] = [['/defaults', defaultsOf(doc)], ...functions.map(([n, f]) => [join('', 'functions', n), f] as [string, Record<string, unknown>])];
   for (const [base, s] of sections) {

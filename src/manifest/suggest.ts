@@ -14,12 +14,20 @@ export function levenshtein(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
+/** Longest word that gets a suggestion. */
+const MAX_WORD = 200;
+
 /** The closest candidate within a small edit distance (case-insensitive), or undefined. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  // Names are short; a long word (a mistyped value pasted as a key) is compared with nothing,
+  // which keeps this cheap for any input.
+  if (word.length > MAX_WORD) return undefined;
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {
+    // The distance is at least the difference in length.
+    if (Math.abs(c.length - w.length) >= bestDistance) continue;
     const d = c.toLowerCase() === w ? 0 : levenshtein(w, c.toLowerCase());
     if (d < bestDistance) {
       best = c;

@@ -41,8 +41,11 @@ export function validateSchema(doc: Record<string, unknown>, locator: Locator, i
   return validateSchemaAt(doc, locator, input).map((p) => p.error);
 }
 
-/** Like validateSchema, with the pointer (in the merged document) each problem is about. */
-export function validateSchemaAt(doc: Record<string, unknown>, locator: Locator, input: SchemaInput): { pointer: string; error: FnxError }[] {
+/**
+ * Like validateSchema, with the pointer (in the merged document) each problem is about.
+ * `unknownKeysOnly`: report only unknown keys (and no coercions), for checks that keep nothing else.
+ */
+export function validateSchemaAt(doc: Record<string, unknown>, locator: Locator, input: SchemaInput, unknownKeysOnly = false): { pointer: string; error: FnxError }[] {
   const before = structuredClone(doc);
   validateManifest(doc);
   const raw = validateManifest.errors ?? [];
@@ -52,6 +55,7 @@ export function validateSchemaAt(doc: Record<string, unknown>, locator: Locator,
   const reported = new Set<string>();
   const cascades = raw.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
   for (const e of raw) {
+    if (unknownKeysOnly && e.keyword !== 'additionalProperties') continue;
     if (cascades.some((c) => c !== e && c.instancePath === e.instancePath && e.schemaPath.startsWith(`${c.schemaPath}/`))) continue;
     if (e.propertyName !== undefined) continue;
     const pointer = e.keyword === 'additionalProperties' ? join(e.instancePath, String(e.params.additionalProperty)) : e.instancePath;
@@ -60,7 +64,7 @@ export function validateSchemaAt(doc: Record<string, unknown>, locator: Locator,
     reported.add(pointer);
     out.push({ pointer, error: e.keyword !== 'required' && get(before, pointer) === null ? m.empty(pointer) : m.map(e) });
   }
-  out.push(...m.coercions(before, doc, '').filter((c) => !reported.has(c.pointer)));
+  if (!unknownKeysOnly) out.push(...m.coercions(before, doc, '').filter((c) => !reported.has(c.pointer)));
   return out;
 }
 

@@ -10,8 +10,11 @@
  * a number, ...); anywhere else the value is inserted as text. `stages` is left as written.
  * Strings that an `${env:...}` or `${opt:...}` value went into are recorded with their text as
  * written (ResolvedVariables.references), so output can name the reference instead of the value.
- * Variables that repeat variables multiply: a string may grow to MAX_VALUE_LENGTH characters and
- * `${self:...}` copies of mappings and lists may add MAX_COPIED_VALUES values in all.
+ * Variables that repeat variables multiply: a string may grow to MAX_VALUE_LENGTH characters,
+ * substituted text may add MAX_SUBSTITUTED_CHARS characters in all, and `${self:...}` copies of
+ * mappings and lists may add MAX_COPIED_VALUES values in all. A chain of `${self:...}` may be
+ * MAX_SELF_CHAIN references long and variables nest MAX_NESTING deep: past these limits (far
+ * beyond any real manifest) a positioned problem is reported instead of running out of stack.
  */
 import type { FnxError } from '../errors.js';
 import type { Locator } from './locator.js';
@@ -48,6 +51,12 @@ export interface ResolvedVariables {
 export const MAX_VALUE_LENGTH = 100_000;
 /** Most values that `${self:...}` copies of mappings and lists may add, all together. */
 export const MAX_COPIED_VALUES = 10_000;
+/** Most characters that substituted values may add to the manifest, all strings together. */
+export const MAX_SUBSTITUTED_CHARS = 2_000_000;
+/** Longest chain of `${self:...}` references that lead to further references. */
+export const MAX_SELF_CHAIN = 100;
+/** Deepest nesting of variables inside variables (`${env:A, ${env:B, ...}}`). */
+export const MAX_NESTING = 20;
 
 const KINDS = ['stage', 'env', 'opt', 'self', 'secret'];
 const SECRET_SLOT = /^\/(defaults|functions\/[^/]+)\/secrets\/[^/]+$/;
@@ -84,6 +93,11 @@ class Resolver {
   private tainted = false;
   /** Values copied by `${self:...}` of mappings and lists so far. */
   private copied = 0;
+  /** Characters substituted into longer strings so far. */
+  private substituted = 0;
+  /** Set once a limit on chains or nesting was reported (reported once, not at every hop). */
+  private tooDeepReported = false;
+  private tooMuchReported = false;
   private readonly memo = new Map<string, unknown>();
   /** Pointers being resolved, outermost first. */
   private readonly active: string[] = [];
@@ -95,18 +109,18 @@ class Resolver {
     private readonly ctx: VariableContext,
   ) {}
 
-  resolve(pointer: string): unknown {
+  /** The resolved value at `pointer`; `raw` is its value in the document when the caller holds it. */
+  resolve(pointer: string, raw: unknown = get(this.root, pointer)): unknown {
     if (this.memo.has(pointer)) return this.memo.get(pointer);
-    const raw = get(this.root, pointer);
     if (pointer === '/stages') return raw;
     this.active.push(pointer);
     let out: unknown;
     if (isRecord(raw)) {
       const obj: Record<string, unknown> = {};
-      for (const k of Object.keys(raw)) obj[k] = this.resolve(join(pointer, k));
+      for (const k of Object.keys(raw)) obj[k] = this.resolve(join(pointer, k), raw[k]);
       out = obj;
     } else if (Array.isArray(raw)) {
-      out = raw.map((_, i) => this.resolve(join(pointer, i)));
+      out = raw.map((v, i) => this.resolve(join(pointer, i), v));
     } else if (typeof raw === 'string' && raw.includes('${')) {
       out = this.interpolate(raw, pointer);
       if (out === UNRESOLVED) {
@@ -176,10 +190,27 @@ class Resolver {
         );
         return UNRESOLVED;
       }
-      out += String(value);
+      const text = String(value);
+      out += text;
       if (out.length > MAX_VALUE_LENGTH) return this.tooLong(pointer);
+      if ((this.substituted += text.length) > MAX_SUBSTITUTED_CHARS) return this.tooMuchText(pointer);
     }
     return out;
+  }
+
+  private tooMuchText(pointer: string): typeof UNRESOLVED {
+    if (!this.tooMuchReported) {
+      this.tooMuchReported = true;
+      this.errors.push(
+        problem(
+          'E_VAR_TOO_LARGE',
+          `The variables of the manifest add more than ${MAX_SUBSTITUTED_CHARS} characters in all, so fnx stops at ${display(pointer)}.`,
+          this.ctx.locator.locate(pointer),
+          'Variables that repeat long values multiply: refer to each long value once, or write the values out.',
+        ),
+      );
+    }
+    return UNRESOLVED;
   }
 
   private tooLong(pointer: string): typeof UNRESOLVED {
@@ -208,6 +239,20 @@ class Resolver {
       for (; i < text.length; i++) {
         if (text.startsWith('${', i)) {
           depth++;
+          if (depth > MAX_NESTING) {
+            if (!this.tooDeepReported) {
+              this.tooDeepReported = true;
+              this.errors.push(
+                problem(
+                  'E_VAR_TOO_DEEP',
+                  `Variables in ${display(pointer)} nest more than ${MAX_NESTING} levels deep.`,
+                  this.ctx.locator.locateOffset(pointer, i),
+                  'Nest defaults a few levels at most (`${env:A, ${env:B, value}}`).',
+                ),
+              );
+            }
+            return undefined;
+          }
           i++;
         } else if (text[i] === '}') {
           depth--;
@@ -251,8 +296,10 @@ class Resolver {
         const v = this.evaluate(part, pointer, false);
         if (v === UNRESOLVED) return UNRESOLVED;
         if (typeof v === 'object' && v !== null) return UNRESOLVED;
-        out += String(v);
+        const text = String(v);
+        out += text;
         if (out.length > MAX_VALUE_LENGTH) return this.tooLong(pointer);
+        if ((this.substituted += text.length) > MAX_SUBSTITUTED_CHARS) return this.tooMuchText(pointer);
       }
     }
     return out;
@@ -394,12 +441,31 @@ class Resolver {
       );
       return UNRESOLVED;
     }
+    if (this.hops.length >= MAX_SELF_CHAIN) {
+      if (!this.tooDeepReported) {
+        this.tooDeepReported = true;
+        this.errors.push(
+          problem(
+            'E_VAR_TOO_DEEP',
+            `\`${v.raw}\` is reference ${MAX_SELF_CHAIN + 1} of a chain of \`\${self:...}\` references (each leading to the next), longer than fnx follows (${MAX_SELF_CHAIN}).`,
+            locator.locateText(pointer, v.raw),
+            'Point the reference at the value itself instead of at another reference.',
+          ),
+        );
+      }
+      return UNRESOLVED;
+    }
     this.hops.push(display(pointer));
     const value = this.resolve(target);
     this.hops.pop();
+    if (typeof value !== 'object' || value === null) {
+      // A single value: only its own pointer can be unresolved or hold a reference.
+      if (this.unresolved.has(target)) return UNRESOLVED;
+      if (this.references.has(target)) this.tainted = true;
+      return value;
+    }
     if (this.unresolved.has(target) || [...this.unresolved].some((u) => isWithin(u, target))) return UNRESOLVED;
     if ([...this.references.keys()].some((r) => isWithin(r, target) || isWithin(target, r))) this.tainted = true;
-    if (typeof value !== 'object' || value === null) return value;
     const before = this.copied;
     this.copied += countValues(value);
     if (this.copied > MAX_COPIED_VALUES) {

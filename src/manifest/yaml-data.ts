@@ -49,6 +49,8 @@ class Converter {
   private outerAlias: Alias | undefined;
   /** Mappings and lists being converted, outermost first. */
   private readonly open: Node[] = [];
+  /** The node each alias names (undefined: no anchor before it), found in one pass over the document at the first alias. */
+  private targets: Map<Alias, Node | undefined> | undefined;
 
   constructor(
     private readonly y: Yaml,
@@ -57,6 +59,21 @@ class Converter {
     private readonly file: string,
     private readonly at: (offset: number) => Position,
   ) {}
+
+  /** As yaml's Alias.resolve (the last anchor of that name before the alias, in document order), but one walk for all aliases: resolve() walks the whole document on every call. */
+  private target(alias: Alias): Node | undefined {
+    if (!this.targets) {
+      const y = this.y;
+      const targets = new Map<Alias, Node | undefined>();
+      const anchors = new Map<string, Node>();
+      y.visit(this.document, (_key, node) => {
+        if (y.isAlias(node)) targets.set(node, anchors.get(node.source));
+        else if ((y.isScalar(node) || y.isCollection(node)) && node.anchor) anchors.set(node.anchor, node as Node);
+      });
+      this.targets = targets;
+    }
+    return this.targets.get(alias);
+  }
 
   private where(node: Node | null | undefined, fallback?: Position): Position {
     return node?.range ? this.at(node.range[0]) : (fallback ?? { line: 1, column: 1 });
@@ -103,7 +120,7 @@ class Converter {
 
   /** Runs `use` on the node `alias` names; null (and a problem) when it names none or its own container. */
   private expand<T>(alias: Alias, use: (target: Node) => T): T | null {
-    const target = alias.resolve(this.document) as Node | undefined;
+    const target = this.target(alias);
     const pos = { file: this.file, ...this.where(alias) };
     if (!target) {
       this.errors.push(

@@ -17,7 +17,7 @@ import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { capabilities, packagingHooks } from '../registry.js';
 import type { GeneratedFile, PackagingHooks } from '../driver.js';
-import { ExitCode, FnxError } from '../errors.js';
+import { ExitCode, FnxError, type SourceLocation } from '../errors.js';
 import { handlerFiles } from '../manifest/handler.js';
 import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } from '../manifest/model.js';
 import { checkGlob, loadFnxIgnore, projectRules, treeRules, type IgnoreRules } from './file-rules.js';
@@ -104,9 +104,11 @@ export class Planner {
   }
 
   /** Production dependency files of a package.json, with paths relative to its folder. */
-  private depFiles(pkgJson: string): Array<{ rel: string; source: Source }> {
+  /** `location`: the layer's `from:` value, when a layer names this package.json. */
+  private depFiles(pkgJson: string, location?: SourceLocation): Array<{ rel: string; source: Source }> {
     let files = this.depsCache.get(pkgJson);
     if (files) return files;
+    const at = location ? { location } : {};
     let real: string;
     try {
       real = realpathSync(pkgJson);
@@ -114,13 +116,20 @@ export class Planner {
       throw new FnxError('E_PACKAGE_JSON', `Cannot read ${pkgJson}: it does not exist.`, {
         hint: 'Fix the layer\'s `from:` path (relative to fnx.yaml).',
         exitCode: ExitCode.usage,
+        ...at,
       });
     }
-    if (!isInside(this.realRoot, real)) throw escapeError(pkgJson, real, this.realRoot);
+    if (!isInside(this.realRoot, real)) throw escapeError(pkgJson, real, this.realRoot, location);
     const dir = join(pkgJson, '..');
     const dirRel = posix(relative(this.manifest.rootDir, dir));
     const found: Array<{ rel: string; source: Source }> = [];
-    for (const pkg of productionDeps(pkgJson).packages) {
+    let deps;
+    try {
+      deps = productionDeps(pkgJson);
+    } catch (err) {
+      throw location ? locatedAt(err, location) : err;
+    }
+    for (const pkg of deps.packages) {
       const rules = treeRules({
         ignore: this.ignore,
         skipNodeModules: true,
@@ -141,10 +150,10 @@ export class Planner {
     let files = this.layerCache.get(layer.name);
     if (files) return files;
     if (layer.kind === 'package') {
-      files = this.depFiles(layer.path).map((f) => ({ rel: `nodejs/${f.rel}`, source: f.source }));
+      files = this.depFiles(layer.path, layer.location).map((f) => ({ rel: `nodejs/${f.rel}`, source: f.source }));
     } else {
-      const real = safeRealpath(layer.path, `layer "${layer.name}"`);
-      if (!isInside(this.realRoot, real)) throw escapeError(`The folder of layer "${layer.name}" (${layer.path})`, real, this.realRoot);
+      const real = safeRealpath(layer.path, `layer "${layer.name}"`, layer.location);
+      if (!isInside(this.realRoot, real)) throw escapeError(`The folder of layer "${layer.name}" (${layer.path})`, real, this.realRoot, layer.location);
       const dirRel = posix(relative(this.manifest.rootDir, layer.path));
       const found: Array<{ rel: string; source: Source }> = [];
       const rules = treeRules({ ignore: this.ignore, skipNodeModules: false, rootRel: (rel) => (dirRel ? `${dirRel}/${rel}` : rel) });
@@ -304,13 +313,20 @@ function existsFile(p: string): boolean {
   }
 }
 
-function safeRealpath(p: string, what: string): string {
+function safeRealpath(p: string, what: string, location?: SourceLocation): string {
   try {
     return realpathSync(p);
   } catch {
     throw new FnxError('E_PACKAGE_LAYER_PATH', `The folder of ${what} does not exist: ${p}.`, {
       hint: 'Create the folder (relative to fnx.yaml) or fix the layer path.',
       exitCode: ExitCode.usage,
+      ...(location ? { location } : {}),
     });
   }
+}
+
+/** A manifest error about the value at `location` (an FnxError without a position gets it). */
+function locatedAt(err: unknown, location: SourceLocation): unknown {
+  if (!(err instanceof FnxError) || err.location || err.exitCode !== ExitCode.usage) return err;
+  return new FnxError(err.code, err.message, { exitCode: err.exitCode, location, ...(err.hint ? { hint: err.hint } : {}), ...(err.details ? { details: err.details } : {}), cause: err.cause });
 }

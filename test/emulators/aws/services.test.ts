@@ -84,6 +84,14 @@ describe('IAM and STS', () => {
     await expect(iam.send(new GetRoleCommand({ RoleName: 'app' }))).rejects.toBeInstanceOf(NoSuchEntityException);
   });
 
+  it('refuses a role whose name differs from an existing one only in case, as IAM does', async () => {
+    const iam = new IAMClient({});
+    await iam.send(new CreateRoleCommand({ RoleName: 'shop-dev-Api-role', AssumeRolePolicyDocument: TRUST }));
+    const twin = iam.send(new CreateRoleCommand({ RoleName: 'shop-dev-api-role', AssumeRolePolicyDocument: TRUST }));
+    await expect(twin).rejects.toBeInstanceOf(EntityAlreadyExistsException);
+    await expect(twin).rejects.toThrow('Role with name shop-dev-api-role already exists.');
+  });
+
   it('answers GetCallerIdentity with the emulated account', async () => {
     const id = await new STSClient({}).send(new GetCallerIdentityCommand({}));
     expect(id.Account).toBe('000000000000');

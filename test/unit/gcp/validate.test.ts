@@ -51,11 +51,12 @@ describe('gcp validate rules', () => {
     expect(codes(r.errors)).toEqual(['E_GCP_TRIGGERS 11:9', 'E_GCP_TRIGGERS 15:39']);
   });
 
-  it('function ids: too long, or two functions that differ only by case', async () => {
+  it('function ids: too long; two functions that differ only by case are refused before the provider rules, by the core', async () => {
     const long = 'f'.repeat(60);
-    const r = await check(`${head}  ${long}:\n    handler: src/handler.handler\n  Api:\n    handler: src/handler.handler\n  api:\n    handler: src/handler.handler\n`);
-    expect(codes(r.errors)).toEqual(['E_GCP_NAME 7:3', 'E_GCP_NAME 11:3']);
-    expect(r.errors[1]!.message).toBe('Functions `Api` and `api` would both be `s-dev-api` on Google Cloud (function ids are lower case).');
+    const r = await check(`${head}  ${long}:\n    handler: src/handler.handler\n`);
+    expect(codes(r.errors)).toEqual(['E_GCP_NAME 7:3']);
+    const twins = await check(`${head}  Api:\n    handler: src/handler.handler\n  api:\n    handler: src/handler.handler\n`);
+    expect(codes(twins.errors)).toEqual(['E_FUNCTION_NAME_CASE 9:3']);
   });
 
   it('settings Cloud Run functions has no place for: network (error); deadLetter of an event function (warning); arm64 and logRetention are not problems', async () => {

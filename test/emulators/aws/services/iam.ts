@@ -67,7 +67,8 @@ const ops: Record<string, Op> = {
     const name = required(form, 'RoleName');
     const doc = required(form, 'AssumeRolePolicyDocument');
     if (!/^[\w+=,.@-]{1,64}$/.test(name)) throw new AwsError('ValidationError', `The specified value for roleName is invalid: ${name}`, 400);
-    if (em.state.iam.roles.has(name)) throw new AwsError('EntityAlreadyExists', `Role with name ${name} already exists.`, 409);
+    // IAM names are unique regardless of case: `Api-role` and `api-role` cannot both exist.
+    if ([...em.state.iam.roles.keys()].some((n) => n.toLowerCase() === name.toLowerCase())) throw new AwsError('EntityAlreadyExists', `Role with name ${name} already exists.`, 409);
     checkPolicy(doc);
     const path = form.Path ?? '/';
     const role: IamRole = {
