@@ -72,6 +72,16 @@ function eventTrigger(project: string, fn: ResolvedFunction, serviceAccount: str
   return undefined;
 }
 
+/** providers.gcp.ingress → serviceConfig.ingressSettings. */
+const INGRESS: Record<string, string> = { all: 'ALLOW_ALL', internal: 'ALLOW_INTERNAL_ONLY', 'internal-and-gclb': 'ALLOW_INTERNAL_AND_GCLB' };
+const INGRESS_ENUM = ['INGRESS_SETTINGS_UNSPECIFIED', 'ALLOW_ALL', 'ALLOW_INTERNAL_ONLY', 'ALLOW_INTERNAL_AND_GCLB'];
+
+/** A deployed ingressSettings (enum name or number) by name; unset or unspecified is Google's default, ALLOW_ALL. */
+function ingressOf(v: unknown): string {
+  const name = typeof v === 'number' ? INGRESS_ENUM[v] : typeof v === 'string' ? v : undefined;
+  return !name || name === 'INGRESS_SETTINGS_UNSPECIFIED' ? 'ALLOW_ALL' : name;
+}
+
 /** Cloud Run functions' instance limits when none is set: at most 100, at least 0. */
 const DEFAULT_MAX_INSTANCES = 100;
 
@@ -81,7 +91,7 @@ function instances(v: unknown, dflt: number): number | undefined {
   return typeof n === 'number' && n !== 0 && n !== dflt ? n : undefined;
 }
 
-export function desiredFunction(manifest: ResolvedManifest, fn: ResolvedFunction, artifacts: ArtifactSet, config: { project: string; serviceAccount?: string }): DesiredFunction {
+export function desiredFunction(manifest: ResolvedManifest, fn: ResolvedFunction, artifacts: ArtifactSet, config: { project: string; serviceAccount?: string; ingress?: string }): DesiredFunction {
   const artifact = findArtifact(artifacts, 'function', fn.name, 'gcp');
   if (!artifact) throw new FnxError('E_INTERNAL', `No gcp artifact for function ${fn.name}.`, { exitCode: ExitCode.failed });
   const id = functionId(manifest, fn.name);
@@ -103,6 +113,7 @@ export function desiredFunction(manifest: ResolvedManifest, fn: ResolvedFunction
     // names the field in the mask with no value, which returns it to the default.
     'serviceConfig.maxInstanceCount': instances(fn.concurrency.max, DEFAULT_MAX_INSTANCES),
     'serviceConfig.minInstanceCount': instances(fn.concurrency.warm, 0),
+    'serviceConfig.ingressSettings': INGRESS[config.ingress ?? 'all'] ?? 'ALLOW_ALL',
     ...(serviceAccount ? { 'serviceConfig.serviceAccountEmail': serviceAccount } : {}),
     eventTrigger: trigger ?? null,
     labels: labelsOf(manifest, fn),
@@ -140,6 +151,7 @@ export function functionBody(name: string, fields: Fields, code: string, storage
       secretEnvironmentVariables: get('serviceConfig.secretEnvironmentVariables'),
       ...(get('serviceConfig.maxInstanceCount') !== undefined ? { maxInstanceCount: get('serviceConfig.maxInstanceCount') } : {}),
       ...(get('serviceConfig.minInstanceCount') !== undefined ? { minInstanceCount: get('serviceConfig.minInstanceCount') } : {}),
+      ...(get('serviceConfig.ingressSettings') !== undefined ? { ingressSettings: get('serviceConfig.ingressSettings') } : {}),
       ...(get('serviceConfig.serviceAccountEmail') !== undefined ? { serviceAccountEmail: get('serviceConfig.serviceAccountEmail') } : {}),
       allTrafficOnLatestRevision: false,
     },
@@ -183,6 +195,7 @@ export function deployedFields(f: Record<string, any>): Record<string, unknown> 
       .sort((a, b2) => (a.key < b2.key ? -1 : 1)),
     'serviceConfig.maxInstanceCount': instances(s.maxInstanceCount, DEFAULT_MAX_INSTANCES),
     'serviceConfig.minInstanceCount': instances(s.minInstanceCount, 0),
+    'serviceConfig.ingressSettings': ingressOf(s.ingressSettings),
     'serviceConfig.serviceAccountEmail': s.serviceAccountEmail,
     eventTrigger:
       t && t.eventType
