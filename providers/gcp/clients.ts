@@ -11,6 +11,7 @@
  * FAILED_PRECONDITION), counts writes, and turns failures into CloudErrors. Long-running
  * operations are polled here and fail with the operation's own error message.
  */
+import { createSign } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudError, type CloudErrorKind, type Environment, ExitCode, FnxError, InterruptedError, messageOf, retry, sleep } from '../../src/driver.js';
@@ -142,6 +143,7 @@ export class GcpClients {
   /** Hears about slow progress (a retry, a wait on an operation in progress). */
   notice?: (message: string) => void;
   private sdk?: Promise<Sdk>;
+  private readonly idTokens = new Map<string, { token: string; until: number }>();
 
   constructor(readonly settings: GcpSettings) {}
 
@@ -197,6 +199,43 @@ export class GcpClients {
     if (h && typeof (h as Headers).forEach === 'function') (h as Headers).forEach((v, k) => (out[k] = v));
     else Object.assign(out, h as Record<string, string>);
     return out;
+  }
+
+  /**
+   * Authorization for calling a function's URL: a Google-signed ID token with `audience` (the URL),
+   * which is what a private Cloud Run service admits (an OAuth access token gets 403). A
+   * service-account key signs a jwt-bearer assertion with target_audience and posts it to the key's
+   * token_uri; other credentials (gcloud login, metadata server, workload identity) go through
+   * google-auth-library's ID token client. Cached per audience for the run (tokens last an hour).
+   */
+  async idTokenHeaders(audience: string): Promise<Record<string, string>> {
+    const cached = this.idTokens.get(audience);
+    if (cached && cached.until > Date.now()) return { authorization: `Bearer ${cached.token}` };
+    const token = await this.fetchIdToken(audience);
+    this.idTokens.set(audience, { token, until: Date.now() + 45 * 60_000 });
+    return { authorization: `Bearer ${token}` };
+  }
+
+  private async fetchIdToken(audience: string): Promise<string> {
+    const key = this.settings.credentials as Record<string, unknown> | undefined;
+    if (key?.type === 'service_account' && typeof key.private_key === 'string' && typeof key.client_email === 'string') {
+      const tokenUri = typeof key.token_uri === 'string' ? key.token_uri : 'https://oauth2.googleapis.com/token';
+      const now = Math.floor(Date.now() / 1000);
+      const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const unsigned = `${b64({ alg: 'RS256', typ: 'JWT', ...(typeof key.private_key_id === 'string' ? { kid: key.private_key_id } : {}) })}.${b64({ iss: key.client_email, aud: tokenUri, iat: now, exp: now + 3600, target_audience: audience })}`;
+      const signature = createSign('RSA-SHA256').update(unsigned).sign(key.private_key, 'base64url');
+      const res = await fetch(tokenUri, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: `${unsigned}.${signature}` }),
+      });
+      const body = (await res.json().catch(() => ({}))) as { id_token?: string; error?: string; error_description?: string };
+      if (!res.ok || !body.id_token) throw new Error(`Could not mint an ID token for ${audience}: ${body.error_description ?? body.error ?? `HTTP ${res.status}`}`);
+      return body.id_token;
+    }
+    const { functions } = await this.clients();
+    const client: AnyClient = await functions.auth.getIdTokenClient(audience);
+    return String(await client.idTokenProvider.fetchIdToken(audience));
   }
 
   /** Base URL of a REST API (`monitoring`): the endpoint override, else Google's host. */

@@ -5,6 +5,8 @@ export interface GcpProviderConfig {
   readonly project: string;
   readonly region: string;
   readonly serviceAccount?: string;
+  /** Cloud Run ingress of every function (absent: all). */
+  readonly ingress?: 'all' | 'internal' | 'internal-and-gclb';
   readonly tags: Readonly<Record<string, string>>;
 }
 

@@ -72,7 +72,26 @@ function eventTrigger(project: string, fn: ResolvedFunction, serviceAccount: str
   return undefined;
 }
 
-export function desiredFunction(manifest: ResolvedManifest, fn: ResolvedFunction, artifacts: ArtifactSet, config: { project: string; serviceAccount?: string }): DesiredFunction {
+/** providers.gcp.ingress → serviceConfig.ingressSettings. */
+const INGRESS: Record<string, string> = { all: 'ALLOW_ALL', internal: 'ALLOW_INTERNAL_ONLY', 'internal-and-gclb': 'ALLOW_INTERNAL_AND_GCLB' };
+const INGRESS_ENUM = ['INGRESS_SETTINGS_UNSPECIFIED', 'ALLOW_ALL', 'ALLOW_INTERNAL_ONLY', 'ALLOW_INTERNAL_AND_GCLB'];
+
+/** A deployed ingressSettings (enum name or number) by name; unset or unspecified is Google's default, ALLOW_ALL. */
+function ingressOf(v: unknown): string {
+  const name = typeof v === 'number' ? INGRESS_ENUM[v] : typeof v === 'string' ? v : undefined;
+  return !name || name === 'INGRESS_SETTINGS_UNSPECIFIED' ? 'ALLOW_ALL' : name;
+}
+
+/** Cloud Run functions' instance limits when none is set: at most 100, at least 0. */
+const DEFAULT_MAX_INSTANCES = 100;
+
+/** An instance count, undefined when it is the platform default (unset reads back as 0 or the default). */
+function instances(v: unknown, dflt: number): number | undefined {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && n !== 0 && n !== dflt ? n : undefined;
+}
+
+export function desiredFunction(manifest: ResolvedManifest, fn: ResolvedFunction, artifacts: ArtifactSet, config: { project: string; serviceAccount?: string; ingress?: string }): DesiredFunction {
   const artifact = findArtifact(artifacts, 'function', fn.name, 'gcp');
   if (!artifact) throw new FnxError('E_INTERNAL', `No gcp artifact for function ${fn.name}.`, { exitCode: ExitCode.failed });
   const id = functionId(manifest, fn.name);
@@ -90,8 +109,11 @@ export function desiredFunction(manifest: ResolvedManifest, fn: ResolvedFunction
     'serviceConfig.timeoutSeconds': fn.timeout,
     'serviceConfig.environmentVariables': { ...fn.environment },
     'serviceConfig.secretEnvironmentVariables': secrets,
-    ...(fn.concurrency.max !== undefined ? { 'serviceConfig.maxInstanceCount': fn.concurrency.max } : {}),
-    ...(fn.concurrency.warm !== undefined ? { 'serviceConfig.minInstanceCount': fn.concurrency.warm } : {}),
+    // Always managed: absent (the platform default) is compared too, so removing `concurrency`
+    // names the field in the mask with no value, which returns it to the default.
+    'serviceConfig.maxInstanceCount': instances(fn.concurrency.max, DEFAULT_MAX_INSTANCES),
+    'serviceConfig.minInstanceCount': instances(fn.concurrency.warm, 0),
+    'serviceConfig.ingressSettings': INGRESS[config.ingress ?? 'all'] ?? 'ALLOW_ALL',
     ...(serviceAccount ? { 'serviceConfig.serviceAccountEmail': serviceAccount } : {}),
     eventTrigger: trigger ?? null,
     labels: labelsOf(manifest, fn),
@@ -129,6 +151,7 @@ export function functionBody(name: string, fields: Fields, code: string, storage
       secretEnvironmentVariables: get('serviceConfig.secretEnvironmentVariables'),
       ...(get('serviceConfig.maxInstanceCount') !== undefined ? { maxInstanceCount: get('serviceConfig.maxInstanceCount') } : {}),
       ...(get('serviceConfig.minInstanceCount') !== undefined ? { minInstanceCount: get('serviceConfig.minInstanceCount') } : {}),
+      ...(get('serviceConfig.ingressSettings') !== undefined ? { ingressSettings: get('serviceConfig.ingressSettings') } : {}),
       ...(get('serviceConfig.serviceAccountEmail') !== undefined ? { serviceAccountEmail: get('serviceConfig.serviceAccountEmail') } : {}),
       allTrafficOnLatestRevision: false,
     },
@@ -170,8 +193,9 @@ export function deployedFields(f: Record<string, any>): Record<string, unknown> 
     'serviceConfig.secretEnvironmentVariables': ((s.secretEnvironmentVariables ?? []) as { key: string; secret: string; version: string }[])
       .map((x) => ({ key: x.key, secret: x.secret, version: x.version }))
       .sort((a, b2) => (a.key < b2.key ? -1 : 1)),
-    'serviceConfig.maxInstanceCount': s.maxInstanceCount,
-    'serviceConfig.minInstanceCount': s.minInstanceCount,
+    'serviceConfig.maxInstanceCount': instances(s.maxInstanceCount, DEFAULT_MAX_INSTANCES),
+    'serviceConfig.minInstanceCount': instances(s.minInstanceCount, 0),
+    'serviceConfig.ingressSettings': ingressOf(s.ingressSettings),
     'serviceConfig.serviceAccountEmail': s.serviceAccountEmail,
     eventTrigger:
       t && t.eventType

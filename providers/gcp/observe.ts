@@ -4,7 +4,7 @@
  * revision's Cloud Run request_count (response_code_class 5xx over all). Monitoring is read over
  * its REST API with the same credentials (no extra SDK).
  */
-import type { HealthRequest, HealthSample, InvokeRequest, InvokeResult } from '../../src/driver.js';
+import { messageOf, type HealthRequest, type HealthSample, type InvokeRequest, type InvokeResult } from '../../src/driver.js';
 import type { GcpClients } from './clients.js';
 import { functionId } from './names.js';
 
@@ -55,10 +55,16 @@ export async function readHealth(c: GcpClients, req: HealthRequest): Promise<Hea
   return { alarmsFiring, ...(alarmsMissing.length ? { alarmsMissing } : {}), invocations, errors };
 }
 
-/** POSTs the payload as JSON to the function's URL (the pointer; a revision is not addressed separately). */
+/** POSTs the payload as JSON to the function's URL (the pointer; a revision is not addressed separately) with an ID token for that URL. */
 export async function invokeFunction(c: GcpClients, req: InvokeRequest, uri: string | undefined): Promise<InvokeResult> {
   if (!uri) return { ok: false, payload: undefined, error: 'the function has no URL' };
-  const res = await fetch(uri, { method: 'POST', headers: { 'content-type': 'application/json', ...(await c.authHeaders(new URL(uri).origin)) }, body: JSON.stringify(req.payload ?? {}) });
+  let auth: Record<string, string>;
+  try {
+    auth = await c.idTokenHeaders(uri);
+  } catch (err) {
+    return { ok: false, payload: undefined, error: messageOf(err) };
+  }
+  const res = await fetch(uri, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(req.payload ?? {}) });
   const text = await res.text();
   let payload: unknown = text;
   try {

@@ -114,7 +114,7 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
       actions.push(act(`function:${fn.name}`, d ? 'no-change' : 'create', 'function', functionId(manifest, fn.name), fn.name, undefined, d ? 'not selected' : undefined));
       continue;
     }
-    const desired = desiredFunction(manifest, fn, req.artifacts, { project: config.project, ...(config.serviceAccount ? { serviceAccount: config.serviceAccount } : {}) });
+    const desired = desiredFunction(manifest, fn, req.artifacts, { project: config.project, ...(config.serviceAccount ? { serviceAccount: config.serviceAccount } : {}), ...(config.ingress ? { ingress: config.ingress } : {}) });
     const artifact = findArtifact(req.artifacts, 'function', fn.name, 'gcp');
     const planned = planFunction(desired, d);
     const p = planned.codeChanged && artifact ? { ...planned, archive: { sha256: artifact.sha256 } } : planned;

@@ -238,6 +238,10 @@ export interface GcpProvider {
    * Email of an existing service account the functions run as.
    */
   serviceAccount?: string;
+  /**
+   * Who may reach the functions' URLs (Cloud Run ingress): `all` (default; IAM still decides who may call), `internal` (only the project's VPC networks and Google services such as Cloud Scheduler, Pub/Sub and Eventarc), `internal-and-gclb` (internal, plus an external Application Load Balancer).
+   */
+  ingress?: 'all' | 'internal' | 'internal-and-gclb';
   tags?: Tags;
 }
 /**

@@ -21,7 +21,8 @@ export class Auth {
   readonly key: ServiceAccountKey;
   private readonly publicKey: KeyObject;
   private readonly tokens = new Set<string>();
-  private readonly idTokens = new Set<string>();
+  /** ID token → its audience. */
+  private readonly idTokens = new Map<string, string>();
 
   constructor(projectId: string, tokenUri: string) {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -50,13 +51,13 @@ export class Auth {
   /** An ID token as Google signs it for `email` with this audience (accepted by private /run/ URLs). */
   mintIdToken(audience: string, email: string): string {
     const token = `emu-id.${Buffer.from(JSON.stringify({ aud: audience, email })).toString('base64url')}.${randomBytes(12).toString('hex')}`;
-    this.idTokens.add(token);
+    this.idTokens.set(token, audience);
     return token;
   }
 
-  /** True for an ID token this endpoint issued (a jwt-bearer assertion with target_audience). */
-  isIdToken(token: string): boolean {
-    return this.idTokens.has(token);
+  /** The audience of an ID token this endpoint issued (a jwt-bearer assertion with target_audience); undefined for anything else. */
+  idTokenAudience(token: string): string | undefined {
+    return this.idTokens.get(token);
   }
 
   /** POST /token: grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<RS256 JWT>. */

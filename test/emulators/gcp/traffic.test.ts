@@ -1,5 +1,7 @@
 // allTrafficOnLatestRevision and Cloud Run traffic, driven by the unmodified Functions and Run clients:
 // a careless redeploy leaks 100 % to the new revision; the pinned release keeps every split.
+import { createSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startGcpEmulator, type GcpEmulator } from './index.js';
 import { Code, clients, codeOf, createFunction, parentOf, upload, type Clients } from './test-helpers.js';
@@ -239,6 +241,29 @@ describe('IAM and probes', () => {
     expect([...seen.keys()].sort()).toEqual([r1, r2].sort());
     const errors = emu.state.requests.filter((p) => p.revision === r2 && p.codeClass === '5xx').reduce((n, p) => n + p.count, 0);
     expect(errors).toBe(seen.get(r2));
+  });
+});
+
+describe('private URLs', () => {
+  /** An ID token from the emulator's /token for `audience` (a jwt-bearer assertion with target_audience). */
+  async function idToken(audience: string): Promise<string> {
+    const key = JSON.parse(readFileSync(emu.env().GOOGLE_APPLICATION_CREDENTIALS ?? '', 'utf8')) as { private_key: string; client_email: string; token_uri: string };
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const unsigned = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ iss: key.client_email, aud: key.token_uri, iat: now, exp: now + 600, target_audience: audience })}`;
+    const assertion = `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(key.private_key, 'base64url')}`;
+    const res = await fetch(key.token_uri, { method: 'POST', body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }) });
+    return ((await res.json()) as { id_token: string }).id_token;
+  }
+
+  test('a private service admits only an ID token whose audience is its URL (an access token or another audience: 403)', async () => {
+    const fn = await createFunction(c, emu, 'orders');
+    const url = fn.serviceConfig?.uri ?? '';
+    const call = async (token: string) => (await fetch(`${url}/health`, { headers: { authorization: `Bearer ${token}` } })).status;
+    expect(await call(emu.accessToken())).toBe(403);
+    expect(await call(await idToken(`${emu.url}/run/billing`))).toBe(403);
+    expect(await call(await idToken(url))).toBe(200);
+    expect(await call(await idToken(`${url}/`))).toBe(200);
   });
 });
 

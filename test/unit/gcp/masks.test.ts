@@ -55,6 +55,17 @@ describe('gcp update masks', () => {
     expect(plan(after, 'aa', given).mask).toEqual(['eventTrigger', TRAFFIC_MASK]);
   });
 
+  it('instance limits: a removed concurrency is masked with no value; Google\'s defaults read back (0, 100) are no change', () => {
+    const limited = gcpManifest({ concurrency: { max: 5, warm: 1 } });
+    const plain = gcpManifest();
+    const p = plan(plain, 'aa', deployed(limited, 'aa'));
+    expect(p.mask).toEqual(['serviceConfig.maxInstanceCount', 'serviceConfig.minInstanceCount', TRAFFIC_MASK]);
+    const body = functionBody('x', p.desired.fields, 'c') as { serviceConfig: Record<string, unknown> };
+    expect(Object.keys(body.serviceConfig)).not.toEqual(expect.arrayContaining(['maxInstanceCount']));
+    const google = { serviceConfig: { ...(functionBody('x', p.desired.fields, 'c').serviceConfig as object), maxInstanceCount: 100, minInstanceCount: 0 } };
+    expect(plan(plain, 'aa', deployed(plain, 'aa', google)).mask).toEqual([]);
+  });
+
   it('a first deploy is a create with no mask; the Function body never lets the new revision take traffic', () => {
     const m = gcpManifest();
     const p = plan(m, 'aa', undefined);

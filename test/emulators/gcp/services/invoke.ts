@@ -27,20 +27,18 @@ interface InvokeRequest {
   body: Buffer;
 }
 
-/** A request to /run/<service>/... from outside: the caller's bearer decides access to a private service. */
+/**
+ * A request to /run/<service>/... from outside. As Cloud Run, a private service admits only an ID
+ * token whose audience is the service's URL (or the tag URL called), with or without a trailing
+ * slash; OAuth access tokens and self-signed JWTs are not identities there and get 403 (allUsers only).
+ */
 export async function probe(host: InvokeHost, req: HttpReq): Promise<HttpRes> {
   const [, , service = ''] = req.path.split('/');
   const path = `/${req.path.split('/').slice(3).join('/')}`;
   const m = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
-  let authorized = false;
-  if (m) {
-    try {
-      host.auth.check(req);
-      authorized = true;
-    } catch {
-      authorized = host.auth.isIdToken(m[1] ?? '');
-    }
-  }
+  const audience = m ? host.auth.idTokenAudience(m[1] ?? '')?.replace(/\/$/, '') : undefined;
+  const serviceId = /^[a-z][-a-z0-9]*?---(.+)$/.exec(service)?.[1] ?? service;
+  const authorized = audience !== undefined && [`${host.url}/run/${service}`, `${host.url}/run/${serviceId}`].includes(audience);
   return (await invoke(host, service, { method: req.method, path, query: req.query, headers: req.headers, body: req.body }, authorized ? 'authorized' : 'allUsers', 'http')).res;
 }
 
