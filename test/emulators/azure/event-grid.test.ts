@@ -88,6 +88,7 @@ describe('Event Grid event subscriptions', () => {
     expect((await arm('GET', `${topic}?${V}`)).status).toBe(404);
     emu.addEventGridTopic(RG, 'orders');
     expect((await arm('GET', `${topic}?${V}`)).body).toMatchObject({ name: 'orders', type: 'Microsoft.EventGrid/topics' });
+    expect((await arm('GET', `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.EventGrid/topics?${V}`)).body).toMatchObject({ value: [{ id: topic, name: 'orders' }] });
     expect((await arm('PUT', path, body)).status).toBe(201);
     expect((await arm('GET', path)).body).toMatchObject({ properties: { topic, filter: { includedEventTypes: ['Orders.Created'] } } });
   });

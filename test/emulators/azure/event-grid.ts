@@ -1,4 +1,5 @@
-// Microsoft.EventGrid: custom topics (created by the test hook addEventGridTopic; ARM GET) and event
+// Microsoft.EventGrid: custom topics (created by the test hook addEventGridTopic; ARM GET and the
+// list of a resource group) and event
 // subscriptions at a storage account (its implicit system topic) or a custom topic:
 // PUT (201 + Azure-AsyncOperation, Creating until the operation settles), GET, DELETE (202, LRO)
 // and the list at a scope. Destinations: AzureFunction only, whose resourceId must be
@@ -122,6 +123,17 @@ function put(ctx: RouteContext) {
 }
 
 export const eventGridRoutes: Route[] = [
+  {
+    method: 'GET',
+    template: '/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.EventGrid/topics',
+    operation: 'Topics_ListByResourceGroup',
+    write: false,
+    provider: 'Microsoft.EventGrid',
+    handle: (ctx) => {
+      const value = [...ctx.emu.state.eventGridTopics.values()].filter((t) => t.resourceGroup.toLowerCase() === ctx.params.rg!.toLowerCase());
+      return json(200, { value: value.map((t) => ({ id: `${rgId(ctx.emu, t.resourceGroup)}/providers/Microsoft.EventGrid/topics/${t.name}`, name: t.name, type: 'Microsoft.EventGrid/topics', location: t.location, tags: {}, properties: { provisioningState: 'Succeeded' } })) });
+    },
+  },
   {
     method: 'GET',
     template: TOPIC,
