@@ -163,7 +163,10 @@ export async function putSubscription(az: AzureClients, manifest: ResolvedManife
     },
   };
   const r = await armJson(az, what, 'PUT', subUrl(az, s.scope, s.name), body, true);
-  if (r.status === 404) throw missingTopic(s);
+  if (r.status === 404) {
+    if (s.topic) throw missingTopic(s);
+    throw new CloudError('azure', 'not-found', `${what} failed: ${s.scope.split('/').pop()} was not found.`, { hint: 'Run the deploy again; fnx creates the storage account before its subscriptions.' });
+  }
   await awaitOperation(az, what, r.headers);
 }
 
