@@ -15,6 +15,7 @@ import { disabledSetting } from './desired.js';
 import { deploymentContainer, STAGING_SLOT } from './names.js';
 import { grantSecrets } from './access.js';
 import { httpUrls } from './remove.js';
+import { deleteSubscription, putSubscription } from './event-grid.js';
 import { deployPackage, readSite, storePackage, updateSettings, viewOf, writeTags, type SiteView } from './ops.js';
 import { nextRevision, recordedPackages, revisionOf, TAG, withPackage } from './release-tags.js';
 import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
@@ -197,6 +198,15 @@ export async function applyPlan(az: AzureClients, req: ApplyRequest): Promise<Ap
         throw err;
       }
     }
+  }
+  // Subscriptions after the code: Event Grid validates that the destination function exists.
+  for (const s of detail.subscriptions?.put ?? []) {
+    if (req.signal.aborted) throw interrupted();
+    await putSubscription(az, req.manifest, s);
+  }
+  for (const s of detail.subscriptions?.delete ?? []) {
+    if (req.signal.aborted) throw interrupted();
+    await deleteSubscription(az, s);
   }
   for (const d of detail.desired) {
     if (published.some((p) => p.function === d.function)) continue;

@@ -1,7 +1,9 @@
 /** Reads what fnx owns for a service+stage in its resource group (by tags). Read-only. */
 import type { ResolvedManifest } from '../../src/driver.js';
 import type { AzureClients } from './clients.js';
-import { azureConfig } from './config.js';
+import { azureConfig, azureFunctions } from './config.js';
+import { bindingsOf } from './entry.js';
+import { listSubscriptions, listTopics, storageScope, type EventSubscriptionSpec } from './event-grid.js';
 import { scopeOf } from './desired.js';
 import { premiumPlanName, STAGING_SLOT, storageAccountName } from './names.js';
 import { readSite, readWeight } from './ops.js';
@@ -13,7 +15,8 @@ export async function inspectStage(az: AzureClients, manifest: ResolvedManifest)
   const rg = config.resourceGroup;
   const scope = scopeOf(manifest, az.settings.subscriptionId);
   const group = await az.find(`read resource group ${rg}`, () => az.resources.resourceGroups.get(rg));
-  if (!group) return { plans: [], apps: {} };
+  const topics = [...new Set(azureFunctions(manifest).flatMap((f) => bindingsOf(f, manifest).flatMap((b) => (b.kind === 'topicEvents' ? [b.topicName] : []))))].sort();
+  if (!group) return { plans: [], apps: {}, eventSubscriptions: [], missingTopics: topics };
   const accountName = config.storageAccount ?? storageAccountName(scope);
   const account = await az.find(`read storage account ${accountName}`, () => az.storage.storageAccounts.getProperties(rg, accountName));
   const plans: string[] = [];
@@ -56,8 +59,17 @@ export async function inspectStage(az: AzureClients, manifest: ResolvedManifest)
       ...(site.planId ? { planId: site.planId } : {}),
     };
   }
+  const eventSubscriptions: EventSubscriptionSpec[] = [];
+  const missingTopics: string[] = [];
+  const sub = az.settings.subscriptionId;
+  if (account) eventSubscriptions.push(...(await listSubscriptions(az, manifest, storageScope(sub, rg, accountName))));
+  const existing = await listTopics(az, rg);
+  for (const id of existing) eventSubscriptions.push(...(await listSubscriptions(az, manifest, id)));
+  for (const t of topics) if (!existing.some((id) => id.split('/').pop()!.toLowerCase() === t.toLowerCase())) missingTopics.push(t);
   return {
     resourceGroup: { tags: { ...(group.tags ?? {}) } },
+    eventSubscriptions,
+    missingTopics,
     ...(account ? { storageAccount: { name: accountName, blob: account.primaryEndpoints?.blob ?? '' } } : {}),
     plans,
     apps,

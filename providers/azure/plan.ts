@@ -11,6 +11,7 @@ import { deploymentContainer, premiumPlanName, storageAccountName } from './name
 import { recordedPackages } from './release-tags.js';
 import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
 import { vendoredVersion } from './vendor.js';
+import { desiredSubscriptions, missingTopic, sameSubscription, type EventSubscriptionSpec } from './event-grid.js';
 
 export function planDeploy(req: PlanRequest, subscriptionId: string, vaultSuffix: string): ProviderPlan {
   const manifest = req.manifest;
@@ -73,13 +74,39 @@ export function planDeploy(req: PlanRequest, subscriptionId: string, vaultSuffix
   for (const [fn, cur] of Object.entries(deployed.apps)) {
     if (!azureFunctions(manifest).some((f) => f.name === fn)) act({ id: `function:${fn}`, op: 'delete', resource: 'function', name: cur.name, function: fn, summary: 'no longer in fnx.yaml: left in place; `fnx remove` deletes it' });
   }
+  const put: EventSubscriptionSpec[] = [];
+  const remove: EventSubscriptionSpec[] = [];
+  const current = deployed.eventSubscriptions ?? [];
+  const selectedNames = new Set(desired.map((d) => d.function));
+  const wanted: EventSubscriptionSpec[] = [];
+  for (const d of desired) wanted.push(...desiredSubscriptions(manifest, selected.find((f) => f.name === d.function)!, { subscriptionId, rg: config.resourceGroup, account, app: d.app }));
+  for (const w of wanted) {
+    if (w.topic && (deployed.missingTopics ?? []).includes(w.topic)) throw missingTopic(w);
+  }
+  const filterText = (x: EventSubscriptionSpec) => [x.filter.includedEventTypes?.map((t) => t.replace('Microsoft.Storage.', '')).join('+'), x.filter.subjectBeginsWith && `subject begins ${x.filter.subjectBeginsWith}`, x.filter.subjectEndsWith && `ends ${x.filter.subjectEndsWith}`].filter(Boolean).join(', ') || 'all events';
+  for (const w of wanted) {
+    const cur = current.find((c) => c.name.toLowerCase() === w.name.toLowerCase() && c.scope.toLowerCase() === w.scope.toLowerCase());
+    const resource = w.topic ? 'trigger:topic' : 'trigger:storage';
+    const on = w.topic ? `topic ${w.topic}` : `storage account ${account}`;
+    if (cur && sameSubscription(cur, w)) {
+      act({ id: `event-subscription:${w.name}`, op: 'no-change', resource, name: w.name, function: w.function, summary: `Event Grid subscription on ${on}` });
+      continue;
+    }
+    put.push(w);
+    act({ id: `event-subscription:${w.name}`, op: cur ? 'update' : 'create', resource, name: w.name, function: w.function, changes: [{ field: 'filter', ...(cur ? { from: filterText(cur) } : {}), to: filterText(w) }, { field: 'destination', to: w.destination.split('/').slice(-3).join('/') }], summary: `Event Grid subscription on ${on}` });
+  }
+  for (const c of current) {
+    if (!selectedNames.has(c.function) || wanted.some((w) => w.name.toLowerCase() === c.name.toLowerCase() && w.scope.toLowerCase() === c.scope.toLowerCase())) continue;
+    remove.push(c);
+    act({ id: `event-subscription:${c.name}`, op: 'delete', resource: c.topic ? 'trigger:topic' : 'trigger:storage', name: c.name, function: c.function, summary: `trigger no longer in fnx.yaml: Event Grid subscription on ${c.topic ? `topic ${c.topic}` : `storage account ${account}`}` });
+  }
   const notes = [
     `Each function is its own Function App (${config.plan === 'flex' ? 'Flex Consumption FC1, one plan per app' : `Elastic Premium ${config.sku ?? 'EP1'}, one plan for the stage, a staging slot per app`}); names carry a stable suffix derived from the subscription, resource group, service and stage, because Azure app and storage names are global.`,
     `The package holds a generated v4 entry (host.json, package.json main, @azure/functions ${vendoredVersion()} bundled by fnx); layers are merged into it.`,
   ];
   if (config.plan === 'premium') notes.push('canary and linear steps share HTTP traffic only (rampUpRules); queue, timer and Event Grid triggers of the staging slot are disabled (slot-sticky AzureWebJobs.<fn>.Disabled) until the swap.');
-  if (selected.some((f) => f.triggers.some((t) => t.kind === 'storage' || t.kind === 'topic'))) notes.push('storage and topic triggers are Event Grid functions in the package; fnx does not create their Event Grid subscriptions yet.');
+  if (wanted.length) notes.push(`storage and topic triggers are Event Grid functions fed by Event Grid subscriptions (on the storage account's system topic, or on the custom topic in ${config.resourceGroup}) to the production app's function; they are written after the code is deployed.`);
   if (selected.some((f) => f.deadLetter || f.logRetention !== undefined || f.architecture === 'arm64' || f.role)) notes.push('kept: deadLetter (Azure uses each queue\'s poison / dead-letter queue), logRetention, role and arm64 have no Azure equivalent in fnx and are not applied.');
-  const detail: AzurePlanDetail = { resourceGroup: config.resourceGroup, location: config.location, createResourceGroup: !deployed.resourceGroup, storageAccount: account, createStorageAccount: !deployed.storageAccount, plans: plans.filter((p) => !deployed.plans.includes(p)), apps: changed, desired, deployed };
+  const detail: AzurePlanDetail = { resourceGroup: config.resourceGroup, location: config.location, createResourceGroup: !deployed.resourceGroup, storageAccount: account, createStorageAccount: !deployed.storageAccount, plans: plans.filter((p) => !deployed.plans.includes(p)), apps: changed, desired, subscriptions: { put, delete: remove }, deployed };
   return { provider: 'azure', target: `${config.location} (${config.resourceGroup}, ${config.plan})`, actions, notes, detail };
 }

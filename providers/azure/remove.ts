@@ -12,6 +12,7 @@ import { scopeOf } from './desired.js';
 import { flexPlanName, premiumPlanName, storageAccountName } from './names.js';
 import { historyOf, revisionOf, TAG } from './release-tags.js';
 import type { AzureDeployed } from './state.js';
+import { deleteSubscription } from './event-grid.js';
 
 export function stageStatus(deployed: AzureDeployed, manifest: ResolvedManifest): FunctionStatus[] {
   return Object.values(deployed.apps)
@@ -58,6 +59,7 @@ export function planRemoval(manifest: ResolvedManifest, deployed: AzureDeployed,
   const config = azureConfig(manifest)!;
   const scope = scopeOf(manifest, subscriptionId);
   const actions: ProviderPlan['actions'][number][] = [];
+  for (const s of deployed.eventSubscriptions ?? []) actions.push({ id: `event-subscription:${s.name}`, op: 'delete', resource: s.topic ? 'trigger:topic' : 'trigger:storage', name: s.name, function: s.function, summary: `Event Grid subscription on ${s.topic ? `topic ${s.topic}` : 'the storage account'}` });
   for (const app of Object.values(deployed.apps)) {
     actions.push({ id: `function:${app.function}`, op: 'delete', resource: 'function', name: app.name, function: app.function, summary: config.plan === 'premium' ? 'Function App and its staging slot' : 'Function App' });
     if (config.plan === 'flex') actions.push({ id: `plan:${app.function}`, op: 'delete', resource: 'plan', name: flexPlanName(app.name), function: app.function });
@@ -74,6 +76,10 @@ export async function removeStage(az: AzureClients, req: RemoveRequest): Promise
   const scope = scopeOf(req.manifest, az.settings.subscriptionId);
   const deleted: string[] = [];
   const owned = (tags: Record<string, string> | undefined) => tags?.[TAG.service] === req.manifest.service && tags?.[TAG.stage] === req.manifest.stage;
+  for (const s of deployed.eventSubscriptions ?? []) {
+    await deleteSubscription(az, s);
+    deleted.push(s.name);
+  }
   for (const app of Object.values(deployed.apps)) {
     if (!owned(app.tags)) continue;
     await az.call(`delete function app ${app.name}`, () => az.web.webApps.delete(rg, app.name, { deleteEmptyServerFarm: false }), { write: true });

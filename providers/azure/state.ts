@@ -1,3 +1,5 @@
+import type { EventSubscriptionSpec } from './event-grid.js';
+
 /** What inspect() read from Azure for one service+stage (DeployedState.detail) and the plan's data. JSON only. */
 
 export interface DeployedApp {
@@ -24,6 +26,10 @@ export interface AzureDeployed {
   /** Names of the App Service plans that exist, of those fnx would use. */
   readonly plans: readonly string[];
   readonly apps: Readonly<Record<string, DeployedApp>>;
+  /** fnx's Event Grid subscriptions of this stage, on the storage account and the manifest's topics. */
+  readonly eventSubscriptions?: readonly EventSubscriptionSpec[];
+  /** Custom topics the manifest's topic triggers name that do not exist. */
+  readonly missingTopics?: readonly string[];
 }
 
 /** One function as fnx wants it in Azure: computed from the manifest and its artifact alone. */
@@ -55,6 +61,8 @@ export interface AzurePlanDetail {
   readonly apps: readonly DesiredApp[];
   /** Desired state of every selected function (also the unchanged ones). */
   readonly desired: readonly DesiredApp[];
+  /** Event Grid subscriptions to create or update, and to delete (after the apps are deployed). */
+  readonly subscriptions?: { readonly put: readonly EventSubscriptionSpec[]; readonly delete: readonly EventSubscriptionSpec[] };
   /** What inspect() read, for apply to continue from. */
   readonly deployed: AzureDeployed;
 }

@@ -19,6 +19,7 @@ import { slotRoutes } from './web-slots.js';
 import { configRoutes } from './web-config.js';
 import { insightsRoutes } from './insights.js';
 import { accessRoutes } from './access.js';
+import { eventGridRoutes } from './event-grid.js';
 import { advanceDeployments, deploymentStatusRoutes, handleScm } from './scm.js';
 import { handleApp } from './app-host.js';
 import { blobOperation, handleBlob } from './blob.js';
@@ -90,7 +91,7 @@ export class Emulator {
     this.initialAppHandler = opts.appHandler ?? defaultAppHandler;
     this.appHandler = this.initialAppHandler;
     this.faults = new FaultInjector(opts.faults);
-    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...slotRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes, ...accessRoutes];
+    const routes: Route[] = [...resourceRoutes, ...storageRoutes, ...planRoutes, ...siteRoutes, ...slotRoutes, ...configRoutes, ...deploymentStatusRoutes, ...insightsRoutes, ...accessRoutes, ...eventGridRoutes];
     this.router = new Router(routes);
   }
 
@@ -146,6 +147,10 @@ export class Emulator {
 
   addKeyVault(resourceGroup: string, name: string, secrets: string[] = [], location = 'westeurope'): void {
     this.state.keyVaults.set(name.toLowerCase(), { name, resourceGroup, location, secrets: new Set(secrets) });
+  }
+
+  addEventGridTopic(resourceGroup: string, name: string, location = 'westeurope'): void {
+    this.state.eventGridTopics.set(name.toLowerCase(), { name, resourceGroup, location });
   }
 
   setMetric(app: string, metric: string, total: number, slot = 'production'): void {

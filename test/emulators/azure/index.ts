@@ -41,6 +41,8 @@ export interface AzureEmulator {
   setAlertState(name: string, status: AlertStatus, resourceGroup?: string): void;
   /** A Key Vault with these secret names (values are never stored); the resource group must exist for ARM to find it. */
   addKeyVault(resourceGroup: string, name: string, secrets?: string[], location?: string): void;
+  /** A custom Event Grid topic (Microsoft.EventGrid/topics) that event subscriptions can be made on; the resource group must exist for ARM to find it. */
+  addEventGridTopic(resourceGroup: string, name: string, location?: string): void;
   /** Environment for a child process (fnx CLI) to reach this emulator with the unmodified SDKs. */
   env(): Record<string, string>;
   /** Drop all state, calls and traffic; clear faults and pending failures; restore the app handler. */

@@ -22,7 +22,7 @@ export interface Route {
   handle(ctx: RouteContext): HttpRes | Promise<HttpRes>;
 }
 
-export type Provider = 'Microsoft.Resources' | 'Microsoft.Storage' | 'Microsoft.Web' | 'Microsoft.Insights' | 'Microsoft.Insights/metrics' | 'Microsoft.KeyVault' | 'Microsoft.Authorization';
+export type Provider = 'Microsoft.Resources' | 'Microsoft.Storage' | 'Microsoft.Web' | 'Microsoft.Insights' | 'Microsoft.Insights/metrics' | 'Microsoft.KeyVault' | 'Microsoft.Authorization' | 'Microsoft.EventGrid';
 
 /** api-versions each provider accepts (the SDK packages' defaults plus recent stable versions). */
 export const API_VERSIONS: Record<Provider, readonly string[]> = {
@@ -33,6 +33,7 @@ export const API_VERSIONS: Record<Provider, readonly string[]> = {
   'Microsoft.Insights/metrics': ['2018-01-01', '2019-07-01', '2021-05-01', '2023-10-01', '2024-02-01'],
   'Microsoft.KeyVault': ['2022-07-01', '2023-02-01', '2023-07-01', '2024-11-01', '2025-05-01'],
   'Microsoft.Authorization': ['2020-04-01-preview', '2022-04-01'],
+  'Microsoft.EventGrid': ['2022-06-15', '2023-12-15-preview', '2024-06-01-preview', '2025-02-15'],
 };
 
 export function styleOf(p: Provider): ErrorStyle {

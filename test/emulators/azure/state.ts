@@ -146,6 +146,21 @@ export interface RoleAssignment {
   principalType?: string;
 }
 
+export interface EventGridTopic {
+  name: string;
+  resourceGroup: string;
+  location: string;
+}
+
+export interface EventSubscription {
+  name: string;
+  /** Canonical id of the storage account or topic it is on. */
+  scope: string;
+  properties: { destination: Json; filter: Json; labels: string[]; eventDeliverySchema: string; retryPolicy: Json };
+  /** The operation of its last PUT (Creating / Updating while in progress). */
+  operationId: string;
+}
+
 export interface MetricAlert {
   name: string;
   resourceGroup?: string;
@@ -172,6 +187,8 @@ export interface AzureState {
   metrics: MetricValue[];
   keyVaults: Map<string, KeyVault>;
   roleAssignments: RoleAssignment[];
+  eventGridTopics: Map<string, EventGridTopic>;
+  eventSubscriptions: EventSubscription[];
   /** Tokens issued by the token endpoint → their audience (the scope without '/.default'). */
   tokens: Map<string, string>;
 }
@@ -187,6 +204,8 @@ export function emptyState(): AzureState {
     metrics: [],
     keyVaults: new Map(),
     roleAssignments: [],
+    eventGridTopics: new Map(),
+    eventSubscriptions: [],
     tokens: new Map(),
   };
 }
