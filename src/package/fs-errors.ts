@@ -6,18 +6,13 @@
 import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
+import { escapeControls } from '../report/format.js';
 
 /** `abs` relative to the project root when it is inside it, else as is; control bytes escaped. */
 export function showPath(abs: string, root: string): string {
   const r = root ? relative(root, abs) : '';
   const shown = r && !r.startsWith('..') ? (sep === '/' ? r : r.split(sep).join('/')) : abs;
   return escapeControls(shown.length > 300 ? `${shown.slice(0, 120)}…${shown.slice(-120)} (${shown.length} characters)` : shown);
-}
-
-/** Control characters and U+FFFD (a byte that was not UTF-8) shown as escapes. */
-export function escapeControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (c) => (c === '\ufffd' ? '\\ufffd' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 function errnoOf(err: unknown): string | undefined {

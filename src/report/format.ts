@@ -57,12 +57,26 @@ export function githubAnnotations(err: FnxError, cwd = process.cwd()): string[] 
 }
 
 /**
- * `s` with control characters (C0 but newline and tab, DEL, C1) written as `\x1B`: messages quote
- * the user's keys and values, and a raw ESC or BEL would drive the terminal.
+ * `text` with every control character (C0, DEL, C1) and U+FFFD (a byte that was not UTF-8)
+ * written as an escape (`\x1B`, `\uFFFD`): for a value quoted inside a message, such as a path.
+ */
+export function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, escapeOne);
+}
+
+/**
+ * `s` with control characters but newline and tab escaped as in escapeControls (U+FFFD stays): messages quote the
+ * user's keys and values, and a raw ESC or BEL would drive the terminal.
  */
 export function visible(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, escapeOne);
+}
+
+function escapeOne(c: string): string {
+  const code = c.charCodeAt(0).toString(16).toUpperCase();
+  return c === '\ufffd' ? `\\u${code}` : `\\x${code.padStart(2, '0')}`;
 }
 
 /** `file` relative to `cwd` when it lies inside it, else unchanged. */
