@@ -3,7 +3,7 @@
  * project tree (unreadable, a name too long, a link loop) exits 2; anything else the file system
  * refuses (disk full, I/O error) is an environment failure and exits 1. Never E_INTERNAL.
  */
-import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, type Dirent, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
 import { escapeControls } from '../report/format.js';
@@ -13,6 +13,16 @@ export function showPath(abs: string, root: string): string {
   const r = root ? relative(root, abs) : '';
   const shown = r && !r.startsWith('..') ? (sep === '/' ? r : r.split(sep).join('/')) : abs;
   return escapeControls(shown.length > 300 ? `${shown.slice(0, 120)}…${shown.slice(-120)} (${shown.length} characters)` : shown);
+}
+
+/** What an entry that is not a regular file is, for messages: `a named pipe (FIFO)`, `a socket`, ... */
+export function fileKind(st: Stats | Dirent): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
 }
 
 function errnoOf(err: unknown): string | undefined {
@@ -83,7 +93,7 @@ export function readProjectText(file: string, root: string, maxBytes = 64 << 20)
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) {
-      throw new FnxError('E_PACKAGE_SPECIAL_FILE', `${showPath(file, root)} is ${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : 'a device'}, not a regular file fnx can read.`, {
+      throw new FnxError('E_PACKAGE_SPECIAL_FILE', `${showPath(file, root)} is ${fileKind(st)}, not a regular file fnx can read.`, {
         hint: 'Replace it with a regular file, or delete it.',
         exitCode: ExitCode.usage,
       });

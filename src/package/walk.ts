@@ -13,7 +13,7 @@
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { ExitCode, FnxError, type SourceLocation } from '../errors.js';
-import { fsError, showPath } from './fs-errors.js';
+import { fileKind, fsError, showPath } from './fs-errors.js';
 
 export interface FoundFile {
   /** Posix path relative to the walk start. */
@@ -46,14 +46,6 @@ export function escapeError(what: string, target: string, root: string, location
     exitCode: ExitCode.usage,
     ...(location ? { location } : {}),
   });
-}
-
-function kindOf(st: Stats | Dirent): string {
-  if (st.isFIFO()) return 'a named pipe (FIFO)';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  return 'not a regular file';
 }
 
 function specialFileError(shown: string, kind: string, target?: string): FnxError {
@@ -145,7 +137,7 @@ export function walk(startAbs: string, realRoot: string, rules: WalkRules, onFil
           stack.delete(real);
         } else {
           if (!rules.takeFile(rel)) continue;
-          if (!st.isFile()) throw specialFileError(showPath(abs, realRoot), kindOf(st), real);
+          if (!st.isFile()) throw specialFileError(showPath(abs, realRoot), fileKind(st), real);
           if (!isInside(realRoot, real)) throw escapeError(`The symbolic link ${abs}`, real, realRoot);
           checkName(rel, abs);
           onFile({ rel, abs, real, stat: st });
@@ -159,7 +151,7 @@ export function walk(startAbs: string, realRoot: string, rules: WalkRules, onFil
         visit(abs, rel, real);
         stack.delete(real);
       } else if (rules.takeFile(rel)) {
-        if (!d.isFile()) throw specialFileError(showPath(abs, realRoot), kindOf(d));
+        if (!d.isFile()) throw specialFileError(showPath(abs, realRoot), fileKind(d));
         checkName(rel, abs);
         let st: Stats;
         try {
