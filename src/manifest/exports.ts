@@ -65,30 +65,38 @@ async function exportsOf(file: string, seen: Set<string>): Promise<Exports> {
   const raw = await readText(file);
   if (raw === undefined) return unsure();
   const source = raw.startsWith('#!') ? raw.replace(/^#![^\n]*/, '') : raw;
-  return (await isEsm(file, source)) ? esmExports(file, source, seen) : cjsExports(file, source, seen);
+  const esm = await esmParse(file, source);
+  return esm ? esmExports(file, source, seen, esm.parsed) : cjsExports(file, source, seen);
 }
 
-async function isEsm(file: string, source: string): Promise<boolean> {
+type EsmParse = ReturnType<typeof import('es-module-lexer').parse>;
+
+/**
+ * Defined when `file` runs as an ES module; `parsed` is its lexer result when telling took a parse
+ * (a .js file outside "type": "module"), so it is not parsed twice.
+ */
+async function esmParse(file: string, source: string): Promise<{ parsed?: EsmParse } | undefined> {
   const ext = extname(file);
-  if (ext === '.mjs') return true;
-  if (ext === '.cjs') return false;
-  if ((await packageType(dirname(file))) === 'module') return true;
+  if (ext === '.mjs') return {};
+  if (ext === '.cjs') return undefined;
+  if ((await packageType(dirname(file))) === 'module') return {};
   // A .js file outside "type": "module" that uses import/export runs as an ES module on Node 22.
   const { initSync, parse } = await import('es-module-lexer');
   initSync();
   try {
-    return parse(source)[3];
+    const parsed = parse(source);
+    return parsed[3] ? { parsed } : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-async function esmExports(file: string, source: string, seen: Set<string>): Promise<Exports> {
+async function esmExports(file: string, source: string, seen: Set<string>, known?: EsmParse): Promise<Exports> {
   const { initSync, parse } = await import('es-module-lexer');
   initSync();
-  let parsed;
+  let parsed = known;
   try {
-    parsed = parse(source);
+    parsed ??= parse(source);
   } catch {
     return unsure();
   }
