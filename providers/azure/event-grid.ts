@@ -109,7 +109,7 @@ async function awaitOperation(az: AzureClients, what: string, headers: Headers):
       throw new CloudError('azure', 'invalid', `${what} failed: ${e?.message ?? status}${e?.code ? ` (${e.code})` : ''}.`, { hint: 'Deploy again; if it keeps failing, check the function app and the Event Grid resource provider (Microsoft.EventGrid) is registered on the subscription.' });
     }
     const after = Number(r.headers.get('retry-after'));
-    await sleep(az.settings.local ? 20 : Number.isFinite(after) && after > 0 ? after * 1000 : 2000);
+    await sleep(!az.settings.local && Number.isFinite(after) && after > 0 ? after * 1000 : az.poll.updateIntervalInMs);
   }
 }
 

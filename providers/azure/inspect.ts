@@ -47,16 +47,11 @@ export async function inspectStage(az: AzureClients, manifest: ResolvedManifest)
     apps[fn] = {
       function: fn,
       name: s.name,
-      id: site.id,
       tags: site.tags,
       ...(site.tags[TAG.version] ? { version: site.tags[TAG.version] } : {}),
       ...(slot?.tags[TAG.version] ? { slotVersion: slot.tags[TAG.version] } : {}),
       weight,
-      ...(site.scmHost ? { scmHost: site.scmHost } : {}),
-      ...(slot?.scmHost ? { slotScmHost: slot.scmHost } : {}),
       hosts: site.hosts,
-      ...(slot?.hosts[0] ? { slotHost: slot.hosts[0] } : {}),
-      ...(site.planId ? { planId: site.planId } : {}),
     };
   }
   const eventSubscriptions: EventSubscriptionSpec[] = [];

@@ -106,7 +106,7 @@ async function dataGet(az: AzureClients, url: string, what: string, scope?: stri
 export async function deployPackage(az: AzureClients, o: { rg: string; app: string; slot?: string; scmHost: string; zip: Buffer; flex: boolean }): Promise<void> {
   const label = o.slot ? `${o.app}/${o.slot}` : o.app;
   const base = `https://${o.scmHost}`;
-  const wait = () => sleep(az.settings.local ? 20 : 2000);
+  const wait = () => sleep(az.poll.updateIntervalInMs);
   const failed = (d: ScmDeployment | undefined, what: string) =>
     new CloudError('azure', 'invalid', `Deploying ${label} failed: ${d?.status_text || d?.message || what}${d?.log_url ? ` (log: ${d.log_url})` : ''}.`, { hint: 'Read the deployment log; fix the package or runtime setting and deploy again (traffic stayed where it was).' });
   if (o.flex) {

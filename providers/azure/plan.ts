@@ -5,7 +5,7 @@
  * `${env:}`; secrets are Key Vault references).
  */
 import { referenceOf, type PlanAction, type PlanRequest, type ProviderPlan } from '../../src/driver.js';
-import { azureConfig, azureFunctions, flexInstanceMemory } from './config.js';
+import { azureConfig, azureFunctions, flexInstanceMemory, premiumSku } from './config.js';
 import { desiredApp, scopeOf } from './desired.js';
 import { deploymentContainer, premiumPlanName, storageAccountName } from './names.js';
 import { recordedPackages } from './release-tags.js';
@@ -27,12 +27,13 @@ export function planDeploy(req: PlanRequest, subscriptionId: string, vaultSuffix
   if (config.plan === 'premium') {
     const name = premiumPlanName(scope);
     plans.push(name);
-    act({ id: `plan:${name}`, op: deployed.plans.includes(name) ? 'no-change' : 'create', resource: 'plan', name, ...(deployed.plans.includes(name) ? {} : { summary: `Elastic Premium ${config.sku ?? 'EP1'}, shared by the stage's apps (one instance always billed)` }) });
+    act({ id: `plan:${name}`, op: deployed.plans.includes(name) ? 'no-change' : 'create', resource: 'plan', name, ...(deployed.plans.includes(name) ? {} : { summary: `Elastic Premium ${premiumSku(config)}, shared by the stage's apps (one instance always billed)` }) });
   }
-  const selected = azureFunctions(manifest).filter((f) => !req.only || req.only.includes(f.name));
+  const functions = azureFunctions(manifest);
+  const selected = functions.filter((f) => !req.only || req.only.includes(f.name));
   const desired: DesiredApp[] = [];
   const changed: DesiredApp[] = [];
-  for (const fn of azureFunctions(manifest)) {
+  for (const fn of functions) {
     if (!selected.includes(fn)) {
       const cur = deployed.apps[fn.name];
       if (cur) act({ id: `function:${fn.name}`, op: 'no-change', resource: 'function', name: cur.name, function: fn.name, summary: 'not selected (--function): left as it is' });
@@ -72,7 +73,7 @@ export function planDeploy(req: PlanRequest, subscriptionId: string, vaultSuffix
     act({ id: `code:${fn.name}`, op: cur ? 'update' : 'create', resource: 'code', name: config.plan === 'flex' ? `${d.app} (${deploymentContainer(d.app)})` : d.app, function: fn.name, summary: config.plan === 'flex' ? 'one-deploy, package recorded for rollback' : cur ? 'zip deploy to the staging slot' : 'zip deploy' });
   }
   for (const [fn, cur] of Object.entries(deployed.apps)) {
-    if (!azureFunctions(manifest).some((f) => f.name === fn)) act({ id: `function:${fn}`, op: 'delete', resource: 'function', name: cur.name, function: fn, summary: 'no longer in fnx.yaml: left in place; `fnx remove` deletes it' });
+    if (!functions.some((f) => f.name === fn)) act({ id: `function:${fn}`, op: 'delete', resource: 'function', name: cur.name, function: fn, summary: 'no longer in fnx.yaml: left in place; `fnx remove` deletes it' });
   }
   const put: EventSubscriptionSpec[] = [];
   const remove: EventSubscriptionSpec[] = [];
@@ -101,7 +102,7 @@ export function planDeploy(req: PlanRequest, subscriptionId: string, vaultSuffix
     act({ id: `event-subscription:${c.name}`, op: 'delete', resource: c.topic ? 'trigger:topic' : 'trigger:storage', name: c.name, function: c.function, summary: `trigger no longer in fnx.yaml: Event Grid subscription on ${c.topic ? `topic ${c.topic}` : `storage account ${account}`}` });
   }
   const notes = [
-    `Each function is its own Function App (${config.plan === 'flex' ? 'Flex Consumption FC1, one plan per app' : `Elastic Premium ${config.sku ?? 'EP1'}, one plan for the stage, a staging slot per app`}); names carry a stable suffix derived from the subscription, resource group, service and stage, because Azure app and storage names are global.`,
+    `Each function is its own Function App (${config.plan === 'flex' ? 'Flex Consumption FC1, one plan per app' : `Elastic Premium ${premiumSku(config)}, one plan for the stage, a staging slot per app`}); names carry a stable suffix derived from the subscription, resource group, service and stage, because Azure app and storage names are global.`,
     `The package holds a generated v4 entry (host.json, package.json main, @azure/functions ${vendoredVersion()} bundled by fnx); layers are merged into it.`,
   ];
   if (config.plan === 'premium') notes.push('canary and linear steps share HTTP traffic only (rampUpRules); queue, timer and Event Grid triggers of the staging slot are disabled (slot-sticky AzureWebJobs.<fn>.Disabled) until the swap.');

@@ -5,7 +5,6 @@ import type { EventSubscriptionSpec } from './event-grid.js';
 export interface DeployedApp {
   readonly function: string;
   readonly name: string;
-  readonly id: string;
   readonly tags: Readonly<Record<string, string>>;
   /** Version serving in production (tag fnx:version). */
   readonly version?: string;
@@ -13,11 +12,7 @@ export interface DeployedApp {
   readonly slotVersion?: string;
   /** Premium: share of HTTP traffic on the slot (rampUpRules), 0..1. */
   readonly weight: number;
-  readonly scmHost?: string;
-  readonly slotScmHost?: string;
   readonly hosts: readonly string[];
-  readonly slotHost?: string;
-  readonly planId?: string;
 }
 
 export interface AzureDeployed {

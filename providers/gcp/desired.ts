@@ -6,7 +6,7 @@
  */
 import { ExitCode, FnxError, findArtifact, type ArtifactSet, type ResolvedFunction, type ResolvedManifest } from '../../src/driver.js';
 import { buildEnvironment, entryPoint } from './entry.js';
-import { functionId, labelsOf, secretId } from './names.js';
+import { functionId, jobId, labelsOf, secretId } from './names.js';
 import { schedulerExpression } from './schedule.js';
 
 /** Label holding the sha256 (hex, first 63 characters) of the source the function resource describes. */
@@ -47,10 +47,6 @@ export interface DesiredFunction {
   readonly public: boolean;
   readonly jobs: readonly DesiredJob[];
   readonly serviceAccount?: string;
-}
-
-export function gcpFunctions(manifest: ResolvedManifest): ResolvedFunction[] {
-  return manifest.functions.filter((f) => f.providers.includes('gcp'));
 }
 
 export function codeLabel(sha256: string): string {
@@ -118,7 +114,7 @@ export function desiredFunction(manifest: ResolvedManifest, fn: ResolvedFunction
     eventTrigger: trigger ?? null,
     labels: labelsOf(manifest, fn),
   };
-  const jobs = fn.triggers.flatMap((t, i) => (t.kind === 'schedule' ? [{ id: `${id}-schedule-${i}`, schedule: schedulerExpression(t), paused: !t.enabled }] : []));
+  const jobs = fn.triggers.flatMap((t, i) => (t.kind === 'schedule' ? [{ id: jobId(id, i), schedule: schedulerExpression(t), paused: !t.enabled }] : []));
   return {
     name: fn.name,
     id,

@@ -94,11 +94,3 @@ export async function readFunction(c: GcpClients, manifest: ResolvedManifest, fn
   }
 }
 
-export async function isNotFoundSafe<T>(work: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await work();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}

@@ -20,18 +20,6 @@ export function functionId(manifest: Pick<ResolvedManifest, 'service' | 'stage'>
   return `${manifest.service}-${manifest.stage}-${fn}`.toLowerCase();
 }
 
-export function locationOf(project: string, region: string): string {
-  return `projects/${project}/locations/${region}`;
-}
-
-export function functionName(project: string, region: string, id: string): string {
-  return `${locationOf(project, region)}/functions/${id}`;
-}
-
-export function serviceName(project: string, region: string, id: string): string {
-  return `${locationOf(project, region)}/services/${id}`;
-}
-
 /** The Cloud Scheduler job id of the `index`th schedule trigger of a function. */
 export function jobId(id: string, index: number): string {
   return `${id}-schedule-${index}`;

@@ -5,7 +5,8 @@
  */
 import { type FieldChange, formatBytes, findArtifact, type PlanAction, type PlanOp, type PlanRequest, type ProviderPlan, referenceOf, type ResolvedManifest } from '../../src/driver.js';
 import { gcpConfig } from './config.js';
-import { changedFields, desiredFunction, type DesiredFunction, type DesiredJob, gcpFunctions } from './desired.js';
+import { changedFields, desiredFunction, type DesiredFunction, type DesiredJob } from './desired.js';
+import { gcpFunctions } from './validate.js';
 import { functionId } from './names.js';
 import type { DeployedFunction, GcpDeployed } from './state.js';
 
