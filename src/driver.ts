@@ -459,12 +459,21 @@ export interface InvokeRequest {
   /** Version to invoke; undefined = the pointer. */
   readonly version?: string;
   readonly payload: unknown;
+  /**
+   * A neutral event of one trigger kind (src/events/types.ts). When set, the driver sends the
+   * native event its entry adapter turns into exactly this value, and `payload` is ignored.
+   */
+  readonly event?: { readonly kind: TriggerKind; readonly value: unknown };
 }
 
 export interface InvokeResult {
   readonly ok: boolean;
   readonly payload: unknown;
   readonly error?: string;
+  /** The version that ran (Lambda's ExecutedVersion), when the cloud says. */
+  readonly version?: string;
+  /** The last lines the invocation logged, oldest first, when the cloud returns them. */
+  readonly logTail?: readonly string[];
 }
 
 export interface HistoryRequest {
