@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AwsError, type HttpReq, type HttpRes, type Routed, type ServiceHandler } from './protocol.js';
 import { FaultInjector, prng } from './faults.js';
 import { emptyState, type EmulatorState } from './state.js';
-import type { AlarmStateValue, AwsEmulatorOptions, CallRecord, Clock, FaultKind, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
+import type { AlarmStateValue, AliasChange, AwsEmulatorOptions, CallRecord, Clock, FaultKind, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
 import { advanceLambda, createLambdaService } from './services/lambda.js';
 import { handleFunctionUrl } from './services/lambda-extras.js';
 import { createIamService } from './services/iam.js';
@@ -30,6 +30,7 @@ const defaultInvokeHandler: InvokeHandler = () => ({ statusCode: 200 });
 export class Emulator {
   readonly state: EmulatorState = emptyState();
   readonly calls: CallRecord[] = [];
+  readonly traffic: AliasChange[] = [];
   readonly clock: Clock;
   readonly asyncDelayMs: number;
   readonly iamPropagationMs: number;
@@ -159,6 +160,7 @@ export class Emulator {
       (this.state as unknown as Record<string, unknown>)[key] = fresh[key];
     }
     this.calls.length = 0;
+    this.traffic.length = 0;
     this.faults.set(undefined);
     this.invokeHandler = this.initialInvokeHandler;
     this.routingRandom = prng(7);
@@ -233,6 +235,8 @@ export class Emulator {
     if (fault === 'throttle' || fault === 'error500') {
       const e = fault === 'throttle' ? handler.throttleError() : handler.internalError();
       const out = handler.error(e, routed.operation);
+      const retryAfter = this.faults.retryAfterSeconds;
+      if (fault === 'throttle' && service === 'lambda' && retryAfter !== undefined) out.headers = { ...out.headers, 'retry-after': String(retryAfter) };
       this.record({ ...base, status: out.status, fault, errorCode: e.code });
       send(res, out);
       return;

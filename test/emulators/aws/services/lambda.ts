@@ -3,6 +3,7 @@
 import { AwsError, jsonRes, matchRest, num, obj, parseJsonBody, reqStr, restRoute, str, strList, strMap, type HttpReq, type HttpRes, type RestRoute, type Routed, type ServiceHandler } from '../protocol.js';
 import type { Emulator } from '../emulator.js';
 import type { LambdaConfig, LambdaFunction, LambdaVersion } from '../state.js';
+import type { AliasChange } from '../types.js';
 import {
   advanceLambda, assertSettled, codeOf, configOutput, conflict, functionArn, getFunction, invalid, newRevision, notFound,
   parseFunctionRef, precondition, validateConfig, versionFor,
@@ -394,6 +395,16 @@ function parseRouting(em: Emulator, fn: LambdaFunction, primary: string, routing
   return { AdditionalVersionWeights: weights };
 }
 
+/** Append the alias's new pointer to the emulator's traffic log. */
+function logAlias(em: Emulator, fn: LambdaFunction, name: string, operation: AliasChange['operation']): void {
+  const a = fn.aliases.get(name);
+  const weights = { ...(a?.routingConfig?.AdditionalVersionWeights ?? {}) };
+  const named = a ? [a.functionVersion, ...Object.keys(weights)] : [];
+  const states: AliasChange['states'] = {};
+  for (const v of named) states[v] = v === '$LATEST' ? '$LATEST' : (fn.versions.get(v)?.state ?? 'missing');
+  em.traffic.push({ function: fn.name, alias: name, operation, version: a?.functionVersion ?? '', weights, states, time: em.now() });
+}
+
 function createAlias({ em, labels, input }: LambdaCtx): HttpRes {
   const { fn } = getFunction(em, labels.FunctionName ?? '');
   const name = reqStr(input, 'Name');
@@ -403,6 +414,7 @@ function createAlias({ em, labels, input }: LambdaCtx): HttpRes {
   if (fn.aliases.has(name)) throw conflict(`Alias already exists: ${functionArn(em, fn.name, name)}`);
   const routing = parseRouting(em, fn, version, obj(input, 'RoutingConfig') ?? {});
   fn.aliases.set(name, { name, functionVersion: version, description: str(input, 'Description') ?? '', routingConfig: routing, revisionId: newRevision() });
+  logAlias(em, fn, name, 'CreateAlias');
   return jsonRes(201, aliasOutput(em, fn, name));
 }
 
@@ -425,13 +437,15 @@ function updateAlias({ em, labels, input }: LambdaCtx): HttpRes {
   const description = str(input, 'Description');
   if (description !== undefined) alias.description = description;
   alias.revisionId = newRevision();
+  logAlias(em, fn, alias.name, 'UpdateAlias');
   return jsonRes(200, aliasOutput(em, fn, alias.name));
 }
 
 function deleteAlias({ em, labels }: LambdaCtx): HttpRes {
   const { fn } = getFunction(em, labels.FunctionName ?? '');
   const name = labels.Name ?? '';
-  fn.aliases.delete(name);
+  const existed = fn.aliases.delete(name);
+  if (existed) logAlias(em, fn, name, 'DeleteAlias');
   fn.policies.delete(name);
   fn.provisioned.delete(name);
   fn.eventInvokeConfigs.delete(name);
