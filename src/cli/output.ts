@@ -5,8 +5,9 @@
  * report and exit with.
  */
 import { relative } from 'node:path';
-import type { FnxError } from '../errors.js';
+import { ExitCode, FnxError } from '../errors.js';
 import type { DeployResult } from '../commands/deploy.js';
+import type { InvokeCommandResult } from '../commands/invoke.js';
 import type { PackageResult } from '../commands/package.js';
 import type { PlanResult } from '../commands/plan.js';
 import type { PromoteResult } from '../commands/promote.js';
@@ -139,4 +140,24 @@ export function showRemove(r: RemoveResult, reporter: Reporter): void {
     providers: r.providers.map((p) => ({ provider: p.provider, plan: planJson(p.plan), deleted: p.deleted })),
     ...skippedJson(r.skipped),
   });
+}
+
+/**
+ * The function's answer on stdout (JSON, so `fnx invoke ... | jq` works), what ran and its logs on
+ * stderr. A function error is printed, then thrown (exit 1) with the whole result as its details.
+ */
+export function showInvoke(r: InvokeCommandResult, reporter: Reporter): void {
+  const where = r.local ? `local, ${r.runtime}` : `${r.provider}${r.version ? `, version ${r.version}` : ''}`;
+  const measured = r.durationMs !== undefined ? ` in ${r.durationMs} ms${r.peakMemoryBytes !== undefined ? `, peak memory ${formatBytes(r.peakMemoryBytes)}` : ''}` : '';
+  reporter.info(`${r.function} (${where}): ${r.ok ? 'ok' : 'error'}${measured}`);
+  if (r.logs.length) reporter.info(['logs:', ...r.logs.map((l) => `  ${l}`)].join('\n'));
+  if (!r.ok) {
+    throw new FnxError('E_FUNCTION_ERROR', `function "${r.function}" returned an error: ${r.error ?? 'unknown error'}`, {
+      hint: r.logs.length ? 'Its logs are above.' : `\`fnx logs ${r.function} --stage ${r.stage}\` shows what it wrote.`,
+      exitCode: ExitCode.failed,
+      details: { ...r },
+    });
+  }
+  reporter.print(JSON.stringify(r.payload, null, 2));
+  reporter.data(r);
 }

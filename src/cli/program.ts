@@ -9,6 +9,7 @@ import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderPlan } from '../driver.js';
 import type { ManifestOptions, Session } from '../session.js';
 import { STAGE_NAME } from '../manifest/stages.js';
+import { TRIGGER_KINDS } from '../manifest/model.js';
 
 export type Runner = (session: Session) => Promise<void>;
 
@@ -222,6 +223,34 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
       set(o.json, async (session) => {
         const [{ status }, { showStatus }] = await Promise.all([import('../commands/status.js'), import('./output.js')]);
         showStatus(await status({ ...manifestOptions(o, env), providers: o.provider ?? [] }, session), session.reporter);
+      }),
+    );
+
+  withManifestOptions(program.command('invoke').description('run a function once: deployed (default) or --local, with a sample event or your data'))
+    .argument('<function>', 'function name in fnx.yaml')
+    .option('-p, --provider <name>', 'provider to invoke (needed when the function is deployed to several)')
+    .addOption(new Option('-e, --event <kind>', 'send a sample neutral event of this trigger kind (--data overrides its fields)').choices([...TRIGGER_KINDS]))
+    .option('-d, --data <json>', 'the payload, or with --event the fields to override (JSON)')
+    .option('--data-file <file>', 'read the data from a JSON file; - reads stdin')
+    .option('--version <version>', 'invoke this published version instead of the live pointer')
+    .option('-l, --local', 'run the handler on this machine (no cloud call)')
+    .option('--resolve-secrets', 'with --local: fill secrets from same-named variables of this shell instead of their references')
+    .action((name: string, o: RawManifestOpts & { provider?: string; event?: string; data?: string; dataFile?: string; version?: string; local?: boolean; resolveSecrets?: boolean }) =>
+      set(o.json, async (session) => {
+        const [{ invoke }, { showInvoke }, { readText }] = await Promise.all([import('../commands/invoke.js'), import('./output.js'), import('../events/data.js')]);
+        const request = {
+          ...manifestOptions(o, env),
+          function: name,
+          ...(o.provider !== undefined ? { provider: o.provider } : {}),
+          ...(o.event !== undefined ? { event: o.event } : {}),
+          ...(o.data !== undefined ? { data: o.data } : {}),
+          ...(o.dataFile !== undefined ? { dataFile: o.dataFile } : {}),
+          ...(o.version !== undefined ? { version: o.version } : {}),
+          local: Boolean(o.local),
+          resolveSecrets: Boolean(o.resolveSecrets),
+          readStdin: () => readText(process.stdin),
+        };
+        showInvoke(await invoke(request, session), session.reporter);
       }),
     );
 
