@@ -27,15 +27,15 @@ export interface AwsEmulator {
   clearCalls(): void;
   /** Replace the fault options (undefined or rate 0 = no faults). Restarts the PRNG from the seed. */
   setFaults(faults: FaultOptions | undefined): void;
-  /** Replace the invoke handler used by Invoke, function URLs and API endpoint requests. */
-  setInvokeHandler(handler: InvokeHandler): void;
+  /** Replace the functions' code by a handler for Invoke, function URLs and API endpoint requests (undefined: run the code again). */
+  setInvokeHandler(handler: InvokeHandler | undefined): void;
   /** Set (creating if needed) a CloudWatch metric alarm's state, as DescribeAlarms reports it. */
   setAlarm(name: string, state: AlarmStateValue, reason?: string): void;
   /** Record AWS/Lambda Invocations/Errors(/Duration) datapoints for a function version. */
   recordMetrics(functionName: string, version: string, counts: MetricCounts, options?: RecordMetricsOptions): void;
   /** Environment for a child process (fnx CLI) to reach this emulator with fake credentials. */
   env(): Record<string, string>;
-  /** Drop all state, recorded calls and the alias log, clear faults, restore the default invoke handler. */
+  /** Drop all state, recorded calls and the alias log, clear faults, restore the initial invoke handler, stop the running code. */
   reset(): void;
   close(): Promise<void>;
 }

@@ -116,6 +116,11 @@ export interface AwsEmulatorOptions {
   region?: string;
   /** Maximum request body size in bytes. Default 69,905,067 (Lambda's limit). */
   maxRequestBytes?: number;
-  /** Default invoke handler; see AwsEmulator.setInvokeHandler. */
+  /**
+   * A stand-in for every function's code (see AwsEmulator.setInvokeHandler). Absent: Invoke,
+   * function URLs and API routes run the version's own Node or Python code from its zip.
+   */
   invokeHandler?: InvokeHandler;
+  /** Seed of the PRNG that picks an alias's additional version by its weight. Default 7. */
+  routingSeed?: number;
 }
