@@ -318,7 +318,9 @@ export class Planner {
         if (warning) this.warnings.push(warning);
       }
       const prepared = this.prepared.get(fn.name);
-      if (prepared) own = this.tracedOwn(fn, own, prepared, candidates.find((c) => own.has(c))!);
+      // The adapters are checked against (and read from) every file the function may hold.
+      const all = own;
+      if (prepared) own = this.tracedOwn(fn, all, prepared, candidates.find((c) => all.has(c))!);
       const ownDepsFromLayer = layers.some((l) => l.kind === 'package' && l.path === rootPkg);
       if (fn.runtime.startsWith('nodejs') && !prepared && !ownDepsFromLayer && existsFile(rootPkg)) {
         const excluded = fn.package.exclude.length ? picomatch(fn.package.exclude.map((g) => g.replace(/^\.\//, '')), { dot: true }) : () => false;
@@ -333,8 +335,8 @@ export class Planner {
               { providers: native, withLayers: false },
               { providers: merged, withLayers: true },
             ];
-      const handlerFile = candidates.find((c) => own.has(c))!;
-      const parts = groups.flatMap((g) => this.generated(fn, g.providers, handlerFile, own).map((p) => ({ ...p, withLayers: g.withLayers })));
+      const handlerFile = candidates.find((c) => all.has(c))!;
+      const parts = groups.flatMap((g) => this.generated(fn, g.providers, handlerFile, all).map((p) => ({ ...p, withLayers: g.withLayers })));
       for (const part of parts) {
         let files = own;
         if (part.withLayers) {

@@ -154,6 +154,8 @@ export async function traceFiles(req: TraceRequest, analysisCache?: Map<string, 
         const name = packageName(id);
         const quiet =
           isBuiltin(id) ||
+          // A bundle: esbuild already refused what it could not resolve outside a try block.
+          req.contents?.has(parent) === true ||
           posix(relative(req.root, parent)).split('/').includes('node_modules') ||
           isExternal(id, req.external) ||
           (name !== undefined && (req.layerProvides(name) || isOptional(name, nearestPackage(parent, req.root))));
@@ -174,6 +176,7 @@ export async function traceFiles(req: TraceRequest, analysisCache?: Map<string, 
     const k = `${u.importer}\0${u.specifier}`;
     return seen.has(k) ? false : (seen.add(k), true);
   });
+  unique.sort((a, b) => (a.importer === b.importer ? (a.specifier < b.specifier ? -1 : 1) : a.importer < b.importer ? -1 : 1));
   return { files: files.sort(), nativePackages, unresolved: unique };
 }
 
