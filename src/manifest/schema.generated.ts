@@ -343,6 +343,18 @@ export interface Package {
    * Globs of files to leave out (applied after include).
    */
   exclude?: string[];
+  /**
+   * Node.js: package only the files the handler reaches (its imports, through the project and node_modules), plus `include`. `false`: the project's files matching `include` and every production dependency. Python functions are not traced.
+   */
+  trace?: boolean;
+  /**
+   * Node.js: `esbuild` bundles the handler and what it imports into one minified file (ESM or CommonJS like the handler) with a source map, at the handler's path. Native addons and `external` stay files.
+   */
+  bundle?: 'esbuild';
+  /**
+   * Packages kept out of the bundle and packaged as files (traced); when not installed, left to the runtime (e.g. an SDK the cloud provides). A package name, a subpath (`pkg/sub`) or a scope (`@scope/*`).
+   */
+  external?: string[];
 }
 /**
  * How traffic moves to a new version: all-at-once (default), canary (percent for `wait`, then 100), linear (`step` more every `interval`) or explicit `steps` held for `interval` each, watched by health gates.

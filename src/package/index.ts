@@ -21,6 +21,7 @@ import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
 
 import { checkLimits } from './limits.js';
+import { Tracer } from './trace.js';
 import { ensureOutputDir } from './output-dir.js';
 import { fsError, isFsError } from './fs-errors.js';
 
@@ -101,6 +102,8 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
   const step = opts.reporter?.step(`Packaging ${plural(functions.length, 'function')}`);
   try {
     const planner = new Planner(manifest, opts.hooks);
+    const tracer = new Tracer(useCache ? join(manifest.rootDir, '.fnx', 'cache', 'trace.json') : undefined, manifest.rootDir, opts.now ?? Date.now());
+    await planner.prepare(functions, tracer);
     const planned = planner.plan(functions);
     if (opts.strict) throwWarnings(planner.warnings);
     // Sizes come from each file's stat: an archive past a provider's limit stops before any file is read.
@@ -117,6 +120,7 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
 
     const cacheDir = useCache ? ensureOutputDir(manifest.rootDir, ['.fnx', 'cache', 'package']) : undefined;
     if (cacheDir) ensureOutputDir(cacheDir, ['packs']);
+    tracer.save(writeAtomic);
     const store = ContentStore.open({
       ...(cacheDir ? { dir: cacheDir } : {}),
       projectDir: manifest.rootDir,
