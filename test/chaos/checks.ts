@@ -30,7 +30,7 @@ export interface GateVerdict {
 
 /**
  * The release whose gate failed, from the log entries after `start`: the first version that took
- * a share it did not have before, and the first later entry of its target that gives it none.
+ * a share it did not have before and that a later entry of its target takes away again.
  */
 export function gateVerdict(log: readonly PointerChange[], start: number): GateVerdict | undefined {
   for (let i = start; i < log.length; i++) {
@@ -42,7 +42,6 @@ export function gateVerdict(log: readonly PointerChange[], start: number): GateV
       const q = log[j]!;
       if (q.target === p.target && !((q.routes[fresh[0]] ?? 0) > 0)) return { target: p.target, version: fresh[0], rollback: j };
     }
-    return undefined;
   }
   return undefined;
 }

@@ -239,6 +239,7 @@ ${names(n)
   .map(
     (f, i) => `  ${f}:
     handler: src/${f}.handler
+    package: { include: ["src/${f}.js", package.json] }
 ${i === 0 ? '    release: { strategy: canary, percent: 10, wait: 5m, health: { alarms: [chaos-gate] } }\n' : ''}    triggers:
 ${i % 5 === 2 ? '      - queue: { name: jobs }\n' : `      - http: { method: GET, path: /${f} }\n${i % 4 === 1 ? '      - schedule: { cron: "0 2 * * *" }\n' : ''}`}`,
   )

@@ -1,5 +1,5 @@
 /** Runs the built CLI (bin/fnx.js) as a user would and captures what they see. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,6 +19,8 @@ export interface RunOptions {
   interruptAfterMs?: number;
   interruptWhen?: RegExp;
   timeoutMs?: number;
+  /** Hears about the spawned CLI process (e.g. to SIGKILL it at a chosen moment). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export function runFnx(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
@@ -28,6 +30,7 @@ export function runFnx(args: readonly string[], options: RunOptions = {}): Promi
       if (v !== undefined) env[k] = v;
     }
     const child = spawn(process.execPath, [fnxBin, ...args], { cwd: options.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let interrupted = false;
