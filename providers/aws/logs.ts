@@ -33,7 +33,7 @@ export function streamVersion(stream: string | undefined): string | undefined {
 /** One event as a LogLine; `current` holds the request id of each stream's invocation in progress. */
 export function logLine(e: FilteredLogEvent, current: Map<string, string>): LogLine {
   const stream = e.logStreamName ?? '';
-  let message = (e.message ?? '').replace(/\r?\n$/, '');
+  let message = (e.message ?? '').replace(/\s+$/, '');
   let requestId: string | undefined;
   const frame = FRAME.exec(message);
   const node = NODE_LINE.exec(message);
