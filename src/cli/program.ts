@@ -97,6 +97,8 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   const program = new Command('fnx')
     .description(`Deploy serverless functions to ${providerModules().map((m) => m.title).join(', ').replace(/, ([^,]*)$/, ' and $1')} from one manifest.`)
     .version(version, '-v, --version')
+    // `fnx --version` is the program's; after a command name, `--version V` is that command's (fnx logs).
+    .enablePositionalOptions()
     .showHelpAfterError('(run `fnx --help` for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
@@ -251,6 +253,23 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
           readStdin: () => readText(process.stdin),
         };
         showInvoke(await invoke(request, session), session.reporter);
+      }),
+    );
+
+  withManifestOptions(program.command('logs').description('show a function\'s log lines (version and request id per line); --tail follows until Ctrl-C'))
+    .argument('<function>', 'function name from fnx.yaml')
+    .option('-p, --provider <name>', 'the provider to read from (needed when the function is on several)')
+    .option('--since <time>', 'lines from this long ago (30s, 10m, 2h, 1d) or from an ISO 8601 time', '10m')
+    .option('--tail', 'keep following new lines until Ctrl-C (exit 130, the normal way to stop it)')
+    .option('--filter <text>', 'only lines containing this text (case-sensitive)')
+    .option('--version <version>', 'only lines written by this version')
+    .action((fn: string, o: RawManifestOpts & { provider?: string; since: string; tail?: boolean; filter?: string; version?: string }) =>
+      set(o.json, async (session) => {
+        const [{ logs }, { logsPrinter }] = await Promise.all([import('../commands/logs.js'), import('./logs-output.js')]);
+        const tail = Boolean(o.tail);
+        const printer = logsPrinter(session.reporter, tail);
+        const request = { ...manifestOptions(o, env), function: fn, since: o.since, tail, onLine: printer.onLine };
+        printer.done(await logs({ ...request, ...(o.provider ? { provider: o.provider } : {}), ...(o.filter !== undefined ? { filter: o.filter } : {}), ...(o.version !== undefined ? { version: o.version } : {}) }, session));
       }),
     );
 

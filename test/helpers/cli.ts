@@ -18,6 +18,8 @@ export interface RunOptions {
   /** Send SIGINT after this many ms (or when `interruptWhen` matches stderr). */
   interruptAfterMs?: number;
   interruptWhen?: RegExp;
+  /** Called with everything printed on stdout so far, each time more arrives; `interrupt` sends SIGINT. */
+  onStdout?: (stdout: string, interrupt: () => void) => void;
   timeoutMs?: number;
   /** Hears about the spawned CLI process (e.g. to SIGKILL it at a chosen moment). */
   onSpawn?: (child: ChildProcess) => void;
@@ -40,7 +42,10 @@ export function runFnx(args: readonly string[], options: RunOptions = {}): Promi
         child.kill('SIGINT');
       }
     };
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      options.onStdout?.(stdout, interrupt);
+    });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (options.interruptWhen && options.interruptWhen.test(stderr)) interrupt();
