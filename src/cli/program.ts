@@ -97,6 +97,8 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   const program = new Command('fnx')
     .description(`Deploy serverless functions to ${providerModules().map((m) => m.title).join(', ').replace(/, ([^,]*)$/, ' and $1')} from one manifest.`)
     .version(version, '-v, --version')
+    // `fnx --version` is fnx's; after a command name, `--version` is that command's (invoke --version V).
+    .enablePositionalOptions()
     .showHelpAfterError('(run `fnx --help` for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
