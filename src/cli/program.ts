@@ -256,6 +256,16 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
       }),
     );
 
+  withManifestOptions(program.command('dev').description('serve the http triggers locally, a fresh run of the handler per request'))
+    .option('--port <port>', 'port to listen on (0: any free port)', '3000')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .action((o: RawManifestOpts & { port: string; host: string }) =>
+      set(o.json, async (session) => {
+        const [{ dev }, { showDevListening, showDevStopped }] = await Promise.all([import('../commands/dev.js'), import('./output.js')]);
+        showDevStopped(await dev({ ...manifestOptions(o, env), port: o.port, host: o.host, onListening: (info) => showDevListening(info, session.reporter) }, session), session.reporter);
+      }),
+    );
+
   withManifestOptions(program.command('remove').description('delete everything fnx created for a stage'))
     .option('-p, --provider <name...>', 'only these providers')
     .option('-y, --yes', 'do not ask for confirmation (required in CI)')
