@@ -149,4 +149,20 @@ describe('fnx invoke --local', () => {
     expect(raw.code, raw.stderr).toBe(0);
     expect(JSON.parse(JSON.parse(raw.stdout).body).path).toBe('/native');
   });
+
+  it('a function on several providers needs --provider (exit 2, no cloud call)', async () => {
+    const multi = await newProject({
+      'fnx.yaml': 'service: shop\nproviders:\n  aws: { region: us-east-1 }\n  gcp: { project: my-project-1, region: europe-west1 }\nfunctions:\n  api:\n    handler: src/api.handler\n',
+      'src/api.js': 'export const handler = async () => 1;\n',
+    });
+    aws.clearCalls();
+    const r = await runFnx(['invoke', 'api', '--stage', 'dev'], { cwd: multi, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('function "api" is deployed to aws and gcp: say which one to invoke');
+    expect(r.stderr).toContain('--provider aws');
+    expect(aws.calls).toHaveLength(0);
+    const local = await runFnx(['invoke', 'api', '--local', '--version', '3'], { cwd: multi, env: env() });
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain('--version and --local were both given');
+  });
 });
