@@ -7,6 +7,7 @@
 import { relative } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
 import type { DeployResult } from '../commands/deploy.js';
+import type { DevListening, DevResult } from '../commands/dev.js';
 import type { InvokeCommandResult } from '../commands/invoke.js';
 import type { PackageResult } from '../commands/package.js';
 import type { PlanResult } from '../commands/plan.js';
@@ -160,4 +161,20 @@ export function showInvoke(r: InvokeCommandResult, reporter: Reporter): void {
   }
   reporter.print(JSON.stringify(r.payload, null, 2));
   reporter.data(r);
+}
+
+/** `fnx dev` is up: where, and what it serves (stderr; the request lines go to stdout). */
+export function showDevListening(info: DevListening, reporter: Reporter): void {
+  const lines = [`fnx dev: ${info.service} (stage ${info.stage}) on ${info.url}`];
+  for (const r of info.routes) lines.push(`  ${r.route.padEnd(28)} ${r.function}`);
+  if (!info.routes.length) lines.push('  (no http triggers in this manifest)');
+  for (const t of info.triggers) lines.push(`  POST /_fnx/trigger/${t.function}/${t.kind}  fires ${t.function}'s ${t.kind} trigger`);
+  lines.push('Handlers run fresh for every request (edits apply at once); restart after changing fnx.yaml. Ctrl-C stops.');
+  reporter.info(lines.join('\n'));
+  for (const r of info.shadowed) reporter.warn(`${r.route} of function ${r.function} is also declared by an earlier function, which serves it here.`);
+  reporter.data({ ok: true, listening: info });
+}
+
+export function showDevStopped(r: DevResult, reporter: Reporter): void {
+  reporter.info(`fnx dev stopped after ${plural(r.requests, 'request')}.`);
 }

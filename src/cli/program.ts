@@ -97,7 +97,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   const program = new Command('fnx')
     .description(`Deploy serverless functions to ${providerModules().map((m) => m.title).join(', ').replace(/, ([^,]*)$/, ' and $1')} from one manifest.`)
     .version(version, '-v, --version')
-    // `fnx --version` is the program's; after a command name, `--version V` is that command's (fnx logs).
+    // `fnx --version` is fnx's; after a command name, `--version V` is that command's (invoke, logs).
     .enablePositionalOptions()
     .showHelpAfterError('(run `fnx --help` for usage)')
     .exitOverride()
@@ -270,6 +270,16 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
         const printer = logsPrinter(session.reporter, tail);
         const request = { ...manifestOptions(o, env), function: fn, since: o.since, tail, onLine: printer.onLine };
         printer.done(await logs({ ...request, ...(o.provider ? { provider: o.provider } : {}), ...(o.filter !== undefined ? { filter: o.filter } : {}), ...(o.version !== undefined ? { version: o.version } : {}) }, session));
+      }),
+    );
+
+  withManifestOptions(program.command('dev').description('serve the http triggers locally, a fresh run of the handler per request'))
+    .option('--port <port>', 'port to listen on (0: any free port)', '3000')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .action((o: RawManifestOpts & { port: string; host: string }) =>
+      set(o.json, async (session) => {
+        const [{ dev }, { showDevListening, showDevStopped }] = await Promise.all([import('../commands/dev.js'), import('./output.js')]);
+        showDevStopped(await dev({ ...manifestOptions(o, env), port: o.port, host: o.host, onListening: (info) => showDevListening(info, session.reporter) }, session), session.reporter);
       }),
     );
 
