@@ -8,14 +8,15 @@
  * a package a folder layer holds (`nodejs/node_modules/<name>`, `nodejs/nodeNN/node_modules/<name>`
  * or `node_modules/<name>`) is not an error when the project does not install it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, posix as posixPath } from 'node:path';
 import { ExitCode, FnxError, FnxErrorList } from '../errors.js';
 import type { GeneratedFile } from '../driver.js';
 import type { ResolvedFunction, ResolvedLayer } from '../manifest/model.js';
 import { plural } from '../report/plural.js';
-import { bundleHandler, type Bundle } from './bundle.js';
-import type { Tracer, TraceResult, Unresolved } from './trace.js';
+import { bundleHandler, bundleKey, type Bundle } from './bundle.js';
+import { packageVersion, type Tracer, type TraceResult, type Unresolved } from './trace.js';
 
 export interface Prepared {
   readonly trace: TraceResult;
@@ -92,7 +93,13 @@ export async function prepare(input: PrepareInput): Promise<Prepared> {
   let bundle: Bundle | undefined;
   let trace: TraceResult;
   if (fn.package.strategy === 'bundle') {
-    bundle = await bundleHandler({ root, handlerFile, runtime: fn.runtime, external: fn.package.external, function: fn.name, ...(fn.location ? { location: fn.location } : {}) });
+    const req = { root, handlerFile, runtime: fn.runtime, external: fn.package.external, function: fn.name, ...(fn.location ? { location: fn.location } : {}) };
+    const key = createHash('sha256').update(bundleKey(req, packageVersion('esbuild'))).digest('hex');
+    bundle = tracer.cachedBundle<Bundle>(key);
+    if (!bundle) {
+      bundle = await bundleHandler(req);
+      tracer.storeBundle(key, bundle.inputs, bundle);
+    }
     trace = await tracer.trace({ ...common, entries, contents: new Map([[join(root, handlerFile), bundle.code]]) });
   } else {
     trace = await tracer.trace({ ...common, entries });
