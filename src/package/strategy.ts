@@ -104,6 +104,13 @@ export async function prepare(input: PrepareInput): Promise<Prepared> {
   } else {
     trace = await tracer.trace({ ...common, entries });
   }
+  if (trace.links.length) {
+    throw new FnxError('E_PACKAGE_TRACE_LINK', `Function "${fn.name}": its imports go through the symbolic link ${trace.links[0]}${trace.links.length > 1 ? ` (and ${trace.links.length - 1} more)` : ''}, which a traced zip cannot reproduce.`, {
+      hint: 'Set package.trace: false on the function (links are then followed and copied), or install without links (pnpm: node-linker=hoisted).',
+      exitCode: ExitCode.usage,
+      ...(fn.location ? { location: fn.location } : {}),
+    });
+  }
   const errors = trace.unresolved.map((u) => unresolvedError(fn, u));
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw new FnxErrorList(errors, `Function "${fn.name}" has ${plural(errors.length, 'import')} that cannot be found`);

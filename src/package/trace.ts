@@ -16,7 +16,7 @@
  * Tracer caches results in `.fnx/cache/trace.json` (see there).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
@@ -48,6 +48,8 @@ export interface TraceResult {
   /** Package folders (posix, relative to the root) holding a native addon. */
   readonly nativePackages: readonly string[];
   readonly unresolved: readonly Unresolved[];
+  /** Symbolic links the trace went through (posix, relative to the root): archives cannot hold them. */
+  readonly links: readonly string[];
 }
 
 const posix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
@@ -177,7 +179,14 @@ export async function traceFiles(req: TraceRequest, analysisCache?: Map<string, 
     return seen.has(k) ? false : (seen.add(k), true);
   });
   unique.sort((a, b) => (a.importer === b.importer ? (a.specifier < b.specifier ? -1 : 1) : a.importer < b.importer ? -1 : 1));
-  return { files: files.sort(), nativePackages, unresolved: unique };
+  const links = files.filter((f) => {
+    try {
+      return lstatSync(join(req.root, f)).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  });
+  return { files: files.filter((f) => !links.includes(f)).sort(), nativePackages, unresolved: unique, links: links.sort() };
 }
 
 function isOptional(name: string, pkg: PackageJson | undefined): boolean {
@@ -207,7 +216,7 @@ interface CacheFile {
   readonly analyses: Record<string, StoredAnalysis>;
 }
 
-const FORMAT = 'fnx-trace-1';
+const FORMAT = 'fnx-trace-2';
 
 /**
  * Traces functions, reusing what earlier runs found (`file`: `.fnx/cache/trace.json`, none for

@@ -3,7 +3,7 @@
  * ('bundle'): what lands in each zip, what is an error, what changes when one handler changes.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,21 @@ describe('tracing: a function gets exactly what its handler reaches', () => {
     expect(errors[1]!.hint).toContain('package.external');
     expect(errors[1]!.hint).toContain('package.include');
     expect(errors[0]!.hint).toContain('package.include');
+  });
+
+  it('imports through a symbolic link (pnpm) stop with E_PACKAGE_TRACE_LINK naming it', async () => {
+    const root = project({
+      'node_modules/.pnpm/linked@1/node_modules/linked/package.json': json({ name: 'linked' }),
+      'node_modules/.pnpm/linked@1/node_modules/linked/index.js': 'module.exports = 1;\n',
+      'src/linked.js': "module.exports.handler = async () => require('linked');\n",
+    });
+    symlinkSync('.pnpm/linked@1/node_modules/linked', join(root, 'node_modules/linked'));
+    const err = await packageArtifacts(manifest(root, [traced('linked', { handler: 'src/linked.handler' })], { providers: ['aws'] }), { cache: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'E_PACKAGE_TRACE_LINK', exitCode: 2 });
+    expect((err as FnxError).message).toBe('Function "linked": its imports go through the symbolic link node_modules/linked, which a traced zip cannot reproduce.');
   });
 
   it('a package in package.external may be missing: the runtime provides it', async () => {
