@@ -24,6 +24,13 @@ export interface BundleRequest {
 export interface Bundle {
   readonly code: string;
   readonly map: string;
+  /** The files esbuild read (posix, relative to the root). */
+  readonly inputs: readonly string[];
+}
+
+/** What decides a bundle besides its input files (the cache key's parts). */
+export function bundleKey(req: BundleRequest, esbuildVersion: string): string {
+  return JSON.stringify(['fnx-bundle-1', esbuildVersion, req.root, req.handlerFile, req.runtime, req.external]);
 }
 
 const posix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
@@ -88,6 +95,7 @@ export async function bundleHandler(req: BundleRequest): Promise<Bundle> {
       ...(format === 'esm' ? { banner: { js: ESM_BANNER } } : {}),
       plugins: [plugin],
       logLevel: 'silent',
+      metafile: true,
     });
   } catch (err) {
     const errors = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }).errors ?? [];
@@ -102,5 +110,5 @@ export async function bundleHandler(req: BundleRequest): Promise<Bundle> {
   const js = result.outputFiles.find((f) => f.path === outfile);
   const map = result.outputFiles.find((f) => f.path === `${outfile}.map`);
   if (!js || !map) throw new Error(`esbuild wrote no ${req.handlerFile} for function ${req.function}`);
-  return { code: js.text, map: map.text };
+  return { code: js.text, map: map.text, inputs: Object.keys(result.metafile.inputs).map(posix).sort() };
 }

@@ -120,7 +120,7 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
 
     const cacheDir = useCache ? ensureOutputDir(manifest.rootDir, ['.fnx', 'cache', 'package']) : undefined;
     if (cacheDir) ensureOutputDir(cacheDir, ['packs']);
-    tracer.save(writeAtomic);
+    tracer.save(writeAtomic, (parts) => ensureOutputDir(manifest.rootDir, parts));
     const store = ContentStore.open({
       ...(cacheDir ? { dir: cacheDir } : {}),
       projectDir: manifest.rootDir,

@@ -226,6 +226,7 @@ export class Planner {
    * reached files instead of every included file and production dependency.
    */
   async prepare(functions: readonly ResolvedFunction[], tracer: Tracer): Promise<void> {
+    const jobs: Array<Promise<void>> = [];
     for (const fn of functions) {
       if (!isTraced(fn)) continue;
       const all = new Map<string, Source>();
@@ -239,8 +240,11 @@ export class Planner {
       };
       const generated = fn.providers.flatMap((p) => this.hooks[p]?.entryFiles?.(fn, { handlerFile, manifest: this.manifest, ownFile }) ?? []);
       const layers = fn.layers.map((n) => this.layer(fn, n));
-      this.prepared.set(fn.name, await prepare({ root: this.manifest.rootDir, fn, handlerFile, layers, generated, tracer }));
+      jobs.push(prepare({ root: this.manifest.rootDir, fn, handlerFile, layers, generated, tracer }).then((p) => void this.prepared.set(fn.name, p)));
     }
+    // All run at once (esbuild and nft work in parallel); the first failure in function order is reported.
+    const settled = await Promise.allSettled(jobs);
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
   }
 
   /**

@@ -8,14 +8,15 @@
  * a package a folder layer holds (`nodejs/node_modules/<name>`, `nodejs/nodeNN/node_modules/<name>`
  * or `node_modules/<name>`) is not an error when the project does not install it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, posix as posixPath } from 'node:path';
 import { ExitCode, FnxError, FnxErrorList } from '../errors.js';
 import type { GeneratedFile } from '../driver.js';
 import type { ResolvedFunction, ResolvedLayer } from '../manifest/model.js';
 import { plural } from '../report/plural.js';
-import { bundleHandler, type Bundle } from './bundle.js';
-import type { Tracer, TraceResult, Unresolved } from './trace.js';
+import { bundleHandler, bundleKey, type Bundle } from './bundle.js';
+import { packageVersion, type Tracer, type TraceResult, type Unresolved } from './trace.js';
 
 export interface Prepared {
   readonly trace: TraceResult;
@@ -92,10 +93,23 @@ export async function prepare(input: PrepareInput): Promise<Prepared> {
   let bundle: Bundle | undefined;
   let trace: TraceResult;
   if (fn.package.strategy === 'bundle') {
-    bundle = await bundleHandler({ root, handlerFile, runtime: fn.runtime, external: fn.package.external, function: fn.name, ...(fn.location ? { location: fn.location } : {}) });
+    const req = { root, handlerFile, runtime: fn.runtime, external: fn.package.external, function: fn.name, ...(fn.location ? { location: fn.location } : {}) };
+    const key = createHash('sha256').update(bundleKey(req, packageVersion('esbuild'))).digest('hex');
+    bundle = tracer.cachedBundle<Bundle>(key);
+    if (!bundle) {
+      bundle = await bundleHandler(req);
+      tracer.storeBundle(key, bundle.inputs, bundle);
+    }
     trace = await tracer.trace({ ...common, entries, contents: new Map([[join(root, handlerFile), bundle.code]]) });
   } else {
     trace = await tracer.trace({ ...common, entries });
+  }
+  if (trace.links.length) {
+    throw new FnxError('E_PACKAGE_TRACE_LINK', `Function "${fn.name}": its imports go through the symbolic link ${trace.links[0]}${trace.links.length > 1 ? ` (and ${trace.links.length - 1} more)` : ''}, which a traced zip cannot reproduce.`, {
+      hint: 'Set package.trace: false on the function (links are then followed and copied), or install without links (pnpm: node-linker=hoisted).',
+      exitCode: ExitCode.usage,
+      ...(fn.location ? { location: fn.location } : {}),
+    });
   }
   const errors = trace.unresolved.map((u) => unresolvedError(fn, u));
   if (errors.length === 1) throw errors[0]!;

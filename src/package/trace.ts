@@ -16,7 +16,7 @@
  * Tracer caches results in `.fnx/cache/trace.json` (see there).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
@@ -48,6 +48,8 @@ export interface TraceResult {
   /** Package folders (posix, relative to the root) holding a native addon. */
   readonly nativePackages: readonly string[];
   readonly unresolved: readonly Unresolved[];
+  /** Symbolic links the trace went through (posix, relative to the root): archives cannot hold them. */
+  readonly links: readonly string[];
 }
 
 const posix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
@@ -177,7 +179,14 @@ export async function traceFiles(req: TraceRequest, analysisCache?: Map<string, 
     return seen.has(k) ? false : (seen.add(k), true);
   });
   unique.sort((a, b) => (a.importer === b.importer ? (a.specifier < b.specifier ? -1 : 1) : a.importer < b.importer ? -1 : 1));
-  return { files: files.sort(), nativePackages, unresolved: unique };
+  const links = files.filter((f) => {
+    try {
+      return lstatSync(join(req.root, f)).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  });
+  return { files: files.filter((f) => !links.includes(f)).sort(), nativePackages, unresolved: unique, links: links.sort() };
 }
 
 function isOptional(name: string, pkg: PackageJson | undefined): boolean {
@@ -207,11 +216,12 @@ interface CacheFile {
   readonly analyses: Record<string, StoredAnalysis>;
 }
 
-const FORMAT = 'fnx-trace-1';
+const FORMAT = 'fnx-trace-2';
 
 /**
  * Traces functions, reusing what earlier runs found (`file`: `.fnx/cache/trace.json`, none for
- * --no-cache). Two levels: a function's whole result, trusted while every path it lists keeps its
+ * --no-cache), and keeps bundles (`.fnx/cache/bundle/`). Two levels of trace results: a
+ * function's whole result, trusted while every path it lists keeps its
  * recorded size and mtime; and each file's analysis (what it imports), trusted while the file
  * keeps its size and mtime, so after an edit only the edited file is parsed again. Nothing
  * changed in the last 3 s is recorded (an edit within the same mtime tick must not be served stale).
@@ -221,6 +231,7 @@ export class Tracer {
   private readonly results: Record<string, CacheRecord> = {};
   private readonly analysisCache = new Map<string, Analysis>();
   private readonly version: string;
+  private readonly bundles = new Map<string, string>();
   /** Whether nft ran (something to record). */
   private dirty = false;
 
@@ -229,7 +240,7 @@ export class Tracer {
     private readonly root: string,
     private readonly now: number,
   ) {
-    this.version = nftVersion();
+    this.version = packageVersion('@vercel/nft');
     let stored: CacheFile = { version: '', results: {}, analyses: {} };
     if (file) {
       try {
@@ -252,8 +263,8 @@ export class Tracer {
     return h.digest('hex');
   }
 
-  private fresh(rec: CacheRecord): boolean {
-    for (const [rel, size, mtimeMs] of rec.stats) {
+  private fresh(stats: ReadonlyArray<[string, number, number]>): boolean {
+    for (const [rel, size, mtimeMs] of stats) {
       let st;
       try {
         st = statSync(join(this.root, rel));
@@ -269,7 +280,7 @@ export class Tracer {
   async trace(req: TraceRequest): Promise<TraceResult> {
     const key = this.key(req);
     const rec = this.results[key] ?? this.stored.results[key];
-    if (rec && this.fresh(rec)) {
+    if (rec && this.fresh(rec.stats)) {
       this.results[key] = rec;
       return rec.result;
     }
@@ -278,14 +289,15 @@ export class Tracer {
     const result = await traceFiles(req, this.analysisCache);
     this.dirty = true;
     for (const p of req.contents?.keys() ?? []) this.analysisCache.delete(p);
-    const stats = this.stats(result);
+    const stats = this.stats(result.files);
     if (stats) this.results[key] = { stats, result };
     return result;
   }
 
-  private stats(result: TraceResult): Array<[string, number, number]> | undefined {
+  /** The stat record of `files` and their folders (undefined when one changed in the last 3 s). */
+  private stats(files: readonly string[]): Array<[string, number, number]> | undefined {
     const paths = new Set<string>(['.', 'node_modules', 'node_modules/.package-lock.json', 'package.json']);
-    for (const f of result.files) {
+    for (const f of files) {
       paths.add(f);
       for (let d = dirname(f); d !== '.' && d !== ''; d = dirname(d)) paths.add(d);
     }
@@ -302,9 +314,32 @@ export class Tracer {
     return stats;
   }
 
-  /** Writes this run's results (over earlier ones) and the analyses of files unchanged for 3 s. */
-  save(write: (file: string, text: string) => void): void {
-    if (!this.file || !this.dirty) return;
+  /**
+   * A bundle built earlier from the same request (`key`), while every input esbuild read, and
+   * the folders holding them, are unchanged. Bundles live in `.fnx/cache/bundle/<key>.json`.
+   */
+  cachedBundle<T>(key: string): T | undefined {
+    if (!this.file) return undefined;
+    try {
+      const rec = JSON.parse(readFileSync(join(dirname(this.file), 'bundle', `${key}.json`), 'utf8')) as { stats: Array<[string, number, number]>; value: T };
+      return this.fresh(rec.stats) ? rec.value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records a bundle built from `inputs` (posix, relative to the root); written by save(). */
+  storeBundle(key: string, inputs: readonly string[], value: unknown): void {
+    const stats = this.file ? this.stats(inputs) : undefined;
+    if (stats) this.bundles.set(key, JSON.stringify({ stats, value }));
+  }
+
+  /** Writes this run's bundles, results (over earlier ones) and the analyses of files unchanged for 3 s. */
+  save(write: (file: string, text: string) => void, ensureDir: (parts: readonly string[]) => void): void {
+    if (!this.file) return;
+    if (this.bundles.size) ensureDir(['.fnx', 'cache', 'bundle']);
+    for (const [key, text] of this.bundles) write(join(dirname(this.file), 'bundle', `${key}.json`), text);
+    if (!this.dirty) return;
     const analyses: Record<string, StoredAnalysis> = {};
     for (const [p, a] of this.analysisCache) {
       try {
@@ -316,10 +351,11 @@ export class Tracer {
   }
 }
 
-function nftVersion(): string {
+/** The installed version of a dependency of fnx, read without loading it. */
+export function packageVersion(name: string): string {
   try {
     const require = createRequire(import.meta.url);
-    return (JSON.parse(readFileSync(require.resolve('@vercel/nft/package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }

@@ -3,7 +3,7 @@
  * ('bundle'): what lands in each zip, what is an error, what changes when one handler changes.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,21 @@ describe('tracing: a function gets exactly what its handler reaches', () => {
     expect(errors[0]!.hint).toContain('package.include');
   });
 
+  it('imports through a symbolic link (pnpm) stop with E_PACKAGE_TRACE_LINK naming it', async () => {
+    const root = project({
+      'node_modules/.pnpm/linked@1/node_modules/linked/package.json': json({ name: 'linked' }),
+      'node_modules/.pnpm/linked@1/node_modules/linked/index.js': 'module.exports = 1;\n',
+      'src/linked.js': "module.exports.handler = async () => require('linked');\n",
+    });
+    symlinkSync('.pnpm/linked@1/node_modules/linked', join(root, 'node_modules/linked'));
+    const err = await packageArtifacts(manifest(root, [traced('linked', { handler: 'src/linked.handler' })], { providers: ['aws'] }), { cache: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'E_PACKAGE_TRACE_LINK', exitCode: 2 });
+    expect((err as FnxError).message).toBe('Function "linked": its imports go through the symbolic link node_modules/linked, which a traced zip cannot reproduce.');
+  });
+
   it('a package in package.external may be missing: the runtime provides it', async () => {
     const root = project({ 'src/sdk.js': "const s = require('@aws-sdk/client-s3');\nexports.handler = async () => typeof s;\n" });
     const f = traced('sdk', { handler: 'src/sdk.handler' }, { external: ['@aws-sdk/*'] });
@@ -165,20 +180,28 @@ function shas(set: Awaited<ReturnType<typeof packageArtifacts>>): Record<string,
 }
 
 describe('tracing and artifacts', () => {
-  it('editing one handler changes only the zips of the functions that reach it', async () => {
-    const root = project({ 'src/other.js': "const c = require('cjs-pkg');\nexports.handler = async () => c;\n" });
-    const m = manifest(root, [traced('cjs', { handler: 'src/cjs.handler' }), traced('other', { handler: 'src/other.handler', providers: ['aws', 'gcp'] })], { providers: ['aws', 'gcp'] });
-    const before = shas(await packageArtifacts(m));
-    writeFileSync(join(root, 'src/cjs.js'), readFileSync(join(root, 'src/cjs.js'), 'utf8') + '// edited\n');
-    const after = shas(await packageArtifacts(m));
-    const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
-    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
-    expect(changed).toEqual(['.fnx/build/dev/functions/cjs.zip']);
-    // A file only the other function reaches: only its zips change.
-    writeFileSync(join(root, 'node_modules/cjs-pkg/lib/helper.js'), 'module.exports = 5;\n');
-    const third = shas(await packageArtifacts(m));
-    expect(Object.keys(third).filter((k) => third[k] !== after[k]).sort()).toEqual(['.fnx/build/dev/functions/cjs.zip', '.fnx/build/dev/functions/other.aws.zip', '.fnx/build/dev/functions/other.gcp.zip']);
-  });
+  for (const strategy of ['trace', 'bundle'] as const) {
+    it(`editing one handler changes only the zips of the functions that reach it (${strategy}, through the caches)`, async () => {
+      const root = project({ 'src/other.js': "const c = require('cjs-pkg');\nexports.handler = async () => c;\n" });
+      const m = manifest(root, [traced('cjs', { handler: 'src/cjs.handler' }, { strategy }), traced('other', { handler: 'src/other.handler', providers: ['aws', 'gcp'] }, { strategy })], { providers: ['aws', 'gcp'] });
+      // A clock 10 s ahead: every file counts as settled, so the trace and bundle caches record it.
+      const opts = { now: Date.now() + 10_000 };
+      const before = shas(await packageArtifacts(m, opts));
+      expect(shas(await packageArtifacts(m, opts))).toEqual(before);
+      // A change of code (a bundle drops comments, so a comment would not change it).
+      writeFileSync(join(root, 'src/cjs.js'), readFileSync(join(root, 'src/cjs.js'), 'utf8').replace('return util', 'return 1 + util'));
+      const after = shas(await packageArtifacts(m, opts));
+      const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
+      expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+      expect(changed).toEqual(['.fnx/build/dev/functions/cjs.zip']);
+      // A file both reach: every zip changes.
+      writeFileSync(join(root, 'node_modules/cjs-pkg/lib/helper.js'), 'module.exports = 55;\n');
+      const third = shas(await packageArtifacts(m, opts));
+      expect(Object.keys(third).filter((k) => third[k] !== after[k]).sort()).toEqual(['.fnx/build/dev/functions/cjs.zip', '.fnx/build/dev/functions/other.aws.zip', '.fnx/build/dev/functions/other.gcp.zip']);
+      // The same as packaging from scratch.
+      expect(shas(await packageArtifacts(m, { cache: false }))).toEqual(third);
+    });
+  }
 
   for (const strategy of ['all', 'trace', 'bundle'] as const) {
     it(`same input, same bytes (${strategy}), wherever the project lives, with and without the cache`, async () => {
