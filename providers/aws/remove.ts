@@ -17,6 +17,7 @@ import { KeyedLock } from './apply/context.js';
 import { deleteRule } from './apply/triggers/schedule.js';
 import { rewriteNotifications } from './apply/triggers/storage.js';
 import { INLINE_POLICY, apiName, arn, logGroupName, statementId } from './names.js';
+import { isStreamSource, sourceOfMapping } from './stream.js';
 import type { AwsDeployed, DeployedFunction } from './state.js';
 
 export interface RemoveContext {
