@@ -181,10 +181,14 @@ export class AwsClients {
     const { DynamoDBClient: Client } = await import('@aws-sdk/client-dynamodb');
     return this.client('dynamodb', (c) => new Client(c));
   }
-  /** Kinesis is loaded on first use (only stream triggers on data streams need it). */
+  /**
+   * Kinesis is loaded on first use (only stream triggers on data streams need it). Its client
+   * defaults to HTTP/2 (for SubscribeToShard, which fnx never calls); fnx's describe calls go over
+   * HTTP/1.1 like every other client's, so endpoint overrides behave the same.
+   */
   async kinesis(): Promise<KinesisClient> {
-    const { KinesisClient: Client } = await import('@aws-sdk/client-kinesis');
-    return this.client('kinesis', (c) => new Client(c));
+    const [{ KinesisClient: Client }, { NodeHttpHandler }] = await Promise.all([import('@aws-sdk/client-kinesis'), import('@smithy/node-http-handler')]);
+    return this.client('kinesis', (c) => new Client({ ...c, requestHandler: new NodeHttpHandler() }));
   }
   get logs(): CloudWatchLogsClient {
     return this.client('logs', (c) => new CloudWatchLogsClient(c));

@@ -33,7 +33,7 @@ export async function applyStreams(ctx: ApplyContext, d: DesiredFunction): Promi
         { resource: t.sourceArn, retryable: (err) => isTransient(err) || isRolePropagation(err) },
       );
     } catch (err) {
-      if (kindOf(err) === 'not-found') throw missingStreamSource(d.fn, t.source, t.sourceArn, { cause: err });
+      if (kindOf(err) === 'not-found' || /Stream not found/i.test((err as Error)?.message ?? '')) throw missingStreamSource(d.fn, t.source, t.sourceArn, { cause: err });
       if (kindOf(err) !== 'conflict') throw err;
     }
   }
