@@ -44,7 +44,7 @@ describe('aws: stream triggers', () => {
     aws.seedStream('clicks');
   });
 
-  it('creates a mapping per stream with its settings, scopes the role to those streams statement by statement, then redeploys with zero writes', async () => {
+  it('creates a mapping per stream with its settings, scopes the role to those streams statement by statement, redeploys with zero writes; remove deletes the mappings and leaves table and stream', async () => {
     await createQueue(aws, 'orders-failed');
     const dir = await newProject(
       project(
@@ -95,9 +95,15 @@ describe('aws: stream triggers', () => {
     expect(aws.writeCalls()).toEqual([]);
     expect(aws.callsTo('dynamodb', 'DescribeTable')).toHaveLength(1);
     expect(aws.callsTo('kinesis', 'DescribeStreamSummary')).toHaveLength(1);
+
+    const removed = await fnx(aws, dir, ['remove', '--stage', 'dev', '--yes']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(mappings(aws, 'str-dev-worker')).toEqual([]);
+    expect(aws.state.dynamodb.tables.has('orders')).toBe(true);
+    expect(aws.state.kinesis.streams.has('clicks')).toBe(true);
   });
 
-  it('changing settings updates the mapping in place (same UUID); a new topic destination is granted; removing the trigger deletes the mapping and its grants', async () => {
+  it('changing settings updates the mapping in place (same UUID); a new topic destination is granted, dropping it clears it and its grant; removing the trigger deletes the mapping and its grants', async () => {
     const dir = await newProject(project('chg', '      - stream: { source: dynamodb, table: orders }\n'));
     expect((await fnx(aws, dir, ['deploy', '--stage', 'dev'])).code).toBe(0);
     const [before] = mappings(aws, 'chg-dev-worker');
@@ -115,6 +121,11 @@ describe('aws: stream triggers', () => {
     expect(after).toMatchObject({ uuid: before!.uuid, batchSize: 500 });
     expect(after!.extra).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: topic } } });
     expect(policy(aws, 'chg-dev-worker-role').find((s) => s.Sid === 'StreamFailureTopics')).toEqual({ Sid: 'StreamFailureTopics', Effect: 'Allow', Action: ['sns:Publish'], Resource: [topic] });
+
+    await writeProject(dir, project('chg', '      - stream: { source: dynamodb, table: orders, batchSize: 500, maxRetries: 2 }\n'));
+    expect((await fnx(aws, dir, ['deploy', '--stage', 'dev'])).code).toBe(0);
+    expect(mappings(aws, 'chg-dev-worker')[0]!.extra).toMatchObject({ DestinationConfig: { OnFailure: {} } });
+    expect(policy(aws, 'chg-dev-worker-role').map((s) => s.Sid)).toEqual(['Logs', 'DynamoDBStreamTriggers']);
 
     await writeProject(dir, project('chg', '      - schedule: { rate: 1h }\n'));
     const removed = await fnx(aws, dir, ['deploy', '--stage', 'dev']);
