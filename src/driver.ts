@@ -32,6 +32,7 @@ export type {
   ResolvedManifest,
   ScheduleTrigger,
   StorageTrigger,
+  StreamTrigger,
   TopicTrigger,
   Trigger,
 } from './manifest/model.js';
@@ -120,6 +121,12 @@ export interface ProviderCapabilities {
    */
   readonly trafficHint?: string;
   readonly triggers: readonly TriggerKind[];
+  /**
+   * Trigger kinds this provider's cloud can serve but its driver does not implement yet: kind ->
+   * the native mechanism it will use (e.g. stream: 'Event Hubs trigger, Cosmos DB change feed').
+   * validate refuses them on this provider, naming the providers that do implement them.
+   */
+  readonly plannedTriggers?: Partial<Readonly<Record<TriggerKind, string>>>;
   readonly runtimes: readonly string[];
   /**
    * 'shared': the functions' http routes are served by one API per stage, so two functions may not

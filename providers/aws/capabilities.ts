@@ -6,7 +6,7 @@ export const awsCapabilities = {
   name: 'aws',
   layers: 'native',
   traffic: 'weighted',
-  triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
+  triggers: ['http', 'schedule', 'queue', 'storage', 'topic', 'stream'],
   runtimes: awsRuntimes.map((r) => r.name),
   httpRoutes: 'shared',
   limits: {

@@ -13,6 +13,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApiGatewayV2Client as APIGatewayClient } from '@aws-sdk/client-apigatewayv2';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -68,6 +70,8 @@ const SERVICE_IDS = {
   apigw: 'APIGATEWAYV2',
   cloudwatch: 'CLOUDWATCH',
   logs: 'CLOUDWATCH_LOGS',
+  dynamodb: 'DYNAMODB',
+  kinesis: 'KINESIS',
 } as const;
 type ClientKey = keyof typeof SERVICE_IDS;
 
@@ -171,6 +175,20 @@ export class AwsClients {
   async cloudwatch(): Promise<CloudWatchClient> {
     const { CloudWatchClient: Client } = await import('@aws-sdk/client-cloudwatch');
     return this.client('cloudwatch', (c) => new Client(c));
+  }
+  /** DynamoDB is loaded on first use (only stream triggers on tables need it). */
+  async dynamodb(): Promise<DynamoDBClient> {
+    const { DynamoDBClient: Client } = await import('@aws-sdk/client-dynamodb');
+    return this.client('dynamodb', (c) => new Client(c));
+  }
+  /**
+   * Kinesis is loaded on first use (only stream triggers on data streams need it). Its client
+   * defaults to HTTP/2 (for SubscribeToShard, which fnx never calls); fnx's describe calls go over
+   * HTTP/1.1 like every other client's, so endpoint overrides behave the same.
+   */
+  async kinesis(): Promise<KinesisClient> {
+    const [{ KinesisClient: Client }, { NodeHttpHandler }] = await Promise.all([import('@aws-sdk/client-kinesis'), import('@smithy/node-http-handler')]);
+    return this.client('kinesis', (c) => new Client({ ...c, requestHandler: new NodeHttpHandler() }));
   }
   get logs(): CloudWatchLogsClient {
     return this.client('logs', (c) => new CloudWatchLogsClient(c));

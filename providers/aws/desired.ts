@@ -10,10 +10,13 @@ import { executionPolicy, type PolicyDocument } from './policy.js';
 import { checkEnvironment, secretEnvName } from './function-environment.js';
 import { checkQueueBatch } from './queue.js';
 import { scheduleExpression } from './schedule.js';
+import { STARTING_POSITIONS, streamSettings, streamSourceArn, type StreamSettings, type StreamStart } from './stream.js';
 
 export interface Target {
   readonly region: string;
   readonly accountId: string;
+  /** Stream ARNs of the stream triggers' sources, as inspect read them (table or data stream ARN -> stream ARN). */
+  readonly streams?: Readonly<Record<string, string>>;
 }
 
 const RUNTIMES: Readonly<Record<string, string>> = {
@@ -80,7 +83,18 @@ export type DesiredTrigger =
       readonly suffix?: string;
       readonly statementId: string;
     }
-  | { readonly kind: 'topic'; readonly key: string; readonly topicArn: string; readonly statementId: string };
+  | { readonly kind: 'topic'; readonly key: string; readonly topicArn: string; readonly statementId: string }
+  | {
+      readonly kind: 'stream';
+      readonly key: string;
+      readonly source: 'dynamodb' | 'kinesis';
+      /** The table or data stream ARN (the key). */
+      readonly sourceArn: string;
+      /** The stream the mapping reads (a DynamoDB table's latest stream); '' when inspect did not find it. */
+      readonly streamArn: string;
+      readonly settings: StreamSettings;
+      readonly start: StreamStart;
+    };
 
 export interface DesiredFunction {
   /** Manifest name. */
@@ -169,6 +183,12 @@ function desiredTrigger(t: Target, fnName: string, trigger: Trigger, neutral: bo
       const topicArn = trigger.name.startsWith('arn:') ? trigger.name : arn.topic(t.region, t.accountId, trigger.name);
       return { kind: 'topic', key: `topic:${topicArn}`, topicArn, statementId: statementId.topic(topicArn) };
     }
+    case 'stream': {
+      const sourceArn = streamSourceArn(t, trigger);
+      const streamArn = trigger.source === 'kinesis' ? sourceArn : (t.streams?.[sourceArn] ?? '');
+      const start = { startingPosition: STARTING_POSITIONS[trigger.startingPosition], ...(trigger.timestamp !== undefined ? { timestamp: trigger.timestamp } : {}) };
+      return { kind: 'stream', key: `stream:${sourceArn}`, source: trigger.source, sourceArn, streamArn, settings: streamSettings(t, trigger, neutral), start };
+    }
   }
 }
 
@@ -246,6 +266,7 @@ export function desiredFunction(
         policy: executionPolicy({
           logGroupArn: arn.logGroup(t.region, t.accountId, log),
           queueArns: triggers.flatMap((tr) => (tr.kind === 'queue' ? [tr.queueArn] : [])),
+          streams: triggers.flatMap((tr) => (tr.kind === 'stream' ? [{ source: tr.source, arn: tr.streamArn || tr.sourceArn, onFailure: tr.settings.onFailure }] : [])),
           ...(deadLetterArn ? { deadLetterArn } : {}),
           secretArns: secretEntries.map(([, v]) => v),
           tracing: fn.tracing,

@@ -26,6 +26,8 @@ import { ExitCode, FnxError, type ResolvedManifest } from '../../src/driver.js';
 import { awsConfig } from './config.js';
 import type { AwsClients } from './clients.js';
 import { awsFunctions } from './desired.js';
+import { readStreamSources, streamMappingOf } from './inspect-streams.js';
+import { isStreamSource } from './stream.js';
 import { layerDescriptionHash } from './layer-meta.js';
 import { parseRolledBack, ROLLED_BACK_TAG } from './metadata.js';
 import { ALIAS, INLINE_POLICY, TAG_FUNCTION, apiName, arn, functionName, isOwned, layerName, logGroupName, roleName, stagePrefix } from './names.js';
@@ -155,6 +157,7 @@ async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region:
       batchSize: m.BatchSize ?? 10,
       reportFailures: (m.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
       state: m.State ?? '',
+      ...(isStreamSource(m.EventSourceArn ?? '') ? { stream: streamMappingOf(m) } : {}),
     })),
     rules: [],
     notifications: [],
@@ -301,11 +304,12 @@ export async function inspectStage(aws: AwsClients, manifest: ResolvedManifest, 
   const limit = pLimit(Math.max(1, concurrency));
   const [names, logGroups] = await Promise.all([candidateNames(aws, manifest), readLogGroups(aws, manifest)]);
   const layerNames = [...new Set([...awsFunctions(manifest).flatMap((f) => f.layers), ...(await stageLayers(aws, manifest))])].sort();
-  const [read, rules, api, layers] = await Promise.all([
+  const [read, rules, api, layers, streamSources] = await Promise.all([
     Promise.all(names.map((n) => limit(() => readFunction(aws, manifest, region, account, n, logGroups)))),
     readRules(aws, manifest),
     readApi(aws, manifest),
     Promise.all(layerNames.map((l) => limit(() => readLayer(aws, l, layerName(manifest.service, manifest.stage, l))))),
+    readStreamSources(aws, manifest, { region, accountId: account }, limit),
   ]);
   const owned = read.filter((f): f is DeployedFunction => f !== undefined);
   const { buckets, topics } = eventSources(manifest, owned, region, account);
@@ -366,5 +370,6 @@ export async function inspectStage(aws: AwsClients, manifest: ResolvedManifest, 
     layers: Object.fromEntries(layers.map((l) => [l.layer, l])),
     ...(api ? { api } : {}),
     ...(missingBuckets.length || missingTopics.length ? { missingSources: { buckets: missingBuckets.sort(), topics: missingTopics.sort() } } : {}),
+    ...(streamSources ? { streamSources } : {}),
   };
 }

@@ -40,3 +40,27 @@ export function missingTopic(fn: string, topicArn: string, o: MissingOptions = {
     o,
   );
 }
+
+export function missingStreamSource(fn: string, source: 'dynamodb' | 'kinesis', sourceArn: string, o: MissingOptions = {}): CloudError {
+  const name = sourceArn.split(':').slice(5).join(':').split('/')[1] ?? sourceArn;
+  return source === 'dynamodb'
+    ? missing(
+        `stream trigger of ${fn}: DynamoDB table ${sourceArn} does not exist`,
+        `fnx does not create tables: create it first, with its stream enabled (\`aws dynamodb create-table --table-name ${name} ... --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES --region ${region(sourceArn)}\`), or fix \`table:\` in fnx.yaml.`,
+        o,
+      )
+    : missing(
+        `stream trigger of ${fn}: Kinesis data stream ${sourceArn} does not exist`,
+        `fnx does not create data streams: create it first (\`aws kinesis create-stream --stream-name ${name} --region ${region(sourceArn)}\`), or fix \`stream:\` in fnx.yaml.`,
+        o,
+      );
+}
+
+/** A DynamoDB table whose stream is off: Lambda has nothing to read. */
+export function streamDisabled(fn: string, tableArn: string, o: MissingOptions = {}): CloudError {
+  const name = tableArn.split(':').slice(5).join(':').split('/')[1] ?? tableArn;
+  return new CloudError('aws', 'invalid', `stream trigger of ${fn}: DynamoDB table ${tableArn} has no stream enabled${o.beforeChanges ? '; nothing was changed' : ''}`, {
+    hint: `fnx does not change tables: enable its stream (\`aws dynamodb update-table --table-name ${name} --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES --region ${region(tableArn)}\`), then run \`fnx deploy\` again.`,
+    ...(o.cause !== undefined ? { cause: o.cause } : {}),
+  });
+}

@@ -95,7 +95,66 @@ function topic(v: Value, c: NativeContext): Value {
   };
 }
 
-const NATIVE: Record<Exclude<TriggerKind, 'http'>, (v: Value, c: NativeContext) => Value> = { schedule, queue, storage, topic };
+/** Plain JSON as DynamoDB's typed attribute values (what the adapter's unmarshalling reads back). */
+function typed(v: unknown): Value {
+  if (v === null || v === undefined) return { NULL: true };
+  if (typeof v === 'string') return { S: v };
+  if (typeof v === 'number') return { N: String(v) };
+  if (typeof v === 'boolean') return { BOOL: v };
+  if (Array.isArray(v)) return { L: v.map(typed) };
+  return { M: typedItem(v) };
+}
+function typedItem(v: unknown): Value {
+  return Object.fromEntries(Object.entries((v ?? {}) as Value).map(([k, x]) => [k, typed(x)]));
+}
+
+function stream(v: Value, c: NativeContext): Value {
+  const records = Array.isArray(v.records) ? (v.records as Value[]) : [];
+  const seconds = (r: Value) => (Date.parse(text(r.time)) || 0) / 1000;
+  if (v.source === 'kinesis') {
+    const arn = `arn:aws:kinesis:${c.region}:${c.accountId}:stream/${text(v.stream)}`;
+    return {
+      Records: records.map((r) => ({
+        kinesis: {
+          kinesisSchemaVersion: '1.0',
+          partitionKey: text(r.partitionKey, '1'),
+          sequenceNumber: text(r.sequenceNumber),
+          data: r.dataBase64 !== undefined ? text(r.dataBase64) : Buffer.from(text(r.data)).toString('base64'),
+          approximateArrivalTimestamp: seconds(r),
+        },
+        eventSource: 'aws:kinesis',
+        eventVersion: '1.0',
+        eventID: `shardId-000000000000:${text(r.sequenceNumber)}`,
+        eventName: 'aws:kinesis:record',
+        invokeIdentityArn: `arn:aws:iam::${c.accountId}:role/lambda-role`,
+        awsRegion: c.region,
+        eventSourceARN: arn,
+      })),
+    };
+  }
+  const arn = `arn:aws:dynamodb:${c.region}:${c.accountId}:table/${text(v.stream)}/stream/2026-01-01T00:00:00.000`;
+  return {
+    Records: records.map((r) => ({
+      eventID: randomUUID().replace(/-/g, ''),
+      eventName: text(r.eventName, 'INSERT'),
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: c.region,
+      dynamodb: {
+        ApproximateCreationDateTime: seconds(r),
+        Keys: typedItem(r.keys),
+        ...(r.newImage !== undefined ? { NewImage: typedItem(r.newImage) } : {}),
+        ...(r.oldImage !== undefined ? { OldImage: typedItem(r.oldImage) } : {}),
+        SequenceNumber: text(r.sequenceNumber),
+        SizeBytes: 26,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+      eventSourceARN: arn,
+    })),
+  };
+}
+
+const NATIVE: Record<Exclude<TriggerKind, 'http'>, (v: Value, c: NativeContext) => Value> = { schedule, queue, storage, topic, stream };
 
 /** The native event of `kind` that the adapter of any function turns into `value`. */
 export function nativeEvent(kind: TriggerKind, value: unknown, c: NativeContext): unknown {

@@ -8,7 +8,8 @@ import { type FieldChange, formatBytes, type PlanAction, type PlanOp, type PlanR
 import { awsConfig } from './config.js';
 import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type DesiredLayer, type FunctionConfig, type Target } from './desired.js';
 import { versionDescription } from './metadata.js';
-import { missingBucket, missingTopic } from './missing-source.js';
+import { missingBucket, missingStreamSource, missingTopic, streamDisabled } from './missing-source.js';
+import { isStreamSource, settingsChanges, sourceOfMapping } from './stream.js';
 import { apiName, arn, deploymentBucketName } from './names.js';
 import { canonicalPolicy, type PolicyDocument } from './policy.js';
 import { type AwsDeployed, type DeployedFunction } from './state.js';
@@ -180,6 +181,19 @@ export function triggerActions(d: Pick<DesiredFunction, 'fn' | 'aliasArn' | 'tri
         out.push(act(id(t.key), ok ? 'no-change' : s ? 'update' : 'create', resource, t.topicArn, d.fn));
         break;
       }
+      case 'stream': {
+        const m = cur?.mappings.find((x) => x.stream && sourceOfMapping(x.sourceArn) === t.sourceArn);
+        const position = t.start.startingPosition + (t.start.timestamp ? ` ${t.start.timestamp}` : '');
+        if (!m?.stream) {
+          out.push(act(id(t.key), 'create', resource, t.sourceArn, d.fn, undefined, `event source mapping, batch ${t.settings.batchSize}, from ${position}${t.settings.onFailure ? `, failed batches to ${t.settings.onFailure}` : ''}`));
+          break;
+        }
+        const fields = settingsChanges(m.stream, t.settings).map((c) => ({ field: c.field, ...(c.from !== undefined ? { from: c.from } : {}), ...(c.to !== undefined ? { to: c.to } : {}) }));
+        const moved = m.stream.startingPosition !== t.start.startingPosition || (m.stream.timestamp ?? '') !== (t.start.timestamp ?? '');
+        const note = moved ? `reading started at ${m.stream.startingPosition}${m.stream.timestamp ? ` ${m.stream.timestamp}` : ''}: startingPosition applies only when the trigger is created (remove the trigger, deploy, and add it again to start over)` : undefined;
+        out.push(act(id(t.key), fields.length ? 'update' : 'no-change', resource, t.sourceArn, d.fn, fields, note));
+        break;
+      }
     }
   }
   if (cur) {
@@ -192,8 +206,9 @@ export function triggerActions(d: Pick<DesiredFunction, 'fn' | 'aliasArn' | 'tri
       if (!wanted.has(key) || !d.triggers.some((t) => t.kind === 'schedule' && t.rule === r.name)) out.push(act(id(key), 'delete', 'trigger:schedule', r.name, d.fn));
     }
     for (const m of cur.mappings) {
-      const key = `queue:${m.sourceArn}`;
-      if (!wanted.has(key)) out.push(act(id(key), 'delete', 'trigger:queue', m.sourceArn, d.fn));
+      const stream = isStreamSource(m.sourceArn);
+      const key = stream ? `stream:${sourceOfMapping(m.sourceArn)}` : `queue:${m.sourceArn}`;
+      if (!wanted.has(key)) out.push(act(id(key), 'delete', stream ? 'trigger:stream' : 'trigger:queue', stream ? sourceOfMapping(m.sourceArn) : m.sourceArn, d.fn));
     }
     for (const n of cur.notifications) {
       if (!d.triggers.some((t) => t.kind === 'storage' && t.id === n.id)) out.push(act(id(`storage:${n.id}`), 'delete', 'trigger:storage', n.bucket, d.fn));
@@ -271,6 +286,7 @@ function functionActions(d: DesiredFunction, cur: DeployedFunction | undefined, 
 
 /** A storage or topic trigger on a bucket or topic that does not exist stops the plan: fnx never creates them. */
 function checkSources(d: DesiredFunction, deployed: AwsDeployed): void {
+  checkStreams(d, deployed);
   const missing = deployed.missingSources;
   if (!missing) return;
   for (const t of d.triggers) {
@@ -279,8 +295,19 @@ function checkSources(d: DesiredFunction, deployed: AwsDeployed): void {
   }
 }
 
-function target(deployed: AwsDeployed): Target {
-  return { region: deployed.region, accountId: deployed.accountId };
+/** A stream trigger on a table or data stream that does not exist, or a table without a stream, stops the plan. */
+function checkStreams(d: DesiredFunction, deployed: AwsDeployed): void {
+  for (const t of d.triggers) {
+    if (t.kind !== 'stream') continue;
+    const found = deployed.streamSources?.[t.sourceArn];
+    if (!found || found.state === 'missing') throw missingStreamSource(d.fn, t.source, t.sourceArn, { beforeChanges: true });
+    if (found.state === 'disabled') throw streamDisabled(d.fn, t.sourceArn, { beforeChanges: true });
+  }
+}
+
+export function target(deployed: AwsDeployed): Target {
+  const streams = Object.entries(deployed.streamSources ?? {}).flatMap(([source, s]) => (s.state === 'ok' ? [[source, s.streamArn] as const] : []));
+  return { region: deployed.region, accountId: deployed.accountId, ...(streams.length ? { streams: Object.fromEntries(streams) } : {}) };
 }
 
 export function planDeploy(req: PlanRequest): ProviderPlan {

@@ -1,6 +1,6 @@
 /**
  * Least-privilege IAM policies generated for a function's execution role: its own log group
- * always, then exactly what its triggers and settings need (queues it reads, its dead-letter
+ * always, then exactly what its triggers and settings need (queues and streams it reads, where failed stream batches go, its dead-letter
  * target, the secrets it references, X-Ray when tracing, ENIs when in a VPC).
  */
 
@@ -25,6 +25,8 @@ export interface PolicyInputs {
   /** ARN of the function's log group (arn:aws:logs:...:log-group:/aws/lambda/<name>). */
   readonly logGroupArn: string;
   readonly queueArns: readonly string[];
+  /** Streams the function's stream triggers read (the DynamoDB stream or Kinesis data stream ARN), with their on-failure destination ('' none). */
+  readonly streams?: readonly { readonly source: 'dynamodb' | 'kinesis'; readonly arn: string; readonly onFailure: string }[];
   readonly deadLetterArn?: string;
   readonly secretArns: readonly string[];
   readonly tracing: boolean;
@@ -36,6 +38,28 @@ const sorted = (values: readonly string[]) => [...new Set(values)].sort();
 /** Secrets Manager ARNs get the 6-character suffix AWS appends to secret names. */
 function secretResources(arns: readonly string[]): string[] {
   return sorted(arns.flatMap((a) => (a.includes(':secretsmanager:') && !/-[A-Za-z0-9]{6}$/.test(a) ? [a, `${a}-??????`] : [a])));
+}
+
+/** The read actions Lambda's stream poller needs, per source (AWS Lambda developer guide, execution role permissions). */
+export const STREAM_READ_ACTIONS = {
+  dynamodb: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+  kinesis: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards', 'kinesis:ListStreams'],
+} as const;
+
+/** Reads of each stream the function's triggers name, and sends to their on-failure destinations. */
+function streamStatements(streams: NonNullable<PolicyInputs['streams']>): PolicyStatement[] {
+  const out: PolicyStatement[] = [];
+  const of = (source: 'dynamodb' | 'kinesis') => sorted(streams.filter((s) => s.source === source).map((s) => s.arn));
+  const dynamodb = of('dynamodb');
+  const kinesis = of('kinesis');
+  if (dynamodb.length) out.push({ Sid: 'DynamoDBStreamTriggers', Effect: 'Allow', Action: [...STREAM_READ_ACTIONS.dynamodb], Resource: dynamodb });
+  if (kinesis.length) out.push({ Sid: 'KinesisStreamTriggers', Effect: 'Allow', Action: [...STREAM_READ_ACTIONS.kinesis], Resource: kinesis });
+  const destinations = streams.map((s) => s.onFailure).filter(Boolean);
+  const queues = sorted(destinations.filter((d) => d.includes(':sqs:')));
+  const topics = sorted(destinations.filter((d) => d.includes(':sns:')));
+  if (queues.length) out.push({ Sid: 'StreamFailureQueues', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: queues });
+  if (topics.length) out.push({ Sid: 'StreamFailureTopics', Effect: 'Allow', Action: ['sns:Publish'], Resource: topics });
+  return out;
 }
 
 export function executionPolicy(inputs: PolicyInputs): PolicyDocument {
@@ -50,6 +74,7 @@ export function executionPolicy(inputs: PolicyInputs): PolicyDocument {
       Resource: sorted(inputs.queueArns),
     });
   }
+  statements.push(...streamStatements(inputs.streams ?? []));
   if (inputs.deadLetterArn) {
     const sqs = inputs.deadLetterArn.startsWith('arn:aws:sqs:');
     statements.push({ Sid: 'DeadLetter', Effect: 'Allow', Action: [sqs ? 'sqs:SendMessage' : 'sns:Publish'], Resource: [inputs.deadLetterArn] });

@@ -17,6 +17,7 @@ import { KeyedLock } from './apply/context.js';
 import { deleteRule } from './apply/triggers/schedule.js';
 import { rewriteNotifications } from './apply/triggers/storage.js';
 import { INLINE_POLICY, apiName, arn, logGroupName, statementId } from './names.js';
+import { isStreamSource, sourceOfMapping } from './stream.js';
 import type { AwsDeployed, DeployedFunction } from './state.js';
 
 export interface RemoveContext {
@@ -82,7 +83,10 @@ export function planRemoval(manifest: ResolvedManifest, deployed: AwsDeployed): 
     const integration = deployed.api?.integrations.find((i) => i.uri === aliasArn);
     for (const r of integration ? (deployed.api?.routes ?? []).filter((x) => x.target === `integrations/${integration.id}`) : []) actions.push(del(`trigger:${fn}:http:${r.key}`, 'trigger:http', r.key, fn));
     for (const r of cur.rules) actions.push(del(`trigger:${fn}:schedule:${r.expression}`, 'trigger:schedule', r.name, fn, r.expression));
-    for (const m of cur.mappings) actions.push(del(`trigger:${fn}:queue:${m.sourceArn}`, 'trigger:queue', m.sourceArn, fn));
+    for (const m of cur.mappings) {
+      if (isStreamSource(m.sourceArn)) actions.push(del(`trigger:${fn}:stream:${sourceOfMapping(m.sourceArn)}`, 'trigger:stream', sourceOfMapping(m.sourceArn), fn));
+      else actions.push(del(`trigger:${fn}:queue:${m.sourceArn}`, 'trigger:queue', m.sourceArn, fn));
+    }
     for (const n of cur.notifications) actions.push(del(`trigger:${fn}:storage:${n.id}`, 'trigger:storage', n.bucket, fn, 'only fnx entries; other notifications are kept'));
     for (const s of cur.subscriptions) actions.push(del(`trigger:${fn}:topic:${s.topicArn}`, 'trigger:topic', s.topicArn, fn));
     actions.push(del(`function:${fn}`, 'function', cur.name, fn, `${plural(cur.versions.length, 'version')}, alias live`));

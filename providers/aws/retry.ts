@@ -21,11 +21,12 @@ export const fastRetry: RetryOptions = { attempts: 10, baseDelayMs: 20, maxDelay
 /**
  * IAM changes take seconds to reach Lambda: a new role "cannot be assumed by Lambda", and a
  * policy just written is not yet seen by Lambda's own permission checks ("The provided execution
- * role does not have permissions to call SendMessage on SQS", also for ENIs and queue mappings).
+ * role does not have permissions to call SendMessage on SQS", also for ENIs and queue mappings;
+ * "Please ensure the role can perform the GetRecords ... Actions on your stream" for stream mappings).
  */
 export function isRolePropagation(err: unknown): boolean {
   const message = (err as { message?: string } | undefined)?.message ?? '';
-  return errorKind(err) === 'invalid' && /cannot be assumed|role.*(not|cannot).*assum|execution role does not have permissions/i.test(message);
+  return errorKind(err) === 'invalid' && /cannot be assumed|role.*(not|cannot).*assum|execution role does not have permissions|ensure the role can perform/i.test(message);
 }
 
 /** Throttling, an unavailable service or a network failure: worth another attempt of any call. */

@@ -2,6 +2,7 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { FunctionConfig } from './desired.js';
 import type { RolledBackEntry } from './metadata.js';
+import type { StreamSettings, StreamStart } from './stream.js';
 
 export interface DeployedAlias {
   readonly version: string;
@@ -33,7 +34,16 @@ export interface DeployedMapping {
   /** FunctionResponseTypes holds ReportBatchItemFailures. */
   readonly reportFailures: boolean;
   readonly state: string;
+  /** A mapping on a DynamoDB or Kinesis stream: its settings as fnx compares them. */
+  readonly stream?: StreamSettings & StreamStart;
 }
+
+/** What inspect found for a stream trigger's table or data stream (fnx never creates them). */
+export type StreamSource =
+  | { readonly state: 'ok'; readonly streamArn: string }
+  | { readonly state: 'missing' }
+  /** A DynamoDB table without a stream. */
+  | { readonly state: 'disabled' };
 
 export interface DeployedRule {
   readonly name: string;
@@ -114,6 +124,8 @@ export interface AwsDeployed {
   readonly api?: DeployedApi;
   /** Buckets and topic ARNs that storage and topic triggers name but that do not exist (fnx never creates them). */
   readonly missingSources?: { readonly buckets: readonly string[]; readonly topics: readonly string[] };
+  /** The stream triggers' tables and data streams by ARN (absent: the manifest has no stream trigger). */
+  readonly streamSources?: Readonly<Record<string, StreamSource>>;
   /** Generated roles of functions that no longer exist (left by an interrupted remove). */
   readonly deploymentBucket?: string;
 }

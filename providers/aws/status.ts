@@ -4,13 +4,14 @@ import { awsFunctions, desiredTriggers } from './desired.js';
 import { releaseHistory } from './history.js';
 import { parseReleaseDescription } from './metadata.js';
 import { arn, arnName } from './names.js';
-import { triggerActions } from './plan.js';
+import { target, triggerActions } from './plan.js';
+import { isStreamSource, sourceOfMapping, streamName } from './stream.js';
 import type { AwsDeployed, DeployedFunction } from './state.js';
 
-/** How status names a trigger: `queue jobs`, `topic events`, `storage uploads`, `schedule cron(...)`, `http GET /x`. */
+/** How status names a trigger: `queue jobs`, `stream orders`, `topic events`, `storage uploads`, `schedule cron(...)`, `http GET /x`. */
 function triggerLabel(resource: string, name: string): string {
   const kind = resource.replace(/^trigger:/, '');
-  return `${kind} ${kind === 'queue' || kind === 'topic' ? arnName(name) : name}`;
+  return `${kind} ${kind === 'queue' || kind === 'topic' ? arnName(name) : kind === 'stream' ? streamName(name) : name}`;
 }
 
 /** Triggers of the manifest's function `f` that inspect did not find deployed. */
@@ -18,7 +19,7 @@ function notDeployed(manifest: ResolvedManifest, deployed: AwsDeployed, f: Deplo
   const fn = awsFunctions(manifest).find((x) => x.name === f.fn);
   if (!fn) return [];
   try {
-    const triggers = desiredTriggers(manifest, fn, { region: deployed.region, accountId: deployed.accountId });
+    const triggers = desiredTriggers(manifest, fn, target(deployed));
     const aliasArn = arn.alias(deployed.region, deployed.accountId, f.name);
     return triggerActions({ fn: f.fn, aliasArn, triggers }, f, deployed)
       .filter((a) => a.op === 'create')
@@ -42,7 +43,7 @@ export function stageStatus(deployed: AwsDeployed, manifest: ResolvedManifest): 
       const triggers = [
         ...routes.map((r) => `http ${r.key}${r.authorization === 'AWS_IAM' ? ' (iam)' : ''}`),
         ...f.rules.map((r) => `schedule ${r.expression}${r.enabled ? '' : ' (disabled)'}`),
-        ...f.mappings.map((m) => `queue ${arnName(m.sourceArn)} (batch ${m.batchSize})`),
+        ...f.mappings.map((m) => (isStreamSource(m.sourceArn) ? `stream ${streamName(sourceOfMapping(m.sourceArn))} (batch ${m.batchSize})` : `queue ${arnName(m.sourceArn)} (batch ${m.batchSize})`)),
         ...f.notifications.map((n) => `storage ${n.bucket} ${n.events.join(',')}${n.prefix ? ` ${n.prefix}*` : ''}${n.suffix ? ` *${n.suffix}` : ''}`),
         ...f.subscriptions.map((s) => `topic ${arnName(s.topicArn)}`),
       ];

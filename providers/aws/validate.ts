@@ -1,7 +1,7 @@
 /**
  * The AWS rules that depend only on the manifest, run at load time (`fnx validate` and every other
  * command) through the registry. They are the very checks plan() makes (lambdaRuntime,
- * scheduleExpression, checkQueueBatch, environmentProblems): each is called here once per setting and its FnxError is
+ * scheduleExpression, checkQueueBatch, environmentProblems, streamRuleProblems): each is called here once per setting and its FnxError is
  * reported at the setting's place in fnx.yaml. Also the one AWS rule about functions deployed
  * elsewhere: a queue `arn` is an AWS id. No SDK is loaded.
  */
@@ -10,6 +10,7 @@ import { awsFunctions, lambdaRuntime } from './desired.js';
 import { environmentProblems } from './function-environment.js';
 import { checkQueueBatch } from './queue.js';
 import { scheduleExpression } from './schedule.js';
+import { streamRuleProblems } from './stream.js';
 
 /** Runs `rule`; a usage FnxError it throws becomes a problem at `path`. */
 function attempt(out: ManifestProblem[], path: ManifestProblem['path'], rule: () => unknown): void {
@@ -31,6 +32,7 @@ export const validateAws: ManifestRules = (manifest: ResolvedManifest) => {
       const at = [...base, 'triggers', i, t.kind] as const;
       if (t.kind === 'schedule') attempt(out, [...at, t.cron !== undefined ? 'cron' : 'rate'], () => scheduleExpression(t));
       if (t.kind === 'queue') attempt(out, [...at, 'batchSize'], () => checkQueueBatch(t.arn ?? t.name ?? '', t.batchSize));
+      if (t.kind === 'stream') for (const p of streamRuleProblems(t)) out.push({ path: [...at, ...p.field], error: p.error });
     });
   }
   out.push(...queueArnElsewhere(manifest));

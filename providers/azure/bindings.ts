@@ -90,5 +90,8 @@ export function bindingOf(fn: ResolvedFunction, t: Trigger, index: number, confi
         throw usage('E_AZURE_TOPIC_NAME', `Topic "${t.name}" is not a valid Event Grid topic name.`, 'Event Grid topic names have 3-50 letters, digits and dashes.');
       }
       return { kind: 'topicEvents', name: bindingName(fn, 'topic', index), topicName: t.name };
+    case 'stream':
+      // Declared in capabilities.plannedTriggers: validate refuses it before any binding is made.
+      throw usage('E_PROVIDER_TRIGGER', `\`stream\` triggers are not implemented on azure yet (${fn.name}).`, 'Restrict the function with `providers: [aws]`.');
   }
 }

@@ -14,6 +14,7 @@ export const azureCapabilities = {
   traffic: 'replace',
   trafficHint: 'the premium plan (`providers.azure.plan: premium`) has deployment slots, which can take a share of HTTP traffic',
   triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
+  plannedTriggers: { stream: 'Event Hubs trigger, Cosmos DB change feed' },
   runtimes: azureRuntimes.map((r) => r.name),
   httpRoutes: 'shared',
   limits: {

@@ -72,6 +72,7 @@ export const validateAzure: ManifestRules = (manifest: ResolvedManifest) => {
       out.push({ path: [...base, 'timeout'], error: usage('E_AZURE_HTTP_TIMEOUT', `timeout ${fn.timeout}s is above the ${HTTP_RESPONSE_LIMIT_SECONDS}s Azure's front end waits for an HTTP response (${fn.name}).`, `Lower \`timeout\` to ${HTTP_RESPONSE_LIMIT_SECONDS} or less, or move the long work to a queue-triggered function.`) });
     }
     fn.triggers.forEach((t, i) => {
+      if (t.kind === 'stream') return; // capabilities.plannedTriggers: the core reports it
       const at = [...base, 'triggers', i, t.kind];
       const field = t.kind === 'schedule' ? [t.cron !== undefined ? 'cron' : 'rate'] : t.kind === 'queue' && t.batchSize > 1 && !config.serviceBus ? ['batchSize'] : [];
       attempt(out, [...at, ...field], () => bindingOf(fn, t, i, config));

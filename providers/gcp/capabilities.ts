@@ -7,6 +7,7 @@ export const gcpCapabilities = {
   layers: 'merged',
   traffic: 'weighted',
   triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
+  plannedTriggers: { stream: 'Eventarc (Firestore document events, Pub/Sub-backed change streams)' },
   runtimes: gcpRuntimes.map((r) => r.name),
   httpRoutes: 'own',
   limits: {

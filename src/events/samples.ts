@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { ExitCode, FnxError } from '../errors.js';
 import type { Trigger, TriggerKind } from '../manifest/model.js';
 import { isRecord } from '../manifest/pointer.js';
-import type { HttpEvent, NeutralEvent, QueueEvent, ScheduleEvent, StorageEvent, TopicEvent } from './types.js';
+import type { HttpEvent, NeutralEvent, QueueEvent, ScheduleEvent, StorageEvent, StreamEvent, TopicEvent } from './types.js';
 import { matchRoute, routeKeyOf } from './routes.js';
 
 export interface SampleOptions {
@@ -54,6 +54,8 @@ export function sampleEvent(kind: TriggerKind, overrides?: unknown, options: Sam
       const base = { kind: 'topic', topic, id: randomUUID(), body: '{"sample":true}', attributes: {}, time: now.toISOString() };
       return checked<TopicEvent>(merge(base, over), TOPIC_SHAPE, source);
     }
+    case 'stream':
+      return streamSample(over, triggers, now, source);
   }
 }
 
@@ -144,6 +146,25 @@ function storageSample(over: Record<string, unknown>, triggers: readonly Trigger
   return checked<StorageEvent>(merge(base, over), STORAGE_SHAPE, source);
 }
 
+/** One record of the function's stream trigger (an inserted item, or a JSON record); each element of `records` is merged onto a sample record. */
+function streamSample(over: Record<string, unknown>, triggers: readonly Trigger[], now: Date, source: string): StreamEvent {
+  const trigger = triggers.find((t) => t.kind === 'stream');
+  const kind = over.source === 'kinesis' || over.source === 'dynamodb' ? over.source : (trigger?.source ?? 'dynamodb');
+  const name = trigger?.name.split(':').pop()?.split('/')[1] ?? trigger?.name ?? (kind === 'dynamodb' ? 'sample-table' : 'sample-stream');
+  const data = '{"sample":true}';
+  const record = (i: number) =>
+    kind === 'dynamodb'
+      ? { sequenceNumber: String(100000000000000000000 + i), time: isoSeconds(now), eventName: 'INSERT', keys: { id: `sample-${i + 1}` }, newImage: { id: `sample-${i + 1}`, sample: true } }
+      : { sequenceNumber: `4959${String(i).padStart(52, '0')}`, time: isoSeconds(now), partitionKey: `sample-${i + 1}`, data, dataBase64: Buffer.from(data).toString('base64') };
+  const { records, ...rest } = over;
+  if (records !== undefined && !Array.isArray(records)) throw dataError(source, 'records', `must be an array of records, got ${typeName(records)}`);
+  const list = records === undefined ? [record(0)] : records.map((r, i) => {
+    if (!isRecord(r)) throw dataError(source, `records.${i}`, `must be an object, got ${typeName(r)}`);
+    return merge(record(i), r);
+  });
+  return checked<StreamEvent>({ ...(merge({ kind: 'stream', source: kind, stream: name }, rest) as object), records: list }, STREAM_SHAPE, source);
+}
+
 /** Objects merge key by key; anything else in `over` replaces. */
 function merge(base: unknown, over: unknown): unknown {
   if (!isRecord(base) || !isRecord(over)) return over === undefined ? base : over;
@@ -211,6 +232,25 @@ const TOPIC_SHAPE: Shape = {
   subject: opt('string'),
   attributes: 'record',
   time: 'string',
+};
+
+const STREAM_SHAPE: Shape = {
+  kind: { oneOf: ['stream'] },
+  source: { oneOf: ['dynamodb', 'kinesis'] },
+  stream: 'string',
+  records: {
+    each: {
+      sequenceNumber: 'string',
+      time: 'string',
+      eventName: opt('string'),
+      keys: opt('record'),
+      newImage: opt('record'),
+      oldImage: opt('record'),
+      partitionKey: opt('string'),
+      data: opt('string'),
+      dataBase64: opt('string'),
+    },
+  },
 };
 
 function checked<T>(value: unknown, shape: Shape, source: string): T {

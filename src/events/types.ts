@@ -129,7 +129,53 @@ export interface TopicEvent {
   readonly time: string;
 }
 
-export type NeutralEvent = HttpEvent | ScheduleEvent | QueueEvent | StorageEvent | TopicEvent;
+/**
+ * A batch of at most the trigger's `batchSize` records of one data-change stream: a DynamoDB
+ * table's stream or a Kinesis data stream, in stream order.
+ */
+export interface StreamEvent {
+  readonly kind: 'stream';
+  readonly source: 'dynamodb' | 'kinesis';
+  /** The table's name (dynamodb) or the data stream's name (kinesis). */
+  readonly stream: string;
+  readonly records: readonly StreamRecord[];
+}
+
+export interface StreamRecord {
+  /** The record's sequence number (unique within its shard): the id to list in StreamResponse.failed. */
+  readonly sequenceNumber: string;
+  /** ISO 8601 UTC time the record was written to the stream (approximate, as the cloud reports it). */
+  readonly time: string;
+  /** dynamodb: what happened to the item. */
+  readonly eventName?: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /**
+   * dynamodb: the item's key attributes, and the item after (`newImage`) and before (`oldImage`)
+   * the change when the table's stream view type includes them; plain JSON (DynamoDB's typed
+   * attribute values unmarshalled: numbers as numbers, or as strings when a JavaScript number
+   * would change them; binary as base64; sets as arrays).
+   */
+  readonly keys?: Readonly<Record<string, unknown>>;
+  readonly newImage?: Readonly<Record<string, unknown>>;
+  readonly oldImage?: Readonly<Record<string, unknown>>;
+  /** kinesis: the partition key the record was put with. */
+  readonly partitionKey?: string;
+  /** kinesis: the record's data as UTF-8 text (JSON is not parsed). */
+  readonly data?: string;
+  /** kinesis: the record's data as sent, base64 (for binary data). */
+  readonly dataBase64?: string;
+}
+
+/**
+ * The answer to a stream batch. With sequence numbers in `failed`, the batch is retried from the
+ * earliest of them (records before it are done); returning nothing means every record is done;
+ * throwing means the whole batch is retried (split in two with `bisectOnError`) until it succeeds,
+ * `maxRetries` or `maxAge` is reached, and then goes to `onFailure`.
+ */
+export interface StreamResponse {
+  readonly failed?: readonly string[];
+}
+
+export type NeutralEvent = HttpEvent | ScheduleEvent | QueueEvent | StorageEvent | TopicEvent | StreamEvent;
 
 /** What a function's handler receives: neutral events (default) or its cloud's native events. */
 export type EventMode = 'neutral' | 'native';

@@ -12,8 +12,8 @@ import type { SourceLocation } from '../errors.js';
 export type { ProviderName } from './provider-names.generated.js';
 import type { ProviderName } from './provider-names.generated.js';
 
-export type TriggerKind = 'http' | 'schedule' | 'queue' | 'storage' | 'topic';
-export const TRIGGER_KINDS: readonly TriggerKind[] = ['http', 'schedule', 'queue', 'storage', 'topic'];
+export type TriggerKind = 'http' | 'schedule' | 'queue' | 'storage' | 'topic' | 'stream';
+export const TRIGGER_KINDS: readonly TriggerKind[] = ['http', 'schedule', 'queue', 'storage', 'topic', 'stream'];
 
 export type Architecture = 'x86_64' | 'arm64';
 
@@ -55,7 +55,30 @@ export interface TopicTrigger {
   readonly kind: 'topic';
   readonly name: string;
 }
-export type Trigger = HttpTrigger | ScheduleTrigger | QueueTrigger | StorageTrigger | TopicTrigger;
+/** Records of an existing data-change stream (created by nobody: the table or stream must exist). */
+export interface StreamTrigger {
+  readonly kind: 'stream';
+  readonly source: 'dynamodb' | 'kinesis';
+  /** The table (dynamodb) or data stream (kinesis): a name or a full provider id (ARN). */
+  readonly name: string;
+  readonly batchSize: number;
+  /** Seconds to gather records before invoking (0: none). */
+  readonly batchWindow: number;
+  readonly startingPosition: 'latest' | 'trimHorizon' | 'atTimestamp';
+  /** ISO 8601, only with startingPosition atTimestamp. */
+  readonly timestamp?: string;
+  /** -1: until the records expire. */
+  readonly maxRetries: number;
+  /** Seconds; -1: no limit. */
+  readonly maxAge: number;
+  readonly bisectOnError: boolean;
+  readonly parallelization: number;
+  /** Event filtering patterns, as written (JSON objects). */
+  readonly filter: readonly Readonly<Record<string, unknown>>[];
+  /** Where the metadata of discarded batches goes: a queue or topic name or ARN. */
+  readonly onFailure?: { readonly queue?: string; readonly topic?: string };
+}
+export type Trigger = HttpTrigger | ScheduleTrigger | QueueTrigger | StorageTrigger | TopicTrigger | StreamTrigger;
 
 export interface HttpProbe {
   /** Absolute URL, or undefined to probe the function's own http route at `path`. */

@@ -14,6 +14,7 @@ import type {
   ResolvedLayer,
   ResolvedManifest,
   SecretRef,
+  StreamTrigger,
   Trigger,
 } from './model.js';
 import { join } from './pointer.js';
@@ -35,6 +36,7 @@ export const DEFAULTS = {
   httpMethod: 'ANY',
   httpAuth: 'none',
   batchSize: 10,
+  streamBatchSize: 100,
   probeMethod: 'GET',
   probeExpect: 200,
 } as const;
@@ -152,7 +154,26 @@ function resolveTrigger(t: UserTrigger): Trigger {
     const s = t.storage;
     return { kind: 'storage', bucket: s.bucket, events: [...s.events], ...(s.prefix !== undefined ? { prefix: s.prefix } : {}), ...(s.suffix !== undefined ? { suffix: s.suffix } : {}) };
   }
+  if (t.stream) return resolveStream(t.stream);
   return { kind: 'topic', name: t.topic!.name };
+}
+
+function resolveStream(s: NonNullable<UserTrigger['stream']>): StreamTrigger {
+  return {
+    kind: 'stream',
+    source: s.source,
+    name: (s.source === 'dynamodb' ? s.table : s.stream) ?? '',
+    batchSize: s.batchSize ?? DEFAULTS.streamBatchSize,
+    batchWindow: s.batchWindow ?? 0,
+    startingPosition: s.startingPosition ?? 'latest',
+    ...(s.timestamp !== undefined ? { timestamp: s.timestamp } : {}),
+    maxRetries: s.maxRetries ?? -1,
+    maxAge: s.maxAge ?? -1,
+    bisectOnError: s.bisectOnError ?? false,
+    parallelization: s.parallelization ?? 1,
+    filter: (s.filter ?? []).map((f) => ({ ...f })),
+    ...(s.onFailure ? { onFailure: { ...s.onFailure } } : {}),
+  };
 }
 
 /** Cumulative percentages: canary p -> [p, 100]; linear s -> [s, 2s, ..., 100]; explicit steps as written. */

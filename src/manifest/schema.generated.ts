@@ -554,12 +554,12 @@ export interface FunctionSpec {
    */
   providers?: ['aws' | 'azure' | 'gcp', ...('aws' | 'azure' | 'gcp')[]];
   /**
-   * Events that invoke the function. Each item has exactly one key: http, schedule, queue, storage or topic.
+   * Events that invoke the function. Each item has exactly one key: http, schedule, queue, storage, topic or stream.
    */
   triggers?: Trigger[];
 }
 /**
- * One trigger: exactly one of http, schedule, queue, storage, topic.
+ * One trigger: exactly one of http, schedule, queue, storage, topic, stream.
  *
  * This interface was referenced by `UserManifest`'s JSON-Schema
  * via the `definition` "trigger".
@@ -570,6 +570,7 @@ export interface Trigger {
   queue?: QueueTrigger;
   storage?: StorageTrigger;
   topic?: TopicTrigger;
+  stream?: StreamTrigger;
 }
 /**
  * An HTTPS endpoint (API Gateway HTTP API, Azure HTTP trigger, Cloud Functions URL).
@@ -668,4 +669,76 @@ export interface TopicTrigger {
    * Topic name.
    */
   name: string;
+}
+/**
+ * Records of an existing data-change stream: a DynamoDB table's stream (`source: dynamodb`, `table:`) or a Kinesis data stream (`source: kinesis`, `stream:`). AWS only for now.
+ *
+ * This interface was referenced by `UserManifest`'s JSON-Schema
+ * via the `definition` "streamTrigger".
+ */
+export interface StreamTrigger {
+  /**
+   * Where the records come from: `dynamodb` (a table's DynamoDB stream) or `kinesis` (a Kinesis data stream).
+   */
+  source: 'dynamodb' | 'kinesis';
+  /**
+   * Name or ARN of an existing DynamoDB table with its stream enabled (source: dynamodb).
+   */
+  table?: string;
+  /**
+   * Name or ARN of an existing Kinesis data stream (source: kinesis).
+   */
+  stream?: string;
+  /**
+   * Most records per invocation (AWS: 1-10000).
+   */
+  batchSize?: number;
+  /**
+   * Seconds to gather records before invoking (0-300).
+   */
+  batchWindow?: number;
+  /**
+   * Where reading starts when the trigger is created: `latest` (new records), `trimHorizon` (the oldest kept record) or `atTimestamp` (Kinesis only, with `timestamp`).
+   */
+  startingPosition?: 'latest' | 'trimHorizon' | 'atTimestamp';
+  /**
+   * ISO 8601 time to start reading at (only with startingPosition: atTimestamp).
+   */
+  timestamp?: string;
+  /**
+   * Retries of a failed batch before it is discarded (and sent to onFailure): -1 (default) retries until the records expire, else 0-10000.
+   */
+  maxRetries?: number;
+  /**
+   * Seconds after which a record is discarded (and sent to onFailure) instead of retried: -1 (default) never, else 60-604800.
+   */
+  maxAge?: number;
+  /**
+   * Split a failed batch in two and retry each half.
+   */
+  bisectOnError?: boolean;
+  /**
+   * Batches processed at once per shard (1-10).
+   */
+  parallelization?: number;
+  /**
+   * Event filtering patterns (Lambda filter rule syntax): a record is delivered when it matches at least one. At most 5.
+   *
+   * @minItems 1
+   * @maxItems 5
+   */
+  filter?: [{}] | [{}, {}] | [{}, {}, {}] | [{}, {}, {}, {}] | [{}, {}, {}, {}, {}];
+  /**
+   * Where the metadata of a batch that failed every retry (or got too old) goes: exactly one of `queue` or `topic`, an existing queue/topic name or ARN.
+   */
+  onFailure?: {
+    /**
+     * Name or ARN of an existing queue (SQS).
+     */
+    queue?: string;
+    /**
+     * Name or ARN of an existing topic (SNS).
+     */
+    topic?: string;
+  };
 }

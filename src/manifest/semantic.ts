@@ -12,6 +12,7 @@ import { display, isRecord, join } from './pointer.js';
 import { problem } from './problems.js';
 import { releaseStrategy } from './release-strategy.js';
 import { checkCron } from './cron.js';
+import { streamProblems } from './stream-rules.js';
 import { defaultsOf, functionsOf, mergedMap, setting } from './settings.js';
 import { didYouMean, listOf } from './suggest.js';
 import { durationSeconds, fraction } from './units.js';
@@ -112,6 +113,7 @@ export function checkSemantics(doc: Record<string, unknown>, locator: Locator): 
       }
     });
     arr(fn.triggers).forEach((t, i) => {
+      if (isRecord(t) && 'stream' in t) errors.push(...streamProblems(t.stream, join(base, 'triggers', i, 'stream'), locator));
       const schedule = rec(rec(t).schedule);
       const tp = join(base, 'triggers', i, 'schedule');
       if (typeof schedule.cron === 'string') {
@@ -264,7 +266,19 @@ function providerLimits(doc: Record<string, unknown>, functions: [string, Record
         const kind = Object.keys(t)[0];
         if (!kind) return;
         const tp = join(base, 'triggers', i, kind);
-        if (!(caps.triggers as readonly string[]).includes(kind)) {
+        const planned = caps.plannedTriggers?.[kind as keyof typeof caps.plannedTriggers];
+        if (planned !== undefined) {
+          const able = providerNames().filter((q) => (capabilities[q].triggers as readonly string[]).includes(kind));
+          add(
+            'E_PROVIDER_TRIGGER',
+            tp,
+            'key',
+            p,
+            (fns) => `\`${kind}\` triggers are ${able.length ? `${listOf(able)}-only` : 'not implemented'} for now: fnx cannot deploy them to ${p} yet (${fns}).`,
+            `fnx will run them on ${p} through ${planned}, but its ${p} driver does not do it yet. Restrict the function with \`providers: [${able.join(', ')}]\`, or move the trigger to a function that does not deploy to ${p}.`,
+            name,
+          );
+        } else if (!(caps.triggers as readonly string[]).includes(kind)) {
           add('E_PROVIDER_TRIGGER', tp, 'key', p, (fns) => `${p} cannot run \`${kind}\` triggers (${fns}).`, `${p} supports ${listOf(caps.triggers)}; restrict the function with \`providers:\`.`, name);
         }
       });

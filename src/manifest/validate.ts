@@ -227,7 +227,7 @@ class Mapper {
             'E_SCHEMA_TRIGGER',
             `A trigger must have exactly one kind, but ${where} has ${e.keyword === 'minProperties' ? 'none' : 'several'}.`,
             loc(),
-            'Write one list item per trigger: `- http: {...}`, `- schedule: {...}`, `- queue: {...}`, `- storage: {...}` or `- topic: {...}`.',
+            'Write one list item per trigger: `- http: {...}`, `- schedule: {...}`, `- queue: {...}`, `- storage: {...}`, `- topic: {...}` or `- stream: {...}`.',
           );
         }
         const what = e.instancePath === '/functions' ? 'at least one function' : e.instancePath === '/providers' ? `at least one provider (${providerNames().join(', ').replace(/, ([^,]*)$/, ' or $1')})` : `at least ${plural(Number(e.params.limit), 'key')}`;

@@ -7,6 +7,7 @@ import { startAwsEmulator } from '../emulators/aws/index.js';
 import { GATE_ALARM } from './harness.js';
 import { conformanceProject } from './project.js';
 import { describeDriverConformance, type ConformanceHarness } from './suite.js';
+import { describeStreamTrigger, STREAM_TABLE } from './trigger-cases.js';
 
 async function awsHarness(): Promise<ConformanceHarness> {
   const aws = await startAwsEmulator({ asyncDelayMs: 5 });
@@ -30,3 +31,17 @@ async function awsHarness(): Promise<ConformanceHarness> {
 }
 
 describeDriverConformance('aws', awsHarness);
+
+describeStreamTrigger('aws', 'aws: { region: us-east-1 }', async () => {
+  const aws = await startAwsEmulator({ asyncDelayMs: 5 });
+  const env = { ...aws.env(), FNX_AWS_WAITER_DELAY_MS: '5' };
+  return {
+    env,
+    harness: {
+      driver: (manifest) => createDriver(manifest, env),
+      seed: async () => void aws.seedTable(STREAM_TABLE),
+      cloudWrites: () => aws.writeCalls().length,
+      cleanup: () => aws.close(),
+    },
+  };
+});

@@ -10,6 +10,7 @@ import { startAzureEmulator } from '../emulators/azure/index.js';
 import { GATE_ALARM } from './harness.js';
 import { conformanceProject } from './project.js';
 import { describeDriverConformance, type ConformanceHarness } from './suite.js';
+import { describeStreamTriggerUnsupported } from './trigger-cases.js';
 
 function azureHarness(plan: 'flex' | 'premium'): () => Promise<ConformanceHarness> {
   return async () => {
@@ -36,3 +37,4 @@ function azureHarness(plan: 'flex' | 'premium'): () => Promise<ConformanceHarnes
 
 describeDriverConformance('azure flex', azureHarness('flex'));
 describeDriverConformance('azure premium', azureHarness('premium'));
+describeStreamTriggerUnsupported('azure', 'azure: { resourceGroup: conf-rg, location: westeurope, plan: flex }');

@@ -9,6 +9,7 @@ import { FakeCloud, FakeDriver, type FakeDriverOptions } from '../fakes/fake-dri
 import { GATE_ALARM } from './harness.js';
 import { conformanceProject } from './project.js';
 import { describeDriverConformance } from './suite.js';
+import { describeStreamTrigger } from './trigger-cases.js';
 
 const ids: Record<TrafficModel, (fn: string, n: number) => string> = {
   weighted: (fn, n) => `${fn}.v${n}`,
@@ -40,3 +41,11 @@ for (const traffic of ['weighted', 'slot', 'replace'] as const) {
     };
   });
 }
+
+describeStreamTrigger('fake', 'aws: { region: us-east-1 }', async () => {
+  const cloud = new FakeCloud('weighted');
+  return {
+    env: {},
+    harness: { driver: () => new FakeDriver(cloud), seed: async () => {}, cloudWrites: () => cloud.writes, cleanup: async () => {} },
+  };
+});

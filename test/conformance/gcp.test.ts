@@ -7,6 +7,7 @@ import { startGcpEmulator } from '../emulators/gcp/index.js';
 import { GATE_ALARM } from './harness.js';
 import { conformanceProject } from './project.js';
 import { describeDriverConformance, type ConformanceHarness } from './suite.js';
+import { describeStreamTriggerUnsupported } from './trigger-cases.js';
 
 async function gcpHarness(): Promise<ConformanceHarness> {
   const gcp = await startGcpEmulator({ projectId: 'conf-project' });
@@ -30,3 +31,4 @@ async function gcpHarness(): Promise<ConformanceHarness> {
 }
 
 describeDriverConformance('gcp', gcpHarness);
+describeStreamTriggerUnsupported('gcp', 'gcp: { project: conf-project, region: europe-west1 }');

@@ -21,7 +21,8 @@ export interface ConformanceProject {
 }
 
 /** `providers` is the manifest's providers block, e.g. `aws: { region: us-east-1 }`. */
-export async function conformanceProject(providers: string, stage: string, env: NodeJS.ProcessEnv = {}): Promise<ConformanceProject> {
+/** `workerTriggers` are YAML list items for `worker` (default: none), e.g. `      - stream: { ... }\n`. */
+export async function conformanceProject(providers: string, stage: string, env: NodeJS.ProcessEnv = {}, workerTriggers = ''): Promise<ConformanceProject> {
   const dir = await mkdtemp(join(tmpdir(), 'fnx-conformance-'));
   await mkdir(join(dir, 'src'), { recursive: true });
   await writeFile(
@@ -40,7 +41,7 @@ functions:
   worker:
     handler: src/worker.handler
     package: { include: ["src/worker.js"] }
-`,
+${workerTriggers ? `    triggers:\n${workerTriggers}` : ''}`,
   );
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: SERVICE, version: '1.0.0', type: 'module' }));
   await writeFile(join(dir, 'src/worker.js'), 'export const handler = async () => ({ done: true });\n');

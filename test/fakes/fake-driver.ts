@@ -281,7 +281,7 @@ export class FakeDriver implements ProviderDriver {
       layers: 'native',
       traffic: cloud.traffic,
       ...(options.trafficHint ? { trafficHint: options.trafficHint } : {}),
-      triggers: ['http', 'schedule', 'queue', 'storage', 'topic'],
+      triggers: ['http', 'schedule', 'queue', 'storage', 'topic', 'stream'],
       runtimes: ['nodejs20', 'nodejs22', 'python3.12'],
       limits: { memoryMb: { min: 128, max: 10240 }, timeoutSeconds: { max: 900 } },
     };

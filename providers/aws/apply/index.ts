@@ -23,6 +23,7 @@ import { applyHttp, deleteApi, ensureApi } from './triggers/http.js';
 import { applyQueues } from './triggers/queue.js';
 import { applySchedules } from './triggers/schedule.js';
 import { applyStorage } from './triggers/storage.js';
+import { applyStreams } from './triggers/stream.js';
 import { applyTopics } from './triggers/topic.js';
 import { applyVersion } from './version.js';
 
@@ -109,6 +110,7 @@ export async function applyPlan(aws: AwsClients, req: ApplyRequest): Promise<App
             await applyHttp(ctx, d);
             await applySchedules(ctx, d, statementId.schedule);
             await applyQueues(ctx, d);
+            await applyStreams(ctx, d);
             await applyStorage(ctx, d);
             await applyTopics(ctx, d);
             published.push(version);

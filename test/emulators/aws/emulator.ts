@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { AwsError, type HttpReq, type HttpRes, type Routed, type ServiceHandler } from './protocol.js';
 import { FaultInjector, prng } from './faults.js';
-import { emptyState, type EmulatorState } from './state.js';
+import { emptyState, type DynamoTable, type EmulatorState, type KinesisStream } from './state.js';
 import type { AlarmStateValue, AliasChange, AwsEmulatorOptions, CallRecord, Clock, FaultKind, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
 import { advanceLambda, createLambdaService } from './services/lambda.js';
 import { handleFunctionUrl } from './services/lambda-extras.js';
@@ -13,6 +13,7 @@ import { createIamService } from './services/iam.js';
 import { createStsService } from './services/sts.js';
 import { createEventsService } from './services/events.js';
 import { createSqsService } from './services/sqs.js';
+import { createDynamoDbService, createKinesisService, seedStream, seedTable, type SeedTableOptions } from './services/streams.js';
 import { createS3Service } from './services/s3.js';
 import { createApiGatewayService, handleApiEndpoint } from './services/apigateway.js';
 import { createSnsService } from './services/sns.js';
@@ -74,6 +75,8 @@ export class Emulator {
       createSnsService(this),
       createCloudWatchService(this),
       createLogsService(this),
+      createDynamoDbService(this),
+      createKinesisService(this),
     ];
     this.services = new Map(services.map((s) => [s.name, s]));
     this.server = createServer((req, res) => {
@@ -128,6 +131,14 @@ export class Emulator {
 
   setFaults(faults: FaultOptions | undefined): void {
     this.faults.set(faults);
+  }
+
+  seedTable(name: string, opts?: SeedTableOptions): DynamoTable {
+    return seedTable(this, name, opts);
+  }
+
+  seedStream(name: string, shards?: number): KinesisStream {
+    return seedStream(this, name, shards);
   }
 
   setInvokeHandler(handler: InvokeHandler | undefined): void {

@@ -2,7 +2,8 @@
 // clients reach through AWS_ENDPOINT_URL. See README.md in this folder for operations and semantics.
 import { Emulator } from './emulator.js';
 import type { AlarmStateValue, AliasChange, AwsEmulatorOptions, CallRecord, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
-import type { EmulatorState } from './state.js';
+import type { DynamoTable, EmulatorState, KinesisStream } from './state.js';
+import type { SeedTableOptions } from './services/streams.js';
 
 export type * from './types.js';
 export type * from './state.js';
@@ -27,6 +28,10 @@ export interface AwsEmulator {
   clearCalls(): void;
   /** Replace the fault options (undefined or rate 0 = no faults). Restarts the PRNG from the seed. */
   setFaults(faults: FaultOptions | undefined): void;
+  /** Create (or replace) a DynamoDB table, its stream on unless `stream: false` (fnx never creates tables). */
+  seedTable(name: string, opts?: SeedTableOptions): DynamoTable;
+  /** Create (or replace) an ACTIVE Kinesis data stream (fnx never creates streams). */
+  seedStream(name: string, shards?: number): KinesisStream;
   /** Replace the functions' code by a handler for Invoke, function URLs and API endpoint requests (undefined: run the code again). */
   setInvokeHandler(handler: InvokeHandler | undefined): void;
   /** Set (creating if needed) a CloudWatch metric alarm's state, as DescribeAlarms reports it. */

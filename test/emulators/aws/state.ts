@@ -245,6 +245,27 @@ export interface EmulatorState {
   sns: { topics: Map<string, SnsTopic> };
   cloudwatch: { alarms: Map<string, Alarm>; metrics: MetricPoint[] };
   logs: { groups: Map<string, LogGroup>; seq: number };
+  dynamodb: { tables: Map<string, DynamoTable> };
+  kinesis: { streams: Map<string, KinesisStream> };
+}
+
+/** A DynamoDB table as fnx sees it: its ARN and whether (and which) stream it has. */
+export interface DynamoTable {
+  name: string;
+  arn: string;
+  created: number;
+  streamEnabled: boolean;
+  streamViewType?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+  /** The newest stream's label (kept when the stream is turned off, as DynamoDB does). */
+  latestStreamLabel?: string;
+}
+
+export interface KinesisStream {
+  name: string;
+  arn: string;
+  created: number;
+  status: 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
+  shards: number;
 }
 
 export function emptyState(): EmulatorState {
@@ -258,5 +279,7 @@ export function emptyState(): EmulatorState {
     sns: { topics: new Map() },
     cloudwatch: { alarms: new Map(), metrics: [] },
     logs: { groups: new Map(), seq: 0 },
+    dynamodb: { tables: new Map() },
+    kinesis: { streams: new Map() },
   };
 }

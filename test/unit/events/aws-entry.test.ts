@@ -17,7 +17,7 @@ import type { ResolvedManifest } from '../../../src/manifest/model.js';
 import { packageArtifacts } from '../../../src/package/index.js';
 import { runFnx } from '../../helpers/cli.js';
 import { cleanupProjects, makeProject, readZip } from '../package/helpers.js';
-import { apiGatewayV2, eventBridgeScheduled, s3Notification, snsNotification, sqsBatch } from './aws-native.js';
+import { apiGatewayV2, dynamodbBatch, eventBridgeScheduled, kinesisBatch, s3Notification, snsNotification, sqsBatch } from './aws-native.js';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
@@ -162,11 +162,14 @@ functions:
       - queue: { name: jobs }
       - storage: { bucket: uploads, events: [created, deleted] }
       - topic: { name: events }
+      - stream: { source: dynamodb, table: ExampleTableWithStream }
+      - stream: { source: kinesis, stream: lambda-stream }
 `;
 
 const NODE_ECHO = `export async function handler(event) {
   console.log(JSON.stringify(event));
   if (event.kind === 'queue') return { failed: event.messages.filter((m) => m.body === 'bad').map((m) => m.id) };
+  if (event.kind === 'stream') return { failed: event.records.filter((r) => r.eventName === 'MODIFY' || r.data === 'Hello World').map((r) => r.sequenceNumber) };
   if (event.requestContext?.http) return { statusCode: 201, body: event.body };
   return 'done';
 }
@@ -179,6 +182,8 @@ def handler(event, context):
     print(json.dumps(event))
     if event.get("kind") == "queue":
         return {"failed": [m["id"] for m in event["messages"] if m["body"] == "bad"]}
+    if event.get("kind") == "stream":
+        return {"failed": [r["sequenceNumber"] for r in event["records"] if r.get("eventName") == "MODIFY" or r.get("data") == "Hello World"]}
     if "requestContext" in event:
         return {"statusCode": 201, "body": event.get("body")}
     return "done"
@@ -257,6 +262,46 @@ describe.each([
         time: '2026-03-10T12:00:00.000Z',
       },
     ]);
+  });
+
+  it.skipIf(lang === 'python' && !hasPython)('stream (dynamodb): records get plain-JSON keys and images; `failed` sequence numbers become batchItemFailures', () => {
+    const r = run(dynamodbBatch());
+    const time = '2015-04-09T00:00:00.000Z';
+    expect(r.got).toEqual([
+      {
+        kind: 'stream',
+        source: 'dynamodb',
+        stream: 'ExampleTableWithStream',
+        records: [
+          {
+            sequenceNumber: '4421584500000000017450439091',
+            time,
+            eventName: 'INSERT',
+            keys: { Id: 101 },
+            newImage: { Message: 'New item!', Id: 101, Tags: ['a', 'b'], Price: 12.5, Big: '123456789012345678901234567890', Done: false, Gone: null, Meta: { Rank: 2, Parts: ['x', 3] } },
+          },
+          { sequenceNumber: '4421584500000000017450439092', time, eventName: 'MODIFY', keys: { Id: 101 }, newImage: { Message: 'This item has changed', Id: 101 }, oldImage: { Message: 'New item!', Id: 101 } },
+          { sequenceNumber: '4421584500000000017450439093', time, eventName: 'REMOVE', keys: { Id: 101 }, oldImage: { Message: 'This item has changed', Id: 101 } },
+        ],
+      },
+    ]);
+    expect(r.answer).toEqual({ batchItemFailures: [{ itemIdentifier: '4421584500000000017450439092' }] });
+  });
+
+  it.skipIf(lang === 'python' && !hasPython)('stream (kinesis): data is decoded to text (and kept as base64); `failed` sequence numbers become batchItemFailures', () => {
+    const r = run(kinesisBatch());
+    expect(r.got).toEqual([
+      {
+        kind: 'stream',
+        source: 'kinesis',
+        stream: 'lambda-stream',
+        records: [
+          { sequenceNumber: '49590338271490256608559692538361571095921575989136588898', time: '2020-12-09T07:04:35.000Z', partitionKey: '1', data: 'Hello, this is a test.', dataBase64: 'SGVsbG8sIHRoaXMgaXMgYSB0ZXN0Lg==' },
+          { sequenceNumber: '49590338271490256608559692540925702759324208523137515618', time: '2020-12-09T07:04:35.500Z', partitionKey: '1', data: 'Hello World', dataBase64: 'SGVsbG8gV29ybGQ=' },
+        ],
+      },
+    ]);
+    expect(r.answer).toEqual({ batchItemFailures: [{ itemIdentifier: '49590338271490256608559692540925702759324208523137515618' }] });
   });
 
   it.skipIf(lang === 'python' && !hasPython)('an event of no trigger kind (a direct invoke) reaches the handler unchanged', () => {

@@ -109,3 +109,80 @@ export function snsNotification() {
     ],
   };
 }
+
+/** A DynamoDB Streams batch as Lambda delivers it (the AWS Lambda developer guide's example event, NEW_AND_OLD_IMAGES). */
+export function dynamodbBatch() {
+  return {
+    Records: [
+      {
+        eventID: 'c4ca4238a0b923820dcc509a6f75849b',
+        eventName: 'INSERT',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: 'us-east-1',
+        dynamodb: {
+          Keys: { Id: { N: '101' } },
+          NewImage: { Message: { S: 'New item!' }, Id: { N: '101' }, Tags: { SS: ['a', 'b'] }, Price: { N: '12.5' }, Big: { N: '123456789012345678901234567890' }, Done: { BOOL: false }, Gone: { NULL: true }, Meta: { M: { Rank: { N: '2' }, Parts: { L: [{ S: 'x' }, { N: '3' }] } } } },
+          ApproximateCreationDateTime: 1428537600,
+          SequenceNumber: '4421584500000000017450439091',
+          SizeBytes: 26,
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+        eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/ExampleTableWithStream/stream/2015-06-27T00:48:05.899',
+      },
+      {
+        eventID: 'c81e728d9d4c2f636f067f89cc14862c',
+        eventName: 'MODIFY',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: 'us-east-1',
+        dynamodb: {
+          Keys: { Id: { N: '101' } },
+          NewImage: { Message: { S: 'This item has changed' }, Id: { N: '101' } },
+          OldImage: { Message: { S: 'New item!' }, Id: { N: '101' } },
+          ApproximateCreationDateTime: 1428537600,
+          SequenceNumber: '4421584500000000017450439092',
+          SizeBytes: 59,
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+        eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/ExampleTableWithStream/stream/2015-06-27T00:48:05.899',
+      },
+      {
+        eventID: 'eccbc87e4b5ce2fe28308fd9f2a7baf3',
+        eventName: 'REMOVE',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: 'us-east-1',
+        dynamodb: {
+          Keys: { Id: { N: '101' } },
+          OldImage: { Message: { S: 'This item has changed' }, Id: { N: '101' } },
+          ApproximateCreationDateTime: 1428537600,
+          SequenceNumber: '4421584500000000017450439093',
+          SizeBytes: 38,
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+        eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/ExampleTableWithStream/stream/2015-06-27T00:48:05.899',
+      },
+    ],
+  };
+}
+
+/** A Kinesis batch as Lambda delivers it (the AWS Lambda developer guide's example event). */
+export function kinesisBatch() {
+  const record = (data: string, sequenceNumber: string, approximateArrivalTimestamp: number) => ({
+    kinesis: { kinesisSchemaVersion: '1.0', partitionKey: '1', sequenceNumber, data, approximateArrivalTimestamp },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `shardId-000000000006:${sequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::123456789012:role/lambda-role',
+    awsRegion: 'us-east-2',
+    eventSourceARN: 'arn:aws:kinesis:us-east-2:123456789012:stream/lambda-stream',
+  });
+  return {
+    Records: [
+      record('SGVsbG8sIHRoaXMgaXMgYSB0ZXN0Lg==', '49590338271490256608559692538361571095921575989136588898', 1607497475.0),
+      record('SGVsbG8gV29ybGQ=', '49590338271490256608559692540925702759324208523137515618', 1607497475.5),
+    ],
+  };
+}

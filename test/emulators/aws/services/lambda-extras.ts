@@ -7,6 +7,7 @@ import type { EventSourceMapping, LambdaFunction, LayerVersion, PolicyStatement 
 import { localRole } from './iam-eval.js';
 import { checkQualifier, conflict, functionArn, getFunction, invalid, lambdaTime, newRevision, notFound, parseFunctionRef, precondition, requirePermission, versionFor } from './lambda-common.js';
 import { invokeFunction, loadCode, type LambdaCtx } from './lambda.js';
+import { checkDestination, checkMappingSettings, checkStreamSource, destinationInput, sourceKind, STREAM_DEFAULTS } from './lambda-esm-streams.js';
 
 type Route = RestRoute<LambdaCtx>;
 
@@ -303,19 +304,24 @@ const ESM_KNOWN = new Set(['EventSourceArn', 'FunctionName', 'Enabled', 'BatchSi
 function createEsm(c: LambdaCtx): HttpRes {
   const { em, input } = c;
   const sourceArn = reqStr(input, 'EventSourceArn');
+  const kind = sourceKind(sourceArn);
   const { fn, arn, q } = resolveEsmFunction(em, reqStr(input, 'FunctionName'));
-  if (sourceArn.includes(':sqs:')) checkSqsSource(em, sourceArn, fn, q);
+  const batchSize = num(input, 'BatchSize') ?? (kind === 'sqs' ? 10 : 100);
+  const window = num(input, 'MaximumBatchingWindowInSeconds') ?? 0;
+  checkMappingSettings(kind, input, batchSize, window, true);
+  if (kind === 'sqs') checkSqsSource(em, sourceArn, fn, q);
+  if (kind === 'dynamodb' || kind === 'kinesis') {
+    checkStreamSource(em, kind, sourceArn, fn, q);
+    checkDestination(em, destinationInput(input), fn, q);
+  }
   const existing = [...em.state.lambda.eventSourceMappings.values()].find((m) => m.functionArn === arn && m.eventSourceArn === sourceArn);
   if (existing) {
-    throw conflict(`An event source mapping with SQS arn (" ${sourceArn} ") and function (" ${fn.name} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`);
+    throw conflict(`An event source mapping with ${kind === 'sqs' ? 'SQS' : kind === 'dynamodb' ? 'DynamoDB' : 'Kinesis'} arn (" ${sourceArn} ") and function (" ${fn.name} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`);
   }
-  const batchSize = num(input, 'BatchSize') ?? 10;
-  const window = num(input, 'MaximumBatchingWindowInSeconds') ?? 0;
-  if (batchSize < 1 || batchSize > 10000) throw invalid('BatchSize must be between 1 and 10000');
   checkSqsBatching(sourceArn, batchSize, window);
   const enabled = input.Enabled !== false;
   const now = em.now();
-  const extra = Object.fromEntries(Object.entries(input).filter(([k]) => !ESM_KNOWN.has(k)));
+  const extra = { ...(kind === 'dynamodb' || kind === 'kinesis' ? STREAM_DEFAULTS : {}), ...Object.fromEntries(Object.entries(input).filter(([k]) => !ESM_KNOWN.has(k))) };
   const m: EventSourceMapping = {
     uuid: randomUUID(),
     functionArn: arn,
@@ -354,14 +360,17 @@ function updateEsm(c: LambdaCtx): HttpRes {
   const m = esm(em, c.labels.UUID ?? '');
   assertEsmIdle(m);
   const fnRef = str(input, 'FunctionName');
-  let arn = m.functionArn;
-  if (fnRef !== undefined) {
-    const r = resolveEsmFunction(em, fnRef);
-    arn = r.arn;
-    if (m.eventSourceArn.includes(':sqs:')) checkSqsSource(em, m.eventSourceArn, r.fn, r.q);
-  }
+  const kind = sourceKind(m.eventSourceArn);
   const batchSize = num(input, 'BatchSize') ?? m.batchSize;
   const window = num(input, 'MaximumBatchingWindowInSeconds') ?? m.maximumBatchingWindowInSeconds;
+  checkMappingSettings(kind, input, batchSize, window, false);
+  let arn = m.functionArn;
+  const r = resolveEsmFunction(em, fnRef ?? m.functionArn);
+  if (fnRef !== undefined) {
+    arn = r.arn;
+    if (kind === 'sqs') checkSqsSource(em, m.eventSourceArn, r.fn, r.q);
+  }
+  if (kind === 'dynamodb' || kind === 'kinesis') checkDestination(em, destinationInput(input), r.fn, r.q);
   checkSqsBatching(m.eventSourceArn, batchSize, window);
   m.functionArn = arn;
   m.batchSize = batchSize;
