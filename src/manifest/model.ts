@@ -89,6 +89,13 @@ export interface ReleasePolicy {
   readonly fallback?: Readonly<Partial<Record<ProviderName, 'all-at-once'>>>;
 }
 
+/** `package.budget`: most bytes of the function's zip, unzipped and zipped, and where it is set. */
+export interface PackageBudget {
+  readonly unzipped?: number;
+  readonly zipped?: number;
+  readonly location?: SourceLocation;
+}
+
 export interface ResolvedFunction {
   /** Key in the manifest's `functions` map. */
   readonly name: string;
@@ -106,7 +113,7 @@ export interface ResolvedFunction {
   /** Names of entries in ResolvedManifest.layers, in attach order. */
   readonly layers: readonly string[];
   /** Globs relative to rootDir. */
-  readonly package: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  readonly package: { readonly include: readonly string[]; readonly exclude: readonly string[]; readonly budget?: PackageBudget };
   /** Providers this function is deployed to (a subset of the configured ones). */
   readonly providers: readonly ProviderName[];
   readonly triggers: readonly Trigger[];

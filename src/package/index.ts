@@ -21,6 +21,8 @@ import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
 
 import { checkLimits } from './limits.js';
+import { budgetProblems, largestContributors } from './budget.js';
+import { installPythonDeps, type InstalledFile } from './python-install.js';
 import { ensureOutputDir } from './output-dir.js';
 import { fsError, isFsError } from './fs-errors.js';
 
@@ -43,7 +45,7 @@ export interface PackageOptions {
   readonly signal?: AbortSignal;
   /** Bound of the packaging cache in bytes (default 1 GiB). */
   readonly cacheMaxBytes?: number;
-  /** Python dependencies missing from an archive stop packaging (exit 2) instead of being a warning. */
+  /** A function archive past its package.budget stops packaging (exit 2, before artifacts.json is written) instead of being a warning. */
   readonly strict?: boolean;
   /** Where packaging warnings go (default: the reporter's warn). */
   readonly onWarning?: (warning: FnxError) => void;
@@ -101,8 +103,12 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
   const step = opts.reporter?.step(`Packaging ${plural(functions.length, 'function')}`);
   try {
     const planner = new Planner(manifest, opts.hooks);
-    const planned = planner.plan(functions);
-    if (opts.strict) throwWarnings(planner.warnings);
+    const installed = new Map<string, InstalledFile[]>();
+    for (const [name, needs] of planner.pythonNeeds(functions)) {
+      step?.update(`Installing the Python dependencies of ${name}`);
+      installed.set(name, await installPythonDeps(manifest.rootDir, functions.find((f) => f.name === name)!, needs, opts.signal));
+    }
+    const planned = planner.plan(functions, installed);
     // Sizes come from each file's stat: an archive past a provider's limit stops before any file is read.
     checkPlannedLimits(manifest, planned);
     const outDir = buildDir(manifest);
@@ -144,13 +150,16 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
       store.close();
     }
 
+    const problems = budgetProblems(functions, artifacts);
+    if (opts.strict && problems.length === 1) throw problems[0]!;
+    if (opts.strict && problems.length > 1) throw new FnxErrorList(problems, `${plural(problems.length, 'function')} over their package budget`);
     const set: ArtifactSet = { version: 1, service: manifest.service, stage: manifest.stage, artifacts };
     writeAtomic(join(outDir, 'artifacts.json'), `${JSON.stringify(set, null, 2)}\n`);
     if (!opts.functions?.length) removeStale(outDir, planned);
     const total = artifacts.reduce((n, a) => n + a.size, 0);
     step?.succeed(`Packaged ${plural(artifacts.length, 'artifact')} (${formatBytes(total)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     const report = opts.onWarning ?? ((w: FnxError) => opts.reporter?.warn(formatWarning(w, manifest.rootDir)));
-    for (const w of planner.warnings) report(w);
+    for (const w of problems) report(w);
     return set;
   } catch (err) {
     step?.fail(err instanceof InterruptedError ? 'Packaging interrupted' : 'Packaging failed');
@@ -205,12 +214,6 @@ function plannedSet(manifest: ResolvedManifest, planned: readonly PlannedArtifac
   return { version: 1, service: manifest.service, stage: manifest.stage, artifacts };
 }
 
-/** With --strict a packaging warning is the error (exit 2), raised before anything is written. */
-function throwWarnings(warnings: readonly FnxError[]): void {
-  if (warnings.length === 1) throw warnings[0]!;
-  if (warnings.length > 1) throw new FnxErrorList(warnings, `${plural(warnings.length, 'function')} would be packaged without their Python dependencies`);
-}
-
 async function writeAll(
   planned: readonly PlannedArtifact[],
   shaOf: Map<string, string>,
@@ -242,6 +245,7 @@ async function writeAll(
           files: rec.files,
           sha256: rec.sha256,
           sha256Base64: rec.sha256Base64,
+          largest: largestContributors(a.entries),
         });
       }
       if (useCache) writeAtomic(keysFile, JSON.stringify({ ...prevKeys, ...keys }));

@@ -3,8 +3,9 @@
  *
  * - A function archive holds the function's own files (include/exclude, .fnxignore, default
  *   excludes) and, for Node runtimes, the production dependencies of the project's package.json,
- *   unless one of its layers is built from that same package.json. Python dependencies are not
- *   installed: declared ones missing from the archive and its layers become `warnings`.
+ *   unless one of its layers is built from that same package.json. A Python function's declared
+ *   dependencies missing from its files and layers are installed by pip (python-install.ts) and
+ *   sit at the archive root.
  * - Providers with native layers (AWS) get the function archive as is, plus one archive per layer
  *   (`nodejs/node_modules/...` for a package layer, a folder layer as it is).
  * - Providers that merge layers (Azure, GCP) get one archive holding the function's files over
@@ -22,7 +23,8 @@ import { handlerFiles } from '../manifest/handler.js';
 import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } from '../manifest/model.js';
 import { checkGlob, loadFnxIgnore, projectRules, treeRules, type IgnoreRules } from './file-rules.js';
 import { productionDeps } from './node-deps.js';
-import { missingPythonDeps } from './python-deps.js';
+import { missingPythonDeps, type PythonNeeds } from './python-deps.js';
+import type { InstalledFile } from './python-install.js';
 import { escapeError, isInside, walk, type FoundFile } from './walk.js';
 import { compareNames } from './zip-writer.js';
 
@@ -76,8 +78,6 @@ export class Planner {
   private readonly projectFiles = new Map<string, Array<{ rel: string; source: Source }>>();
   private readonly depsCache = new Map<string, Array<{ rel: string; source: Source }>>();
   private readonly layerCache = new Map<string, Array<{ rel: string; source: Source }>>();
-  /** Problems that do not stop packaging (Python dependencies not in the archive), filled by plan(). */
-  readonly warnings: FnxError[] = [];
 
   constructor(
     private readonly manifest: ResolvedManifest,
@@ -213,8 +213,29 @@ export class Planner {
     return [...parts.values()];
   }
 
-  /** The archives for `functions` and the layers they use on providers with native layers. */
-  plan(functions: readonly ResolvedFunction[]): PlannedArtifact[] {
+  /**
+   * The Python functions among `functions` whose declared dependencies are not in their files or
+   * layers, with what they declare: what packaging installs with pip before plan().
+   */
+  pythonNeeds(functions: readonly ResolvedFunction[]): Map<string, PythonNeeds> {
+    const out = new Map<string, PythonNeeds>();
+    for (const fn of functions) {
+      if (!fn.runtime.startsWith('python')) continue;
+      const own = new Set(this.ownFiles(fn).map((f) => f.rel));
+      const handler = handlerFiles(fn.handler, fn.runtime).find((c) => own.has(c));
+      if (!handler) continue;
+      const paths = [...own, ...fn.layers.flatMap((n) => this.layerFiles(this.layer(fn, n)).map((f) => mergedLayerPath(f.rel)))];
+      const needs = missingPythonDeps(this.manifest.rootDir, handler, paths);
+      if (needs) out.set(fn.name, needs);
+    }
+    return out;
+  }
+
+  /**
+   * The archives for `functions` and the layers they use on providers with native layers;
+   * `installed`: each Python function's installed dependencies (pythonNeeds, python-install.ts).
+   */
+  plan(functions: readonly ResolvedFunction[], installed?: ReadonlyMap<string, readonly InstalledFile[]>): PlannedArtifact[] {
     const out: PlannedArtifact[] = [];
     const layerProviders = new Map<string, Set<ProviderName>>();
     const rootPkg = join(this.manifest.rootDir, 'package.json');
@@ -237,11 +258,8 @@ export class Planner {
           ...(fn.location ? { location: fn.location } : {}),
         });
       }
-      if (fn.runtime.startsWith('python')) {
-        const paths = [...own.keys(), ...layers.flatMap((l) => this.layerFiles(l).map((f) => mergedLayerPath(f.rel)))];
-        const warning = missingPythonDeps(this.manifest.rootDir, fn, candidates[0]!, paths);
-        if (warning) this.warnings.push(warning);
-      }
+      // Installed Python dependencies sit at the archive root, under the function's own files.
+      for (const f of installed?.get(fn.name) ?? []) if (!own.has(f.rel)) own.set(f.rel, f.source);
       const ownDepsFromLayer = layers.some((l) => l.kind === 'package' && l.path === rootPkg);
       if (fn.runtime.startsWith('nodejs') && !ownDepsFromLayer && existsFile(rootPkg)) {
         const excluded = fn.package.exclude.length ? picomatch(fn.package.exclude.map((g) => g.replace(/^\.\//, '')), { dot: true }) : () => false;
