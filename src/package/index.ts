@@ -4,7 +4,7 @@
  * (zip-writer.ts) into `.fnx/build/<stage>/`, and record the set in artifacts.json.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants as fsConstants, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FnxError, FnxErrorList, InterruptedError } from '../errors.js';
@@ -81,7 +81,7 @@ function readKeys(file: string): Record<string, KeyRecord> {
   }
 }
 
-function writeAtomic(file: string, text: string): void {
+function writeAtomic(file: string, text: string | Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`;
   // A file (or planted symlink) left under the temporary name is replaced, never written through.
   rmSync(tmp, { force: true });
@@ -230,10 +230,11 @@ async function writeAll(
     try {
       const keys: Record<string, KeyRecord> = {};
       const out: Artifact[] = [];
+      const written: Written = new Map();
       for (const [i, a] of planned.entries()) {
         if (opts.signal?.aborted) throw new InterruptedError();
         update(`Writing ${a.file} (${i + 1}/${planned.length})`);
-        const rec = writeArtifact(a, shaOf, store, outDir, prevKeys[a.file], useCache);
+        const rec = writeArtifact(a, shaOf, store, outDir, prevKeys[a.file], useCache, written);
         keys[a.file] = rec;
         out.push({
           type: a.type,
@@ -248,7 +249,11 @@ async function writeAll(
           largest: largestContributors(a.entries),
         });
       }
-      if (useCache) writeAtomic(keysFile, JSON.stringify({ ...prevKeys, ...keys }));
+      if (useCache) {
+        // Linking changed the shared file's ctime: each name's sidecar is rewritten with the final stat.
+        for (const w of written.values()) if (w.files.length > 1) shareSidecar(outDir, w.files);
+        writeAtomic(keysFile, JSON.stringify({ ...prevKeys, ...keys }));
+      }
       return out;
     } catch (err) {
       if (!(err instanceof CorruptEntryError)) throw err;
@@ -294,10 +299,47 @@ function archiveKey(entries: readonly PlannedEntry[], shaOf: Map<string, string>
   return hash.update(text).digest('hex');
 }
 
-function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: ContentStore, outDir: string, prev: KeyRecord | undefined, reuse: boolean): KeyRecord {
+/** This run's archives by key: the files (the first one written, then those linked to it) and its record. */
+type Written = Map<string, { files: string[]; rec?: KeyRecord }>;
+
+/**
+ * Writes archive `a` unless the previous run's is still in place. Archives with the same entries
+ * (the same key, so the same bytes) are stored once: the first one of this run is hard-linked
+ * under the others' names.
+ */
+function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: ContentStore, outDir: string, prev: KeyRecord | undefined, reuse: boolean, written: Written): KeyRecord {
   const planned = isSortedByName(a.entries) ? a.entries : [...a.entries].sort((x, y) => compareNames(x.name, y.name));
   const key = archiveKey(planned, shaOf);
   const path = join(outDir, a.file);
+  const same = written.get(key);
+  if (same?.rec) {
+    same.files.push(a.file);
+    const first = join(outDir, same.files[0]!);
+    let linked = false;
+    try {
+      linked = statSync(path).ino === statSync(first).ino;
+    } catch {}
+    if (!linked) shareFile(first, path);
+    return { ...same.rec, mtimeMs: statSync(path).mtimeMs };
+  }
+  const rec = writeOwn(a, planned, key, path, shaOf, store, outDir, prev, reuse);
+  written.set(key, { files: [a.file], rec });
+  return rec;
+}
+
+/** `to` becomes another name of `from` (a hard link; a copy where the file system has none), replaced atomically. */
+function shareFile(from: string, to: string): void {
+  const tmp = `${to}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  try {
+    linkSync(from, tmp);
+  } catch {
+    copyFileSync(from, tmp, fsConstants.COPYFILE_EXCL);
+  }
+  renameSync(tmp, to);
+}
+
+function writeOwn(a: PlannedArtifact, planned: readonly PlannedEntry[], key: string, path: string, shaOf: Map<string, string>, store: ContentStore, outDir: string, prev: KeyRecord | undefined, reuse: boolean): KeyRecord {
   if (prev?.key === key) {
     try {
       const st = statSync(path);
@@ -369,10 +411,21 @@ function writeSidecar(sidecar: string, st: { size: number; mtimeMs: number; ctim
   const body = Buffer.allocUnsafe(32 * entries.length);
   for (const [i, e] of entries.entries()) body.write(e.sha, 32 * i, 32, 'hex');
   mkdirSync(dirname(sidecar), { recursive: true });
-  const tmp = `${sidecar}.${process.pid}.tmp`;
-  rmSync(tmp, { force: true });
-  writeFileSync(tmp, Buffer.concat([head, body]), { flag: 'wx' });
-  renameSync(tmp, sidecar);
+  writeAtomic(sidecar, Buffer.concat([head, body]));
+}
+
+/** Gives every name in `files` (one file, hard-linked) the first one's sidecar, with the file's current stat. */
+function shareSidecar(outDir: string, files: readonly string[]): void {
+  try {
+    const buf = readFileSync(sidecarPath(outDir, files[0]!));
+    const nl = buf.indexOf(10);
+    const h = JSON.parse(buf.toString('utf8', 0, nl)) as SidecarHeader;
+    const st = statSync(join(outDir, files[0]!));
+    const text = Buffer.concat([Buffer.from(`${JSON.stringify({ ...h, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino })}\n`), buf.subarray(nl + 1)]);
+    for (const f of files) writeAtomic(sidecarPath(outDir, f), text);
+  } catch {
+    // Without a sidecar the next write of these archives is a full one.
+  }
 }
 
 /** Deletes archives of functions or layers that are no longer in the manifest. */
