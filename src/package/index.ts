@@ -21,6 +21,7 @@ import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
 
 import { checkLimits } from './limits.js';
+import { collectAbove } from './heap.js';
 import { budgetProblems, largestContributors } from './budget.js';
 import { installPythonDeps, type InstalledFile } from './python-install.js';
 import { ensureOutputDir } from './output-dir.js';
@@ -234,6 +235,7 @@ async function writeAll(
       for (const [i, a] of planned.entries()) {
         if (opts.signal?.aborted) throw new InterruptedError();
         update(`Writing ${a.file} (${i + 1}/${planned.length})`);
+        collectAbove();
         const rec = writeArtifact(a, shaOf, store, outDir, prevKeys[a.file], useCache, written);
         keys[a.file] = rec;
         out.push({

@@ -78,6 +78,8 @@ export class Planner {
   private readonly projectFiles = new Map<string, Array<{ rel: string; source: Source }>>();
   private readonly depsCache = new Map<string, Array<{ rel: string; source: Source }>>();
   private readonly layerCache = new Map<string, Array<{ rel: string; source: Source }>>();
+  /** The last entry made for each file (see toEntries). */
+  private readonly entries = new WeakMap<Source, PlannedEntry>();
 
   constructor(
     private readonly manifest: ResolvedManifest,
@@ -214,6 +216,24 @@ export class Planner {
   }
 
   /**
+   * Entries sorted by name (byte order), as archives store them. An entry is one object per
+   * (file, name) for the whole plan, shared by every archive holding that file under that name: a
+   * plan of many functions holds one copy of the dependency entries, not one per function.
+   */
+  private toEntries(files: Map<string, Source>): PlannedEntry[] {
+    const out: PlannedEntry[] = [];
+    for (const [name, source] of files) {
+      let entry = this.entries.get(source);
+      if (entry?.name !== name) {
+        entry = { name, source };
+        this.entries.set(source, entry);
+      }
+      out.push(entry);
+    }
+    return out.sort((a, b) => compareNames(a.name, b.name));
+  }
+
+  /**
    * The Python functions among `functions` whose declared dependencies are not in their files or
    * layers, with what they declare: what packaging installs with pip before plan().
    */
@@ -288,7 +308,7 @@ export class Planner {
           for (const f of part.files) files.set(f.path, generatedSource(fn, part.providers, f));
         }
         const suffix = parts.length > 1 ? `.${part.providers.join('-')}` : '';
-        out.push({ type: 'function', name: fn.name, providers: part.providers, file: `functions/${fn.name}${suffix}.zip`, entries: toEntries(files) });
+        out.push({ type: 'function', name: fn.name, providers: part.providers, file: `functions/${fn.name}${suffix}.zip`, entries: this.toEntries(files) });
       }
       for (const l of layers) {
         const set = layerProviders.get(l.name) ?? new Set<ProviderName>();
@@ -300,7 +320,7 @@ export class Planner {
       if (!providers.size) continue;
       const files = new Map<string, Source>();
       for (const f of this.layerFiles(this.manifest.layers[name]!)) files.set(f.rel, f.source);
-      out.push({ type: 'layer', name, providers: [...providers].sort(), file: `layers/${name}.zip`, entries: toEntries(files) });
+      out.push({ type: 'layer', name, providers: [...providers].sort(), file: `layers/${name}.zip`, entries: this.toEntries(files) });
     }
     return out;
   }
@@ -318,10 +338,6 @@ function generatedSource(fn: ResolvedFunction, providers: readonly ProviderName[
   return { path: `generated:${providers.join('-')}:${fn.name}:${f.path}`, size: content.length, mtimeMs: 0, ctimeMs: 0, ino: 0, mode: 0o644, content };
 }
 
-/** Entries sorted by name (byte order), as archives store them. */
-function toEntries(files: Map<string, Source>): PlannedEntry[] {
-  return [...files].map(([name, source]) => ({ name, source })).sort((a, b) => compareNames(a.name, b.name));
-}
 
 function existsFile(p: string): boolean {
   try {
