@@ -22,7 +22,7 @@ import { plural } from '../report/plural.js';
 
 import { checkLimits } from './limits.js';
 import { collectAbove } from './heap.js';
-import { budgetProblems, largestContributors } from './budget.js';
+import { budgetProblems, largestContributors, type Contributor } from './budget.js';
 import { installPythonDeps, type InstalledFile } from './python-install.js';
 import { ensureOutputDir } from './output-dir.js';
 import { fsError, isFsError } from './fs-errors.js';
@@ -72,6 +72,8 @@ interface KeyRecord {
   sha256Base64: string;
   unzippedSize: number;
   files: number;
+  /** The archive's largest contributors (budget.ts), kept so an unchanged archive is not walked for them. */
+  largest?: Contributor[];
 }
 
 function readKeys(file: string): Record<string, KeyRecord> {
@@ -248,7 +250,7 @@ async function writeAll(
           files: rec.files,
           sha256: rec.sha256,
           sha256Base64: rec.sha256Base64,
-          largest: largestContributors(a.entries),
+          largest: rec.largest ?? largestContributors(a.entries),
         });
       }
       if (useCache) {
@@ -345,7 +347,7 @@ function writeOwn(a: PlannedArtifact, planned: readonly PlannedEntry[], key: str
   if (prev?.key === key) {
     try {
       const st = statSync(path);
-      if (st.size === prev.size && st.mtimeMs === prev.mtimeMs) return prev;
+      if (st.size === prev.size && st.mtimeMs === prev.mtimeMs) return prev.largest ? prev : { ...prev, largest: largestContributors(planned) };
     } catch {}
   }
   const entries: StoredZipEntry[] = planned.map((e) => {
@@ -359,7 +361,7 @@ function writeOwn(a: PlannedArtifact, planned: readonly PlannedEntry[], key: str
   const r = writeZip(path, entries, (e, sink) => store.read(e.sha, e.stored, sink), {}, previous ? { previous, idOf: (e) => e.sha } : undefined);
   const st = statSync(path);
   if (reuse) writeSidecar(sidecar, st, r.sha256, entries);
-  return { key, mtimeMs: st.mtimeMs, size: r.size, sha256: r.sha256, sha256Base64: r.sha256Base64, unzippedSize: r.unzippedSize, files: r.files };
+  return { key, mtimeMs: st.mtimeMs, size: r.size, sha256: r.sha256, sha256Base64: r.sha256Base64, unzippedSize: r.unzippedSize, files: r.files, largest: largestContributors(planned) };
 }
 
 function isSortedByName(entries: readonly PlannedEntry[]): boolean {
