@@ -7,7 +7,8 @@
 //
 // Left to node_modules (never bundled):
 // - the cloud SDKs: a driver chunk imports them only when a command talks to that cloud;
-// - ora: loaded only for interactive sessions.
+// - ora: loaded only for interactive sessions;
+// - esbuild (a native binary) and @vercel/nft: loaded only when packaging bundles or traces.
 // Also writes dist/bundle-meta.json (esbuild's metafile: which source modules each chunk holds),
 // which the start-up test reads; it is not shipped.
 import { build } from 'esbuild';
@@ -32,7 +33,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['@aws-sdk/*', '@smithy/*', '@azure/*', '@google-cloud/*', 'google-gax', 'google-auth-library', 'ora'],
+  external: ['@aws-sdk/*', '@smithy/*', '@azure/*', '@google-cloud/*', 'google-gax', 'google-auth-library', 'ora', 'esbuild', '@vercel/nft'],
   banner: { js: banner },
   chunkNames: '[name]-[hash]',
   legalComments: 'none',

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The README's main job, on this machine only: start the AWS, Azure and Google Cloud emulators on
 // 127.0.0.1, scaffold one project for all three with `fnx init`, validate, package, deploy, show
-// status, change the code, deploy again with a canary release (Azure's Flex plan: all at once, by
-// the template's fallback), roll back, and show status again. Needs `npm run build` first.
+// status, call the AWS function over its API route (the emulator runs the deployed code) and show
+// its logs, change the code, deploy again with a canary release (Azure's Flex plan: all at once,
+// by the template's fallback), roll back, and show status again; then deploy code that throws
+// while sending it requests, and watch the canary's error-rate gate roll it back. Needs
+// `npm run build` first.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +51,36 @@ function fnx(args, cwd = project) {
   });
 }
 
+/** GET the AWS stage's API route `path` (the emulator serves API Gateway under /_apigw/<api id>/). */
+function awsUrl(stage, path) {
+  const api = [...emulator.state.apigateway.apis.values()].find((a) => a.name.endsWith(`-${stage}`));
+  return `${emulator.url}/_apigw/${api.apiId}${path}`;
+}
+
+async function show(stage, path) {
+  const url = awsUrl(stage, path);
+  const res = await fetch(url);
+  console.log(`\n$ curl ${url}\n${res.status} ${await res.text()}`);
+}
+
+/** Runs `fnx deploy` while sending requests to the API route until it exits, as live traffic would. */
+async function deployUnderTraffic(args, path) {
+  const url = awsUrl('prod', path);
+  const running = fnx(args);
+  let done = false;
+  void running.then(() => (done = true));
+  const statuses = new Map();
+  const client = async () => {
+    while (!done) {
+      const status = (await fetch(url)).status;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+  };
+  await Promise.all([client(), client()]);
+  console.log(`demo: sent ${[...statuses.values()].reduce((a, b) => a + b, 0)} requests to GET ${path} during the release: ${[...statuses].map(([s, n]) => `${n} answered ${s}`).join(', ')}`);
+  return running;
+}
+
 function must(code, what) {
   if (code !== 0) {
     console.error(`\ndemo: ${what} failed with exit code ${code}`);
@@ -63,6 +96,8 @@ try {
   must(await fnx(['package', '--stage', 'dev']), 'package');
   must(await fnx(['deploy', '--stage', 'dev']), 'first deploy');
   must(await fnx(['status', '--stage', 'dev']), 'status');
+  await show('dev', '/hello?name=demo');
+  must(await fnx(['logs', 'api', '--stage', 'dev', '--provider', 'aws', '--since', '5m']), 'logs');
 
   const handler = join(project, 'src/handler.js');
   writeFileSync(handler, readFileSync(handler, 'utf8').replace(/Hello/g, 'Hello again'));
@@ -77,6 +112,18 @@ try {
   must(await fnx(['status', '--stage', 'prod']), 'status');
   must(await fnx(['rollback', '--stage', 'prod']), 'rollback');
   must(await fnx(['status', '--stage', 'prod']), 'status after rollback');
+
+  // A release whose code throws on /hello: the canary holds 3 s (FNX_TIME_SCALE 0.01 for this
+  // deploy) while the demo sends requests; the candidate's share fail for real, the error-rate
+  // gate sees them and moves traffic back (exit 3).
+  writeFileSync(handler, readFileSync(handler, 'utf8').replace("const name = ", "throw new Error('database unreachable');\n  const name = "));
+  env.FNX_TIME_SCALE = '0.01';
+  const broken = await deployUnderTraffic(['deploy', '--stage', 'prod', '--provider', 'aws'], '/hello');
+  env.FNX_TIME_SCALE = '0.001';
+  if (broken !== 3) must(1, `the broken canary should have been rolled back (exit 3), got exit ${broken}`);
+  console.log('demo: the broken canary was rolled back by its error-rate gate (exit 3), as expected.');
+  await show('prod', '/hello');
+  must(await fnx(['logs', 'api', '--stage', 'prod', '--provider', 'aws', '--since', '5m', '--filter', 'database unreachable']), 'logs of the failed invocations');
   console.log(`\ndemo: done. ${emulator.writeCalls().length} write calls reached the AWS emulator, ${azure.writeCalls().length} the Azure one, ${gcp.writeCalls().length} the Google Cloud one.`);
 } catch {
   // must() already reported; fall through to clean up.

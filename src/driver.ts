@@ -476,6 +476,36 @@ export interface InvokeResult {
   readonly logTail?: readonly string[];
 }
 
+export interface LogsRequest {
+  readonly function: string;
+  readonly manifest: ResolvedManifest;
+  /** ISO time: lines logged from then on. */
+  readonly since: string;
+  /** Only lines containing this text (case-sensitive). */
+  readonly filter?: string;
+  /** Only lines of this version. */
+  readonly version?: string;
+  /**
+   * Keep going: after the lines up to now, poll for new ones until `signal` aborts, then end the
+   * iteration without an error (the core decides the exit code).
+   */
+  readonly follow: boolean;
+  readonly signal: AbortSignal;
+  readonly reporter?: Reporter;
+}
+
+/** One line a function logged. */
+export interface LogLine {
+  /** ISO time the cloud recorded it at. */
+  readonly time: string;
+  /** The version that wrote it, when the cloud says. */
+  readonly version?: string;
+  /** The invocation (request) it belongs to, when the cloud says. */
+  readonly requestId?: string;
+  /** The text, without its trailing newline. */
+  readonly message: string;
+}
+
 export interface HistoryRequest {
   readonly manifest: ResolvedManifest;
   readonly function: string;
@@ -535,6 +565,12 @@ export interface ProviderDriver {
 
   /** Invokes a function synchronously (release hooks). */
   invoke(req: InvokeRequest): Promise<InvokeResult>;
+
+  /**
+   * Optional ability: the function's log lines since a time, oldest first (`fnx logs`). A driver
+   * without it makes `fnx logs` fail with exit 2 naming the provider.
+   */
+  logs?(req: LogsRequest): AsyncIterable<LogLine>;
 
   /** Release history of one function, newest first, read from the cloud (not local files). */
   history(req: HistoryRequest): Promise<readonly ReleaseRecord[]>;

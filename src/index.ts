@@ -13,6 +13,10 @@ export { status, type StatusRequest, type StatusResult } from './commands/status
 export { remove, type ProviderRemoval, type RemoveRequest, type RemoveResult } from './commands/remove.js';
 export { packageProject, type PackageRequest, type PackageResult } from './commands/package.js';
 export { validate, type ValidateResult } from './commands/validate.js';
+export { invoke, type InvokeCommandResult, type InvokeRequest } from './commands/invoke.js';
+export { dev, type DevListening, type DevRequest, type DevResult } from './commands/dev.js';
+export { sampleEvent, type SampleOptions } from './events/samples.js';
+export type * from './events/types.js';
 export type { Planned, ProviderDeploy, ProviderRun } from './deploy/pipeline.js';
 export { createSession, type DriverSelection, type ManifestOptions, type ManifestRequest, type Session, type SessionInit, type Target, type Targets } from './session.js';
 export { CloudError, ExitCode, FnxError, InterruptedError } from './errors.js';

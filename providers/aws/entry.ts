@@ -22,6 +22,11 @@ function adaptedKinds(fn: ResolvedFunction): TriggerKind[] {
   return ADAPTED.filter((k) => fn.triggers.some((t) => t.kind === k));
 }
 
+/** True when `fn`'s entry adapter turns native events of `kind` into neutral ones. */
+export function adaptsKind(fn: ResolvedFunction, kind: TriggerKind): boolean {
+  return adaptedKinds(fn).includes(kind);
+}
+
 /** True when `fn` gets an entry adapter on AWS (and its Lambda Handler is the adapter's). */
 export function needsEntry(fn: ResolvedFunction): boolean {
   return adaptedKinds(fn).length > 0;

@@ -11,6 +11,7 @@ import { checkAwsEnvironment } from './environment.js';
 import { releaseHistory, rollbackTargetsOf } from './history.js';
 import { accountId, aliasOf, inspectStage, listVersions, versionsOf } from './inspect.js';
 import { invokeFunction, readHealth } from './observe.js';
+import { readLogs } from './logs.js';
 import { planDeploy } from './plan.js';
 import { planRemoval, removeStage } from './remove.js';
 import type { AwsDeployed } from './state.js';
@@ -61,7 +62,12 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     traffic: checked((req) => readTraffic(aws, req)),
     shift: checked((req) => shiftTraffic(aws, req)),
     health: checked((req) => readHealth(aws, req)),
-    invoke: checked((req) => invokeFunction(aws, req)),
+    invoke: checked(async (req) => invokeFunction(aws, req, await checkedAccount())),
+    logs: async function* (req) {
+      heard(req);
+      await checkedAccount();
+      yield* readLogs(aws, req);
+    },
     history: checked((req) => readHistory(aws, req)),
     rollbackTargets: checked(async (req) => rollbackTargetsOf(await readHistory(aws, req))),
     status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()), req.manifest),

@@ -3,6 +3,7 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { HealthRequest, HealthSample, InvokeRequest, InvokeResult } from '../../src/driver.js';
 import type { AwsClients } from './clients.js';
 import { ALIAS } from './names.js';
+import { eventPayload } from './native-events.js';
 import { cloudName } from './traffic.js';
 
 export async function readHealth(aws: AwsClients, req: HealthRequest): Promise<HealthSample> {
@@ -46,20 +47,29 @@ export async function readHealth(aws: AwsClients, req: HealthRequest): Promise<H
   return { alarmsFiring, ...(alarmsMissing.length ? { alarmsMissing } : {}), invocations: sum('invocations'), errors: sum('errors') };
 }
 
-export async function invokeFunction(aws: AwsClients, req: InvokeRequest): Promise<InvokeResult> {
+/**
+ * Invokes the pointer (or `req.version`) synchronously with LogType Tail: the result, the version
+ * that ran and the decoded log tail (the last 4 KB Lambda returns). A neutral `req.event` is sent
+ * as the native event the function's entry adapter turns back into it (native-events.ts).
+ */
+export async function invokeFunction(aws: AwsClients, req: InvokeRequest, accountId: string): Promise<InvokeResult> {
   const fn = typeof req.function === 'string' ? req.function : req.function.name;
   const name = cloudName(req.manifest, fn);
+  const resolved = typeof req.function === 'string' ? req.manifest.functions.find((f) => f.name === fn) : req.function;
+  const body = req.event ? eventPayload(resolved, req.event.kind, req.event.value, { region: aws.settings.region, accountId }) : (req.payload ?? {});
   const out = await aws.call('Invoke', () =>
-    aws.lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: req.version ?? ALIAS, Payload: Buffer.from(JSON.stringify(req.payload ?? {})) })),
+    aws.lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: req.version ?? ALIAS, LogType: 'Tail', Payload: Buffer.from(JSON.stringify(body)) })),
   );
   const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
   let payload: unknown = text;
   try {
     payload = text ? JSON.parse(text) : undefined;
   } catch {}
+  const tail = out.LogResult ? Buffer.from(out.LogResult, 'base64').toString('utf8').replace(/\n$/, '').split('\n') : undefined;
+  const seen = { ...(out.ExecutedVersion ? { version: out.ExecutedVersion } : {}), ...(tail ? { logTail: tail } : {}) };
   if (out.FunctionError) {
     const message = (payload as { errorMessage?: string } | undefined)?.errorMessage ?? out.FunctionError;
-    return { ok: false, payload, error: message };
+    return { ok: false, payload, error: message, ...seen };
   }
-  return { ok: true, payload };
+  return { ok: true, payload, ...seen };
 }

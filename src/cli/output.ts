@@ -5,8 +5,10 @@
  * report and exit with.
  */
 import { relative } from 'node:path';
-import type { FnxError } from '../errors.js';
+import { ExitCode, FnxError } from '../errors.js';
 import type { DeployResult } from '../commands/deploy.js';
+import type { DevListening, DevResult } from '../commands/dev.js';
+import type { InvokeCommandResult } from '../commands/invoke.js';
 import type { PackageResult } from '../commands/package.js';
 import type { PlanResult } from '../commands/plan.js';
 import type { PromoteResult } from '../commands/promote.js';
@@ -149,4 +151,40 @@ export function showRemove(r: RemoveResult, reporter: Reporter): void {
     providers: r.providers.map((p) => ({ provider: p.provider, plan: planJson(p.plan), deleted: p.deleted })),
     ...skippedJson(r.skipped),
   });
+}
+
+/**
+ * The function's answer on stdout (JSON, so `fnx invoke ... | jq` works), what ran and its logs on
+ * stderr. A function error is printed, then thrown (exit 1) with the whole result as its details.
+ */
+export function showInvoke(r: InvokeCommandResult, reporter: Reporter): void {
+  const where = r.local ? `local, ${r.runtime}` : `${r.provider}${r.version ? `, version ${r.version}` : ''}`;
+  const measured = r.durationMs !== undefined ? ` in ${r.durationMs} ms${r.peakMemoryBytes !== undefined ? `, peak memory ${formatBytes(r.peakMemoryBytes)}` : ''}` : '';
+  reporter.info(`${r.function} (${where}): ${r.ok ? 'ok' : 'error'}${measured}`);
+  if (r.logs.length) reporter.info(['logs:', ...r.logs.map((l) => `  ${l}`)].join('\n'));
+  if (!r.ok) {
+    throw new FnxError('E_FUNCTION_ERROR', `function "${r.function}" returned an error: ${r.error ?? 'unknown error'}`, {
+      hint: r.logs.length ? 'Its logs are above.' : `\`fnx logs ${r.function} --stage ${r.stage}\` shows what it wrote.`,
+      exitCode: ExitCode.failed,
+      details: { ...r },
+    });
+  }
+  reporter.print(JSON.stringify(r.payload, null, 2));
+  reporter.data(r);
+}
+
+/** `fnx dev` is up: where, and what it serves (stderr; the request lines go to stdout). */
+export function showDevListening(info: DevListening, reporter: Reporter): void {
+  const lines = [`fnx dev: ${info.service} (stage ${info.stage}) on ${info.url}`];
+  for (const r of info.routes) lines.push(`  ${r.route.padEnd(28)} ${r.function}`);
+  if (!info.routes.length) lines.push('  (no http triggers in this manifest)');
+  for (const t of info.triggers) lines.push(`  POST /_fnx/trigger/${t.function}/${t.kind}  fires ${t.function}'s ${t.kind} trigger`);
+  lines.push('Handlers run fresh for every request (edits apply at once); restart after changing fnx.yaml. Ctrl-C stops.');
+  reporter.info(lines.join('\n'));
+  for (const r of info.shadowed) reporter.warn(`${r.route} of function ${r.function} is also declared by an earlier function, which serves it here.`);
+  reporter.data({ ok: true, listening: info });
+}
+
+export function showDevStopped(r: DevResult, reporter: Reporter): void {
+  reporter.info(`fnx dev stopped after ${plural(r.requests, 'request')}.`);
 }

@@ -9,6 +9,7 @@ import { ExitCode, FnxError } from '../errors.js';
 import type { ProviderPlan } from '../driver.js';
 import type { ManifestOptions, Session } from '../session.js';
 import { STAGE_NAME } from '../manifest/stages.js';
+import { TRIGGER_KINDS } from '../manifest/model.js';
 
 export type Runner = (session: Session) => Promise<void>;
 
@@ -96,6 +97,8 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   const program = new Command('fnx')
     .description(`Deploy serverless functions to ${providerModules().map((m) => m.title).join(', ').replace(/, ([^,]*)$/, ' and $1')} from one manifest.`)
     .version(version, '-v, --version')
+    // `fnx --version` is fnx's; after a command name, `--version V` is that command's (invoke, logs).
+    .enablePositionalOptions()
     .showHelpAfterError('(run `fnx --help` for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
@@ -222,6 +225,61 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
       set(o.json, async (session) => {
         const [{ status }, { showStatus }] = await Promise.all([import('../commands/status.js'), import('./output.js')]);
         showStatus(await status({ ...manifestOptions(o, env), providers: o.provider ?? [] }, session), session.reporter);
+      }),
+    );
+
+  withManifestOptions(program.command('invoke').description('run a function once: deployed (default) or --local, with a sample event or your data'))
+    .argument('<function>', 'function name in fnx.yaml')
+    .option('-p, --provider <name>', 'provider to invoke (needed when the function is deployed to several)')
+    .addOption(new Option('-e, --event <kind>', 'send a sample neutral event of this trigger kind (--data overrides its fields)').choices([...TRIGGER_KINDS]))
+    .option('-d, --data <json>', 'the payload, or with --event the fields to override (JSON)')
+    .option('--data-file <file>', 'read the data from a JSON file; - reads stdin')
+    .option('--version <version>', 'invoke this published version instead of the live pointer')
+    .option('-l, --local', 'run the handler on this machine (no cloud call)')
+    .option('--resolve-secrets', 'with --local: fill secrets from same-named variables of this shell instead of their references')
+    .action((name: string, o: RawManifestOpts & { provider?: string; event?: string; data?: string; dataFile?: string; version?: string; local?: boolean; resolveSecrets?: boolean }) =>
+      set(o.json, async (session) => {
+        const [{ invoke }, { showInvoke }, { readText }] = await Promise.all([import('../commands/invoke.js'), import('./output.js'), import('../events/data.js')]);
+        const request = {
+          ...manifestOptions(o, env),
+          function: name,
+          ...(o.provider !== undefined ? { provider: o.provider } : {}),
+          ...(o.event !== undefined ? { event: o.event } : {}),
+          ...(o.data !== undefined ? { data: o.data } : {}),
+          ...(o.dataFile !== undefined ? { dataFile: o.dataFile } : {}),
+          ...(o.version !== undefined ? { version: o.version } : {}),
+          local: Boolean(o.local),
+          resolveSecrets: Boolean(o.resolveSecrets),
+          readStdin: () => readText(process.stdin),
+        };
+        showInvoke(await invoke(request, session), session.reporter);
+      }),
+    );
+
+  withManifestOptions(program.command('logs').description('show a function\'s log lines (version and request id per line); --tail follows until Ctrl-C'))
+    .argument('<function>', 'function name from fnx.yaml')
+    .option('-p, --provider <name>', 'the provider to read from (needed when the function is on several)')
+    .option('--since <time>', 'lines from this long ago (30s, 10m, 2h, 1d) or from an ISO 8601 time', '10m')
+    .option('--tail', 'keep following new lines until Ctrl-C (exit 130, the normal way to stop it)')
+    .option('--filter <text>', 'only lines containing this text (case-sensitive)')
+    .option('--version <version>', 'only lines written by this version')
+    .action((fn: string, o: RawManifestOpts & { provider?: string; since: string; tail?: boolean; filter?: string; version?: string }) =>
+      set(o.json, async (session) => {
+        const [{ logs }, { logsPrinter }] = await Promise.all([import('../commands/logs.js'), import('./logs-output.js')]);
+        const tail = Boolean(o.tail);
+        const printer = logsPrinter(session.reporter, tail);
+        const request = { ...manifestOptions(o, env), function: fn, since: o.since, tail, onLine: printer.onLine };
+        printer.done(await logs({ ...request, ...(o.provider ? { provider: o.provider } : {}), ...(o.filter !== undefined ? { filter: o.filter } : {}), ...(o.version !== undefined ? { version: o.version } : {}) }, session));
+      }),
+    );
+
+  withManifestOptions(program.command('dev').description('serve the http triggers locally, a fresh run of the handler per request'))
+    .option('--port <port>', 'port to listen on (0: any free port)', '3000')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .action((o: RawManifestOpts & { port: string; host: string }) =>
+      set(o.json, async (session) => {
+        const [{ dev }, { showDevListening, showDevStopped }] = await Promise.all([import('../commands/dev.js'), import('./output.js')]);
+        showDevStopped(await dev({ ...manifestOptions(o, env), port: o.port, host: o.host, onListening: (info) => showDevListening(info, session.reporter) }, session), session.reporter);
       }),
     );
 

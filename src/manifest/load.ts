@@ -10,9 +10,11 @@
  * missing, stale or unwritable only costs the parse.
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { lstat, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join as joinPath } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
+import { fileKind } from '../package/fs-errors.js';
 import { Locator, type NodePosition } from './locator.js';
 import { decodeManifest } from './encoding.js';
 import { problem } from './problems.js';
@@ -67,17 +69,21 @@ export async function loadManifestFile(file: string): Promise<LoadedManifest> {
 /** The largest manifest fnx reads (a 2,000-function manifest is about 200 KB). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-/** The file's bytes: only a regular file (never a FIFO or a device), at most MAX_MANIFEST_BYTES. */
+/**
+ * The file's bytes: only a regular file (never a FIFO or a device), at most MAX_MANIFEST_BYTES.
+ * Opened without blocking and checked on the open handle, so a FIFO answers at once and a file
+ * swapped after the check cannot be read in its place.
+ */
 async function readBounded(file: string): Promise<Buffer> {
-  const info = await stat(file);
+  const handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  const info = await handle.stat();
   if (!info.isFile()) {
-    const what = info.isDirectory() ? 'a directory' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
-    throw new FnxError('E_MANIFEST_READ', `Cannot read the manifest ${file}: it is ${what}.`, {
+    await handle.close();
+    throw new FnxError('E_MANIFEST_READ', `Cannot read the manifest ${file}: it is ${fileKind(info)}.`, {
       hint: 'Pass `-c PATH` with the path of a regular fnx.yaml file.',
       exitCode: ExitCode.usage,
     });
   }
-  const handle = await open(file, 'r');
   try {
     // Sized by the limit, not by stat: a file may grow, and some (under /proc) report size 0.
     const buffer = Buffer.allocUnsafe(MAX_MANIFEST_BYTES + 1);

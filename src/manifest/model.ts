@@ -112,8 +112,20 @@ export interface ResolvedFunction {
   readonly secrets: Readonly<Record<string, SecretRef>>;
   /** Names of entries in ResolvedManifest.layers, in attach order. */
   readonly layers: readonly string[];
-  /** Globs relative to rootDir. */
-  readonly package: { readonly include: readonly string[]; readonly exclude: readonly string[]; readonly budget?: PackageBudget };
+  /**
+   * Globs relative to rootDir, and how Node dependencies are packaged: `strategy` 'trace' (the
+   * default for Node: the files the handler reaches, plus `include`, which then defaults to []),
+   * 'all' (`trace: false`: every included file and production dependency; always for Python) or
+   * 'bundle' (`bundle: esbuild`). `external`: packages kept as files when bundling and not an
+   * error when missing.
+   */
+  readonly package: {
+    readonly include: readonly string[];
+    readonly exclude: readonly string[];
+    readonly strategy: 'all' | 'trace' | 'bundle';
+    readonly external: readonly string[];
+    readonly budget?: PackageBudget;
+  };
   /** Providers this function is deployed to (a subset of the configured ones). */
   readonly providers: readonly ProviderName[];
   readonly triggers: readonly Trigger[];

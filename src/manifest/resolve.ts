@@ -81,7 +81,9 @@ export function toResolvedManifest(input: Record<string, unknown>, ctx: ResolveC
 
 function resolveFunction(doc: Record<string, unknown>, name: string, fn: FunctionSpec, ctx: ResolveContext): ResolvedFunction {
   const get = <T>(key: string, fallback: T): T => (setting(doc, name, key).value as T | undefined) ?? fallback;
-  const pkg = get<{ include?: string[]; exclude?: string[]; budget?: { unzipped?: number | string; zipped?: number | string } }>('package', {});
+  const pkg = get<{ include?: string[]; exclude?: string[]; trace?: boolean; bundle?: 'esbuild'; external?: string[]; budget?: { unzipped?: number | string; zipped?: number | string } }>('package', {});
+  const runtime = get('runtime', DEFAULTS.runtime);
+  const strategy = runtime.startsWith('python') ? 'all' : pkg.bundle ? 'bundle' : pkg.trace === false ? 'all' : 'trace';
   const pkgPointer = setting(doc, name, 'package').pointer;
   const budget = pkg.budget && {
     ...(pkg.budget.unzipped !== undefined ? { unzipped: sizeBytes(pkg.budget.unzipped) } : {}),
@@ -104,14 +106,20 @@ function resolveFunction(doc: Record<string, unknown>, name: string, fn: Functio
   return {
     name,
     handler: fn.handler,
-    runtime: get('runtime', DEFAULTS.runtime),
+    runtime,
     memory: get('memory', DEFAULTS.memory),
     timeout: get('timeout', DEFAULTS.timeout),
     architecture: get('architecture', DEFAULTS.architecture),
     environment: stringMap(mergedMap(doc, name, 'environment')),
     secrets,
     layers: get<string[]>('layers', []),
-    package: { include: pkg.include ?? [...DEFAULTS.include], exclude: pkg.exclude ?? [...DEFAULTS.exclude], ...(budget ? { budget } : {}) },
+    package: {
+      include: pkg.include ?? (strategy === 'all' ? [...DEFAULTS.include] : []),
+      exclude: pkg.exclude ?? [...DEFAULTS.exclude],
+      strategy,
+      external: pkg.external ?? [],
+      ...(budget ? { budget } : {}),
+    },
     providers: providersOf(doc, fn as unknown as Record<string, unknown>),
     triggers: (fn.triggers ?? []).map(resolveTrigger),
     release: resolveRelease(get<Release>('release', {})),

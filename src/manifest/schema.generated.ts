@@ -351,6 +351,18 @@ export interface Package {
    */
   exclude?: string[];
   /**
+   * Node.js: package only the files the handler reaches (its imports, through the project and node_modules), plus `include`. `false`: the project's files matching `include` and every production dependency. Python functions are not traced.
+   */
+  trace?: boolean;
+  /**
+   * Node.js: `esbuild` bundles the handler and what it imports into one minified file (ESM or CommonJS like the handler) with a source map, at the handler's path. Native addons and `external` stay files.
+   */
+  bundle?: 'esbuild';
+  /**
+   * Packages kept out of the bundle and packaged as files (traced); when not installed, left to the runtime (e.g. an SDK the cloud provides). A package name, a subpath (`pkg/sub`) or a scope (`@scope/*`).
+   */
+  external?: string[];
+  /**
    * Size budget of the function's zip: past it `fnx package`, `fnx plan` and `fnx deploy` warn, and fail (exit 2, before any upload) with `--strict`.
    */
   budget?: {

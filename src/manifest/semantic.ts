@@ -94,6 +94,11 @@ export function checkSemantics(doc: Record<string, unknown>, locator: Locator): 
 
   for (const [name, fn] of functions) {
     const base = join('', 'functions', name);
+    // Bundling is for Node; a Python function inheriting `bundle` from defaults is simply not bundled.
+    const runtime = fn.runtime ?? defaultsOf(doc).runtime;
+    if (typeof runtime === 'string' && runtime.startsWith('python') && rec(fn.package).bundle !== undefined) {
+      errors.push(problem('E_PACKAGE_BUNDLE_RUNTIME', `Function \`${name}\` runs ${runtime}: \`package.bundle\` bundles Node.js code only.`, at(join(base, 'package', 'bundle')), 'Remove `bundle` from this function: Python functions are packaged with their files.'));
+    }
     arr(fn.providers).forEach((p, i) => {
       if (typeof p === 'string' && !configured.includes(p as ProviderName)) {
         errors.push(

@@ -1,11 +1,11 @@
 /** Durations and percentages as written in fnx.yaml, converted to numbers. */
 
-/** `300`, "30s", "5m", "1h" -> seconds. */
+/** `300`, "30s", "5m", "1h", "1d" -> seconds (the manifest's schema allows s, m and h only). */
 export function durationSeconds(v: number | string): number {
   if (typeof v === 'number') return v;
-  const m = /^([0-9]+)(s|m|h)$/.exec(v);
+  const m = /^([0-9]+)(s|m|h|d)$/.exec(v);
   if (!m) return NaN;
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 
 /** `500`, "500ms", "2s" -> milliseconds. */

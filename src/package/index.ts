@@ -24,6 +24,7 @@ import { checkLimits } from './limits.js';
 import { collectAbove } from './heap.js';
 import { budgetProblems, largestContributors, type Contributor } from './budget.js';
 import { installPythonDeps, type InstalledFile } from './python-install.js';
+import { Tracer } from './trace.js';
 import { ensureOutputDir } from './output-dir.js';
 import { fsError, isFsError } from './fs-errors.js';
 
@@ -106,6 +107,8 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
   const step = opts.reporter?.step(`Packaging ${plural(functions.length, 'function')}`);
   try {
     const planner = new Planner(manifest, opts.hooks);
+    const tracer = new Tracer(useCache ? join(manifest.rootDir, '.fnx', 'cache', 'trace.json') : undefined, manifest.rootDir, opts.now ?? Date.now());
+    await planner.prepare(functions, tracer);
     const installed = new Map<string, InstalledFile[]>();
     for (const [name, needs] of planner.pythonNeeds(functions)) {
       step?.update(`Installing the Python dependencies of ${name}`);
@@ -126,6 +129,7 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
 
     const cacheDir = useCache ? ensureOutputDir(manifest.rootDir, ['.fnx', 'cache', 'package']) : undefined;
     if (cacheDir) ensureOutputDir(cacheDir, ['packs']);
+    tracer.save(writeAtomic);
     const store = ContentStore.open({
       ...(cacheDir ? { dir: cacheDir } : {}),
       projectDir: manifest.rootDir,

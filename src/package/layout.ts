@@ -25,6 +25,8 @@ import { checkGlob, loadFnxIgnore, projectRules, treeRules, type IgnoreRules } f
 import { productionDeps } from './node-deps.js';
 import { missingPythonDeps, type PythonNeeds } from './python-deps.js';
 import type { InstalledFile } from './python-install.js';
+import { isTraced, prepare, type Prepared } from './strategy.js';
+import { packageDirOf, type Tracer } from './trace.js';
 import { escapeError, isInside, walk, type FoundFile } from './walk.js';
 import { compareNames } from './zip-writer.js';
 
@@ -80,6 +82,8 @@ export class Planner {
   private readonly layerCache = new Map<string, Array<{ rel: string; source: Source }>>();
   /** The last entry made for each file (see toEntries). */
   private readonly entries = new WeakMap<Source, PlannedEntry>();
+  /** Traced (and bundled) functions, by name, filled by prepare(). */
+  private readonly prepared = new Map<string, Prepared>();
 
   constructor(
     private readonly manifest: ResolvedManifest,
@@ -90,14 +94,18 @@ export class Planner {
     this.manifestRel = posix(relative(manifest.rootDir, manifest.file));
   }
 
-  /** The function's own files (no dependencies), keyed by archive path. */
+  /**
+   * The function's own files (no dependencies), keyed by archive path. For a traced function:
+   * every project file it may hold (include ignored: tracedOwn() picks from these).
+   */
   private ownFiles(fn: ResolvedFunction): Array<{ rel: string; source: Source }> {
     for (const g of [...fn.package.include, ...fn.package.exclude]) checkGlob(g, `function "${fn.name}"`, fn.location);
-    const key = JSON.stringify([fn.package.include, fn.package.exclude]);
+    const include = isTraced(fn) ? ['**'] : fn.package.include;
+    const key = JSON.stringify([include, fn.package.exclude]);
     let files = this.projectFiles.get(key);
     if (!files) {
       const found: Array<{ rel: string; source: Source }> = [];
-      const rules = projectRules({ include: fn.package.include, exclude: fn.package.exclude, ignore: this.ignore, manifestRel: this.manifestRel });
+      const rules = projectRules({ include, exclude: fn.package.exclude, ignore: this.ignore, manifestRel: this.manifestRel });
       walk(this.manifest.rootDir, this.realRoot, rules, (f) => found.push({ rel: f.rel, source: toSource(f) }));
       files = found;
       this.projectFiles.set(key, files);
@@ -252,6 +260,73 @@ export class Planner {
   }
 
   /**
+   * Traces (or bundles) the Node functions whose strategy asks for it; plan() then packages their
+   * reached files instead of every included file and production dependency.
+   */
+  async prepare(functions: readonly ResolvedFunction[], tracer: Tracer): Promise<void> {
+    for (const fn of functions) {
+      if (!isTraced(fn)) continue;
+      const all = new Map<string, Source>();
+      for (const f of this.ownFiles(fn)) all.set(f.rel, f.source);
+      const handlerFile = handlerFiles(fn.handler, fn.runtime).find((c) => all.has(c));
+      // plan() reports a missing handler.
+      if (!handlerFile) continue;
+      const ownFile = (path: string): string | undefined => {
+        const s = all.get(path);
+        return s ? readFileSync(s.path, 'utf8') : undefined;
+      };
+      const generated = fn.providers.flatMap((p) => this.hooks[p]?.entryFiles?.(fn, { handlerFile, manifest: this.manifest, ownFile }) ?? []);
+      const layers = fn.layers.map((n) => this.layer(fn, n));
+      this.prepared.set(fn.name, await prepare({ root: this.manifest.rootDir, fn, handlerFile, layers, generated, tracer }));
+    }
+  }
+
+  /**
+   * A traced function's files: of its candidate files (`all`: every project file its globs,
+   * .fnxignore and the default excludes keep) those the trace reached, those `package.include`
+   * names and the root package.json; the traced files of each package in node_modules (with
+   * `package.exclude` and .fnxignore applied), plus every `.node` file and `prebuilds/` of a
+   * package with a native addon; a bundle replaces the handler file, with its source map beside it.
+   */
+  private tracedOwn(fn: ResolvedFunction, all: ReadonlyMap<string, Source>, p: Prepared, handlerFile: string): Map<string, Source> {
+    const traced = new Set(p.trace.files);
+    const include = fn.package.include.length ? picomatch(fn.package.include.map((g) => g.replace(/^\.\//, '')), { dot: true }) : () => false;
+    const own = new Map<string, Source>();
+    for (const [rel, s] of all) if (traced.has(rel) || rel === 'package.json' || include(rel)) own.set(rel, s);
+    const byPackage = new Map<string, Set<string>>();
+    for (const f of p.trace.files) {
+      const pkg = packageDirOf(f);
+      if (!pkg) continue;
+      const set = byPackage.get(pkg) ?? new Set<string>();
+      set.add(f);
+      byPackage.set(pkg, set);
+    }
+    const native = new Set(p.trace.nativePackages);
+    for (const [pkg, files] of [...byPackage].sort((a, b) => compareNames(a[0], b[0]))) {
+      const dirs = new Set<string>();
+      for (const f of files) for (let d = f.slice(0, f.lastIndexOf('/')); d.length > pkg.length; d = d.slice(0, d.lastIndexOf('/'))) dirs.add(d);
+      const isNative = native.has(pkg);
+      const addon = (rel: string) => isNative && (rel.endsWith('.node') || rel.startsWith(`${pkg}/prebuilds/`));
+      const rules = treeRules({ ignore: this.ignore, exclude: fn.package.exclude, skipNodeModules: true, rootRel: (rel) => rel });
+      if (!rules.enterDir(pkg)) continue;
+      walk(
+        join(this.manifest.rootDir, pkg),
+        this.realRoot,
+        { enterDir: (d) => rules.enterDir(d) && (isNative || dirs.has(d)), takeFile: (f) => rules.takeFile(f) && (files.has(f) || addon(f)) },
+        (f) => {
+          if (!own.has(f.rel)) own.set(f.rel, toSource(f));
+        },
+        pkg,
+      );
+    }
+    if (p.bundle) {
+      own.set(handlerFile, bundleSource(fn, handlerFile, p.bundle.code));
+      own.set(`${handlerFile}.map`, bundleSource(fn, `${handlerFile}.map`, p.bundle.map));
+    }
+    return own;
+  }
+
+  /**
    * The archives for `functions` and the layers they use on providers with native layers;
    * `installed`: each Python function's installed dependencies (pythonNeeds, python-install.ts).
    */
@@ -261,7 +336,7 @@ export class Planner {
     const rootPkg = join(this.manifest.rootDir, 'package.json');
     for (const fn of functions) {
       const layers = fn.layers.map((n) => this.layer(fn, n));
-      const own = new Map<string, Source>();
+      let own = new Map<string, Source>();
       for (const f of this.ownFiles(fn)) own.set(f.rel, f.source);
       if (own.size === 0) {
         throw new FnxError('E_PACKAGE_EMPTY', `Function "${fn.name}" has no files to package (include: ${JSON.stringify(fn.package.include)}, exclude: ${JSON.stringify(fn.package.exclude)}).`, {
@@ -280,8 +355,12 @@ export class Planner {
       }
       // Installed Python dependencies sit at the archive root, under the function's own files.
       for (const f of installed?.get(fn.name) ?? []) if (!own.has(f.rel)) own.set(f.rel, f.source);
+      const prepared = this.prepared.get(fn.name);
+      // The adapters are checked against (and read from) every file the function may hold.
+      const all = own;
+      if (prepared) own = this.tracedOwn(fn, all, prepared, candidates.find((c) => all.has(c))!);
       const ownDepsFromLayer = layers.some((l) => l.kind === 'package' && l.path === rootPkg);
-      if (fn.runtime.startsWith('nodejs') && !ownDepsFromLayer && existsFile(rootPkg)) {
+      if (fn.runtime.startsWith('nodejs') && !prepared && !ownDepsFromLayer && existsFile(rootPkg)) {
         const excluded = fn.package.exclude.length ? picomatch(fn.package.exclude.map((g) => g.replace(/^\.\//, '')), { dot: true }) : () => false;
         for (const f of this.depFiles(rootPkg)) if (!own.has(f.rel) && !excluded(f.rel)) own.set(f.rel, f.source);
       }
@@ -294,8 +373,8 @@ export class Planner {
               { providers: native, withLayers: false },
               { providers: merged, withLayers: true },
             ];
-      const handlerFile = candidates.find((c) => own.has(c))!;
-      const parts = groups.flatMap((g) => this.generated(fn, g.providers, handlerFile, own).map((p) => ({ ...p, withLayers: g.withLayers })));
+      const handlerFile = candidates.find((c) => all.has(c))!;
+      const parts = groups.flatMap((g) => this.generated(fn, g.providers, handlerFile, all).map((p) => ({ ...p, withLayers: g.withLayers })));
       for (const part of parts) {
         let files = own;
         if (part.withLayers) {
@@ -331,6 +410,11 @@ function checkGeneratedPath(p: ProviderName, f: GeneratedFile): void {
   if (!f.path || f.path.startsWith('/') || f.path.includes('\\') || f.path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
     throw new Error(`the ${p} packaging hook generated a file with an invalid archive path: ${JSON.stringify(f.path)}`);
   }
+}
+
+function bundleSource(fn: ResolvedFunction, path: string, text: string): Source {
+  const content = Buffer.from(text, 'utf8');
+  return { path: `bundle:${fn.name}:${path}`, size: content.length, mtimeMs: 0, ctimeMs: 0, ino: 0, mode: 0o644, content };
 }
 
 function generatedSource(fn: ResolvedFunction, providers: readonly ProviderName[], f: GeneratedFile): Source {

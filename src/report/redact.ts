@@ -3,7 +3,7 @@
  * literal, a deployed value in a plan, a cloud error message). The Reporter passes every line it
  * writes through the redactor built here from the credential variables the providers declare.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { ProviderCredentials } from '../driver.js';
 
 /** Shorter values are not redacted: they would garble unrelated text and are not real credentials. */
@@ -31,12 +31,32 @@ export function credentialSecrets(credentials: readonly ProviderCredentials[], e
     for (const name of c.fileVariables ?? []) {
       const path = env[name];
       if (!path) continue;
-      try {
-        if (statSync(path).size <= MAX_FILE_BYTES) add(readFileSync(path, 'utf8'));
-      } catch {}
+      add(credentialsFile(path));
     }
   }
   return [...out].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A credentials file's text; undefined for anything but a regular file of at most MAX_FILE_BYTES.
+ * Opened without blocking and checked on the handle, so a FIFO named there never stalls start-up
+ * (the provider reports a bad file when it needs the credentials).
+ */
+function credentialsFile(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() && st.size <= MAX_FILE_BYTES ? readFileSync(fd, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function jsonSecrets(text: string): string[] {

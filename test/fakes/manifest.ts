@@ -29,7 +29,7 @@ export function fn(name: string, over: Partial<ResolvedFunction> = {}): Resolved
     environment: {},
     secrets: {},
     layers: [],
-    package: { include: ['**'], exclude: [] },
+    package: { include: ['**'], exclude: [], strategy: 'all', external: [] },
     providers: ['aws'],
     triggers: [],
     release: policy(),

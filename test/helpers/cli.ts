@@ -1,5 +1,5 @@
 /** Runs the built CLI (bin/fnx.js) as a user would and captures what they see. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,7 +18,11 @@ export interface RunOptions {
   /** Send SIGINT after this many ms (or when `interruptWhen` matches stderr). */
   interruptAfterMs?: number;
   interruptWhen?: RegExp;
+  /** Called with everything printed on stdout so far, each time more arrives; `interrupt` sends SIGINT. */
+  onStdout?: (stdout: string, interrupt: () => void) => void;
   timeoutMs?: number;
+  /** Hears about the spawned CLI process (e.g. to SIGKILL it at a chosen moment). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export function runFnx(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
@@ -28,6 +32,7 @@ export function runFnx(args: readonly string[], options: RunOptions = {}): Promi
       if (v !== undefined) env[k] = v;
     }
     const child = spawn(process.execPath, [fnxBin, ...args], { cwd: options.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let interrupted = false;
@@ -37,7 +42,10 @@ export function runFnx(args: readonly string[], options: RunOptions = {}): Promi
         child.kill('SIGINT');
       }
     };
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      options.onStdout?.(stdout, interrupt);
+    });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (options.interruptWhen && options.interruptWhen.test(stderr)) interrupt();

@@ -5,7 +5,7 @@ describe('fnx CLI entry', () => {
   it('lists every command in --help and exits 0', async () => {
     const r = await runFnx(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['init', 'validate', 'package', 'plan', 'deploy', 'rollback', 'status', 'remove']) {
+    for (const cmd of ['init', 'validate', 'package', 'plan', 'deploy', 'rollback', 'status', 'invoke', 'dev', 'remove']) {
       expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
     }
   });

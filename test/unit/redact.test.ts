@@ -1,4 +1,5 @@
 /** Credentials never appear in output: which values are secret, and how every written line is cleaned. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,16 @@ describe('credential redaction', () => {
     expect(secrets).toContain('MIIEvQIBADANBgkqhkiG9w0BAQEF');
     expect(secrets).not.toContain('test');
     expect(secrets).not.toContain('a@b.iam');
+  });
+
+  it('a credentials variable naming a named pipe or a device is skipped at once, not read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fnx-redact-'));
+    const fifo = join(dir, 'key.json');
+    execFileSync('mkfifo', [fifo]);
+    // Nothing ever writes to the FIFO, so reading it would block: run it in a child with a deadline.
+    const built = new URL('../../dist/src/report/redact.js', import.meta.url).href;
+    const script = `const { credentialSecrets } = await import(${JSON.stringify(built)}); console.log(JSON.stringify(credentialSecrets([{ secretVariables: [], fileVariables: ['F', 'G'] }], { F: ${JSON.stringify(fifo)}, G: '/dev/zero' })));`;
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000, encoding: 'utf8' }).trim()).toBe('[]');
   });
 
   it('every reporter output (text, JSON, annotations, errors) has the secrets replaced', async () => {

@@ -86,7 +86,12 @@ describe('aws driver: traffic, shift, history, health, invoke', () => {
       if ((payload as { fail?: boolean }).fail) throw new Error('hook failed');
       return { fn, version, payload };
     });
-    await expect(driver.invoke({ function: 'api', manifest, version: '1', payload: { hello: 1 } })).resolves.toEqual({ ok: true, payload: { fn: 'shop-dev-api', version: '1', payload: { hello: 1 } } });
+    await expect(driver.invoke({ function: 'api', manifest, version: '1', payload: { hello: 1 } })).resolves.toEqual({
+      ok: true,
+      payload: { fn: 'shop-dev-api', version: '1', payload: { hello: 1 } },
+      version: '1',
+      logTail: [expect.stringMatching(/^START RequestId: \S+ Version: 1$/), expect.stringMatching(/^END RequestId: /), expect.stringMatching(/^REPORT RequestId: /)],
+    });
     await expect(driver.invoke({ function: api(), manifest, payload: {} })).resolves.toMatchObject({ ok: true, payload: { version: '2' } });
     await expect(driver.invoke({ function: 'api', manifest, payload: { fail: true } })).resolves.toMatchObject({ ok: false, error: 'hook failed' });
   });

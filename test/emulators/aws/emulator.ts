@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AwsError, type HttpReq, type HttpRes, type Routed, type ServiceHandler } from './protocol.js';
 import { FaultInjector, prng } from './faults.js';
 import { emptyState, type EmulatorState } from './state.js';
-import type { AlarmStateValue, AwsEmulatorOptions, CallRecord, Clock, FaultKind, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
+import type { AlarmStateValue, AliasChange, AwsEmulatorOptions, CallRecord, Clock, FaultKind, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
 import { advanceLambda, createLambdaService } from './services/lambda.js';
 import { handleFunctionUrl } from './services/lambda-extras.js';
 import { createIamService } from './services/iam.js';
@@ -18,6 +18,7 @@ import { createApiGatewayService, handleApiEndpoint } from './services/apigatewa
 import { createSnsService } from './services/sns.js';
 import { createCloudWatchService, setAlarmState } from './services/cloudwatch.js';
 import { createLogsService } from './services/logs.js';
+import { Sandboxes } from './runtime/sandboxes.js';
 
 export const LAMBDA_MAX_REQUEST_BYTES = 69_905_067;
 
@@ -25,27 +26,30 @@ const WRITE_OPERATION = /^(Create|Update|Put|Delete|Publish|Add|Remove|Tag|Untag
 
 const systemClock: Clock = { now: () => Date.now() };
 
-const defaultInvokeHandler: InvokeHandler = () => ({ statusCode: 200 });
-
 export class Emulator {
   readonly state: EmulatorState = emptyState();
   readonly calls: CallRecord[] = [];
+  readonly traffic: AliasChange[] = [];
   readonly clock: Clock;
   readonly asyncDelayMs: number;
   readonly iamPropagationMs: number;
   readonly accountId: string;
   readonly region: string;
   readonly maxRequestBytes: number;
-  invokeHandler: InvokeHandler;
-  /** PRNG for weighted alias routing (deterministic). */
-  routingRandom: () => number = prng(7);
+  /** A test's stand-in for the functions' code; undefined = run the code (runtime/sandboxes.ts). */
+  invokeHandler: InvokeHandler | undefined;
+  /** PRNG for weighted alias routing (deterministic, seeded by AwsEmulatorOptions.routingSeed). */
+  routingRandom: () => number;
+  readonly sandboxes = new Sandboxes();
   url = '';
   port = 0;
   private readonly faults: FaultInjector;
   private readonly services: Map<string, ServiceHandler>;
   private readonly server: Server;
   private readonly sockets = new Set<import('node:net').Socket>();
-  private readonly initialInvokeHandler: InvokeHandler;
+  private readonly initialInvokeHandler: InvokeHandler | undefined;
+  private readonly routingSeed: number;
+  private readonly testStreams = new Map<string, string>();
 
   constructor(opts: AwsEmulatorOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -54,8 +58,10 @@ export class Emulator {
     this.accountId = opts.accountId ?? '000000000000';
     this.region = opts.region ?? 'us-east-1';
     this.maxRequestBytes = opts.maxRequestBytes ?? LAMBDA_MAX_REQUEST_BYTES;
-    this.initialInvokeHandler = opts.invokeHandler ?? defaultInvokeHandler;
+    this.initialInvokeHandler = opts.invokeHandler;
     this.invokeHandler = this.initialInvokeHandler;
+    this.routingSeed = opts.routingSeed ?? 7;
+    this.routingRandom = prng(this.routingSeed);
     this.faults = new FaultInjector(opts.faults);
     const services = [
       createLambdaService(this),
@@ -124,8 +130,26 @@ export class Emulator {
     this.faults.set(faults);
   }
 
-  setInvokeHandler(handler: InvokeHandler): void {
+  setInvokeHandler(handler: InvokeHandler | undefined): void {
     this.invokeHandler = handler;
+  }
+
+  /** Environment the functions' code gets to reach this emulator (fake credentials). */
+  codeEnv(): Record<string, string> {
+    return { AWS_ENDPOINT_URL: this.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_SESSION_TOKEN: 'test' };
+  }
+
+  /** The log stream of a test invoke handler's runs of one version (one environment per version). */
+  testHandlerStream(functionName: string, version: string): string {
+    const key = `${functionName}:${version}`;
+    let s = this.testStreams.get(key);
+    if (!s) {
+      const d = new Date(this.now());
+      const ymd = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
+      s = `${ymd}/[${version}]${randomUUID().replace(/-/g, '')}`;
+      this.testStreams.set(key, s);
+    }
+    return s;
   }
 
   setAlarm(name: string, state: AlarmStateValue, reason?: string): void {
@@ -159,12 +183,16 @@ export class Emulator {
       (this.state as unknown as Record<string, unknown>)[key] = fresh[key];
     }
     this.calls.length = 0;
+    this.traffic.length = 0;
     this.faults.set(undefined);
     this.invokeHandler = this.initialInvokeHandler;
-    this.routingRandom = prng(7);
+    this.routingRandom = prng(this.routingSeed);
+    this.testStreams.clear();
+    this.sandboxes.close();
   }
 
   async close(): Promise<void> {
+    this.sandboxes.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       for (const s of this.sockets) s.destroy();
@@ -233,6 +261,8 @@ export class Emulator {
     if (fault === 'throttle' || fault === 'error500') {
       const e = fault === 'throttle' ? handler.throttleError() : handler.internalError();
       const out = handler.error(e, routed.operation);
+      const retryAfter = this.faults.retryAfterSeconds;
+      if (fault === 'throttle' && service === 'lambda' && retryAfter !== undefined) out.headers = { ...out.headers, 'retry-after': String(retryAfter) };
       this.record({ ...base, status: out.status, fault, errorCode: e.code });
       send(res, out);
       return;

@@ -15,6 +15,10 @@ export class FaultInjector extends FaultDice<FaultKind, FaultOptions> {
     return this.options?.slowMs ?? 2000;
   }
 
+  get retryAfterSeconds(): number | undefined {
+    return this.options?.retryAfterSeconds;
+  }
+
   /** Decide whether this call is faulted, and how. Called once per routed request, before it executes. */
   decide(service: string, operation: string): FaultKind | undefined {
     return this.draw((o) => (!o.services || o.services.includes(service)) && (!o.operations || o.operations.includes(operation)));

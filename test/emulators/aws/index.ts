@@ -1,7 +1,7 @@
 // Entry point of the local AWS emulator: one HTTP server on 127.0.0.1 that the unmodified AWS SDK v3
 // clients reach through AWS_ENDPOINT_URL. See README.md in this folder for operations and semantics.
 import { Emulator } from './emulator.js';
-import type { AlarmStateValue, AwsEmulatorOptions, CallRecord, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
+import type { AlarmStateValue, AliasChange, AwsEmulatorOptions, CallRecord, FaultOptions, InvokeHandler, MetricCounts, RecordMetricsOptions } from './types.js';
 import type { EmulatorState } from './state.js';
 
 export type * from './types.js';
@@ -17,6 +17,8 @@ export interface AwsEmulator {
   readonly state: EmulatorState;
   /** Every answered request in arrival order (the array is kept across clearCalls/reset; it is emptied in place). */
   readonly calls: CallRecord[];
+  /** Every alias change in order (kept across clearCalls; emptied by reset). */
+  readonly traffic: AliasChange[];
   /** The calls with write: true. */
   writeCalls(): CallRecord[];
   /** Calls to one service, optionally one operation. */
@@ -25,15 +27,15 @@ export interface AwsEmulator {
   clearCalls(): void;
   /** Replace the fault options (undefined or rate 0 = no faults). Restarts the PRNG from the seed. */
   setFaults(faults: FaultOptions | undefined): void;
-  /** Replace the invoke handler used by Invoke, function URLs and API endpoint requests. */
-  setInvokeHandler(handler: InvokeHandler): void;
+  /** Replace the functions' code by a handler for Invoke, function URLs and API endpoint requests (undefined: run the code again). */
+  setInvokeHandler(handler: InvokeHandler | undefined): void;
   /** Set (creating if needed) a CloudWatch metric alarm's state, as DescribeAlarms reports it. */
   setAlarm(name: string, state: AlarmStateValue, reason?: string): void;
   /** Record AWS/Lambda Invocations/Errors(/Duration) datapoints for a function version. */
   recordMetrics(functionName: string, version: string, counts: MetricCounts, options?: RecordMetricsOptions): void;
   /** Environment for a child process (fnx CLI) to reach this emulator with fake credentials. */
   env(): Record<string, string>;
-  /** Drop all state and recorded calls, clear faults, restore the default invoke handler. */
+  /** Drop all state, recorded calls and the alias log, clear faults, restore the initial invoke handler, stop the running code. */
   reset(): void;
   close(): Promise<void>;
 }

@@ -320,6 +320,7 @@ describe('permissions, tags, concurrency, event sources', () => {
   it('serves function URLs through the invoke handler once a public permission exists', async () => {
     await createActive('web');
     await lambda.send(new PublishVersionCommand({ FunctionName: 'web' }));
+    clock.advance(1000);
     await lambda.send(new CreateAliasCommand({ FunctionName: 'web', Name: 'live', FunctionVersion: '1' }));
     const url = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'web', Qualifier: 'live', AuthType: 'NONE' }));
     expect(url.FunctionUrl).toBe(`${em.url}/_url/web/live/`);

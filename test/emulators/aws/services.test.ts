@@ -52,6 +52,7 @@ async function liveFunction(name: string): Promise<string> {
   await lambda.send(new CreateFunctionCommand({ FunctionName: name, Role: role.Role?.Arn, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: zipOf(name) } }));
   clock.advance(100);
   await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+  clock.advance(100);
   const alias = await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
   return alias.AliasArn ?? '';
 }

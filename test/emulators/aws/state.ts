@@ -211,6 +211,22 @@ export interface LogGroup {
   retentionInDays?: number;
   kmsKeyId?: string;
   tags: Record<string, string>;
+  /** Log streams by name (CreateLogStream, or Lambda's own, one per execution environment). */
+  streams: Map<string, LogStream>;
+}
+
+export interface LogEvent {
+  timestamp: number;
+  ingestionTime: number;
+  message: string;
+  /** Global arrival order (FilterLogEvents' tie-break and eventId). */
+  seq: number;
+}
+
+export interface LogStream {
+  name: string;
+  created: number;
+  events: LogEvent[];
 }
 
 export interface EmulatorState {
@@ -228,7 +244,7 @@ export interface EmulatorState {
   apigateway: { apis: Map<string, HttpApi> };
   sns: { topics: Map<string, SnsTopic> };
   cloudwatch: { alarms: Map<string, Alarm>; metrics: MetricPoint[] };
-  logs: { groups: Map<string, LogGroup> };
+  logs: { groups: Map<string, LogGroup>; seq: number };
 }
 
 export function emptyState(): EmulatorState {
@@ -241,6 +257,6 @@ export function emptyState(): EmulatorState {
     apigateway: { apis: new Map() },
     sns: { topics: new Map() },
     cloudwatch: { alarms: new Map(), metrics: [] },
-    logs: { groups: new Map() },
+    logs: { groups: new Map(), seq: 0 },
   };
 }

@@ -16,6 +16,8 @@ export interface FaultOptions {
   slowMs?: number;
   /** Seed of the deterministic PRNG. Default 1. */
   seed?: number;
+  /** Retry-After (seconds) on a Lambda throttle fault's 429 (Lambda's `retryAfterSeconds` header member). Default: none. */
+  retryAfterSeconds?: number;
   /** Only calls to these services (signing names, e.g. 'lambda', 'iam') are eligible. Default: all. */
   services?: string[];
   /** Only these operations (e.g. 'UpdateAlias') are eligible. Default: all. */
@@ -48,6 +50,24 @@ export interface CallRecord {
    * Binary blobs (Lambda ZipFile, Invoke payload, S3 object bodies) are replaced by '<N bytes>'.
    */
   input: Record<string, unknown>;
+}
+
+/**
+ * One change of an alias (CreateAlias, UpdateAlias, DeleteAlias that succeeded), in order: the
+ * versions it names and, for each, its state and whether the version existed when the change was
+ * made. The log is kept across clearCalls and emptied by reset.
+ */
+export interface AliasChange {
+  function: string;
+  alias: string;
+  operation: 'CreateAlias' | 'UpdateAlias' | 'DeleteAlias';
+  /** Primary version ('' after DeleteAlias). */
+  version: string;
+  /** AdditionalVersionWeights after the change ({} for none). */
+  weights: Record<string, number>;
+  /** State of every version named (primary and weighted) at the time of the change; 'missing' if it did not exist. */
+  states: Record<string, 'Pending' | 'Active' | 'Failed' | 'missing' | '$LATEST'>;
+  time: number;
 }
 
 /** Result of the invoke handler; a thrown error becomes a function error (X-Amz-Function-Error: Unhandled). */
@@ -96,6 +116,11 @@ export interface AwsEmulatorOptions {
   region?: string;
   /** Maximum request body size in bytes. Default 69,905,067 (Lambda's limit). */
   maxRequestBytes?: number;
-  /** Default invoke handler; see AwsEmulator.setInvokeHandler. */
+  /**
+   * A stand-in for every function's code (see AwsEmulator.setInvokeHandler). Absent: Invoke,
+   * function URLs and API routes run the version's own Node or Python code from its zip.
+   */
   invokeHandler?: InvokeHandler;
+  /** Seed of the PRNG that picks an alias's additional version by its weight. Default 7. */
+  routingSeed?: number;
 }

@@ -57,9 +57,18 @@ export interface CallRecord {
 }
 
 /** One routing change, in order. */
+/** What a slot served when traffic was pointed at it: its content and the state of its deployments. */
+export interface SlotContent {
+  slot: string;
+  /** sha256 of the active package, if any. */
+  sha256?: string;
+  /** 'InProgress': a deployment to the slot has not finished; else the outcome of the one that made the active package ('None': no package). */
+  deployment: 'Succeeded' | 'Failed' | 'InProgress' | 'None';
+}
+
 export type TrafficEvent =
-  | { kind: 'rampUpRules'; app: string; time: number; rules: { name?: string; actionHostName?: string; reroutePercentage?: number }[] }
-  | { kind: 'swap'; app: string; time: number; sourceSlot: string; targetSlot: string; sha256InProduction?: string }
+  | { kind: 'rampUpRules'; app: string; time: number; rules: { name?: string; actionHostName?: string; reroutePercentage?: number }[]; targets: SlotContent[] }
+  | { kind: 'swap'; app: string; time: number; sourceSlot: string; targetSlot: string; sha256InProduction?: string; production: SlotContent }
   | { kind: 'deployment'; app: string; slot: string; time: number; deploymentId: string; sha256: string; size: number; status: 'Succeeded' | 'Failed'; via: 'publish' | 'zipdeploy' };
 
 /** What the next deployment does instead of succeeding (setNextDeploymentFailure). */

@@ -7,6 +7,7 @@ import { siteId } from './ids.js';
 import type { Json, Site, SiteInstance } from './state.js';
 import { findSite, hostOf, SITE, SLOT } from './web-sites.js';
 import { isFlex } from './web-plans.js';
+import { slotContent } from './web-slots.js';
 import { checkFlexAppSettings, checkFlexSiteConfig } from './flex.js';
 
 function configId(ctx: RouteContext, site: Site, inst: SiteInstance, name: string): string {
@@ -90,6 +91,7 @@ function writeWebConfig(ctx: RouteContext, slot: string | undefined, merge: bool
       app: site.name,
       time: emu.now(),
       rules: after.map((r) => ({ name: str(r.name), actionHostName: str(r.actionHostName), reroutePercentage: r.reroutePercentage as number })),
+      targets: after.flatMap((r) => [...site.slots.values()].filter((i) => hostOf(i.appPort) === str(r.actionHostName)).map(slotContent)),
     });
   }
   return json(200, webConfigBody(ctx, site, inst), { etag: inst.etag });

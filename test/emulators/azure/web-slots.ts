@@ -3,6 +3,7 @@
 import type { Route, RouteContext } from './router.js';
 import { bodyJson, checkIfMatch, empty, json, newEtag, obj, str, tagsOf, webError } from './protocol.js';
 import type { Json, SiteInstance } from './state.js';
+import type { SlotContent } from './types.js';
 import { isFlex } from './web-plans.js';
 import { normLoc } from './resources.js';
 import { findSite, hostNameTaken, hostOf, settingsFromBody, siteBody, SITE, SLOT } from './web-sites.js';
@@ -92,6 +93,14 @@ function deleteSlot(ctx: RouteContext) {
   return empty(200);
 }
 
+/** What an instance serves now, for the traffic log. */
+export function slotContent(inst: SiteInstance): SlotContent {
+  const deployments = [...inst.deployments.values()];
+  const active = inst.package ? deployments.find((d) => d.id === inst.package?.deploymentId) : undefined;
+  const deployment = deployments.some((d) => !d.applied) ? 'InProgress' : !inst.package ? 'None' : active?.failure || inst.package.runtimeFailure ? 'Failed' : 'Succeeded';
+  return { slot: inst.slot, ...(inst.package ? { sha256: inst.package.sha256 } : {}), deployment };
+}
+
 /** Swap two instances: content, general site config and the app settings that are not slot-sticky; sticky settings and routing rules stay. */
 function swap(ctx: RouteContext, sourceSlot: string) {
   const emu = ctx.emu;
@@ -138,7 +147,8 @@ function swap(ctx: RouteContext, sourceSlot: string) {
       a.etag = newEtag();
       b.etag = newEtag();
       const prod = a.slot === 'production' ? a : b.slot === 'production' ? b : undefined;
-      emu.traffic.push({ kind: 'swap', app: site.name, time: emu.now(), sourceSlot: a.slot, targetSlot: b.slot, sha256InProduction: prod?.package?.sha256 });
+      const production = slotContent(prod ?? site.production);
+      emu.traffic.push({ kind: 'swap', app: site.name, time: emu.now(), sourceSlot: a.slot, targetSlot: b.slot, sha256InProduction: prod?.package?.sha256, production });
     },
   });
   // App Service answers a swap with 202 + Location (no body).

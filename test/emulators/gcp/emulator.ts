@@ -126,7 +126,8 @@ export class Emulator implements InvokeHost {
     const split = resolveSplit(service);
     if (sameSplit(this.lastSplit.get(service.name), split)) return;
     this.lastSplit.set(service.name, split);
-    this.traffic.push({ service: service.name.split('/').pop() ?? '', split, cause, time: this.now() });
+    const unready = split.filter((e) => !this.state.revisions.has(`${service.name}/revisions/${e.revision}`)).map((e) => e.revision);
+    this.traffic.push({ service: service.name.split('/').pop() ?? '', split, unready, cause, time: this.now() });
   }
 
   // ---------- public API (see GcpEmulator in index.ts) ----------
@@ -336,14 +337,25 @@ export class Emulator implements InvokeHost {
       return send(res, errorRes(e));
     }
     const fault = this.faults.decide(api, route.rpc);
-    if (fault) {
+    if (fault === 'reset') {
+      this.calls.push({ ...record, status: 0, fault });
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'slow') await new Promise((r) => setTimeout(r, this.faults.slowMs));
+    if (fault === 'error500') {
+      const e = new GcpError('INTERNAL', 'Internal error encountered.');
+      this.calls.push({ ...record, status: e.httpStatus, error: e.status, fault });
+      return send(res, errorRes(e));
+    }
+    if (fault === 'unavailable' || fault === 'exhausted') {
       const e = fault === 'unavailable' ? new GcpError('UNAVAILABLE', 'The service is currently unavailable.') : new GcpError('RESOURCE_EXHAUSTED', `Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per region' of service '${api}.googleapis.com'.`);
       this.calls.push({ ...record, status: e.httpStatus, error: e.status, fault });
       return send(res, errorRes(e));
     }
     try {
       out = await route.handle(httpReq, params);
-      this.calls.push({ ...record, status: out.status });
+      this.calls.push({ ...record, status: out.status, ...(fault ? { fault } : {}) });
     } catch (err) {
       if (!(err instanceof GcpError)) throw err;
       this.calls.push({ ...record, status: err.httpStatus, error: err.status });

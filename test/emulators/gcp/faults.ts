@@ -4,11 +4,18 @@ import type { FaultKind, FaultOptions } from './types.js';
 
 export { prng } from '../shared/faults.js';
 
-export const ALL_FAULT_KINDS: FaultKind[] = ['unavailable', 'exhausted'];
+export const ALL_FAULT_KINDS: FaultKind[] = ['unavailable', 'exhausted', 'error500', 'reset', 'slow'];
+
+/** The kinds drawn from when the options name none. */
+export const DEFAULT_FAULT_KINDS: FaultKind[] = ['unavailable', 'exhausted'];
 
 export class FaultInjector extends FaultDice<FaultKind, FaultOptions> {
   constructor(options?: FaultOptions) {
-    super(ALL_FAULT_KINDS, options);
+    super(DEFAULT_FAULT_KINDS, options);
+  }
+
+  get slowMs(): number {
+    return this.options?.slowMs ?? 2000;
   }
 
   /** Decide whether this call is faulted, and how. Called once per routed API call. */

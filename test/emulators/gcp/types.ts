@@ -1,14 +1,20 @@
 // Public types of the local Google Cloud emulator. Drivers and tests import these; keep them stable.
 
 /** A fault answered instead of executing the call: UNAVAILABLE (HTTP 503) or RESOURCE_EXHAUSTED (429). */
-export type FaultKind = 'unavailable' | 'exhausted';
+/**
+ * unavailable: 503 UNAVAILABLE; exhausted: 429 RESOURCE_EXHAUSTED; error500: 500 INTERNAL; reset: the
+ * socket is destroyed without an answer; slow: the answer waits `slowMs`, then the call runs normally.
+ */
+export type FaultKind = 'unavailable' | 'exhausted' | 'error500' | 'reset' | 'slow';
 
 /** Fault injection on API calls (never on /token, the upload PUT or /run/ probes). Decided before the effect. */
 export interface FaultOptions {
   /** Fraction of eligible calls that are faulted, 0..1. */
   rate: number;
-  /** Kinds to choose from uniformly. Default: both. */
+  /** Kinds to choose from uniformly. Default: unavailable and exhausted. */
   kinds?: FaultKind[];
+  /** Delay of a `slow` fault in ms. Default 2000. */
+  slowMs?: number;
   /** Seed of the deterministic PRNG. Default 1. */
   seed?: number;
   /** Only these APIs: 'functions', 'run', 'scheduler', 'monitoring'. Default: all. */
@@ -59,6 +65,8 @@ export interface TrafficChange {
   /** Short service name (= function id for functions). */
   service: string;
   split: TrafficEntry[];
+  /** Revisions the split names that were not ready (did not exist as ready revisions) at that moment. */
+  unready: string[];
   cause: TrafficCause;
   time: number;
 }

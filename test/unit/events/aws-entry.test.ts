@@ -9,6 +9,8 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandler } from '../../../providers/aws/entry.js';
+import { nativeEvent } from '../../../providers/aws/native-events.js';
+import type { TriggerKind } from '../../../src/driver.js';
 import { desiredFunction } from '../../../providers/aws/desired.js';
 import { loadManifest } from '../../../src/manifest/index.js';
 import type { ResolvedManifest } from '../../../src/manifest/model.js';
@@ -259,6 +261,26 @@ describe.each([
 
   it.skipIf(lang === 'python' && !hasPython)('an event of no trigger kind (a direct invoke) reaches the handler unchanged', () => {
     expect(run({ hello: 'world' })).toEqual({ answer: 'done', got: [{ hello: 'world' }] });
+  });
+
+  // What `fnx invoke --event KIND` sends (the AWS driver's nativeEvent) comes back as the neutral value it was made from.
+  it.skipIf(lang === 'python' && !hasPython)('round trip: the driver\'s native event of each kind becomes exactly the neutral event it was built from', () => {
+    const c = { region: 'eu-west-1', accountId: '123456789012' };
+    const neutral = {
+      schedule: { kind: 'schedule', id: 'run-1', time: '2026-12-01T09:30:00Z' },
+      queue: { kind: 'queue', queue: 'svc-dev-jobs', messages: [{ id: 'm-1', body: '{"job":1}', attributes: { tenant: 'acme' }, receiveCount: 2, sentAt: '2026-12-01T09:29:59.000Z' }] },
+      storage: { kind: 'storage', type: 'created', bucket: 'uploads', key: 'in/my cat+dog (1)/ü.jpg', size: 12, etag: 'abc', time: '2026-12-01T09:30:00.000Z' },
+      topic: { kind: 'topic', topic: 'news', id: 'n-1', body: 'hello', subject: 'greeting', attributes: { lang: 'en' }, time: '2026-12-01T09:30:00.000Z' },
+    } as const;
+    for (const [kind, value] of Object.entries(neutral)) {
+      expect(run(nativeEvent(kind as TriggerKind, value, c)).got, kind).toEqual([value]);
+    }
+    const deleted = { kind: 'storage', type: 'deleted', bucket: 'uploads', key: 'old.txt', time: '2026-12-01T09:30:00.000Z' };
+    expect(run(nativeEvent('storage', deleted, c)).got).toEqual([deleted]);
+    const noSubject = { kind: 'topic', topic: 'news', id: 'n-2', body: 'x', attributes: {}, time: '2026-12-01T09:30:00.000Z' };
+    expect(run(nativeEvent('topic', noSubject, c)).got).toEqual([noSubject]);
+    const http = { ...apiGatewayV2('POST', '/echo'), body: 'hi' };
+    expect(run(nativeEvent('http', http, c)).got).toEqual([http]);
   });
 });
 

@@ -107,8 +107,10 @@ describe.each(TEMPLATES.flatMap((t) => PROVIDER_SETS.map((p) => [t, p] as const)
     const groups = new Set(providers.map((p) => (entryOf(p).length ? p : '')));
     expect(artifacts).toHaveLength(groups.size);
     for (const a of artifacts) {
-      // package.json stays next to the handler: it marks src/handler.js as an ES module.
-      const own = isNode ? ['package.json', 'src/handler.js'] : ['src/handler.py'];
+      // package.json stays next to the handler: it marks src/handler.js as an ES module. A template
+      // that bundles ships the bundle at the handler's path with its source map.
+      const bundled = (manifest as { defaults?: { package?: { bundle?: string } } }).defaults?.package?.bundle === 'esbuild';
+      const own = isNode ? ['package.json', 'src/handler.js', ...(bundled ? ['src/handler.js.map'] : [])] : ['src/handler.py'];
       const names = await zipEntries(a.path);
       expect(names.filter((n) => !n.startsWith('fnx_entry/node_modules/'))).toEqual([...entryOf(a.providers[0]!), ...own].sort());
       expect(names.includes('fnx_entry/node_modules/@azure/functions/package.json')).toBe(isNode && a.providers[0] === 'azure');

@@ -118,6 +118,16 @@ describe('package globs', () => {
   });
 });
 
+describe('package strategy', () => {
+  it('`bundle` on a Python function is refused at its position; inherited from defaults it is ignored', async () => {
+    const r = await check(`${head}${api}    runtime: python3.12\n    package: { bundle: esbuild }\n`);
+    expect(codes(r.errors)).toEqual(['E_PACKAGE_BUNDLE_RUNTIME 9:24']);
+    expect(r.errors[0]!.message).toBe('Function `api` runs python3.12: `package.bundle` bundles Node.js code only.');
+    const inherited = await check(`${head}defaults:\n  package: { bundle: esbuild }\n${api}    runtime: python3.12\n`);
+    expect(inherited.errors).toEqual([]);
+  });
+});
+
 describe('function names', () => {
   it('`Api` and `api` are refused at validate time, naming both positions', async () => {
     const r = await check(`${head}${api}  Api:\n    handler: src/api.handler\n`);

@@ -113,10 +113,10 @@ describe('text and files', () => {
     execFileSync('mkfifo', [fifo]);
     const pipe = await runFnx(['validate', '-c', fifo], { cwd: dir, timeoutMs: 10_000 });
     expect(pipe.code).toBe(2);
-    expect(pipe.stderr).toContain(`error [E_MANIFEST_READ] Cannot read the manifest ${fifo}: it is a named pipe.`);
+    expect(pipe.stderr).toContain(`error [E_MANIFEST_READ] Cannot read the manifest ${fifo}: it is a named pipe (FIFO).`);
     const zero = await runFnx(['validate', '-c', '/dev/zero'], { cwd: dir, timeoutMs: 10_000 });
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toContain('Cannot read the manifest /dev/zero: it is a device.');
+    expect(zero.stderr).toContain('Cannot read the manifest /dev/zero: it is a character device.');
   });
 
   it('-c on a file over 4 MiB is refused without reading it all', async () => {

@@ -30,7 +30,7 @@ describe('good manifests', () => {
       environment: {},
       secrets: {},
       layers: [],
-      package: { include: ['**'], exclude: [] },
+      package: { include: [], exclude: [], strategy: 'trace', external: [] },
       providers: ['aws'],
       triggers: [],
       release: { strategy: 'all-at-once', steps: [100], intervalSeconds: 0, health: { alarms: [] }, hooks: {} },

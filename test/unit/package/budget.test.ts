@@ -14,10 +14,11 @@ functions:
   api:
     handler: src/api.handler
     package:
+      trace: false
       budget: ${budget}
   small:
     handler: src/small.handler
-    package: { include: ["src/small.js"] }
+    package: { include: ["src/small.js"], trace: false }
 `;
 
 function project(budget: string): string {
@@ -53,7 +54,7 @@ describe('fnx package: size report and package.budget', () => {
     const root = project('{ unzipped: 20KB, zipped: "100 B" }');
     const r = await runFnx(['package'], { cwd: root });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warning: fnx\.yaml:8:7: \[E_PACKAGE_BUDGET\] Function "api" \(aws\) is [\d.]+ KB unzipped, over its budget of 20\.0 KB and [\d.]+ (K?B) zipped, over its budget of 100 B \(package\.budget\)\./);
+    expect(r.stderr).toMatch(/warning: fnx\.yaml:9:7: \[E_PACKAGE_BUDGET\] Function "api" \(aws\) is [\d.]+ KB unzipped, over its budget of 20\.0 KB and [\d.]+ (K?B) zipped, over its budget of 100 B \(package\.budget\)\./);
     expect(r.stderr).toContain('Its largest contributors: node_modules/big 39.1 KB');
     expect(r.stderr).not.toContain('"small"');
 
@@ -70,7 +71,7 @@ describe('fnx package: size report and package.budget', () => {
     const root = project('{ unzipped: 50 megabytes }');
     const r = await runFnx(['package'], { cwd: root });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('fnx.yaml:8:27: error [E_SCHEMA_PATTERN] functions.api.package.budget.unzipped is not valid');
+    expect(r.stderr).toContain('fnx.yaml:9:27: error [E_SCHEMA_PATTERN] functions.api.package.budget.unzipped is not valid');
     expect(r.stderr).toContain('Write a size as bytes (52428800) or "50MB", "512 KB", "1.5GB".');
     expect(existsSync(join(root, '.fnx/build'))).toBe(false);
   });

@@ -7,7 +7,7 @@ import { cleanupProjects, makeProject, zipNames } from './helpers.js';
 
 afterAll(cleanupProjects);
 
-const yaml = (include: string) => `service: shop
+const yaml = (include: string, trace = true) => `service: shop
 providers:
   aws: { region: us-east-1 }
   gcp: { project: shop-project-1, region: europe-west1 }
@@ -17,15 +17,15 @@ functions:
   api:
     handler: src/api.handler
     layers: [deps]
-    package: { include: ["${include}"] }
+    package: { include: ["${include}"]${trace ? '' : ', trace: false'} }
   worker:
     handler: src/worker.handler
     providers: [aws]
 `;
 
-function project(include = 'src/**') {
+function project(include = 'src/**', trace = true) {
   return makeProject({
-    'fnx.yaml': yaml(include),
+    'fnx.yaml': yaml(include, trace),
     'package.json': JSON.stringify({ name: 'shop', dependencies: { dep: '1' }, devDependencies: { devdep: '1' } }),
     'node_modules/dep/package.json': JSON.stringify({ name: 'dep' }),
     'node_modules/dep/index.js': 'module.exports = 1;\n',
@@ -48,25 +48,27 @@ describe('fnx package', () => {
     // --json adds each archive's previous build (none here) to what artifacts.json holds.
     expect(out.artifacts.map((a: { previous: unknown }) => a.previous)).toEqual([null, null, null, null]);
     expect(written.artifacts).toEqual(out.artifacts.map(({ previous: _, ...a }: { previous: unknown }) => a));
-    expect(await zipNames(join(root, '.fnx/build/dev/functions/api.aws.zip'))).toEqual(['src/api.js', 'src/worker.js']);
+    // Traced (the default): the handler, the files package.include adds, the root package.json.
+    expect(await zipNames(join(root, '.fnx/build/dev/functions/api.aws.zip'))).toEqual(['package.json', 'src/api.js', 'src/worker.js']);
     // GCP: layers merged, plus its entry (package.json `main`, docs/gcp.md).
     expect(await zipNames(join(root, '.fnx/build/dev/functions/api.gcp.zip'))).toEqual(['fnx_entry/api.mjs', 'node_modules/dep/index.js', 'node_modules/dep/package.json', 'package.json', 'src/api.js', 'src/worker.js']);
+    // worker imports nothing: no dependency, no other source file.
     expect(await zipNames(join(root, '.fnx/build/dev/layers/deps.zip'))).toEqual(['nodejs/node_modules/dep/index.js', 'nodejs/node_modules/dep/package.json']);
-    expect(await zipNames(join(root, '.fnx/build/dev/functions/worker.zip'))).toEqual(['node_modules/dep/index.js', 'node_modules/dep/package.json', 'package.json', 'src/api.js', 'src/worker.js']);
+    expect(await zipNames(join(root, '.fnx/build/dev/functions/worker.zip'))).toEqual(['package.json', 'src/worker.js']);
   });
 
   it('packages one function with --function and --stage, printing a line per archive', async () => {
     const root = project();
     const r = await runFnx(['package', '--function', 'worker', '--stage', 'prod', '--no-cache'], { cwd: root });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^function worker\s+aws\s+[\d.]+ K?B\s+5 files\s+\.fnx\/build\/prod\/functions\/worker\.zip$/m);
+    expect(r.stdout).toMatch(/^function worker\s+aws\s+[\d.]+ K?B\s+2 files\s+\.fnx\/build\/prod\/functions\/worker\.zip$/m);
     expect(r.stdout).not.toContain('api');
     expect(r.stderr).toMatch(/Packaged 1 artifact/);
     expect(existsSync(join(root, '.fnx/cache/package'))).toBe(false);
   });
 
   it('exits 2 naming the function and its globs when a function has no files', async () => {
-    const root = project('lib/**');
+    const root = project('lib/**', false);
     const r = await runFnx(['package'], { cwd: root });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Function "api" has no files to package');

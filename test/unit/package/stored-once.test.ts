@@ -11,9 +11,9 @@ const yaml = `service: shop
 providers:
   aws: { region: us-east-1 }
 functions:
-  a: { handler: src/a.handler }
-  b: { handler: src/b.handler }
-  c: { handler: src/a.handler, package: { include: ["src/a.js"] } }
+  a: { handler: src/a.handler, package: { trace: false } }
+  b: { handler: src/b.handler, package: { trace: false } }
+  c: { handler: src/a.handler, package: { include: ["src/a.js"], trace: false } }
 `;
 
 const sha = (stdout: string) => Object.fromEntries(JSON.parse(stdout).artifacts.map((x: { name: string; sha256: string }) => [x.name, x.sha256]));

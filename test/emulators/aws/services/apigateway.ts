@@ -418,7 +418,9 @@ export async function handleApiEndpoint(em: Emulator, req: HttpReq): Promise<Htt
       ? { version: '1.0', resource: route.routeKey.split(' ')[1] ?? path, path, httpMethod: req.method, headers, queryStringParameters: rawQuery ? Object.fromEntries(req.query) : null, pathParameters: route.params, body: body ?? null, isBase64Encoded: false, requestContext: { apiId: api.apiId, stage, httpMethod: req.method, path } }
       : { version: '2.0', routeKey: route.routeKey, rawPath: path, rawQueryString: rawQuery, headers, queryStringParameters: rawQuery ? Object.fromEntries(req.query) : undefined, pathParameters: route.params, body, isBase64Encoded: false, requestContext: { apiId: api.apiId, stage, routeKey: route.routeKey, http: { method: req.method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' } } };
   if (fn.latest.state === 'Pending') return plain(500, 'Internal Server Error');
-  const out = await invokeFunction(em, fn, q, event, 'http');
+  // A version that is not Active yet fails the request as Lambda's throttle/conflict would.
+  const out = await invokeFunction(em, fn, q, event, 'http').catch(() => undefined);
+  if (!out) return plain(500, 'Internal Server Error');
   if (!out.ok) return plain(500, 'Internal Server Error');
   const result = out.result;
   if (result && typeof result === 'object' && 'statusCode' in result) {

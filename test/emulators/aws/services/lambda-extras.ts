@@ -582,7 +582,9 @@ export async function handleFunctionUrl(em: Emulator, req: HttpReq): Promise<Htt
     isBase64Encoded: false,
     requestContext: { http: { method: req.method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' } },
   };
-  const out = await invokeFunction(em, fn, q, event, 'http');
+  // A version that is not Active yet fails the request as Lambda's throttle/conflict would.
+  const out = await invokeFunction(em, fn, q, event, 'http').catch(() => undefined);
+  if (!out) return plain(502, 'Internal Server Error');
   if (!out.ok) return plain(502, 'Internal Server Error');
   const result = out.result;
   if (result && typeof result === 'object' && 'statusCode' in result) {

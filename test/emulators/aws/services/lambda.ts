@@ -2,7 +2,11 @@
 // Permissions, concurrency, event source mappings, layers and URLs live in lambda-extras.ts.
 import { AwsError, jsonRes, matchRest, num, obj, parseJsonBody, reqStr, restRoute, str, strList, strMap, type HttpReq, type HttpRes, type RestRoute, type Routed, type ServiceHandler } from '../protocol.js';
 import type { Emulator } from '../emulator.js';
+import { randomUUID } from 'node:crypto';
 import type { LambdaConfig, LambdaFunction, LambdaVersion } from '../state.js';
+import type { AliasChange, InvokeHandler } from '../types.js';
+import type { Execution, LambdaErrorBody } from '../runtime/sandboxes.js';
+import { appendLogs } from './log-events.js';
 import {
   advanceLambda, assertSettled, codeOf, configOutput, conflict, functionArn, getFunction, invalid, newRevision, notFound,
   parseFunctionRef, precondition, validateConfig, versionFor,
@@ -394,6 +398,16 @@ function parseRouting(em: Emulator, fn: LambdaFunction, primary: string, routing
   return { AdditionalVersionWeights: weights };
 }
 
+/** Append the alias's new pointer to the emulator's traffic log. */
+function logAlias(em: Emulator, fn: LambdaFunction, name: string, operation: AliasChange['operation']): void {
+  const a = fn.aliases.get(name);
+  const weights = { ...(a?.routingConfig?.AdditionalVersionWeights ?? {}) };
+  const named = a ? [a.functionVersion, ...Object.keys(weights)] : [];
+  const states: AliasChange['states'] = {};
+  for (const v of named) states[v] = v === '$LATEST' ? '$LATEST' : (fn.versions.get(v)?.state ?? 'missing');
+  em.traffic.push({ function: fn.name, alias: name, operation, version: a?.functionVersion ?? '', weights, states, time: em.now() });
+}
+
 function createAlias({ em, labels, input }: LambdaCtx): HttpRes {
   const { fn } = getFunction(em, labels.FunctionName ?? '');
   const name = reqStr(input, 'Name');
@@ -403,6 +417,7 @@ function createAlias({ em, labels, input }: LambdaCtx): HttpRes {
   if (fn.aliases.has(name)) throw conflict(`Alias already exists: ${functionArn(em, fn.name, name)}`);
   const routing = parseRouting(em, fn, version, obj(input, 'RoutingConfig') ?? {});
   fn.aliases.set(name, { name, functionVersion: version, description: str(input, 'Description') ?? '', routingConfig: routing, revisionId: newRevision() });
+  logAlias(em, fn, name, 'CreateAlias');
   return jsonRes(201, aliasOutput(em, fn, name));
 }
 
@@ -425,13 +440,15 @@ function updateAlias({ em, labels, input }: LambdaCtx): HttpRes {
   const description = str(input, 'Description');
   if (description !== undefined) alias.description = description;
   alias.revisionId = newRevision();
+  logAlias(em, fn, alias.name, 'UpdateAlias');
   return jsonRes(200, aliasOutput(em, fn, alias.name));
 }
 
 function deleteAlias({ em, labels }: LambdaCtx): HttpRes {
   const { fn } = getFunction(em, labels.FunctionName ?? '');
   const name = labels.Name ?? '';
-  fn.aliases.delete(name);
+  const existed = fn.aliases.delete(name);
+  if (existed) logAlias(em, fn, name, 'DeleteAlias');
   fn.policies.delete(name);
   fn.provisioned.delete(name);
   fn.eventInvokeConfigs.delete(name);
@@ -455,37 +472,90 @@ function listAliases({ em, labels, input }: LambdaCtx): HttpRes {
 
 export interface InvokeOutcome {
   version: string;
+  requestId: string;
   ok: boolean;
+  /** The handler's answer (ok), parsed from its JSON. */
   result?: unknown;
-  error?: { errorMessage: string; errorType: string };
+  /** The answer's JSON text as the runtime returned it (ok). */
+  resultText?: string;
+  error?: LambdaErrorBody;
+  /** The invocation's whole log (START ... REPORT), as written to CloudWatch Logs. */
+  log: string;
 }
 
-/** Run the invoke handler for fn:qualifier (weighted alias routing), recording Invocations/Errors metrics. */
+/** The log group Lambda writes a function's output to. */
+export function logGroupOf(fn: LambdaFunction, v: LambdaVersion): string {
+  const custom = v.config.LoggingConfig?.LogGroup;
+  return typeof custom === 'string' && custom ? custom : `/aws/lambda/${fn.name}`;
+}
+
+/** The version an invocation of fn:qualifier runs: an alias picks its additional version with its weight (seeded PRNG). */
+function pickVersion(em: Emulator, fn: LambdaFunction, q: string): LambdaVersion {
+  const v = versionFor(em, fn, q);
+  const weights = fn.aliases.get(q)?.routingConfig?.AdditionalVersionWeights ?? {};
+  const [extra, weight] = Object.entries(weights)[0] ?? [];
+  const drawn = extra !== undefined && weight !== undefined && em.routingRandom() < weight ? fn.versions.get(extra) : undefined;
+  return drawn ?? v;
+}
+
+/** Runs a test's invoke handler (AwsEmulatorOptions.invokeHandler) as if it were the code. */
+async function runTestHandler(em: Emulator, fn: LambdaFunction, v: LambdaVersion, handler: InvokeHandler, payload: unknown, q: string, source: 'invoke' | 'http'): Promise<Execution> {
+  const started = performance.now();
+  const base = { requestId: randomUUID(), logs: [], maxMemoryMB: 0, logStream: em.testHandlerStream(fn.name, v.version), timedOut: false };
+  try {
+    const result: unknown = await handler(fn.name, v.version, payload, { qualifier: q, source });
+    return { ...base, ok: true, result: JSON.stringify(result ?? null), durationMs: performance.now() - started };
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    return { ...base, ok: false, error: { errorType: e.name || 'Error', errorMessage: e.message, trace: String(e.stack ?? '').split('\n') }, durationMs: performance.now() - started };
+  }
+}
+
+/**
+ * Invokes fn:qualifier: picks the version (weighted alias routing), runs its code (or the test's
+ * invoke handler), writes START / output / END / REPORT to CloudWatch Logs and records the
+ * AWS/Lambda Invocations, Errors and Duration metrics. A version that is not Active yet is
+ * ResourceConflictException, as on Lambda.
+ */
 export async function invokeFunction(em: Emulator, fn: LambdaFunction, qualifier: string | undefined, payload: unknown, source: 'invoke' | 'http'): Promise<InvokeOutcome> {
   const q = qualifier ?? '$LATEST';
-  let version = versionFor(em, fn, q).version;
-  const alias = fn.aliases.get(q);
-  if (alias?.routingConfig) {
-    const [extra, weight] = Object.entries(alias.routingConfig.AdditionalVersionWeights)[0] ?? [];
-    if (extra !== undefined && weight !== undefined && em.routingRandom() < weight) version = extra;
-  }
-  const record = (errors: number) => em.recordMetrics(fn.name, version, { invocations: 1, errors }, alias ? { alias: alias.name } : {});
+  const v = pickVersion(em, fn, q);
+  if (v.state !== 'Active') throw conflict(`The operation cannot be performed at this time. The function is currently in the following state: ${v.state}`);
+  const group = logGroupOf(fn, v);
+  const now = em.now();
+  const exec = em.invokeHandler
+    ? await runTestHandler(em, fn, v, em.invokeHandler, payload, q, source)
+    : await em.sandboxes.invoke({ fn, version: v, invokedArn: functionArn(em, fn.name, qualifier), logGroup: group, region: em.region, env: em.codeEnv(), now }, payload);
+  const id = exec.requestId;
+  const report = `REPORT RequestId: ${id}\tDuration: ${exec.durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(exec.durationMs))} ms\tMemory Size: ${v.config.MemorySize} MB\tMax Memory Used: ${exec.maxMemoryMB} MB\t${exec.timedOut ? 'Status: timeout\n' : '\n'}`;
+  const messages = [`START RequestId: ${id} Version: ${v.version}\n`, ...exec.logs, `END RequestId: ${id}\n`, report];
+  appendLogs(em, group, exec.logStream, messages, now);
+  const alias = fn.aliases.has(q) ? { alias: q } : {};
+  em.recordMetrics(fn.name, v.version, { invocations: 1, errors: exec.ok ? 0 : 1, durationMs: exec.durationMs }, { ...alias, time: now });
+  const log = messages.join('');
+  if (!exec.ok) return { version: v.version, requestId: id, ok: false, error: exec.error ?? { errorType: 'Unknown', errorMessage: 'Unknown error' }, log };
+  const text = exec.result ?? 'null';
+  let result: unknown = text;
   try {
-    const result: unknown = await em.invokeHandler(fn.name, version, payload, { qualifier: q, source });
-    record(0);
-    return { version, ok: true, result };
-  } catch (err) {
-    record(1);
-    const e = err instanceof Error ? err : new Error(String(err));
-    return { version, ok: false, error: { errorMessage: e.message, errorType: e.name || 'Error' } };
-  }
+    result = JSON.parse(text);
+  } catch {}
+  return { version: v.version, requestId: id, ok: true, result, resultText: text, log };
+}
+
+/** X-Amz-Log-Result: base64 of the last 4 KB of the invocation's log. */
+function logTail(log: string): string {
+  const bytes = Buffer.from(log, 'utf8');
+  return bytes.subarray(Math.max(0, bytes.length - 4096)).toString('base64');
 }
 
 async function invoke({ em, labels, input, req }: LambdaCtx): Promise<HttpRes> {
   const { fn, qualifier } = getFunction(em, labels.FunctionName ?? '', str(input, 'Qualifier'));
   const v = versionFor(em, fn, qualifier);
-  if (v.state === 'Pending') throw conflict('The operation cannot be performed at this time. The function is currently in the following state: Pending');
+  if (v.state !== 'Active') throw conflict(`The operation cannot be performed at this time. The function is currently in the following state: ${v.state}`);
   const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+  const logType = String(req.headers['x-amz-log-type'] ?? 'None');
+  if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) throw invalidRequest(`1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+  if (!['None', 'Tail'].includes(logType)) throw invalidRequest(`1 validation error detected: Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]`);
   if (type === 'DryRun') return { status: 204 };
   const raw = req.body.toString('utf8');
   let payload: unknown = raw;
@@ -495,16 +565,21 @@ async function invoke({ em, labels, input, req }: LambdaCtx): Promise<HttpRes> {
     throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json: Could not parse payload into json', 400, { Type: 'User' });
   }
   if (type === 'Event') {
-    void invokeFunction(em, fn, qualifier, payload, 'invoke');
+    void invokeFunction(em, fn, qualifier, payload, 'invoke').catch(() => undefined);
     return { status: 202, headers: { 'content-type': 'application/json' } };
   }
   const out = await invokeFunction(em, fn, qualifier, payload, 'invoke');
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': out.version };
+  if (logType === 'Tail') headers['x-amz-log-result'] = logTail(out.log);
   if (!out.ok) {
     headers['x-amz-function-error'] = 'Unhandled';
-    return { status: 200, headers, body: JSON.stringify({ ...out.error, trace: [] }) };
+    return { status: 200, headers, body: JSON.stringify(out.error) };
   }
-  return { status: 200, headers, body: JSON.stringify(out.result ?? null) };
+  return { status: 200, headers, body: out.resultText ?? 'null' };
+}
+
+function invalidRequest(message: string): AwsError {
+  return new AwsError('ValidationException', message, 400, { Type: 'User' });
 }
 
 // ---------- tags ----------

@@ -1,7 +1,8 @@
-// CloudWatch Logs (awsJson1_1): log groups, retention, tags.
+// CloudWatch Logs (awsJson1_1): log groups, retention, tags; streams and events in log-events.ts.
 import { AwsError, jsonProtocolError, num, reqStr, routeJsonTarget, str, strList, strMap, type HttpReq, type ServiceHandler } from '../protocol.js';
 import type { Emulator } from '../emulator.js';
 import type { LogGroup } from '../state.js';
+import { logEventOps } from './log-events.js';
 
 type In = Record<string, unknown>;
 
@@ -39,7 +40,7 @@ function ops(em: Emulator): Record<string, { run: (input: In) => unknown }> {
         const name = reqStr(input, 'logGroupName');
         if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw new AwsError('InvalidParameterException', `Invalid log group name: ${name}`, 400);
         if (em.state.logs.groups.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists', 400);
-        em.state.logs.groups.set(name, { name, arn: em.arn('logs', `log-group:${name}`), created: em.now(), kmsKeyId: str(input, 'kmsKeyId'), tags: strMap(input.tags) });
+        em.state.logs.groups.set(name, { name, arn: em.arn('logs', `log-group:${name}`), created: em.now(), kmsKeyId: str(input, 'kmsKeyId'), tags: strMap(input.tags), streams: new Map() });
         return {};
       },
     },
@@ -108,7 +109,7 @@ function ops(em: Emulator): Record<string, { run: (input: In) => unknown }> {
 }
 
 export function createLogsService(em: Emulator): ServiceHandler {
-  const table = ops(em);
+  const table = { ...ops(em), ...logEventOps(em) };
   return {
     name: 'logs',
     route: (req: HttpReq) => routeJsonTarget(req, table, 'application/x-amz-json-1.1'),

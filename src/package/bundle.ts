@@ -1,0 +1,106 @@
+/**
+ * `package.bundle: esbuild`: the handler and everything it imports as one minified file with a
+ * source map, written at the handler's own path (so entry adapters and the cloud's handler
+ * setting still find it), ESM or CommonJS like the handler file. Kept out of the bundle, as
+ * imports the packaged files satisfy: every package that ships a native addon (it loads its
+ * `.node` files by paths relative to itself), `.node` files, and `package.external`. esbuild is
+ * loaded only when a function is bundled.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { ExitCode, FnxError, type SourceLocation } from '../errors.js';
+import { hasNativeAddon, isExternal, packageDirOf } from './trace.js';
+
+export interface BundleRequest {
+  readonly root: string;
+  /** Posix path of the handler file, relative to the root. */
+  readonly handlerFile: string;
+  readonly runtime: string;
+  readonly external: readonly string[];
+  readonly function: string;
+  readonly location?: SourceLocation;
+}
+
+export interface Bundle {
+  readonly code: string;
+  readonly map: string;
+}
+
+const posix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+/** 'esm' or 'cjs': how Node loads `handlerFile` (its extension, else the nearest package.json `type`). */
+export function moduleFormat(root: string, handlerFile: string): 'esm' | 'cjs' {
+  if (handlerFile.endsWith('.mjs')) return 'esm';
+  if (handlerFile.endsWith('.cjs')) return 'cjs';
+  for (let d = dirname(join(root, handlerFile)); ; d = dirname(d)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { type?: unknown };
+      return pkg.type === 'module' ? 'esm' : 'cjs';
+    } catch {}
+    if (d === root || dirname(d) === d) return 'cjs';
+  }
+}
+
+// ESM output has no require(); bundled CommonJS dependencies call it for Node's built-ins.
+const ESM_BANNER = "import { createRequire as __fnxCreateRequire } from 'node:module'; const require = __fnxCreateRequire(import.meta.url);";
+
+export async function bundleHandler(req: BundleRequest): Promise<Bundle> {
+  const esbuild = await import('esbuild');
+  const format = moduleFormat(req.root, req.handlerFile);
+  const outfile = join(req.root, req.handlerFile);
+  const node = /^nodejs(\d+)/.exec(req.runtime)?.[1] ?? '20';
+  const outDir = dirname(outfile);
+  const plugin = {
+    name: 'fnx-external',
+    setup(build: import('esbuild').PluginBuild) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === 'entry-point' || args.pluginData === 'fnx-inner') return undefined;
+        if (isExternal(args.path, req.external)) return { path: args.path, external: true };
+        const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'fnx-inner' });
+        // Unresolved: esbuild's own resolution reports it (or tolerates it inside try/catch).
+        if (r.errors.length || r.external || !r.path) return undefined;
+        // A .node file: kept as a file, imported by its path from the bundle's folder.
+        if (r.path.endsWith('.node')) {
+          const rel = posix(relative(outDir, r.path));
+          return { path: rel.startsWith('.') ? rel : `./${rel}`, external: true };
+        }
+        const pkg = packageDirOf(posix(relative(req.root, r.path)));
+        if (pkg && !args.path.startsWith('.') && hasNativeAddon(join(req.root, pkg))) return { path: args.path, external: true };
+        return undefined;
+      });
+    },
+  };
+  let result;
+  try {
+    result = await esbuild.build({
+      absWorkingDir: req.root,
+      entryPoints: [outfile],
+      outfile,
+      bundle: true,
+      write: false,
+      minify: true,
+      sourcemap: 'linked',
+      sourcesContent: false,
+      legalComments: 'eof',
+      platform: 'node',
+      target: `node${node}`,
+      format,
+      ...(format === 'esm' ? { banner: { js: ESM_BANNER } } : {}),
+      plugins: [plugin],
+      logLevel: 'silent',
+    });
+  } catch (err) {
+    const errors = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }).errors ?? [];
+    const first = errors[0];
+    const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+    throw new FnxError('E_PACKAGE_BUNDLE', `Bundling function "${req.function}" with esbuild failed: ${where}${first?.text ?? String(err)}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`, {
+      hint: 'Fix the import, add the package to package.external to keep it as files, or remove package.bundle.',
+      exitCode: ExitCode.usage,
+      ...(req.location ? { location: req.location } : {}),
+    });
+  }
+  const js = result.outputFiles.find((f) => f.path === outfile);
+  const map = result.outputFiles.find((f) => f.path === `${outfile}.map`);
+  if (!js || !map) throw new Error(`esbuild wrote no ${req.handlerFile} for function ${req.function}`);
+  return { code: js.text, map: map.text };
+}
