@@ -63,13 +63,23 @@ export function showValidate(r: ValidateResult, reporter: Reporter, cwd: string)
 }
 
 export function showPackage(r: PackageResult, reporter: Reporter, cwd: string): void {
-  const { warnings, ...set } = r;
-  reporter.data({ ok: true, ...set, warnings: warnings.map((w: FnxError) => w.toJSON()) });
+  const { warnings, previous, ...set } = r;
+  reporter.data({ ok: true, ...set, artifacts: set.artifacts.map((a) => ({ ...a, previous: previous[a.path] ?? null })), warnings: warnings.map((w: FnxError) => w.toJSON()) });
   for (const a of set.artifacts) {
     reporter.print(
       `${a.type === 'layer' ? 'layer   ' : 'function'} ${a.name.padEnd(20)} ${a.providers.join(',').padEnd(14)} ${formatBytes(a.size).padStart(9)}  ${String(a.files).padStart(6)} ${a.files === 1 ? 'file ' : 'files'}  ${relative(cwd, a.path)}`,
     );
+    const largest = (a.largest ?? []).map((c) => `${c.name} ${formatBytes(c.bytes)}`).join(', ');
+    reporter.print(`         ${formatBytes(a.unzippedSize)} unzipped${largest ? `; largest: ${largest}` : ''}; ${sizeChange(a.size, a.sha256, previous[a.path])}`);
   }
+}
+
+/** An archive against the previous build's: "new", "unchanged" or "+1.2 KB (was 3.0 KB)". */
+function sizeChange(size: number, sha256: string, prev: { size: number; sha256: string } | undefined): string {
+  if (!prev) return 'new since the last build';
+  if (prev.sha256 === sha256) return 'unchanged since the last build';
+  const d = size - prev.size;
+  return `${d < 0 ? '-' : '+'}${formatBytes(Math.abs(d))} since the last build (was ${formatBytes(prev.size)})`;
 }
 
 export function showPlan(r: PlanResult, reporter: Reporter): void {

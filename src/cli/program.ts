@@ -144,7 +144,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
   withManifestOptions(program.command('package').description('build deterministic zip artifacts into .fnx/build/<stage>/'))
     .option('-f, --function <name...>', 'only these functions')
     .option('--no-cache', 'ignore the packaging cache')
-    .option('--strict', 'fail (exit 2) instead of warning when a Python function\'s dependencies are not in its package')
+    .option('--strict', 'fail (exit 2, before any upload) instead of warning when a function\'s zip is over its package.budget')
     .action((o: RawManifestOpts & { function?: string[]; cache?: boolean; strict?: boolean }) =>
       set(o.json, async (session) => {
         const [{ packageProject }, { showPackage }] = await Promise.all([import('../commands/package.js'), import('./output.js')]);
@@ -170,7 +170,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .option('--keep-on-interrupt', 'on Ctrl-C during a traffic shift, leave the weights as they are')
     .option('--release-rolled-back', 'release the manifest\'s version even if a failed gate or hook, or `fnx rollback`, rolled it back before')
     .addOption(new Option('--concurrency <n>', 'functions deployed in parallel').default(8).argParser(positiveInt))
-    .option('--strict', 'fail (exit 2) instead of warning when a Python function\'s dependencies are not in its package')
+    .option('--strict', 'fail (exit 2, before any upload) instead of warning when a function\'s zip is over its package.budget')
     .action(
       (o: RawManifestOpts & { function?: string[]; provider?: string[]; dryRun?: boolean; wait?: boolean; keepOnInterrupt?: boolean; releaseRolledBack?: boolean; concurrency: number; strict?: boolean }) =>
         set(o.json, async (session) => {

@@ -1,12 +1,15 @@
 /**
  * `fnx package`: loads the manifest, writes the stage's archives to `.fnx/build/<stage>/` with
  * artifacts.json, then checks provider limits (a limit error exits 2 after the archives are
- * written, so they can be inspected). Python dependencies not in an archive are warnings (to the
- * reporter, and in the result); with `strict` they fail, exit 2.
+ * written, so they can be inspected). A function archive past its package.budget is a warning (to
+ * the reporter, and in the result); with `strict` it fails, exit 2. Each archive is compared with
+ * the previous build's (the artifacts.json found before packaging): `previous` by archive path.
  */
 import type { FnxError } from '../errors.js';
 import type { ArtifactSet } from '../package/artifact.js';
-import { checkLimits, packageArtifacts } from '../package/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDir, checkLimits, packageArtifacts } from '../package/index.js';
 import { formatWarning } from '../report/format.js';
 import type { ManifestOptions, Session } from '../session.js';
 
@@ -18,13 +21,32 @@ export interface PackageRequest extends ManifestOptions {
   readonly strict?: boolean;
 }
 
+/** An archive as the previous `fnx package` of the stage wrote it. */
+export interface PreviousArchive {
+  readonly size: number;
+  readonly unzippedSize: number;
+  readonly sha256: string;
+}
+
 export interface PackageResult extends ArtifactSet {
   readonly warnings: readonly FnxError[];
+  /** By artifact path: the same archive in the previous build, when there was one. */
+  readonly previous: Readonly<Record<string, PreviousArchive>>;
+}
+
+function previousBuild(file: string): Record<string, PreviousArchive> {
+  try {
+    const set = JSON.parse(readFileSync(file, 'utf8')) as ArtifactSet;
+    return Object.fromEntries(set.artifacts.map((a) => [a.path, { size: a.size, unzippedSize: a.unzippedSize, sha256: a.sha256 }]));
+  } catch {
+    return {};
+  }
 }
 
 export async function packageProject(request: PackageRequest, session: Session): Promise<PackageResult> {
   const manifest = await session.loadManifest({ ...request, files: true });
   const warnings: FnxError[] = [];
+  const previous = previousBuild(join(buildDir(manifest), 'artifacts.json'));
   const onWarning = (w: FnxError) => {
     warnings.push(w);
     session.reporter.warn(formatWarning(w, session.cwd));
@@ -38,5 +60,5 @@ export async function packageProject(request: PackageRequest, session: Session):
     signal: session.signal,
   });
   checkLimits(manifest, set);
-  return { ...set, warnings };
+  return { ...set, warnings, previous: Object.fromEntries(set.artifacts.flatMap((a) => (previous[a.path] ? [[a.path, previous[a.path]!]] : []))) };
 }

@@ -112,6 +112,13 @@ export interface ReleasePolicy {
   readonly fallback?: Readonly<Partial<Record<ProviderName, 'all-at-once'>>>;
 }
 
+/** `package.budget`: most bytes of the function's zip, unzipped and zipped, and where it is set. */
+export interface PackageBudget {
+  readonly unzipped?: number;
+  readonly zipped?: number;
+  readonly location?: SourceLocation;
+}
+
 export interface ResolvedFunction {
   /** Key in the manifest's `functions` map. */
   readonly name: string;
@@ -140,6 +147,7 @@ export interface ResolvedFunction {
     readonly exclude: readonly string[];
     readonly strategy: 'all' | 'trace' | 'bundle';
     readonly external: readonly string[];
+    readonly budget?: PackageBudget;
   };
   /** Providers this function is deployed to (a subset of the configured ones). */
   readonly providers: readonly ProviderName[];

@@ -23,7 +23,7 @@ import type { FunctionSpec, Release, Trigger as UserTrigger, UserManifest } from
 import { releaseStrategy } from './release-strategy.js';
 import { mergedMap, setting } from './settings.js';
 import { providersOf } from './semantic.js';
-import { durationSeconds, fraction, latencyMs } from './units.js';
+import { durationSeconds, fraction, latencyMs, sizeBytes } from './units.js';
 
 export const DEFAULTS = {
   runtime: 'nodejs22',
@@ -83,9 +83,15 @@ export function toResolvedManifest(input: Record<string, unknown>, ctx: ResolveC
 
 function resolveFunction(doc: Record<string, unknown>, name: string, fn: FunctionSpec, ctx: ResolveContext): ResolvedFunction {
   const get = <T>(key: string, fallback: T): T => (setting(doc, name, key).value as T | undefined) ?? fallback;
-  const pkg = get<{ include?: string[]; exclude?: string[]; trace?: boolean; bundle?: 'esbuild'; external?: string[] }>('package', {});
+  const pkg = get<{ include?: string[]; exclude?: string[]; trace?: boolean; bundle?: 'esbuild'; external?: string[]; budget?: { unzipped?: number | string; zipped?: number | string } }>('package', {});
   const runtime = get('runtime', DEFAULTS.runtime);
   const strategy = runtime.startsWith('python') ? 'all' : pkg.bundle ? 'bundle' : pkg.trace === false ? 'all' : 'trace';
+  const pkgPointer = setting(doc, name, 'package').pointer;
+  const budget = pkg.budget && {
+    ...(pkg.budget.unzipped !== undefined ? { unzipped: sizeBytes(pkg.budget.unzipped) } : {}),
+    ...(pkg.budget.zipped !== undefined ? { zipped: sizeBytes(pkg.budget.zipped) } : {}),
+    ...(pkgPointer ? { location: ctx.locator.locate(join(pkgPointer, 'budget'), 'key') } : {}),
+  };
   const concurrency = get<{ max?: number; warm?: number }>('concurrency', {});
   const deadLetter = get<{ queue?: string; topic?: string } | undefined>('deadLetter', undefined);
   const network = get<{ subnets: string[]; securityGroups: string[] } | undefined>('network', undefined);
@@ -114,6 +120,7 @@ function resolveFunction(doc: Record<string, unknown>, name: string, fn: Functio
       exclude: pkg.exclude ?? [...DEFAULTS.exclude],
       strategy,
       external: pkg.external ?? [],
+      ...(budget ? { budget } : {}),
     },
     providers: providersOf(doc, fn as unknown as Record<string, unknown>),
     triggers: (fn.triggers ?? []).map(resolveTrigger),

@@ -93,6 +93,13 @@ export type Role = string;
  */
 export type Events = 'neutral' | 'native';
 /**
+ * Bytes: an integer, or a string `<n>B`, `<n>KB`, `<n>MB` or `<n>GB` (powers of 1024, as fnx prints sizes: "50MB", "1.5 GB").
+ *
+ * This interface was referenced by `UserManifest`'s JSON-Schema
+ * via the `definition` "size".
+ */
+export type Size = number | string;
+/**
  * Integer seconds, or a string `<n>s`, `<n>m` or `<n>h` ("30s", "5m", "1h").
  *
  * This interface was referenced by `UserManifest`'s JSON-Schema
@@ -355,6 +362,19 @@ export interface Package {
    * Packages kept out of the bundle and packaged as files (traced); when not installed, left to the runtime (e.g. an SDK the cloud provides). A package name, a subpath (`pkg/sub`) or a scope (`@scope/*`).
    */
   external?: string[];
+  /**
+   * Size budget of the function's zip: past it `fnx package`, `fnx plan` and `fnx deploy` warn, and fail (exit 2, before any upload) with `--strict`.
+   */
+  budget?: {
+    /**
+     * Most bytes the zip's files may hold unzipped.
+     */
+    unzipped?: number | string;
+    /**
+     * Most bytes the zip itself may have.
+     */
+    zipped?: number | string;
+  };
 }
 /**
  * How traffic moves to a new version: all-at-once (default), canary (percent for `wait`, then 100), linear (`step` more every `interval`) or explicit `steps` held for `interval` each, watched by health gates.

@@ -22,3 +22,11 @@ export function fraction(v: number | string): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)%$/.exec(v);
   return m ? Number(m[1]) / 100 : NaN;
 }
+
+/** `52428800`, "50MB", "512 KB", "1.5GB" -> bytes (powers of 1024, as formatBytes prints them). */
+export function sizeBytes(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const m = /^([0-9]+(?:\.[0-9]+)?) ?(B|KB|MB|GB)$/.exec(v);
+  if (!m) return NaN;
+  return Math.round(Number(m[1]) * { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2] as 'B' | 'KB' | 'MB' | 'GB']);
+}

@@ -25,6 +25,8 @@ export interface Artifact {
   readonly sha256: string;
   /** Base64 sha256 of the zip bytes (what Lambda reports as CodeSha256). */
   readonly sha256Base64: string;
+  /** The five largest contributors by unzipped bytes (budget.ts); absent in sets written before it. */
+  readonly largest?: readonly { readonly name: string; readonly bytes: number; readonly files: number }[];
 }
 
 export interface ArtifactSet {

@@ -4,7 +4,7 @@
  * (zip-writer.ts) into `.fnx/build/<stage>/`, and record the set in artifacts.json.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants as fsConstants, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FnxError, FnxErrorList, InterruptedError } from '../errors.js';
@@ -21,6 +21,9 @@ import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
 
 import { checkLimits } from './limits.js';
+import { collectAbove } from './heap.js';
+import { budgetProblems, largestContributors, type Contributor } from './budget.js';
+import { installPythonDeps, type InstalledFile } from './python-install.js';
 import { Tracer } from './trace.js';
 import { ensureOutputDir } from './output-dir.js';
 import { fsError, isFsError } from './fs-errors.js';
@@ -44,7 +47,7 @@ export interface PackageOptions {
   readonly signal?: AbortSignal;
   /** Bound of the packaging cache in bytes (default 1 GiB). */
   readonly cacheMaxBytes?: number;
-  /** Python dependencies missing from an archive stop packaging (exit 2) instead of being a warning. */
+  /** A function archive past its package.budget stops packaging (exit 2, before artifacts.json is written) instead of being a warning. */
   readonly strict?: boolean;
   /** Where packaging warnings go (default: the reporter's warn). */
   readonly onWarning?: (warning: FnxError) => void;
@@ -70,6 +73,8 @@ interface KeyRecord {
   sha256Base64: string;
   unzippedSize: number;
   files: number;
+  /** The archive's largest contributors (budget.ts), kept so an unchanged archive is not walked for them. */
+  largest?: Contributor[];
 }
 
 function readKeys(file: string): Record<string, KeyRecord> {
@@ -80,7 +85,7 @@ function readKeys(file: string): Record<string, KeyRecord> {
   }
 }
 
-function writeAtomic(file: string, text: string): void {
+function writeAtomic(file: string, text: string | Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`;
   // A file (or planted symlink) left under the temporary name is replaced, never written through.
   rmSync(tmp, { force: true });
@@ -104,8 +109,12 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     const planner = new Planner(manifest, opts.hooks);
     const tracer = new Tracer(useCache ? join(manifest.rootDir, '.fnx', 'cache', 'trace.json') : undefined, manifest.rootDir, opts.now ?? Date.now());
     await planner.prepare(functions, tracer);
-    const planned = planner.plan(functions);
-    if (opts.strict) throwWarnings(planner.warnings);
+    const installed = new Map<string, InstalledFile[]>();
+    for (const [name, needs] of planner.pythonNeeds(functions)) {
+      step?.update(`Installing the Python dependencies of ${name}`);
+      installed.set(name, await installPythonDeps(manifest.rootDir, functions.find((f) => f.name === name)!, needs, opts.signal));
+    }
+    const planned = planner.plan(functions, installed);
     // Sizes come from each file's stat: an archive past a provider's limit stops before any file is read.
     checkPlannedLimits(manifest, planned);
     const outDir = buildDir(manifest);
@@ -148,13 +157,16 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
       store.close();
     }
 
+    const problems = budgetProblems(functions, artifacts);
+    if (opts.strict && problems.length === 1) throw problems[0]!;
+    if (opts.strict && problems.length > 1) throw new FnxErrorList(problems, `${plural(problems.length, 'function')} over their package budget`);
     const set: ArtifactSet = { version: 1, service: manifest.service, stage: manifest.stage, artifacts };
     writeAtomic(join(outDir, 'artifacts.json'), `${JSON.stringify(set, null, 2)}\n`);
     if (!opts.functions?.length) removeStale(outDir, planned);
     const total = artifacts.reduce((n, a) => n + a.size, 0);
     step?.succeed(`Packaged ${plural(artifacts.length, 'artifact')} (${formatBytes(total)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     const report = opts.onWarning ?? ((w: FnxError) => opts.reporter?.warn(formatWarning(w, manifest.rootDir)));
-    for (const w of planner.warnings) report(w);
+    for (const w of problems) report(w);
     return set;
   } catch (err) {
     step?.fail(err instanceof InterruptedError ? 'Packaging interrupted' : 'Packaging failed');
@@ -209,12 +221,6 @@ function plannedSet(manifest: ResolvedManifest, planned: readonly PlannedArtifac
   return { version: 1, service: manifest.service, stage: manifest.stage, artifacts };
 }
 
-/** With --strict a packaging warning is the error (exit 2), raised before anything is written. */
-function throwWarnings(warnings: readonly FnxError[]): void {
-  if (warnings.length === 1) throw warnings[0]!;
-  if (warnings.length > 1) throw new FnxErrorList(warnings, `${plural(warnings.length, 'function')} would be packaged without their Python dependencies`);
-}
-
 async function writeAll(
   planned: readonly PlannedArtifact[],
   shaOf: Map<string, string>,
@@ -231,10 +237,12 @@ async function writeAll(
     try {
       const keys: Record<string, KeyRecord> = {};
       const out: Artifact[] = [];
+      const written: Written = new Map();
       for (const [i, a] of planned.entries()) {
         if (opts.signal?.aborted) throw new InterruptedError();
         update(`Writing ${a.file} (${i + 1}/${planned.length})`);
-        const rec = writeArtifact(a, shaOf, store, outDir, prevKeys[a.file], useCache);
+        collectAbove();
+        const rec = writeArtifact(a, shaOf, store, outDir, prevKeys[a.file], useCache, written);
         keys[a.file] = rec;
         out.push({
           type: a.type,
@@ -246,9 +254,14 @@ async function writeAll(
           files: rec.files,
           sha256: rec.sha256,
           sha256Base64: rec.sha256Base64,
+          largest: rec.largest ?? largestContributors(a.entries),
         });
       }
-      if (useCache) writeAtomic(keysFile, JSON.stringify({ ...prevKeys, ...keys }));
+      if (useCache) {
+        // Linking changed the shared file's ctime: each name's sidecar is rewritten with the final stat.
+        for (const w of written.values()) if (w.files.length > 1) shareSidecar(outDir, w.files);
+        writeAtomic(keysFile, JSON.stringify({ ...prevKeys, ...keys }));
+      }
       return out;
     } catch (err) {
       if (!(err instanceof CorruptEntryError)) throw err;
@@ -294,14 +307,51 @@ function archiveKey(entries: readonly PlannedEntry[], shaOf: Map<string, string>
   return hash.update(text).digest('hex');
 }
 
-function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: ContentStore, outDir: string, prev: KeyRecord | undefined, reuse: boolean): KeyRecord {
+/** This run's archives by key: the files (the first one written, then those linked to it) and its record. */
+type Written = Map<string, { files: string[]; rec?: KeyRecord }>;
+
+/**
+ * Writes archive `a` unless the previous run's is still in place. Archives with the same entries
+ * (the same key, so the same bytes) are stored once: the first one of this run is hard-linked
+ * under the others' names.
+ */
+function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: ContentStore, outDir: string, prev: KeyRecord | undefined, reuse: boolean, written: Written): KeyRecord {
   const planned = isSortedByName(a.entries) ? a.entries : [...a.entries].sort((x, y) => compareNames(x.name, y.name));
   const key = archiveKey(planned, shaOf);
   const path = join(outDir, a.file);
+  const same = written.get(key);
+  if (same?.rec) {
+    same.files.push(a.file);
+    const first = join(outDir, same.files[0]!);
+    let linked = false;
+    try {
+      linked = statSync(path).ino === statSync(first).ino;
+    } catch {}
+    if (!linked) shareFile(first, path);
+    return { ...same.rec, mtimeMs: statSync(path).mtimeMs };
+  }
+  const rec = writeOwn(a, planned, key, path, shaOf, store, outDir, prev, reuse);
+  written.set(key, { files: [a.file], rec });
+  return rec;
+}
+
+/** `to` becomes another name of `from` (a hard link; a copy where the file system has none), replaced atomically. */
+function shareFile(from: string, to: string): void {
+  const tmp = `${to}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  try {
+    linkSync(from, tmp);
+  } catch {
+    copyFileSync(from, tmp, fsConstants.COPYFILE_EXCL);
+  }
+  renameSync(tmp, to);
+}
+
+function writeOwn(a: PlannedArtifact, planned: readonly PlannedEntry[], key: string, path: string, shaOf: Map<string, string>, store: ContentStore, outDir: string, prev: KeyRecord | undefined, reuse: boolean): KeyRecord {
   if (prev?.key === key) {
     try {
       const st = statSync(path);
-      if (st.size === prev.size && st.mtimeMs === prev.mtimeMs) return prev;
+      if (st.size === prev.size && st.mtimeMs === prev.mtimeMs) return prev.largest ? prev : { ...prev, largest: largestContributors(planned) };
     } catch {}
   }
   const entries: StoredZipEntry[] = planned.map((e) => {
@@ -315,7 +365,7 @@ function writeArtifact(a: PlannedArtifact, shaOf: Map<string, string>, store: Co
   const r = writeZip(path, entries, (e, sink) => store.read(e.sha, e.stored, sink), {}, previous ? { previous, idOf: (e) => e.sha } : undefined);
   const st = statSync(path);
   if (reuse) writeSidecar(sidecar, st, r.sha256, entries);
-  return { key, mtimeMs: st.mtimeMs, size: r.size, sha256: r.sha256, sha256Base64: r.sha256Base64, unzippedSize: r.unzippedSize, files: r.files };
+  return { key, mtimeMs: st.mtimeMs, size: r.size, sha256: r.sha256, sha256Base64: r.sha256Base64, unzippedSize: r.unzippedSize, files: r.files, largest: largestContributors(planned) };
 }
 
 function isSortedByName(entries: readonly PlannedEntry[]): boolean {
@@ -369,10 +419,21 @@ function writeSidecar(sidecar: string, st: { size: number; mtimeMs: number; ctim
   const body = Buffer.allocUnsafe(32 * entries.length);
   for (const [i, e] of entries.entries()) body.write(e.sha, 32 * i, 32, 'hex');
   mkdirSync(dirname(sidecar), { recursive: true });
-  const tmp = `${sidecar}.${process.pid}.tmp`;
-  rmSync(tmp, { force: true });
-  writeFileSync(tmp, Buffer.concat([head, body]), { flag: 'wx' });
-  renameSync(tmp, sidecar);
+  writeAtomic(sidecar, Buffer.concat([head, body]));
+}
+
+/** Gives every name in `files` (one file, hard-linked) the first one's sidecar, with the file's current stat. */
+function shareSidecar(outDir: string, files: readonly string[]): void {
+  try {
+    const buf = readFileSync(sidecarPath(outDir, files[0]!));
+    const nl = buf.indexOf(10);
+    const h = JSON.parse(buf.toString('utf8', 0, nl)) as SidecarHeader;
+    const st = statSync(join(outDir, files[0]!));
+    const text = Buffer.concat([Buffer.from(`${JSON.stringify({ ...h, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino })}\n`), buf.subarray(nl + 1)]);
+    for (const f of files) writeAtomic(sidecarPath(outDir, f), text);
+  } catch {
+    // Without a sidecar the next write of these archives is a full one.
+  }
 }
 
 /** Deletes archives of functions or layers that are no longer in the manifest. */

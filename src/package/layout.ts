@@ -3,8 +3,9 @@
  *
  * - A function archive holds the function's own files (include/exclude, .fnxignore, default
  *   excludes) and, for Node runtimes, the production dependencies of the project's package.json,
- *   unless one of its layers is built from that same package.json. Python dependencies are not
- *   installed: declared ones missing from the archive and its layers become `warnings`.
+ *   unless one of its layers is built from that same package.json. A Python function's declared
+ *   dependencies missing from its files and layers are installed by pip (python-install.ts) and
+ *   sit at the archive root.
  * - Providers with native layers (AWS) get the function archive as is, plus one archive per layer
  *   (`nodejs/node_modules/...` for a package layer, a folder layer as it is).
  * - Providers that merge layers (Azure, GCP) get one archive holding the function's files over
@@ -22,7 +23,8 @@ import { handlerFiles } from '../manifest/handler.js';
 import type { ProviderName, ResolvedFunction, ResolvedLayer, ResolvedManifest } from '../manifest/model.js';
 import { checkGlob, loadFnxIgnore, projectRules, treeRules, type IgnoreRules } from './file-rules.js';
 import { productionDeps } from './node-deps.js';
-import { missingPythonDeps } from './python-deps.js';
+import { missingPythonDeps, type PythonNeeds } from './python-deps.js';
+import type { InstalledFile } from './python-install.js';
 import { isTraced, prepare, type Prepared } from './strategy.js';
 import { packageDirOf, type Tracer } from './trace.js';
 import { escapeError, isInside, walk, type FoundFile } from './walk.js';
@@ -78,10 +80,10 @@ export class Planner {
   private readonly projectFiles = new Map<string, Array<{ rel: string; source: Source }>>();
   private readonly depsCache = new Map<string, Array<{ rel: string; source: Source }>>();
   private readonly layerCache = new Map<string, Array<{ rel: string; source: Source }>>();
+  /** The last entry made for each file (see toEntries). */
+  private readonly entries = new WeakMap<Source, PlannedEntry>();
   /** Traced (and bundled) functions, by name, filled by prepare(). */
   private readonly prepared = new Map<string, Prepared>();
-  /** Problems that do not stop packaging (Python dependencies not in the archive), filled by plan(). */
-  readonly warnings: FnxError[] = [];
 
   constructor(
     private readonly manifest: ResolvedManifest,
@@ -222,6 +224,42 @@ export class Planner {
   }
 
   /**
+   * Entries sorted by name (byte order), as archives store them. An entry is one object per
+   * (file, name) for the whole plan, shared by every archive holding that file under that name: a
+   * plan of many functions holds one copy of the dependency entries, not one per function.
+   */
+  private toEntries(files: Map<string, Source>): PlannedEntry[] {
+    const out: PlannedEntry[] = [];
+    for (const [name, source] of files) {
+      let entry = this.entries.get(source);
+      if (entry?.name !== name) {
+        entry = { name, source };
+        this.entries.set(source, entry);
+      }
+      out.push(entry);
+    }
+    return out.sort((a, b) => compareNames(a.name, b.name));
+  }
+
+  /**
+   * The Python functions among `functions` whose declared dependencies are not in their files or
+   * layers, with what they declare: what packaging installs with pip before plan().
+   */
+  pythonNeeds(functions: readonly ResolvedFunction[]): Map<string, PythonNeeds> {
+    const out = new Map<string, PythonNeeds>();
+    for (const fn of functions) {
+      if (!fn.runtime.startsWith('python')) continue;
+      const own = new Set(this.ownFiles(fn).map((f) => f.rel));
+      const handler = handlerFiles(fn.handler, fn.runtime).find((c) => own.has(c));
+      if (!handler) continue;
+      const paths = [...own, ...fn.layers.flatMap((n) => this.layerFiles(this.layer(fn, n)).map((f) => mergedLayerPath(f.rel)))];
+      const needs = missingPythonDeps(this.manifest.rootDir, handler, paths);
+      if (needs) out.set(fn.name, needs);
+    }
+    return out;
+  }
+
+  /**
    * Traces (or bundles) the Node functions whose strategy asks for it; plan() then packages their
    * reached files instead of every included file and production dependency.
    */
@@ -292,8 +330,11 @@ export class Planner {
     return own;
   }
 
-  /** The archives for `functions` and the layers they use on providers with native layers. */
-  plan(functions: readonly ResolvedFunction[]): PlannedArtifact[] {
+  /**
+   * The archives for `functions` and the layers they use on providers with native layers;
+   * `installed`: each Python function's installed dependencies (pythonNeeds, python-install.ts).
+   */
+  plan(functions: readonly ResolvedFunction[], installed?: ReadonlyMap<string, readonly InstalledFile[]>): PlannedArtifact[] {
     const out: PlannedArtifact[] = [];
     const layerProviders = new Map<string, Set<ProviderName>>();
     const rootPkg = join(this.manifest.rootDir, 'package.json');
@@ -316,11 +357,8 @@ export class Planner {
           ...(fn.location ? { location: fn.location } : {}),
         });
       }
-      if (fn.runtime.startsWith('python')) {
-        const paths = [...own.keys(), ...layers.flatMap((l) => this.layerFiles(l).map((f) => mergedLayerPath(f.rel)))];
-        const warning = missingPythonDeps(this.manifest.rootDir, fn, candidates[0]!, paths);
-        if (warning) this.warnings.push(warning);
-      }
+      // Installed Python dependencies sit at the archive root, under the function's own files.
+      for (const f of installed?.get(fn.name) ?? []) if (!own.has(f.rel)) own.set(f.rel, f.source);
       const prepared = this.prepared.get(fn.name);
       // The adapters are checked against (and read from) every file the function may hold.
       const all = own;
@@ -353,7 +391,7 @@ export class Planner {
           for (const f of part.files) files.set(f.path, generatedSource(fn, part.providers, f));
         }
         const suffix = parts.length > 1 ? `.${part.providers.join('-')}` : '';
-        out.push({ type: 'function', name: fn.name, providers: part.providers, file: `functions/${fn.name}${suffix}.zip`, entries: toEntries(files) });
+        out.push({ type: 'function', name: fn.name, providers: part.providers, file: `functions/${fn.name}${suffix}.zip`, entries: this.toEntries(files) });
       }
       for (const l of layers) {
         const set = layerProviders.get(l.name) ?? new Set<ProviderName>();
@@ -365,7 +403,7 @@ export class Planner {
       if (!providers.size) continue;
       const files = new Map<string, Source>();
       for (const f of this.layerFiles(this.manifest.layers[name]!)) files.set(f.rel, f.source);
-      out.push({ type: 'layer', name, providers: [...providers].sort(), file: `layers/${name}.zip`, entries: toEntries(files) });
+      out.push({ type: 'layer', name, providers: [...providers].sort(), file: `layers/${name}.zip`, entries: this.toEntries(files) });
     }
     return out;
   }
@@ -388,10 +426,6 @@ function generatedSource(fn: ResolvedFunction, providers: readonly ProviderName[
   return { path: `generated:${providers.join('-')}:${fn.name}:${f.path}`, size: content.length, mtimeMs: 0, ctimeMs: 0, ino: 0, mode: 0o644, content };
 }
 
-/** Entries sorted by name (byte order), as archives store them. */
-function toEntries(files: Map<string, Source>): PlannedEntry[] {
-  return [...files].map(([name, source]) => ({ name, source })).sort((a, b) => compareNames(a.name, b.name));
-}
 
 function existsFile(p: string): boolean {
   try {

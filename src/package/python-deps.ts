@@ -1,18 +1,14 @@
 /**
- * Python dependencies are not installed by fnx yet. This module finds the ones a Python function
- * declares (requirements.txt, pyproject.toml `[project] dependencies` or
- * `[tool.poetry.dependencies]`, at the project root or next to the handler) that are not in the
- * function's archive or its layers, so packaging can say so instead of shipping a function that
- * fails on its first import.
+ * The Python dependencies a function declares (requirements.txt, pyproject.toml `[project]
+ * dependencies` or `[tool.poetry.dependencies]`, at the project root or next to the handler) that
+ * are not in the function's archive or its layers: those fnx installs with pip (python-install.ts).
  *
  * A dependency counts as present when the archive (or a layer, with the `python/` prefixes
  * mapped to the root) holds its `*.dist-info` / `*.egg-info` folder, as `pip install --target`
  * writes, or a top-level module of the same name.
  */
 import { readProjectText } from './fs-errors.js';
-import { dirname, join, relative } from 'node:path';
-import { ExitCode, FnxError } from '../errors.js';
-import type { ResolvedFunction } from '../manifest/model.js';
+import { dirname, join } from 'node:path';
 
 /** PEP 503 normalised name: `PyYAML` and `pyyaml`, `typing_extensions` and `typing-extensions` are the same. */
 export function normaliseName(name: string): string {
@@ -20,7 +16,7 @@ export function normaliseName(name: string): string {
 }
 
 /** The project name at the start of a PEP 508 requirement (`requests[socks]>=2; python_version>"3"` -> `requests`). */
-function requirementName(spec: string): string | undefined {
+export function requirementName(spec: string): string | undefined {
   return /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(spec)?.[1];
 }
 
@@ -104,31 +100,58 @@ export function installedNames(paths: Iterable<string>): Set<string> {
   return out;
 }
 
+/** What a Python function declares that its archive and layers lack: the files declaring it, and the names. */
+export interface PythonNeeds {
+  /** Absolute paths of the requirements.txt / pyproject.toml files that declare dependencies. */
+  readonly files: readonly string[];
+  /** Declared names not in the package, as written. */
+  readonly missing: readonly string[];
+}
+
 /**
- * The warning (exit 2 with --strict) for Python function `fn` whose declared dependencies are not
- * in `paths` (its archive's entry names, layers mapped to the root); undefined when none is missing.
+ * The dependencies Python function `fn` declares (requirements.txt, pyproject.toml, at the project
+ * root and next to the handler) that are not in `paths` (its archive's entry names, layers mapped
+ * to the root); undefined when none is missing.
  */
-export function missingPythonDeps(rootDir: string, fn: ResolvedFunction, handlerFile: string, paths: Iterable<string>): FnxError | undefined {
+export function missingPythonDeps(rootDir: string, handlerFile: string, paths: Iterable<string>): PythonNeeds | undefined {
   const dirs = [...new Set([rootDir, dirname(join(rootDir, handlerFile))])];
   const installed = installedNames(paths);
-  const found: { file: string; missing: string[] }[] = [];
+  const files: string[] = [];
+  const missing = new Set<string>();
   for (const dir of dirs) {
     for (const [name, parse] of [['requirements.txt', parseRequirements], ['pyproject.toml', parsePyproject]] as const) {
       const file = join(dir, name);
-      const missing = [...new Set(parse(file).filter((d) => !installed.has(normaliseName(d))))];
-      if (missing.length) found.push({ file: relative(rootDir, file), missing });
+      const names = parse(file);
+      if (names.length) files.push(file);
+      for (const d of names) if (!installed.has(normaliseName(d))) missing.add(d);
     }
   }
-  if (!found.length) return undefined;
-  const names = [...new Set(found.flatMap((f) => f.missing))];
-  const files = found.map((f) => f.file).join(' and ');
-  return new FnxError(
-    'E_PACKAGE_PYTHON_DEPS',
-    `Python function "${fn.name}": ${files} declare${found.length === 1 ? 's' : ''} ${names.length === 1 ? 'a dependency' : `${names.length} dependencies`} that ${names.length === 1 ? 'is' : 'are'} not in its package (${names.join(', ')}). fnx does not install Python dependencies yet, so the function fails when it imports ${names.length === 1 ? 'it' : 'them'}.`,
-    {
-      hint: `Install them into a layer folder and attach it: \`pip install -r ${found[0]!.file.endsWith('.txt') ? found[0]!.file : 'requirements.txt'} -t layers/python-deps/python\`, then \`layers: { python-deps: { path: layers/python-deps } }\` and \`layers: [python-deps]\` on the function.`,
-      exitCode: ExitCode.usage,
-      ...(fn.location ? { location: fn.location } : {}),
-    },
-  );
+  return missing.size ? { files, missing: [...missing] } : undefined;
+}
+
+/**
+ * The requirement lines pip is given for pyproject.toml `file`: PEP 621 `[project] dependencies`
+ * as written, Poetry's table by name (its version syntax is not PEP 440).
+ */
+export function pyprojectRequirements(file: string): string[] {
+  const text = readProjectText(file, '', 4 << 20);
+  if (text === undefined) return [];
+  const project = tomlTable(text, 'project');
+  const deps = project ? /^\s*dependencies\s*=\s*\[/m.exec(project) : null;
+  const out = project && deps ? tomlStrings(project, deps.index + deps[0].length) : [];
+  const poetry = tomlTable(text, 'tool.poetry.dependencies');
+  for (const m of poetry?.matchAll(/^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=/gm) ?? []) {
+    if (m[1]!.toLowerCase() !== 'python') out.push(m[1]!);
+  }
+  return out;
+}
+
+/** The text of requirements file `file` and of every file it pulls in with -r / -c, for a cache key. */
+export function requirementsText(file: string, seen = new Set<string>()): string {
+  if (seen.has(file)) return '';
+  seen.add(file);
+  const raw = readProjectText(file, '', 4 << 20) ?? '';
+  let out = `${file}\0${raw}\0`;
+  for (const m of raw.matchAll(/^\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/gm)) out += requirementsText(join(dirname(file), m[1]!), seen);
+  return out;
 }

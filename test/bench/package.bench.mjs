@@ -6,7 +6,11 @@
 //   - zip -r -q -X of one archive of the same tree (the baseline), if `zip` is installed
 //   - archiver (the zip library fnx does not use) writing one archive of the same tree
 // Each is printed as a ratio to `zip -r`, with peak RSS. Runs the built CLI: `npm run build` first.
-// FNX_BENCH_RUNS=n repeats each measurement and keeps the fastest (default 1).
+//   - at scale: peak RSS and the bytes in .fnx/build (hard links counted once) of a cold
+//     `fnx package` of N functions (FNX_BENCH_SCALE, default "10,200"; "0" skips), each with its
+//     own handler and the production node_modules
+// FNX_BENCH_RUNS=n repeats each measurement and keeps the fastest (default 1). FNX_BENCH_APP
+// is the fixture folder (default $TMPDIR/fnx-bench-app).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const fnx = join(repo, 'bin', 'fnx.js');
 const runs = Math.max(1, Number(process.env.FNX_BENCH_RUNS ?? 1));
-const app = join(os.tmpdir(), 'fnx-bench-app');
+const app = process.env.FNX_BENCH_APP || join(os.tmpdir(), 'fnx-bench-app');
+const scales = (process.env.FNX_BENCH_SCALE ?? '10,200').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const rssFile = join(os.tmpdir(), `fnx-bench-rss-${process.pid}`);
 // Records the child's peak RSS on exit, whatever the child is.
 const rssHook = `data:text/javascript,${encodeURIComponent("import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(process.env.FNX_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));")}`;
@@ -44,17 +49,18 @@ function handler(n, edit = 0) {
   return `const _ = require("lodash");\nexports.handler = async (e) => ({ statusCode: 200, body: _.kebabCase("fn ${n}") });\n// edit ${edit}\n`;
 }
 
-function writeProject() {
+function writeProject(count = 3) {
+  const ns = Array.from({ length: count }, (_, i) => i + 1);
   writeFileSync(
     join(app, 'fnx.yaml'),
     `service: bench
 providers:
   aws: { region: us-east-1 }
 functions:
-${[1, 2, 3].map((n) => `  fn${n}: { handler: src/fn${n}.handler, package: { include: ["src/fn${n}.js"] } }`).join('\n')}
+${ns.map((n) => `  fn${n}: { handler: src/fn${n}.handler, package: { include: ["src/fn${n}.js"] } }`).join('\n')}
 `,
   );
-  for (const n of [1, 2, 3]) writeFileSync(join(app, 'src', `fn${n}.js`), handler(n));
+  for (const n of ns) writeFileSync(join(app, 'src', `fn${n}.js`), handler(n));
 }
 
 /** Runs a command; returns wall seconds and, for node children, peak RSS in MB. */
@@ -144,4 +150,21 @@ const targets = [
   ['warm ≤ 0.1× cold', warm.seconds / cold.seconds <= 0.1],
   ['peak RSS ≤ 250 MB', Math.max(cold.rss ?? 0, warm.rss ?? 0) <= 250],
 ].filter(Boolean);
+
+// Cold packaging of N functions: peak RSS and what .fnx/build holds (du counts a hard-linked file once).
+const scale = scales.map((count) => {
+  writeProject(count);
+  rmSync(join(app, '.fnx'), { recursive: true, force: true });
+  const m = timed('node', [fnx, 'package'], { node: true });
+  const du = spawnSync('du', ['-sb', join(app, '.fnx', 'build')], { encoding: 'utf8' }).stdout;
+  const buildBytes = Number(du.split(/\s/)[0]);
+  rmSync(join(app, '.fnx'), { recursive: true, force: true });
+  for (let n = 4; n <= count; n++) rmSync(join(app, 'src', `fn${n}.js`), { force: true });
+  return { count, ...m, buildBytes };
+});
+writeProject();
+for (const s of scale) {
+  console.log(`${`fnx package, cold, ${s.count} functions`.padEnd(44)} ${s.seconds.toFixed(2).padStart(6)} s  peak RSS ${s.rss?.toFixed(0)} MB, .fnx/build ${(s.buildBytes / 2 ** 20).toFixed(0)} MB`);
+}
+if (scale.length > 1) targets.push([`peak RSS flat (${scale.map((s) => s.count).join(' vs ')} functions) and ≤ 300 MB`, Math.max(...scale.map((s) => s.rss ?? 0)) <= 300]);
 console.log(`targets: ${targets.map(([t, ok]) => `${t} ${ok ? 'met' : 'MISSED'}`).join('; ')}`);

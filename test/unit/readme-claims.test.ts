@@ -14,14 +14,13 @@ describe('README claims', () => {
     expect(readme).not.toContain('progress on stderr');
     expect(readme).toContain('nothing else is printed: no progress and no warnings on stderr');
     const root = makeProject({
-      'fnx.yaml': 'service: py\nproviders:\n  aws: { region: us-east-1 }\nfunctions:\n  api:\n    handler: src/handler.handler\n    runtime: python3.12\n',
+      'fnx.yaml': 'service: py\nproviders:\n  aws: { region: us-east-1 }\nfunctions:\n  api:\n    handler: src/handler.handler\n    runtime: python3.12\n    package: { budget: { unzipped: 10 } }\n',
       'src/handler.py': 'def handler(event, context):\n    return 1\n',
-      'requirements.txt': 'requests\n',
     });
     const r = await runFnx(['package', '--json'], { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout).warnings).toEqual([expect.objectContaining({ code: 'E_PACKAGE_PYTHON_DEPS' })]);
+    expect(JSON.parse(r.stdout).warnings).toEqual([expect.objectContaining({ code: 'E_PACKAGE_BUDGET' })]);
   });
 
   it('the region is the manifest\'s; AWS_REGION is not named as a source of it', () => {

@@ -45,7 +45,9 @@ describe('fnx package', () => {
     expect(out).toMatchObject({ ok: true, version: 1, service: 'shop', stage: 'dev' });
     expect(out.artifacts.map((a: { name: string; providers: string[] }) => `${a.name}:${a.providers.join('+')}`)).toEqual(['api:aws', 'api:gcp', 'worker:aws', 'deps:aws']);
     const written = JSON.parse(readFileSync(join(root, '.fnx/build/dev/artifacts.json'), 'utf8'));
-    expect(written.artifacts).toEqual(out.artifacts);
+    // --json adds each archive's previous build (none here) to what artifacts.json holds.
+    expect(out.artifacts.map((a: { previous: unknown }) => a.previous)).toEqual([null, null, null, null]);
+    expect(written.artifacts).toEqual(out.artifacts.map(({ previous: _, ...a }: { previous: unknown }) => a));
     // Traced (the default): the handler, the files package.include adds, the root package.json.
     expect(await zipNames(join(root, '.fnx/build/dev/functions/api.aws.zip'))).toEqual(['package.json', 'src/api.js', 'src/worker.js']);
     // GCP: layers merged, plus its entry (package.json `main`, docs/gcp.md).
@@ -81,7 +83,7 @@ describe('fnx package', () => {
   });
 });
 
-describe('fnx package: Python dependencies fnx does not install', () => {
+describe('fnx package: Python dependencies already in the package', () => {
   const pyYaml = (extra = '') => `service: py
 providers:
   aws: { region: us-east-1 }
@@ -92,42 +94,7 @@ ${extra}functions:
 `;
   const handler = 'def handler(event, context):\n    return {"statusCode": 200}\n';
 
-  it('warns, naming the function, the file and each missing dependency, and still packages (exit 0)', async () => {
-    const root = makeProject({
-      'fnx.yaml': pyYaml(),
-      'src/handler.py': handler,
-      'requirements.txt': '# deps\nrequests>=2.31  # http client\nPyYAML==6.0 ; python_version >= "3.8"\n-r more.txt\n--index-url https://example.com/simple\n',
-      'more.txt': 'typing_extensions\n',
-    });
-    const r = await runFnx(['package'], { cwd: root });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('warning: fnx.yaml:6:3: [E_PACKAGE_PYTHON_DEPS] Python function "api": requirements.txt declares 3 dependencies that are not in its package (requests, PyYAML, typing_extensions).');
-    expect(r.stderr).toContain('fnx does not install Python dependencies yet');
-    expect(r.stderr).toContain('pip install -r requirements.txt -t layers/python-deps/python');
-    expect(await zipNames(join(root, '.fnx/build/dev/functions/api.zip'))).toEqual(['more.txt', 'requirements.txt', 'src/handler.py']);
-
-    const json = await runFnx(['package', '--json'], { cwd: root });
-    expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout).warnings).toEqual([expect.objectContaining({ code: 'E_PACKAGE_PYTHON_DEPS', message: expect.stringContaining('(requests, PyYAML, typing_extensions)') })]);
-  });
-
-  it('with --strict fails with exit 2 before writing any archive (pyproject.toml: PEP 621 and Poetry), and so does deploy --strict', async () => {
-    const root = makeProject({
-      'fnx.yaml': pyYaml(),
-      'src/handler.py': handler,
-      'pyproject.toml': '[project]\nname = "py"\ndependencies = [\n  "httpx[http2]>=0.27",  # client\n  \'attrs\',\n]\n\n[tool.poetry.dependencies]\npython = "^3.12"\nboto3 = "*"\n',
-    });
-    const r = await runFnx(['package', '--strict'], { cwd: root });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error [E_PACKAGE_PYTHON_DEPS] Python function "api": pyproject.toml declares 3 dependencies that are not in its package (httpx, attrs, boto3).');
-    expect(existsSync(join(root, '.fnx/build/dev/functions/api.zip'))).toBe(false);
-
-    const d = await runFnx(['deploy', '--strict'], { cwd: root, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' } });
-    expect(d.code, d.stderr).toBe(2);
-    expect(d.stderr).toContain('[E_PACKAGE_PYTHON_DEPS]');
-  });
-
-  it('says nothing when the dependencies are in the package or in a layer (pip install --target layout)', async () => {
+  it('installs nothing when the dependencies are in the package or in a layer (pip install --target layout): pip is not needed', async () => {
     const root = makeProject({
       'fnx.yaml': pyYaml('layers:\n  deps: { path: layers/deps }\n').replace('handler: src/handler.handler', 'handler: src/handler.handler\n    layers: [deps]'),
       'src/handler.py': handler,
@@ -138,9 +105,10 @@ ${extra}functions:
       'layers/deps/python/yaml/__init__.py': '',
       'layers/deps/python/lib/python3.12/site-packages/six.py': '',
     });
-    const r = await runFnx(['package', '--strict'], { cwd: root });
+    const r = await runFnx(['package', '--strict'], { cwd: root, env: { PATH: '/nonexistent' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toContain('E_PACKAGE_PYTHON_DEPS');
+    expect(r.stderr).not.toContain('E_PACKAGE');
+    expect(existsSync(join(root, '.fnx/cache/python'))).toBe(false);
   });
 
   it('prints "1 file" for a one-file archive, "N files" otherwise', async () => {
