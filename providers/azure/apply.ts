@@ -8,7 +8,7 @@
  * Idempotent: a re-run after a crash finds what exists and continues.
  */
 import { readFileSync } from 'node:fs';
-import { findArtifact, InterruptedError, WorkProgress, type ApplyRequest, type ApplyResult, type PublishedVersion } from '../../src/driver.js';
+import { CloudError, findArtifact, InterruptedError, WorkProgress, type ApplyRequest, type ApplyResult, type PublishedVersion } from '../../src/driver.js';
 import type { AzureClients } from './clients.js';
 import { azureConfig, premiumSku, type AzureProviderConfig } from './config.js';
 import { disabledSetting } from './desired.js';
@@ -16,7 +16,7 @@ import { deploymentContainer, STAGING_SLOT } from './names.js';
 import { grantSecrets } from './access.js';
 import { httpUrls } from './remove.js';
 import { deleteSubscription, putSubscription } from './event-grid.js';
-import { deployPackage, readSite, storePackage, updateSettings, viewOf, writeTags, type SiteView } from './ops.js';
+import { deployPackage, readSite, readWeight, storePackage, updateSettings, viewOf, writeTags, type SiteView } from './ops.js';
 import { nextRevision, recordedPackages, revisionOf, TAG, withPackage } from './release-tags.js';
 import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
 
@@ -152,6 +152,14 @@ async function applyPremium(az: AzureClients, req: ApplyRequest, d: DesiredApp, 
     return { function: d.function, candidate: d.version, revision: revisionOf(next) };
   }
   if (cur.slotVersion === d.version) return { function: d.function, previous: cur.version, candidate: d.version, existing: true, revision: revisionOf(cur.tags) };
+  // A staging slot with a share of traffic is a release in progress (another run's, or a held
+  // `deploy --no-wait`): new code in it would serve that share before any gate saw it.
+  const share = await readWeight(az, rg, d.app);
+  if (share > 0) {
+    throw new CloudError('azure', 'precondition', `${d.app}'s ${STAGING_SLOT} slot serves ${Math.round(share * 100)}% of its traffic for a release in progress (another deploy, or one started with --no-wait); nothing was changed by this run for ${d.function}.`, {
+      hint: 'Wait for the other deploy to finish, or finish the release with `fnx promote` or `fnx rollback`, then deploy again.',
+    });
+  }
   let slot = await readSite(az, rg, d.app, STAGING_SLOT);
   if (!slot) {
     const body = { location: config.location, kind: 'functionapp,linux', serverFarmId: planId(az, rg, d.plan), identity: { type: 'SystemAssigned' as const }, reserved: true, tags: baseTags(req, config, d.function), siteConfig: premiumSiteConfig(d, shared.connection, `${d.app}-${STAGING_SLOT}`) };
@@ -165,6 +173,12 @@ async function applyPremium(az: AzureClients, req: ApplyRequest, d: DesiredApp, 
     }
   }
   await grantAccess(az, req, d, slot);
+  // The slot's version tag names what the slot serves: cleared before its content changes, so a
+  // release that reads the slot meanwhile finds no candidate there instead of the old one's name.
+  if (slot.tags[TAG.version]) {
+    const { [TAG.version]: _old, ...rest } = slot.tags;
+    await writeTags(az, slot.id, rest);
+  }
   await updateSettings(az, rg, d.app, STAGING_SLOT, settingsFor(d, storage, true));
   await deployPackage(az, { rg, app: d.app, slot: STAGING_SLOT, scmHost: scmOf(slot, `${d.app}/${STAGING_SLOT}`), zip, flex: false });
   const fresh = (await readSite(az, rg, d.app, STAGING_SLOT)) ?? slot;

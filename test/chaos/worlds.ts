@@ -5,6 +5,9 @@
  * call counts, the pointer log and a kill switch that fires after the emulator recorded its Nth
  * write. Needs `npm run build`.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CliResult, RunOptions } from '../helpers/cli.js';
 import type { AwsEmulator } from '../emulators/aws/index.js';
 import type { AzureEmulator } from '../emulators/azure/index.js';
@@ -63,6 +66,11 @@ export interface ChaosWorld {
   pointers(): PointerChange[];
   /** Versions / revisions / slot packages per function and trigger counts, to find duplicates. */
   inventory(): Record<string, number>;
+  /**
+   * The functions whose live pointer serves other code than the artifacts the checkout `dir` last
+   * built (AWS only: it compares the served versions' CodeSha256; undefined on the other clouds).
+   */
+  notServing?(dir: string): string[];
   /** Call `kill` right after the emulator records its nth write from now (0: never). */
   killAfterWrites(n: number, kill: () => void): void;
   close(): Promise<void>;
@@ -152,6 +160,16 @@ ${i % 4 === 1 ? '      - schedule: { cron: "0 2 * * *" }\n' : ''}${i % 5 === 2 ?
       out.routes = [...emu.state.apigateway.apis.values()].reduce((a, api) => a + api.routes.size, 0);
       return out;
     },
+    notServing: (dir) =>
+      [...emu.state.lambda.functions.values()]
+        .filter((f) => f.name.startsWith('chaos-'))
+        .filter((f) => {
+          const built = createHash('sha256').update(readFileSync(join(dir, '.fnx/build/dev/functions', `${f.name.replace(/^chaos-dev-/, '')}.zip`))).digest('base64');
+          const alias = f.aliases.get('live');
+          const served = alias ? [alias.functionVersion, ...Object.keys(alias.routingConfig?.AdditionalVersionWeights ?? {})] : [];
+          return served.length === 0 || served.some((v) => f.versions.get(v)?.code.sha256 !== built);
+        })
+        .map((f) => f.name),
     killAfterWrites: (n, fn) => {
       kill.left = n;
       kill.kill = fn;
