@@ -1,5 +1,5 @@
 // CLI: node dist/test/emulators/aws/main.js [--port 4566] [--faults 0.2] [--fault-kinds k1,k2] [--seed N]
-//      [--slow-ms N] [--async-delay-ms N]. Prints the listening URL and runs until SIGINT/SIGTERM.
+//      [--slow-ms N] [--async-delay-ms N] [--routing-seed N]. Prints the listening URL and runs until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { startAwsEmulator } from './index.js';
 import { ALL_FAULT_KINDS } from './faults.js';
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '1' },
       'slow-ms': { type: 'string' },
       'async-delay-ms': { type: 'string' },
+      'routing-seed': { type: 'string' },
     },
   });
   const rate = Number(values.faults);
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     port: Number(values.port),
     faults: rate > 0 ? { rate, kinds, seed: Number(values.seed), slowMs: values['slow-ms'] ? Number(values['slow-ms']) : undefined } : undefined,
     asyncDelayMs: values['async-delay-ms'] ? Number(values['async-delay-ms']) : undefined,
+    routingSeed: values['routing-seed'] ? Number(values['routing-seed']) : undefined,
   });
   process.stdout.write(`AWS emulator listening on ${emulator.url}\n`);
   const stop = () => {

@@ -104,6 +104,14 @@ describe('Invoke runs the published code', () => {
     expect((await call('cjs', {}, '1')).body).toEqual({ cjs: true });
   });
 
+  it('concurrent invocations each get an environment of their own (at most 8 per version), and all answer', async () => {
+    const v = await deploy('busy', NODE);
+    const outs = await Promise.all(Array.from({ length: 12 }, (_, i) => call('busy', { name: `n${i}`, sleep: 200 }, v)));
+    expect(outs.map((o) => o.body.hello)).toEqual(Array.from({ length: 12 }, (_, i) => `n${i}`));
+    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/busy' }));
+    expect(streams.logStreams?.length).toBe(8);
+  });
+
   it('a run longer than Timeout is killed: Sandbox.Timedout, and the next invocation gets a fresh environment', async () => {
     const v = await deploy('slow', NODE, { Timeout: 1 });
     const out = await call('slow', { sleep: 5000 }, v);

@@ -76,6 +76,7 @@ class Sandbox {
     env: Record<string, string>,
     cwd: string,
     private readonly onExit: (s: Sandbox) => void,
+    private readonly onIdle: (s: Sandbox) => void,
   ) {
     this.child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
     const channel = this.child.stdio[3];
@@ -111,6 +112,7 @@ class Sandbox {
     clearTimeout(p.timer);
     this.busy = false;
     p.resolve({ ...e, requestId: p.requestId, logs: p.logs, durationMs: performance.now() - p.started, logStream: this.logStream });
+    this.onIdle(this);
   }
 
   private message(line: string): void {
@@ -198,11 +200,15 @@ function streamName(now: number, version: string): string {
   return `${ymd}/[${version}]${randomBytes(16).toString('hex')}`;
 }
 
+/** Environments one version may run at once; more invocations wait for one (this machine is not Lambda's fleet). */
+export const MAX_ENVIRONMENTS = 8;
+
 /** Every execution environment of one emulator. */
 export class Sandboxes {
   private root?: string;
   private readonly tasks = new Map<string, Promise<string>>();
   private readonly pool = new Map<string, Sandbox[]>();
+  private readonly waiting = new Map<string, (() => void)[]>();
 
   async invoke(t: InvokeTarget, payload: unknown): Promise<Execution> {
     const requestId = randomUUID();
@@ -214,8 +220,7 @@ export class Sandboxes {
     if (!isNode && !python()) return fail('Runtime.InvalidRuntime', 'python3 is not installed on this machine, so the emulator cannot run python functions');
     const task = await this.task(t.version.code.sha256, t.version.code.zip);
     const key = JSON.stringify([t.fn.name, t.version.version, t.version.code.sha256, config]);
-    const idle = (this.pool.get(key) ?? []).find((s) => !s.busy && !s.dead);
-    const sandbox = idle ?? this.start(key, t, task, isNode);
+    const sandbox = await this.acquire(key, () => this.start(key, t, task, isNode));
     const context = {
       functionName: t.fn.name,
       functionVersion: t.version.version,
@@ -225,6 +230,26 @@ export class Sandboxes {
       logStreamName: sandbox.logStream,
     };
     return sandbox.run(requestId, payload, context, config.Timeout * 1000);
+  }
+
+  /** An idle environment of `key`, a new one while fewer than MAX_ENVIRONMENTS run, else the next to become idle. */
+  private async acquire(key: string, start: () => Sandbox): Promise<Sandbox> {
+    for (;;) {
+      const live = (this.pool.get(key) ?? []).filter((s) => !s.dead);
+      // Taken at once (busy), so two invocations never get the same environment.
+      const idle = live.find((s) => !s.busy);
+      const chosen = idle ?? (live.length < MAX_ENVIRONMENTS ? start() : undefined);
+      if (chosen) {
+        chosen.busy = true;
+        return chosen;
+      }
+      await new Promise<void>((resolve) => this.waiting.set(key, [...(this.waiting.get(key) ?? []), resolve]));
+    }
+  }
+
+  private wake(key: string): void {
+    const next = this.waiting.get(key)?.shift();
+    next?.();
   }
 
   /** Kills every environment and deletes the unzipped code. */
@@ -271,10 +296,19 @@ export class Sandboxes {
     const [command, args] = isNode
       ? [process.execPath, [`--max-old-space-size=${config.MemorySize}`, join(bootstrapDir, 'bootstrap-node.mjs'), task, config.Handler ?? '']]
       : [python(), ['-u', join(bootstrapDir, 'bootstrap-python.py'), task, config.Handler ?? '']];
-    const sandbox = new Sandbox(key, stream, command, args as string[], env, task, (s) => {
-      const list = this.pool.get(s.key) ?? [];
-      this.pool.set(s.key, list.filter((x) => x !== s));
-    });
+    const sandbox = new Sandbox(
+      key,
+      stream,
+      command,
+      args as string[],
+      env,
+      task,
+      (s) => {
+        this.pool.set(s.key, (this.pool.get(s.key) ?? []).filter((x) => x !== s));
+        this.wake(s.key);
+      },
+      (s) => this.wake(s.key),
+    );
     this.pool.set(key, [...(this.pool.get(key) ?? []), sandbox]);
     return sandbox;
   }
