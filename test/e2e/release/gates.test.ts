@@ -48,6 +48,21 @@ describe('release gates end to end against the AWS emulator', () => {
   const nextVersion = () => String(aws.state.lambda.functions.get(FN)?.nextVersion);
   const weights = () => Object.keys(alias()?.routingConfig?.AdditionalVersionWeights ?? {});
 
+  /**
+   * Records the metrics of `version` as soon as the canary gives it a share, so that they fall in
+   * the gate's window (which ends an hour ahead) however long the deploy took to get there: a
+   * fixed offset from the start of the test does not, on a loaded machine.
+   */
+  async function recordWhenCanaryStarts(version: string, counts: { invocations: number; errors: number }): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (!weights().includes(version)) {
+      if (Date.now() > deadline) throw new Error(`the canary never gave version ${version} a share`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // A little ahead: the gate's window opens when the CLI has the shift's answer, just after the emulator applied it.
+    aws.recordMetrics(FN, version, counts, { alias: 'live', time: Date.now() + 5_000 });
+  }
+
   async function deployExpectingRollback(reason: string | RegExp): Promise<void> {
     await changeCode();
     const live = alias()?.functionVersion;
@@ -84,17 +99,19 @@ describe('release gates end to end against the AWS emulator', () => {
 
   it('error rate of the new version above the threshold: rolled back, exit 3', async () => {
     await writeFile(join(project, 'fnx.yaml'), manifest('        errorRate: 5%'));
-    aws.recordMetrics(FN, nextVersion(), { invocations: 100, errors: 20 }, { alias: 'live', time: Date.now() + 5_000 });
+    const recorded = recordWhenCanaryStarts(nextVersion(), { invocations: 100, errors: 20 });
     await deployExpectingRollback(/error rate 20% \(20 errors \/ 100 invocations\) above 5%/);
+    await recorded;
   });
 
   it('error rate under the threshold: the canary goes live', async () => {
     await writeFile(join(project, 'fnx.yaml'), manifest('        errorRate: 5%'));
     const next = nextVersion();
-    aws.recordMetrics(FN, next, { invocations: 100, errors: 1 }, { alias: 'live', time: Date.now() + 5_000 });
+    const recorded = recordWhenCanaryStarts(next, { invocations: 100, errors: 1 });
     await changeCode();
     const r = await fnx(['deploy']);
     expect(r.code).toBe(0);
+    await recorded;
     expect(alias()?.functionVersion).toBe(next);
   });
 
