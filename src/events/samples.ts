@@ -150,7 +150,8 @@ function storageSample(over: Record<string, unknown>, triggers: readonly Trigger
 function streamSample(over: Record<string, unknown>, triggers: readonly Trigger[], now: Date, source: string): StreamEvent {
   const trigger = triggers.find((t) => t.kind === 'stream');
   const kind = over.source === 'kinesis' || over.source === 'dynamodb' ? over.source : (trigger?.source ?? 'dynamodb');
-  const name = trigger?.name.split(':').pop()?.split('/')[1] ?? trigger?.name ?? (kind === 'dynamodb' ? 'sample-table' : 'sample-stream');
+  // An ARN's resource is `table/NAME/stream/LABEL` or `stream/NAME` (a stream label has colons of its own).
+  const name = trigger?.name.startsWith('arn:') ? trigger.name.split(':').slice(5).join(':').split('/')[1] : trigger?.name;
   const data = '{"sample":true}';
   const record = (i: number) =>
     kind === 'dynamodb'
@@ -162,7 +163,7 @@ function streamSample(over: Record<string, unknown>, triggers: readonly Trigger[
     if (!isRecord(r)) throw dataError(source, `records.${i}`, `must be an object, got ${typeName(r)}`);
     return merge(record(i), r);
   });
-  return checked<StreamEvent>({ ...(merge({ kind: 'stream', source: kind, stream: name }, rest) as object), records: list }, STREAM_SHAPE, source);
+  return checked<StreamEvent>({ ...(merge({ kind: 'stream', source: kind, stream: name || (kind === 'dynamodb' ? 'sample-table' : 'sample-stream') }, rest) as object), records: list }, STREAM_SHAPE, source);
 }
 
 /** Objects merge key by key; anything else in `over` replaces. */
@@ -175,7 +176,8 @@ function merge(base: unknown, over: unknown): unknown {
 
 // ---- shapes: what each field of a neutral event must be ----
 
-type Leaf = 'string' | 'number' | 'boolean' | 'strings' | 'record';
+/** `record`: an object of strings; `json`: any JSON object (a DynamoDB item). */
+type Leaf = 'string' | 'number' | 'boolean' | 'strings' | 'record' | 'json';
 interface Optional {
   readonly optional: Leaf | Shape;
 }
@@ -243,9 +245,9 @@ const STREAM_SHAPE: Shape = {
       sequenceNumber: 'string',
       time: 'string',
       eventName: opt('string'),
-      keys: opt('record'),
-      newImage: opt('record'),
-      oldImage: opt('record'),
+      keys: opt('json'),
+      newImage: opt('json'),
+      oldImage: opt('json'),
       partitionKey: opt('string'),
       data: opt('string'),
       dataBase64: opt('string'),
@@ -308,10 +310,11 @@ function checkType(source: string, path: string, v: unknown, leaf: Leaf): void {
   const ok =
     leaf === 'strings' ? Array.isArray(v) && v.every((s) => typeof s === 'string')
     : leaf === 'record' ? isRecord(v) && Object.values(v).every((s) => typeof s === 'string')
+    : leaf === 'json' ? isRecord(v)
     : typeof v === leaf && (leaf !== 'number' || Number.isFinite(v));
   if (ok) return;
-  const want = leaf === 'strings' ? 'an array of strings' : leaf === 'record' ? 'an object of string values' : `a ${leaf}`;
-  throw dataError(source, path, `must be ${want}, got ${describe(v)}`);
+  const want = leaf === 'strings' ? 'an array of strings' : leaf === 'record' ? 'an object of string values' : leaf === 'json' ? 'an object' : `a ${leaf}`;
+  throw dataError(source, path, `must be ${want}, got ${leaf === 'json' ? typeName(v) : describe(v)}`);
 }
 
 function describe(v: unknown): string {

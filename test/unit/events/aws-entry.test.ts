@@ -316,6 +316,15 @@ describe.each([
       queue: { kind: 'queue', queue: 'svc-dev-jobs', messages: [{ id: 'm-1', body: '{"job":1}', attributes: { tenant: 'acme' }, receiveCount: 2, sentAt: '2026-12-01T09:29:59.000Z' }] },
       storage: { kind: 'storage', type: 'created', bucket: 'uploads', key: 'in/my cat+dog (1)/ü.jpg', size: 12, etag: 'abc', time: '2026-12-01T09:30:00.000Z' },
       topic: { kind: 'topic', topic: 'news', id: 'n-1', body: 'hello', subject: 'greeting', attributes: { lang: 'en' }, time: '2026-12-01T09:30:00.000Z' },
+      stream: {
+        kind: 'stream',
+        source: 'dynamodb',
+        stream: 'orders',
+        records: [
+          { sequenceNumber: '111', time: '2026-12-01T09:30:00.000Z', eventName: 'MODIFY', keys: { id: 'o-1' }, newImage: { id: 'o-1', total: 12.5, paid: true, items: ['a', 2], note: null, meta: { by: 'x' } }, oldImage: { id: 'o-1', total: 10 } },
+          { sequenceNumber: '112', time: '2026-12-01T09:30:01.250Z', eventName: 'REMOVE', keys: { id: 'o-2' }, oldImage: { id: 'o-2' } },
+        ],
+      },
     } as const;
     for (const [kind, value] of Object.entries(neutral)) {
       expect(run(nativeEvent(kind as TriggerKind, value, c)).got, kind).toEqual([value]);
@@ -324,6 +333,8 @@ describe.each([
     expect(run(nativeEvent('storage', deleted, c)).got).toEqual([deleted]);
     const noSubject = { kind: 'topic', topic: 'news', id: 'n-2', body: 'x', attributes: {}, time: '2026-12-01T09:30:00.000Z' };
     expect(run(nativeEvent('topic', noSubject, c)).got).toEqual([noSubject]);
+    const kinesis = { kind: 'stream', source: 'kinesis', stream: 'clicks', records: [{ sequenceNumber: '4959', time: '2026-12-01T09:30:00.500Z', partitionKey: 'u-1', data: '{"click":1}', dataBase64: Buffer.from('{"click":1}').toString('base64') }] };
+    expect(run(nativeEvent('stream', kinesis, c)).got).toEqual([kinesis]);
     const http = { ...apiGatewayV2('POST', '/echo'), body: 'hi' };
     expect(run(nativeEvent('http', http, c)).got).toEqual([http]);
   });

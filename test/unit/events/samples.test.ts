@@ -78,6 +78,15 @@ describe('sample events', () => {
     expect(sampleEvent('storage', { type: 'deleted' })).not.toHaveProperty('size');
   });
 
+  it('stream samples name the trigger\'s table or data stream and merge record overrides', () => {
+    const base = { batchSize: 100, batchWindow: 0, startingPosition: 'latest', maxRetries: -1, maxAge: -1, bisectOnError: false, parallelization: 1, filter: [] } as const;
+    const table: Trigger[] = [{ kind: 'stream', source: 'dynamodb', name: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000', ...base }];
+    const e = sampleEvent('stream', { records: [{ newImage: { id: 'o-9' } }] }, { triggers: table });
+    expect(e).toMatchObject({ kind: 'stream', source: 'dynamodb', stream: 'orders', records: [{ eventName: 'INSERT', keys: { id: 'sample-1' }, newImage: { id: 'o-9', sample: true } }] });
+    const clicks = sampleEvent('stream', undefined, { triggers: [{ kind: 'stream', source: 'kinesis', name: 'clicks', ...base }] });
+    expect(clicks).toMatchObject({ source: 'kinesis', stream: 'clicks', records: [{ partitionKey: 'sample-1', data: '{"sample":true}', dataBase64: Buffer.from('{"sample":true}').toString('base64') }] });
+  });
+
   it.each([
     ['http', { path: 5 }, /--data: field "path" must be a string, got number 5/],
     ['http', { requestContext: { http: { method: true } } }, /field "requestContext.http.method" must be a string, got boolean true/],
@@ -86,6 +95,7 @@ describe('sample events', () => {
     ['storage', { type: 'moved' }, /field "type" must be "created" or "deleted", got "moved"/],
     ['topic', { bodyy: 'x' }, /field "bodyy" is not a field of this event/],
     ['schedule', [1], /the event data must be a JSON object/],
+    ['stream', { records: [{ sequenceNumber: 7 }] }, /field "records.0.sequenceNumber" must be a string/],
   ] as const)('%s override %j is refused with the field path', (kind, data, message) => {
     let err: unknown;
     try {
