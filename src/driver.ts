@@ -254,8 +254,22 @@ export interface DeployedState {
   readonly provider: ProviderName;
   /** Deployed function names (manifest names) fnx owns in this stage, including ones no longer in the manifest. */
   readonly functions: readonly string[];
+  /**
+   * By manifest function name: the deployed code's zip, for drivers whose cloud reports it (AWS:
+   * CodeSize and CodeSha256 of $LATEST). Absent: the cloud does not say, and `fnx plan` compares
+   * sizes with the previous build instead.
+   */
+  readonly code?: Readonly<Record<string, DeployedCode>>;
   /** Driver-private details the driver's plan() reads. The core never looks inside. */
   readonly detail: unknown;
+}
+
+/** A deployed function's code archive. */
+export interface DeployedCode {
+  /** Zip bytes. */
+  readonly size: number;
+  /** Hex sha256 of the zip, comparable with Artifact.sha256. */
+  readonly sha256: string;
 }
 
 export interface PlanRequest {

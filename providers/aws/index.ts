@@ -27,7 +27,10 @@ async function readHistory(aws: AwsClients, req: HistoryRequest): Promise<readon
 }
 
 function state(detail: AwsDeployed): DeployedState {
-  return { provider: 'aws', functions: Object.keys(detail.functions).sort(), detail };
+  const code = Object.fromEntries(
+    Object.entries(detail.functions).flatMap(([fn, f]) => (f.codeSize !== undefined && f.codeSha256 ? [[fn, { size: f.codeSize, sha256: Buffer.from(f.codeSha256, 'base64').toString('hex') }]] : [])),
+  );
+  return { provider: 'aws', functions: Object.keys(detail.functions).sort(), code, detail };
 }
 
 /**

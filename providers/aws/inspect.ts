@@ -142,6 +142,7 @@ async function readFunction(aws: AwsClients, manifest: ResolvedManifest, region:
     config: configOf(c),
     architecture: c.Architectures?.[0] ?? 'x86_64',
     codeSha256: c.CodeSha256 ?? '',
+    ...(c.CodeSize !== undefined ? { codeSize: c.CodeSize } : {}),
     revision: c.RevisionId ?? '',
     latestFingerprint: fingerprintOf(latest),
     tags: Object.fromEntries(Object.entries(got.Tags ?? {}).filter(([k]) => k !== ROLLED_BACK_TAG)),

@@ -77,6 +77,8 @@ export interface DeployedFunction {
   readonly config: FunctionConfig;
   readonly architecture: string;
   readonly codeSha256: string;
+  /** CodeSize of $LATEST: its zip's bytes. */
+  readonly codeSize?: number;
   /** RevisionId of $LATEST. */
   readonly revision: string;
   readonly latestFingerprint: string;

@@ -24,6 +24,7 @@ import { formatBytes } from '../report/bytes.js';
 import { GLYPH, relativeTo } from '../report/format.js';
 import { plural } from '../report/plural.js';
 import type { Reporter } from '../report/reporter.js';
+import { sizeReport, type SizeRow } from '../package/size-report.js';
 
 function skippedJson(skipped: readonly string[]) {
   return skipped.length ? { skipped } : {};
@@ -64,27 +65,38 @@ export function showValidate(r: ValidateResult, reporter: Reporter, cwd: string)
 
 export function showPackage(r: PackageResult, reporter: Reporter, cwd: string): void {
   const { warnings, previous, ...set } = r;
-  reporter.data({ ok: true, ...set, artifacts: set.artifacts.map((a) => ({ ...a, previous: previous[a.path] ?? null })), warnings: warnings.map((w: FnxError) => w.toJSON()) });
-  for (const a of set.artifacts) {
-    reporter.print(
-      `${a.type === 'layer' ? 'layer   ' : 'function'} ${a.name.padEnd(20)} ${a.providers.join(',').padEnd(14)} ${formatBytes(a.size).padStart(9)}  ${String(a.files).padStart(6)} ${a.files === 1 ? 'file ' : 'files'}  ${relative(cwd, a.path)}`,
-    );
+  const rows = sizeReport(set.artifacts, previous);
+  reporter.data({ ok: true, ...set, artifacts: rows, warnings: warnings.map((w: FnxError) => w.toJSON()) });
+  for (const line of formatSizeReport(rows, cwd)) reporter.print(line);
+}
+
+/** Two lines per archive: sizes, file count and path; unzipped size, largest contributors and the change. */
+function formatSizeReport(rows: readonly SizeRow[], cwd: string): string[] {
+  return rows.flatMap((a) => {
     const largest = (a.largest ?? []).map((c) => `${c.name} ${formatBytes(c.bytes)}`).join(', ');
-    reporter.print(`         ${formatBytes(a.unzippedSize)} unzipped${largest ? `; largest: ${largest}` : ''}; ${sizeChange(a.size, a.sha256, previous[a.path])}`);
+    return [
+      `${a.type === 'layer' ? 'layer   ' : 'function'} ${a.name.padEnd(20)} ${a.providers.join(',').padEnd(14)} ${formatBytes(a.size).padStart(9)}  ${String(a.files).padStart(6)} ${a.files === 1 ? 'file ' : 'files'}  ${relative(cwd, a.path)}`,
+      `         ${formatBytes(a.unzippedSize)} unzipped${largest ? `; largest: ${largest}` : ''}; ${sizeChange(a)}`,
+    ];
+  });
+}
+
+/** An archive against what is deployed when the row has it, else the previous build: "new", "unchanged" or "+1.2 KB (was 3.0 KB)". */
+function sizeChange(a: SizeRow): string {
+  const [base, where, none] = a.deployed !== undefined ? [a.deployed, 'against what is deployed', 'not deployed yet'] : [a.previous, 'since the last build', 'new since the last build'];
+  if (!base) return none;
+  if (base.sha256 === a.sha256) return a.deployed !== undefined ? 'unchanged from what is deployed' : 'unchanged since the last build';
+  const d = a.size - base.size;
+  return `${d < 0 ? '-' : '+'}${formatBytes(Math.abs(d))} ${where} (was ${formatBytes(base.size)})`;
+}
+
+export function showPlan(r: PlanResult, reporter: Reporter, cwd: string): void {
+  for (const plan of r.plans) {
+    reporter.print(formatPlan(plan, `${r.service}-${r.stage}`));
+    const rows = r.sizes[plan.provider] ?? [];
+    if (rows.length) reporter.print([`${plan.provider} archives:`, ...formatSizeReport(rows, cwd)].join('\n'));
   }
-}
-
-/** An archive against the previous build's: "new", "unchanged" or "+1.2 KB (was 3.0 KB)". */
-function sizeChange(size: number, sha256: string, prev: { size: number; sha256: string } | undefined): string {
-  if (!prev) return 'new since the last build';
-  if (prev.sha256 === sha256) return 'unchanged since the last build';
-  const d = size - prev.size;
-  return `${d < 0 ? '-' : '+'}${formatBytes(Math.abs(d))} since the last build (was ${formatBytes(prev.size)})`;
-}
-
-export function showPlan(r: PlanResult, reporter: Reporter): void {
-  for (const plan of r.plans) reporter.print(formatPlan(plan, `${r.service}-${r.stage}`));
-  reporter.data({ ok: true, version: 1, service: r.service, stage: r.stage, providers: r.plans.map(planJson), ...skippedJson(r.skipped) });
+  reporter.data({ ok: true, version: 1, service: r.service, stage: r.stage, providers: r.plans.map((p) => ({ ...planJson(p), artifacts: r.sizes[p.provider] ?? [] })), ...skippedJson(r.skipped) });
 }
 
 /** Deploy's plan, shown before anything is applied: each changed provider's plan (every plan on a dry run). */

@@ -158,7 +158,7 @@ export async function parseArgs(argv: readonly string[], version: string, env: N
     .action((o: RawManifestOpts & { function?: string[]; provider?: string[] }) =>
       set(o.json, async (session) => {
         const [{ plan }, { showPlan }] = await Promise.all([import('../commands/plan.js'), import('./output.js')]);
-        showPlan(await plan({ ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [] }, session), session.reporter);
+        showPlan(await plan({ ...manifestOptions(o, env), functions: o.function ?? [], providers: o.provider ?? [] }, session), session.reporter, session.cwd);
       }),
     );
 

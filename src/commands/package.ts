@@ -7,9 +7,9 @@
  */
 import type { FnxError } from '../errors.js';
 import type { ArtifactSet } from '../package/artifact.js';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDir, checkLimits, packageArtifacts } from '../package/index.js';
+import { previousBuild, type PreviousArchive } from '../package/size-report.js';
 import { formatWarning } from '../report/format.js';
 import type { ManifestOptions, Session } from '../session.js';
 
@@ -21,26 +21,10 @@ export interface PackageRequest extends ManifestOptions {
   readonly strict?: boolean;
 }
 
-/** An archive as the previous `fnx package` of the stage wrote it. */
-export interface PreviousArchive {
-  readonly size: number;
-  readonly unzippedSize: number;
-  readonly sha256: string;
-}
-
 export interface PackageResult extends ArtifactSet {
   readonly warnings: readonly FnxError[];
   /** By artifact path: the same archive in the previous build, when there was one. */
   readonly previous: Readonly<Record<string, PreviousArchive>>;
-}
-
-function previousBuild(file: string): Record<string, PreviousArchive> {
-  try {
-    const set = JSON.parse(readFileSync(file, 'utf8')) as ArtifactSet;
-    return Object.fromEntries(set.artifacts.map((a) => [a.path, { size: a.size, unzippedSize: a.unzippedSize, sha256: a.sha256 }]));
-  } catch {
-    return {};
-  }
 }
 
 export async function packageProject(request: PackageRequest, session: Session): Promise<PackageResult> {

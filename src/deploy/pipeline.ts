@@ -14,7 +14,9 @@ import type { ApplyResult, DeployMetadata, DeployedState, ProviderPlan } from '.
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
 import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import type { ArtifactSet } from '../package/artifact.js';
-import { checkLimits, packageArtifacts } from '../package/index.js';
+import { join } from 'node:path';
+import { buildDir, checkLimits, packageArtifacts } from '../package/index.js';
+import { previousBuild, type PreviousArchive } from '../package/size-report.js';
 import { releaseAll, rolledBackError, type Clock, type ReleaseOutcome } from '../release/index.js';
 import { formatWarning } from '../report/format.js';
 import { plural } from '../report/plural.js';
@@ -45,6 +47,8 @@ export interface ProviderRun {
 export interface Planned {
   readonly manifest: ResolvedManifest;
   readonly artifacts: ArtifactSet;
+  /** By archive path: the archives of the stage's build before this run packaged (size-report.ts). */
+  readonly previous: Readonly<Record<string, PreviousArchive>>;
   readonly deploy: DeployMetadata;
   readonly runs: readonly ProviderRun[];
   /** Providers the manifest uses that this run left out: fnx has no driver for them yet. */
@@ -81,11 +85,12 @@ export async function planDeploy(request: PlanRequest, session: Session): Promis
   const concurrency = request.concurrency ?? 8;
   const only = request.functions ?? [];
   const { manifest, targets, skipped } = await load(request, session);
+  const previous = previousBuild(join(buildDir(manifest), 'artifacts.json'));
   const [artifacts, states, deploy] = await Promise.all([packageStep(manifest, request, session), inspect(manifest, targets, session, concurrency), deployMetadata(manifest.rootDir, session.env)]);
   validate(manifest, artifacts, targets, states, only);
   throwIfAborted(session.signal);
   const runs = plan(manifest, artifacts, deploy, targets, states, only, session);
-  return { manifest, artifacts, deploy, runs, skipped };
+  return { manifest, artifacts, previous, deploy, runs, skipped };
 }
 
 /** apply -> release -> record, for a plan from planDeploy. */

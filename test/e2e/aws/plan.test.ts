@@ -22,6 +22,9 @@ describe('aws: plan', () => {
     expect(r.stdout).toMatch(/\+ create\s+trigger:schedule\s+shop-dev-api-\w+\s+\(cron\(0 2 \* \* \? \*\)\)/);
     expect(r.stdout).toMatch(/Plan: \d+ to create, 0 to update, 0 to delete, 0 unchanged\./);
     expect(r.stdout).toContain('publish a new version; traffic moves in the release step');
+    expect(r.stdout).toContain('aws archives:');
+    expect(r.stdout).toMatch(/function api\s+aws\s+\d+ B\s+\d+ files?\s+\.fnx\/build\/dev\/\S+\.zip\n\s+\d+ B unzipped; largest: .+; not deployed yet/);
+    expect(r.stdout).toMatch(/layer\s+shared\s+aws\s+\d+ B[^\n]*\n\s+\d+ B unzipped; largest: util\.js \d+ B; (new|unchanged) since the last build/);
     expect(aws.writeCalls()).toEqual([]);
   });
 
@@ -52,6 +55,27 @@ describe('aws: plan', () => {
     const dry = await run(['deploy', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('environment.GREETING: hello -> bonjour');
+    expect(aws.writeCalls()).toEqual([]);
+  });
+
+  it('measures each function archive against the deployed code: unchanged when its sha256 matches, else the zip size change', async () => {
+    await writeProject(dir, { 'src/api.js': `export const handler = async () => ({ statusCode: 200, body: "${'x'.repeat(2000)}" });\n` });
+    const text = await run(['plan']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/function worker[^\n]*\n\s+[\d.]+ K?B unzipped; largest: [^\n]+; unchanged from what is deployed\n/);
+    expect(text.stdout).toMatch(/function api[^\n]*\n\s+[\d.]+ K?B unzipped; largest: [^\n]+; \+\d+ B against what is deployed \(was \d+ B\)\n/);
+
+    const json = await run(['plan', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    type Row = { type: string; name: string; size: number; unzippedSize: number; files: number; sha256: string; largest: { name: string; bytes: number }[]; deployed?: { size: number; sha256: string } | null };
+    const rows = (JSON.parse(json.stdout) as { providers: { artifacts: Row[] }[] }).providers[0]!.artifacts;
+    const worker = rows.find((a) => a.name === 'worker')!;
+    const api = rows.find((a) => a.name === 'api')!;
+    expect(worker.deployed).toEqual({ size: worker.size, sha256: worker.sha256 });
+    expect(api.deployed!.sha256).not.toBe(api.sha256);
+    expect(api.size).toBeGreaterThan(api.deployed!.size);
+    expect(api.largest.map((c) => c.name)).toContain('src');
+    expect(rows.find((a) => a.type === 'layer')?.deployed).toBeUndefined();
     expect(aws.writeCalls()).toEqual([]);
   });
 });
