@@ -12,7 +12,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- resources are the SDK's JSON */
 import { readFileSync } from 'node:fs';
-import { type ApplyRequest, type ApplyResult, type Artifact, CloudError, findArtifact, FnxError, InterruptedError, type PublishedVersion, type ReleaseRecord, ROLLBACK_STRATEGY } from '../../src/driver.js';
+import { type ApplyRequest, type ApplyResult, type Artifact, CloudError, findArtifact, FnxError, InterruptedError, type PublishedVersion, type ReleaseRecord, retry, ROLLBACK_STRATEGY } from '../../src/driver.js';
 import type { GcpClients } from './clients.js';
 import { functionBody } from './desired.js';
 import { describeFunction, INVOKER, readService } from './inspect.js';
@@ -38,17 +38,24 @@ async function runOperation(c: GcpClients, what: string, start: (sdk: any) => Pr
   await c.wait(what, op, 'functions', signal);
 }
 
-/** Adds or removes invoker members so that exactly `wanted` of fnx's concern are present. */
+/**
+ * Adds or removes invoker members so that exactly `wanted` of fnx's concern are present. The read
+ * and the conditional write are retried each on their own (a fault on one does not cost the other
+ * an attempt); an etag conflict (a concurrent policy change) repeats the whole read-modify-write.
+ */
 async function setInvokers(c: GcpClients, service: string, add: readonly string[], remove: readonly string[]): Promise<void> {
   if (!add.length && !remove.length) return;
-  await c.call('SetIamPolicy', async (sdk) => {
-    const [policy] = await sdk.services.getIamPolicy({ resource: service });
-    const bindings = ((policy.bindings ?? []) as { role: string; members: string[] }[]).map((b) => ({ role: b.role, members: [...b.members] }));
-    let inv = bindings.find((b) => b.role === INVOKER);
-    if (!inv) bindings.push((inv = { role: INVOKER, members: [] }));
-    inv.members = [...new Set([...inv.members.filter((m) => !remove.includes(m)), ...add])];
-    await sdk.services.setIamPolicy({ resource: service, policy: { bindings: bindings.filter((b) => b.members.length), etag: policy.etag } });
-  }, { write: true });
+  await retry(
+    async () => {
+      const policy = await c.call('GetIamPolicy', async (sdk) => (await sdk.services.getIamPolicy({ resource: service }))[0] as Record<string, any>);
+      const bindings = ((policy.bindings ?? []) as { role: string; members: string[] }[]).map((b) => ({ role: b.role, members: [...b.members] }));
+      let inv = bindings.find((b) => b.role === INVOKER);
+      if (!inv) bindings.push((inv = { role: INVOKER, members: [] }));
+      inv.members = [...new Set([...inv.members.filter((m) => !remove.includes(m)), ...add])];
+      await c.call('SetIamPolicy', async (sdk) => sdk.services.setIamPolicy({ resource: service, policy: { bindings: bindings.filter((b) => b.members.length), etag: policy.etag } }), { write: true, etag: true });
+    },
+    { options: c.settings.backoff, retryable: (err) => err instanceof CloudError && err.kind === 'precondition' },
+  );
 }
 
 async function applyJobs(c: GcpClients, p: PlannedFunction, f: DeployedFunction, serviceAccount: string | undefined): Promise<void> {

@@ -26,9 +26,18 @@ async function listJobs(c: GcpClients): Promise<Record<string, any>[]> {
   });
 }
 
+/**
+ * The Cloud Run service once settled: while `reconciling` (an operation on it in progress, e.g. one
+ * a killed deploy left behind) it is read again with the backoff that waits out operations in
+ * progress, so the traffic and etag fnx acts on are the ones that operation leaves.
+ */
 export async function readService(c: GcpClients, name: string): Promise<DeployedService | undefined> {
   try {
-    const svc = await c.call('GetService', async (sdk) => (await sdk.services.getService({ name }))[0] as Record<string, any>);
+    const svc = await c.call('GetService', async (sdk) => {
+      const [s] = (await sdk.services.getService({ name })) as Record<string, any>[];
+      if (s?.reconciling === true) throw Object.assign(new Error(`Cloud Run service ${name} is reconciling: an operation on it is in progress`), { code: 9 });
+      return s as Record<string, any>;
+    });
     const policy = await c.call('GetIamPolicy', async (sdk) => (await sdk.services.getIamPolicy({ resource: name }))[0] as Record<string, any>);
     const invokers = ((policy.bindings ?? []) as { role: string; members: string[] }[]).filter((b) => b.role === INVOKER).flatMap((b) => b.members);
     return serviceOf(svc, invokers);

@@ -15,7 +15,8 @@ import { FULL, unpublishedRoutes } from './checks.js';
 import { PROVIDERS, startChaosWorld, type ChaosWorld, type Provider } from './worlds.js';
 
 const N = 4;
-const TRIALS = FULL ? 50 : 3;
+/** FNX_CHAOS_TRIALS overrides the full suite's 50 (a shorter run of the same seeded points). */
+const TRIALS = FULL ? Number(process.env.FNX_CHAOS_TRIALS ?? 50) : 3;
 const PHASES = ['deploy', 'canary', 'promote', 'rollback'] as const;
 type Phase = (typeof PHASES)[number];
 

@@ -15,7 +15,7 @@ export interface Ctx {
   /** Three lowercase letters for revision names (deterministic). */
   suffix(): string;
   /** Register a long-running operation; returns its wire form (done: false). */
-  startOperation(op: Omit<OperationRecord, 'pollsLeft' | 'done'>): OperationRecord;
+  startOperation(op: Omit<OperationRecord, 'pollsLeft' | 'done' | 'dueAt'>): OperationRecord;
   /** Replace a service's traffic spec and log the resolved split if it changed. */
   setTraffic(service: ServiceRecord, traffic: TrafficTarget[], cause: TrafficCause): void;
   /** Log the resolved split of a service if it differs from the last logged one (e.g. a LATEST entry moved). */

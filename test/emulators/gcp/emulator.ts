@@ -31,6 +31,7 @@ export class Emulator implements InvokeHost {
   readonly projectId: string;
   readonly projectNumber = '123456789012';
   readonly operationPolls: number;
+  readonly operationMs: number;
   readonly keyFilePath: string;
   buildHook: BuildHook | undefined;
   revisionHandler: RevisionHandler;
@@ -53,6 +54,7 @@ export class Emulator implements InvokeHost {
     this.opts = opts;
     this.projectId = opts.projectId ?? 'fnx-test';
     this.operationPolls = Math.max(1, opts.operationPolls ?? 2);
+    this.operationMs = Math.max(0, opts.operationMs ?? 5000);
     this.buildHook = opts.buildHook;
     this.revisionHandler = opts.revisionHandler ?? defaultRevisionHandler;
     this.routing = prng(opts.routingSeed ?? 7);
@@ -111,8 +113,8 @@ export class Emulator implements InvokeHost {
     return [0, 1, 2].map(() => a[Math.floor(this.letters() * 26)] ?? 'a').join('');
   }
 
-  startOperation(op: Omit<OperationRecord, 'pollsLeft' | 'done'>): OperationRecord {
-    const rec: OperationRecord = { ...op, pollsLeft: this.operationPolls, done: false };
+  startOperation(op: Omit<OperationRecord, 'pollsLeft' | 'done' | 'dueAt'>): OperationRecord {
+    const rec: OperationRecord = { ...op, pollsLeft: this.operationPolls, done: false, dueAt: this.now() + this.operationMs };
     this.state.operations.set(rec.name, rec);
     return rec;
   }
@@ -247,6 +249,13 @@ export class Emulator implements InvokeHost {
     this.operationFailures.push({ api, error: new GcpError(status, message) });
   }
 
+  /** Completes, oldest due first, every running operation whose time has come by the clock. */
+  settleOperations(): void {
+    const now = this.now();
+    const due = [...this.state.operations.values()].filter((op) => !op.done && op.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
+    for (const op of due) this.complete(op);
+  }
+
   private complete(op: OperationRecord): void {
     op.done = true;
     const i = this.operationFailures.findIndex((f) => f.api === undefined || f.api === op.api);
@@ -289,6 +298,7 @@ export class Emulator implements InvokeHost {
     const method = (req.method ?? 'GET').toUpperCase();
     const httpReq: HttpReq = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body };
     const base = { method, path: url.pathname, time };
+    this.settleOperations();
 
     if (url.pathname === '/token' && method === 'POST') {
       const out = this.auth.tokenEndpoint(httpReq);

@@ -1,5 +1,5 @@
 // CLI: node dist/test/emulators/gcp/main.js [--port 8085] [--project fnx-test] [--faults 0.2]
-//      [--fault-kinds unavailable,exhausted] [--seed N] [--operation-polls N].
+//      [--fault-kinds unavailable,exhausted] [--seed N] [--operation-polls N] [--operation-ms 5000].
 // Prints the listening URL and the environment for fnx, runs until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { startGcpEmulator } from './index.js';
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
       'fault-kinds': { type: 'string' },
       seed: { type: 'string', default: '1' },
       'operation-polls': { type: 'string' },
+      'operation-ms': { type: 'string' },
     },
   });
   const rate = Number(values.faults);
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     projectId: values.project,
     faults: rate > 0 ? { rate, kinds, seed: Number(values.seed) } : undefined,
     operationPolls: values['operation-polls'] ? Number(values['operation-polls']) : undefined,
+    operationMs: values['operation-ms'] ? Number(values['operation-ms']) : undefined,
   });
   process.stdout.write(`Google Cloud emulator listening on ${emulator.url}\n`);
   for (const [k, v] of Object.entries(emulator.env())) process.stdout.write(`${k}=${v}\n`);

@@ -73,6 +73,8 @@ export interface OperationRecord {
   api: 'functions' | 'run';
   /** GET polls left before done. */
   pollsLeft: number;
+  /** Emulator-clock time (ms) at which the operation completes on its own, polled or not. */
+  dueAt: number;
   done: boolean;
   metadata: Json;
   response?: Json;

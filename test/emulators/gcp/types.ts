@@ -125,6 +125,11 @@ export interface GcpEmulatorOptions {
   projectId?: string;
   /** Polls of GET operations before an operation is done (the Nth poll answers done: true). Default 2. */
   operationPolls?: number;
+  /**
+   * Time (ms, by `clock`) after which a running operation completes on its own, whether or not anyone
+   * polls it (checked lazily before every request). Default 5000.
+   */
+  operationMs?: number;
   revisionHandler?: RevisionHandler;
   buildHook?: BuildHook;
   /** Seed of the PRNG routing /run/ requests across the split. Default 7. */
