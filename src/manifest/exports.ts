@@ -165,8 +165,8 @@ async function resolveRelative(from: string, spec: string): Promise<string | und
   return undefined;
 }
 
-/** "type" of the nearest package.json above `dir`. */
-async function packageType(dir: string): Promise<string | undefined> {
+/** "type" of the nearest package.json at or above `dir`, as Node reads it for a .js file there. */
+export async function packageType(dir: string): Promise<string | undefined> {
   for (let d = dir; ; d = dirname(d)) {
     const text = await readText(join(d, 'package.json'));
     if (text !== undefined) {

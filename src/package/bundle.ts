@@ -6,9 +6,9 @@
  * `.node` files by paths relative to itself), `.node` files, and `package.external`. esbuild is
  * loaded only when a function is bundled.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { ExitCode, FnxError, type SourceLocation } from '../errors.js';
+import { packageType } from '../manifest/exports.js';
 import { hasNativeAddon, isExternal, packageDirOf } from './trace.js';
 
 export interface BundleRequest {
@@ -36,16 +36,10 @@ export function bundleKey(req: BundleRequest, esbuildVersion: string): string {
 const posix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 
 /** 'esm' or 'cjs': how Node loads `handlerFile` (its extension, else the nearest package.json `type`). */
-export function moduleFormat(root: string, handlerFile: string): 'esm' | 'cjs' {
+export async function moduleFormat(root: string, handlerFile: string): Promise<'esm' | 'cjs'> {
   if (handlerFile.endsWith('.mjs')) return 'esm';
   if (handlerFile.endsWith('.cjs')) return 'cjs';
-  for (let d = dirname(join(root, handlerFile)); ; d = dirname(d)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { type?: unknown };
-      return pkg.type === 'module' ? 'esm' : 'cjs';
-    } catch {}
-    if (d === root || dirname(d) === d) return 'cjs';
-  }
+  return (await packageType(dirname(join(root, handlerFile)))) === 'module' ? 'esm' : 'cjs';
 }
 
 // ESM output has no require(); bundled CommonJS dependencies call it for Node's built-ins.
@@ -53,7 +47,7 @@ const ESM_BANNER = "import { createRequire as __fnxCreateRequire } from 'node:mo
 
 export async function bundleHandler(req: BundleRequest): Promise<Bundle> {
   const esbuild = await import('esbuild');
-  const format = moduleFormat(req.root, req.handlerFile);
+  const format = await moduleFormat(req.root, req.handlerFile);
   const outfile = join(req.root, req.handlerFile);
   const node = /^nodejs(\d+)/.exec(req.runtime)?.[1] ?? '20';
   const outDir = dirname(outfile);
