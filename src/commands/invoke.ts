@@ -62,19 +62,15 @@ export async function invoke(request: InvokeRequest, session: Session): Promise<
   const event = kind ? sampleEvent(kind, data?.value, { triggers: fn.triggers, source: data?.source ?? '--data' }) : undefined;
   const payload = event ?? data?.value ?? {};
   const base = { function: fn.name, stage: manifest.stage, local, ...(kind ? { event: kind } : {}) };
-  const hide = redactor(variableValues(fn));
+  const variables = variableValues(fn);
 
   if (local) {
     const env = localEnvironment(fn, session.env, Boolean(request.resolveSecrets));
     session.reporter.mask?.(env.secretValues);
-    const hideAll = redactor([...variableValues(fn), ...env.secretValues]);
     const run = await runHandler({ manifest, function: fn, event: payload, environment: env.variables, hostEnv: session.env, signal: session.signal });
     return {
       ...base,
-      ok: run.ok,
-      payload: hideAll ? JSON.parse(hideAll(JSON.stringify(run.payload))) : run.payload,
-      ...(run.error !== undefined ? { error: hideAll ? hideAll(run.error) : run.error } : {}),
-      logs: hideAll ? run.logs.map(hideAll) : run.logs,
+      ...shown(run.ok, run.payload, run.error, run.logs, [...variables, ...env.secretValues]),
       runtime: fn.runtime,
       durationMs: run.durationMs,
       ...(run.peakMemoryBytes !== undefined ? { peakMemoryBytes: run.peakMemoryBytes } : {}),
@@ -105,12 +101,16 @@ export async function invoke(request: InvokeRequest, session: Session): Promise<
   return {
     ...base,
     provider: target.provider,
-    ok: result.ok,
-    payload: hide ? JSON.parse(hide(JSON.stringify(result.payload ?? null))) : (result.payload ?? null),
-    ...(result.error !== undefined ? { error: hide ? hide(result.error) : result.error } : {}),
+    ...shown(result.ok, result.payload ?? null, result.error, result.logTail ?? [], variables),
     ...(result.version !== undefined ? { version: result.version } : {}),
-    logs: (result.logTail ?? []).map((l) => (hide ? hide(l) : l)),
   };
+}
+
+/** An invocation's outcome with `secrets` (variable values, resolved secrets) replaced wherever they appear. */
+function shown(ok: boolean, payload: unknown, error: string | undefined, logs: readonly string[], secrets: readonly string[]) {
+  const hide = redactor(secrets);
+  if (!hide) return { ok, payload, ...(error !== undefined ? { error } : {}), logs };
+  return { ok, payload: payload === undefined ? undefined : (JSON.parse(hide(JSON.stringify(payload))) as unknown), ...(error !== undefined ? { error: hide(error) } : {}), logs: logs.map(hide) };
 }
 
 /** Values of the function's environment that came from `${env:...}` / `${opt:...}`: never shown. */
