@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ExitCode, FnxError } from '../errors.js';
 import { handlerExport, handlerFiles, isPython } from '../manifest/handler.js';
 import type { ResolvedFunction, ResolvedManifest } from '../manifest/model.js';
+import { pythonCommand } from '../python.js';
 import { NODE_BOOTSTRAP, PYTHON_BOOTSTRAP } from './bootstraps.js';
 
 export interface LocalRunRequest {
@@ -71,7 +72,7 @@ export async function runHandler(req: LocalRunRequest): Promise<LocalRunResult> 
   const python = isPython(fn.runtime);
   const timeoutMs = fn.timeout * 1000;
   const args = [req.manifest.rootDir, file, handlerExport(fn.handler), fn.name, String(fn.memory), String(timeoutMs)];
-  const command = python ? (req.hostEnv.FNX_PYTHON || 'python3') : process.execPath;
+  const command = python ? pythonCommand(req.hostEnv) : process.execPath;
   const argv = python ? ['-c', PYTHON_BOOTSTRAP, ...args] : [`--max-old-space-size=${fn.memory}`, '--input-type=module', '-e', NODE_BOOTSTRAP, ...args];
   const env: Record<string, string> = {};
   for (const name of HOST_VARIABLES) if (req.hostEnv[name] !== undefined) env[name] = req.hostEnv[name]!;

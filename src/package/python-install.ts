@@ -20,10 +20,11 @@ import type { Architecture, ResolvedFunction } from '../manifest/model.js';
 import type { Source } from './layout.js';
 import { ensureOutputDir } from './output-dir.js';
 import { pyprojectRequirements, requirementName, requirementsText, type PythonNeeds } from './python-deps.js';
+import { pythonCommand } from '../python.js';
 
 /** Changes whenever the installed tree for the same inputs would change. */
 const FORMAT = 'fnx-pip-1';
-const PYTHON = process.platform === 'win32' ? 'python' : 'python3';
+const PYTHON = pythonCommand(process.env);
 
 export interface InstalledFile {
   readonly rel: string;
