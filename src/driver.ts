@@ -557,6 +557,41 @@ export interface RemoveResult {
   readonly deleted: readonly string[];
 }
 
+/**
+ * One small text record per service+stage, kept in the cloud and written only on a condition: the
+ * stage lease (src/lease) lives in it, so two runs on different machines never change one stage at
+ * once. The core owns the text (JSON); the driver stores it where its cloud offers a conditional
+ * write (an object or a resource with an etag) and maps a failed condition to CloudError
+ * 'precondition'. Reading and writing it must not need anything the stage's first deploy creates
+ * later: the store creates what it needs to hold the record.
+ */
+export interface StageRecordStore {
+  /** The record, or undefined when there is none. */
+  read(req: StageRecordRequest): Promise<StageRecord | undefined>;
+  /**
+   * Stores `text` only if the record is still at `revision` (undefined: only if there is no record)
+   * and returns the new revision. A failed condition is CloudError 'precondition'. With `create`,
+   * the store first creates what holds its records when that is missing (a bucket, a storage
+   * account: what the stage's first deploy needs anyway); without it, a missing holder is
+   * CloudError 'not-found' and nothing is created (a command on a stage never deployed).
+   */
+  write(req: StageRecordRequest & { readonly text: string; readonly revision: string | undefined; readonly create?: boolean }): Promise<string>;
+  /** Deletes the record if it is still at `revision` (after `fnx remove` deleted the stage); a missing record or holder is no error. */
+  delete(req: StageRecordRequest & { readonly revision: string }): Promise<void>;
+}
+
+export interface StageRecordRequest {
+  readonly manifest: ResolvedManifest;
+  readonly signal: AbortSignal;
+  readonly reporter?: Reporter;
+}
+
+export interface StageRecord {
+  readonly text: string;
+  /** Opaque token of this state of the record (an etag, an object generation). */
+  readonly revision: string;
+}
+
 export interface ProviderDriver {
   readonly capabilities: ProviderCapabilities;
 
@@ -592,6 +627,12 @@ export interface ProviderDriver {
    * without it makes `fnx logs` fail with exit 2 naming the provider.
    */
   logs?(req: LogsRequest): AsyncIterable<LogLine>;
+
+  /**
+   * The stage's conditional record (the stage lease, src/lease). Every driver that writes has one:
+   * deploy, promote, rollback and remove hold the lease on every provider they change.
+   */
+  readonly stageRecord: StageRecordStore;
 
   /** Release history of one function, newest first, read from the cloud (not local files). */
   history(req: HistoryRequest): Promise<readonly ReleaseRecord[]>;

@@ -17,6 +17,7 @@ import { planRemoval, removeStage } from './remove.js';
 import type { AwsDeployed } from './state.js';
 import { stageStatus } from './status.js';
 import { cloudName, findAlias, functionArnOf, readRolledBack, readTraffic, shiftTraffic } from './traffic.js';
+import { stageRecordStore } from './stage-record.js';
 
 async function readHistory(aws: AwsClients, req: HistoryRequest): Promise<readonly ReleaseRecord[]> {
   const name = cloudName(req.manifest, req.function);
@@ -75,6 +76,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     rollbackTargets: checked(async (req) => rollbackTargetsOf(await readHistory(aws, req))),
     status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AwsDeployed),
+    stageRecord: stageRecordStore(),
     remove: (req) => removeStage(aws, heard(req)),
   } satisfies ProviderDriver;
 }

@@ -3,14 +3,18 @@
  * (src/deploy/pipeline.ts). Executes exactly the plan it reports. A release rolled back
  * automatically, or a manifest version rolled back before that is not released again
  * (src/release/rolled-back.ts; `releaseRolledBack` releases it), is a result with `failure` set
- * (exit 3), not an exception. Throws CloudError 'precondition' (exit 4) when another deploy
- * changed the stage concurrently, InterruptedError (exit 130) when interrupted.
+ * (exit 3), not an exception. Holds the stage lease (src/lease) from before inspect to the end,
+ * except on a dry run: E_STAGE_LOCKED (exit 4) when another run holds it. Throws CloudError
+ * 'precondition' (exit 4) when a change made outside fnx races it, InterruptedError (exit 130)
+ * when interrupted.
  */
 import type { DeployMetadata, ProviderPlan } from '../driver.js';
 import type { FnxError } from '../errors.js';
 import type { ProviderName } from '../manifest/model.js';
 import { deployJson } from '../deploy/format.js';
-import { applyDeploy, planDeploy, releaseFailure, type Planned, type PlanRequest, type ProviderDeploy } from '../deploy/pipeline.js';
+import { actorOf } from '../deploy/metadata.js';
+import { applyDeploy, load, planDeploy, releaseFailure, type Planned, type PlanRequest, type ProviderDeploy } from '../deploy/pipeline.js';
+import { leaseSettings, withStageLease } from '../lease/stage-lease.js';
 import type { Session } from '../session.js';
 
 export interface DeployRequest extends PlanRequest {
@@ -43,17 +47,25 @@ export interface DeployResult {
 export async function deploy(request: DeployRequest, session: Session): Promise<DeployResult> {
   // Environment settings are checked before the first cloud call: a bad value changes nothing.
   const clock = session.clock();
-  const planned = await planDeploy(request, session);
-  request.onPlan?.(planned);
-  const { manifest, deploy: metadata } = planned;
-  const base = { deploy: metadata, service: manifest.service, stage: manifest.stage, plans: planned.runs.map((r) => r.plan), skipped: planned.skipped };
-  if (request.dryRun) return { dryRun: true, ...base, providers: [] };
-  const rec = await applyDeploy(
-    planned,
-    { concurrency: request.concurrency ?? 8, wait: request.wait !== false, keepOnInterrupt: Boolean(request.keepOnInterrupt), releaseRolledBack: request.releaseRolledBack === true, clock },
-    session,
-  );
-  const result: DeployResult = { dryRun: false, ...base, providers: rec.providers };
-  const failure = releaseFailure(rec, deployJson(result));
-  return failure ? { ...result, failure } : result;
+  const settings = leaseSettings(session.env);
+  const loaded = await load(request, session);
+  const base = (planned: Planned) => ({ deploy: planned.deploy, service: planned.manifest.service, stage: planned.manifest.stage, plans: planned.runs.map((r) => r.plan), skipped: planned.skipped });
+  if (request.dryRun) {
+    const planned = await planDeploy(request, session, loaded);
+    request.onPlan?.(planned);
+    return { dryRun: true, ...base(planned), providers: [] };
+  }
+  const actor = actorOf(session.env);
+  return withStageLease(session, loaded.manifest, loaded.targets, { command: 'deploy', settings, create: true, ...(actor ? { actor } : {}) }, async (leased) => {
+    const planned = await planDeploy(request, leased, loaded);
+    request.onPlan?.(planned);
+    const rec = await applyDeploy(
+      planned,
+      { concurrency: request.concurrency ?? 8, wait: request.wait !== false, keepOnInterrupt: Boolean(request.keepOnInterrupt), releaseRolledBack: request.releaseRolledBack === true, clock },
+      leased,
+    );
+    const result: DeployResult = { dryRun: false, ...base(planned), providers: rec.providers };
+    const failure = releaseFailure(rec, deployJson(result));
+    return failure ? { ...result, failure } : result;
+  });
 }

@@ -8,6 +8,8 @@
 import type { FnxError } from '../errors.js';
 import { rolledBackError, type ReleaseOutcome } from '../release/index.js';
 import { promoteReleases } from '../release/promote.js';
+import { actorOf } from '../deploy/metadata.js';
+import { leaseSettings, withStageLease } from '../lease/stage-lease.js';
 import type { ManifestOptions, Session } from '../session.js';
 
 export interface PromoteRequest extends ManifestOptions {
@@ -28,17 +30,22 @@ export interface PromoteResult {
 export async function promote(request: PromoteRequest, session: Session): Promise<PromoteResult> {
   // Environment settings are checked before the first cloud call: a bad value changes nothing.
   const clock = session.clock();
+  const settings = leaseSettings(session.env);
   const manifest = await session.loadManifest(request);
   const { targets } = await session.drivers(manifest, { functions: request.functions ?? [], providers: request.providers ?? [] });
-  const promoted = await promoteReleases({
-    manifest,
-    targets: targets.filter((t) => t.functions.length > 0),
-    reporter: session.reporter,
-    signal: session.signal,
-    now: Boolean(request.now),
-    keepOnInterrupt: Boolean(request.keepOnInterrupt),
-    clock,
-  });
+  const changing = targets.filter((t) => t.functions.length > 0);
+  const actor = actorOf(session.env);
+  const promoted = await withStageLease(session, manifest, changing, { command: 'promote', settings, create: false, ...(actor ? { actor } : {}) }, (leased) =>
+    promoteReleases({
+      manifest,
+      targets: changing,
+      reporter: leased.reporter,
+      signal: leased.signal,
+      now: Boolean(request.now),
+      keepOnInterrupt: Boolean(request.keepOnInterrupt),
+      clock,
+    }),
+  );
   const failure = rolledBackError(promoted);
   return { stage: manifest.stage, promoted, ...(failure ? { failure } : {}) };
 }

@@ -2,13 +2,16 @@
  * `fnx remove`: deletes everything fnx created for a stage (found by its tags), nothing else.
  * In an interactive session it asks first (session.confirm) unless `yes` (declining exits 1, as
  * Terraform does on a declined destroy, so `fnx remove && next-step` stops); otherwise (CI) `yes`
- * is required.
+ * is required. It holds the stage lease (src/lease) from before inspect, and deletes the lease
+ * record once the stage is gone.
  */
 import type { ProviderPlan } from '../driver.js';
 import { ExitCode, FnxError, InterruptedError } from '../errors.js';
-import type { ProviderName } from '../manifest/model.js';
+import { actorOf } from '../deploy/metadata.js';
+import { leaseSettings, withStageLease } from '../lease/stage-lease.js';
+import type { ProviderName, ResolvedManifest } from '../manifest/model.js';
 import { plural } from '../report/plural.js';
-import type { ManifestOptions, Session } from '../session.js';
+import type { ManifestOptions, Session, Target } from '../session.js';
 
 export interface RemoveRequest extends ManifestOptions {
   readonly providers?: readonly string[];
@@ -43,6 +46,16 @@ export async function remove(request: RemoveRequest, session: Session): Promise<
   }
   const manifest = await session.loadManifest(request);
   const { targets, skipped } = await session.drivers(manifest, { providers: request.providers ?? [] });
+  const result = { service: manifest.service, stage: manifest.stage, skipped };
+  const actor = actorOf(session.env);
+  return withStageLease(session, manifest, targets, { command: 'remove', settings: leaseSettings(session.env), create: false, deleteAfter: true, ...(actor ? { actor } : {}) }, async (leased) => {
+    const removed = await removeStage(request, manifest, targets, leased);
+    return { ...result, providers: removed, deleted: removed.flatMap((p) => p.deleted) };
+  });
+}
+
+/** inspect -> plan -> confirm -> remove, holding the stage lease. */
+async function removeStage(request: RemoveRequest, manifest: ResolvedManifest, targets: readonly Target[], session: Session): Promise<ProviderRemoval[]> {
   const heading = `${manifest.service}-${manifest.stage}`;
   const plans = [];
   for (const t of targets) {
@@ -50,8 +63,7 @@ export async function remove(request: RemoveRequest, session: Session): Promise<
     plans.push({ t, deployed, plan: t.driver.planRemove({ manifest, deployed }) });
   }
   const total = plans.reduce((n, p) => n + p.plan.actions.length, 0);
-  const result = { service: manifest.service, stage: manifest.stage, skipped };
-  if (total === 0) return { ...result, providers: [], deleted: [] };
+  if (total === 0) return [];
   request.onPlan?.(plans.map((p) => p.plan), heading);
   if (!request.yes && !(await session.confirm(`Delete ${total === 1 ? 'this resource' : `these ${total} resources`} of ${heading}?`))) {
     if (session.signal.aborted) throw new InterruptedError('Interrupted: nothing was removed.');
@@ -73,5 +85,5 @@ export async function remove(request: RemoveRequest, session: Session): Promise<
       throw err;
     }
   }
-  return { ...result, providers, deleted: providers.flatMap((p) => p.deleted) };
+  return providers;
 }

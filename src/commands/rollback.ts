@@ -6,6 +6,8 @@
  * concurrent change.
  */
 import { rollbackStage, type RollbackResult } from '../release/rollback.js';
+import { actorOf } from '../deploy/metadata.js';
+import { leaseSettings, withStageLease } from '../lease/stage-lease.js';
 import type { ManifestOptions, Session } from '../session.js';
 
 export type { RollbackResult } from '../release/rollback.js';
@@ -26,17 +28,22 @@ export interface RollbackCommandResult {
 export async function rollback(request: RollbackRequest, session: Session): Promise<RollbackCommandResult> {
   // Environment settings are checked before the first cloud call: a bad value changes nothing.
   const clock = session.clock();
+  const settings = leaseSettings(session.env);
   const functions = request.functions ?? [];
   const manifest = await session.loadManifest(request);
   const { targets } = await session.drivers(manifest, { functions, providers: request.providers ?? [] });
-  const results = await rollbackStage({
-    manifest,
-    targets: targets.filter((t) => t.functions.length > 0),
-    reporter: session.reporter,
-    signal: session.signal,
-    explicit: functions.length > 0,
-    ...(request.to ? { to: request.to } : {}),
-    clock,
-  });
+  const changing = targets.filter((t) => t.functions.length > 0);
+  const actor = actorOf(session.env);
+  const results = await withStageLease(session, manifest, changing, { command: 'rollback', settings, create: false, ...(actor ? { actor } : {}) }, (leased) =>
+    rollbackStage({
+      manifest,
+      targets: changing,
+      reporter: leased.reporter,
+      signal: leased.signal,
+      explicit: functions.length > 0,
+      ...(request.to ? { to: request.to } : {}),
+      clock,
+    }),
+  );
   return { stage: manifest.stage, functions: results };
 }

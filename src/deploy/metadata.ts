@@ -14,11 +14,16 @@ function gitCommit(cwd: string): Promise<string | undefined> {
 
 export async function deployMetadata(rootDir: string, env: NodeJS.ProcessEnv, now = new Date()): Promise<DeployMetadata> {
   const commit = (await gitCommit(rootDir)) ?? (env.GITHUB_SHA && /^[0-9a-f]{7,40}$/.test(env.GITHUB_SHA) ? env.GITHUB_SHA : undefined);
-  const actor = env.GITHUB_ACTOR ?? env.USER ?? env.USERNAME;
+  const actor = actorOf(env);
   return {
     id: randomBytes(4).toString('hex'),
     time: now.toISOString(),
     ...(commit ? { commit } : {}),
     ...(actor ? { actor } : {}),
   };
+}
+
+/** Who runs fnx, as recorded on versions and the stage lease: the CI actor, else the login name. */
+export function actorOf(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_ACTOR ?? env.USER ?? env.USERNAME;
 }

@@ -80,11 +80,11 @@ export interface ReleaseOptions {
   readonly clock: Clock;
 }
 
-/** load -> package (while inspecting) -> validate -> plan. Makes no write to any cloud. */
-export async function planDeploy(request: PlanRequest, session: Session): Promise<Planned> {
+/** load (unless given) -> package (while inspecting) -> validate -> plan. Makes no write to any cloud. */
+export async function planDeploy(request: PlanRequest, session: Session, loaded?: Loaded): Promise<Planned> {
   const concurrency = request.concurrency ?? 8;
   const only = request.functions ?? [];
-  const { manifest, targets, skipped } = await load(request, session);
+  const { manifest, targets, skipped } = loaded ?? (await load(request, session));
   const previous = previousBuild(join(buildDir(manifest), 'artifacts.json'));
   const [artifacts, states, deploy] = await Promise.all([packageStep(manifest, request, session), inspect(manifest, targets, session, concurrency), deployMetadata(manifest.rootDir, session.env)]);
   validate(manifest, artifacts, targets, states, only);
@@ -104,8 +104,15 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError('Interrupted before any cloud change.');
 }
 
+/** What load found: the manifest and the drivers of the selected providers. */
+export interface Loaded {
+  readonly manifest: ResolvedManifest;
+  readonly targets: readonly Target[];
+  readonly skipped: readonly ProviderName[];
+}
+
 /** load: the manifest (with its project files checked) and the drivers of the selected providers. */
-export async function load(request: PlanRequest, session: Session) {
+export async function load(request: PlanRequest, session: Session): Promise<Loaded> {
   const manifest = await session.loadManifest({ ...request, files: true });
   const { targets, skipped } = await session.drivers(manifest, { functions: request.functions ?? [], providers: request.providers ?? [] });
   // Before the first cloud call: a strategy a driver's traffic model cannot do changes nothing.

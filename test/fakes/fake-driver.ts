@@ -40,6 +40,8 @@ import type {
   RemoveRequest,
   RemoveResult,
   ShiftRequest,
+  StageRecord,
+  StageRecordStore,
   TrafficModel,
   TrafficState,
 } from '../../src/driver.js';
@@ -137,6 +139,11 @@ export class FakeCloud {
   /** sha256 of the code last published per function (by apply). */
   readonly code = new Map<string, string>();
   private revisionCounter = 0;
+  /** The stage record (the stage lease), kept apart from `calls` and `writes`; `leaseWrites` counts its writes and deletes. */
+  stageRecord: StageRecord | undefined;
+  leaseWrites = 0;
+  /** A test may make the stage record's holder missing (a stage never deployed: write without `create` is 'not-found'). */
+  recordHolder = true;
 
   nextRevision(): string {
     this.revisionCounter += 1;
@@ -285,6 +292,39 @@ export class FakeDriver implements ProviderDriver {
       runtimes: ['nodejs20', 'nodejs22', 'python3.12'],
       limits: { memoryMb: { min: 128, max: 10240 }, timeoutSeconds: { max: 900 } },
     };
+  }
+
+  /** The stage record in the fake cloud, with revision preconditions; `defect` may throw on 'stageRecord.read' / '.write' / '.delete'. */
+  readonly stageRecord: StageRecordStore = {
+    read: async () => {
+      this.bug('stageRecord.read');
+      return this.cloud.stageRecord;
+    },
+    write: async (req) => {
+      this.bug('stageRecord.write');
+      const cur = this.cloud.stageRecord;
+      if (!this.cloud.recordHolder) {
+        if (!req.create) throw this.fail('not-found', 'no stage record store');
+        this.cloud.recordHolder = true;
+      }
+      if (cur?.revision !== req.revision) throw this.fail('precondition', `stage record revision ${req.revision ?? '(none)'} is stale (now ${cur?.revision ?? '(none)'})`);
+      this.cloud.leaseWrites += 1;
+      this.cloud.stageRecord = { text: req.text, revision: this.cloud.nextRevision() };
+      return this.cloud.stageRecord.revision;
+    },
+    delete: async (req) => {
+      this.bug('stageRecord.delete');
+      const cur = this.cloud.stageRecord;
+      if (!cur) return;
+      if (cur.revision !== req.revision) throw this.fail('precondition', `stage record revision ${req.revision} is stale (now ${cur.revision})`);
+      this.cloud.leaseWrites += 1;
+      this.cloud.stageRecord = undefined;
+    },
+  };
+
+  private bug(method: string): void {
+    const bug = this.options.defect?.(method);
+    if (bug !== undefined) throw bug;
   }
 
   /** One cloud request: counted; `defect` may throw instead. */
