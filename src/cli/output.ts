@@ -139,7 +139,7 @@ export function showPromote(r: PromoteResult, reporter: Reporter): void {
 }
 
 export function showStatus(r: StatusResult, reporter: Reporter): void {
-  for (const p of r.providers) reporter.print(formatStatus(p.provider, `${r.service}-${r.stage}`, p.functions, r.stage));
+  for (const p of r.providers) reporter.print(formatStatus(p.provider, `${r.service}-${r.stage}`, p.functions, r.stage, p.lease));
   reporter.data({ ok: true, service: r.service, stage: r.stage, providers: r.providers, ...skippedJson(r.skipped) });
 }
 

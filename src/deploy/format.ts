@@ -6,6 +6,8 @@ import type { DeployResult } from '../commands/deploy.js';
 import type { FieldChange, FunctionStatus, PlanAction, ProviderPlan, ReleaseRecord } from '../driver.js';
 import { ROLLBACK_STRATEGY } from '../release/history.js';
 import { nextDeployOf } from '../release/rolled-back.js';
+import type { LeaseHolder } from '../lease/record.js';
+import { describeHolder } from '../lease/stage-lease.js';
 
 const SYMBOL: Record<PlanAction['op'], string> = { create: '+', update: '~', delete: '-', 'no-change': '=' };
 
@@ -96,9 +98,10 @@ function releaseLine(r: ReleaseRecord | undefined, stage: string): string | unde
   return undefined;
 }
 
-export function formatStatus(provider: string, target: string, statuses: readonly FunctionStatus[], stage: string): string {
-  if (!statuses.length) return `${provider}: nothing deployed.`;
-  const lines = [`${provider} · ${target}`];
+export function formatStatus(provider: string, target: string, statuses: readonly FunctionStatus[], stage: string, lease?: { holder: LeaseHolder; expires: string }): string {
+  const changing = lease ? `  changing now: ${describeHolder(lease.holder)} (its lease runs until ${lease.expires})` : undefined;
+  if (!statuses.length) return [`${provider}: nothing deployed.`, ...(changing ? [changing] : [])].join('\n');
+  const lines = [`${provider} · ${target}`, ...(changing ? [changing] : [])];
   for (const s of statuses) {
     const t = s.traffic;
     const pointer = t.primary ? (t.candidate && t.weight > 0 ? `live -> ${t.primary} (${Math.round((1 - t.weight) * 100)}%), ${t.candidate} (${Math.round(t.weight * 100)}%)` : `live -> ${t.primary}`) : 'no traffic pointer (not released)';

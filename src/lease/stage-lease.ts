@@ -141,7 +141,7 @@ async function acquire(provider: ProviderName, store: StageRecordStore, manifest
       const dead = !expired && diedHere(state.holder);
       if (!expired && !dead) throw locked(manifest, provider, state.holder, state.expires);
       session.reporter.warn(
-        `${provider}: taking over the lease on ${stageName(manifest)} from ${describe(state.holder)}: ${
+        `${provider}: taking over the lease on ${stageName(manifest)} from ${describeHolder(state.holder)}: ${
           dead ? 'that process has ended on this machine without releasing it' : `it expired at ${state.expires} (that run stopped renewing it)`
         }.`,
       );
@@ -174,6 +174,20 @@ async function releaseAll(held: readonly Held[], manifest: ResolvedManifest, hol
   );
 }
 
+/** The run holding the stage's lease on one provider now (for `fnx status`); undefined when free, expired or unreadable. */
+export async function currentHolder(store: StageRecordStore, manifest: ResolvedManifest, signal: AbortSignal): Promise<{ holder: LeaseHolder; expires: string } | undefined> {
+  const current = await store.read({ manifest, signal });
+  const state = current ? parseLease(current.text) : undefined;
+  if (state?.kind !== 'held' || Date.parse(state.expires) <= Date.now()) return undefined;
+  return { holder: state.holder, expires: state.expires };
+}
+
+/** A holder in messages: the command, who, where, which commit, since when. */
+export function describeHolder(h: LeaseHolder): string {
+  const who = [h.actor ? `by ${h.actor}` : undefined, `on ${h.host} (pid ${h.pid})`, h.commit ? `at commit ${h.commit.slice(0, 12)}` : undefined].filter(Boolean).join(' ');
+  return `\`fnx ${h.command}\` ${who}, since ${h.since}`;
+}
+
 /** The holder ran on this machine and its process is gone (a crash or kill -9). */
 function diedHere(h: LeaseHolder): boolean {
   if (h.host !== hostname() || h.pid === process.pid) return false;
@@ -189,13 +203,8 @@ function stageName(m: ResolvedManifest): string {
   return `${m.service}-${m.stage}`;
 }
 
-function describe(h: LeaseHolder): string {
-  const who = [h.actor ? `by ${h.actor}` : undefined, `on ${h.host} (pid ${h.pid})`, h.commit ? `at commit ${h.commit.slice(0, 12)}` : undefined].filter(Boolean).join(' ');
-  return `\`fnx ${h.command}\` ${who}, since ${h.since}`;
-}
-
 function locked(m: ResolvedManifest, provider: ProviderName, h: LeaseHolder, expires: string): FnxError {
-  return new FnxError('E_STAGE_LOCKED', `Another run is changing ${stageName(m)} on ${provider} concurrently: ${describe(h)}. Nothing was changed by this run.`, {
+  return new FnxError('E_STAGE_LOCKED', `Another run is changing ${stageName(m)} on ${provider} concurrently: ${describeHolder(h)}. Nothing was changed by this run.`, {
     hint: `Wait for that run to end, then run the command again (\`fnx status --stage ${m.stage}\` shows what it did). If it has died, its lease expires at ${expires}, once it is no longer renewed.`,
     exitCode: ExitCode.conflict,
     details: { provider, holder: h, expires },

@@ -9,6 +9,8 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { promote } from '../../../src/commands/promote.js';
 import { remove } from '../../../src/commands/remove.js';
+import { status } from '../../../src/commands/status.js';
+import { showStatus } from '../../../src/cli/output.js';
 import { ExitCode, FnxError } from '../../../src/errors.js';
 import { freeText, heldText, parseLease, type LeaseHolder } from '../../../src/lease/record.js';
 import { leaseSettings, withStageLease } from '../../../src/lease/stage-lease.js';
@@ -206,6 +208,17 @@ describe('stage lease', () => {
     expect(err.code).toBe('E_STAGE_LOCKED');
     expect(err.message).toContain('on gcp');
     expect(parseLease(aws.stageRecord!.text).kind).toBe('free');
+  });
+
+  it('fnx status names the run changing the stage now, and only while its lease runs', async () => {
+    const { cloud, session, reporter } = world();
+    plant(cloud, heldText(other, new Date('2099-01-01T00:00:00.000Z')));
+    const held = await status({ ...base }, session);
+    expect(held.providers[0]?.lease?.holder.id).toBe('other-run');
+    showStatus(held, reporter);
+    expect(reporter.printed.join('\n')).toContain('changing now: `fnx deploy` by alice on ci-runner-7 (pid 4242), since 2026-12-02T09:00:00.000Z (its lease runs until 2099-01-01T00:00:00.000Z)');
+    plant(cloud, heldText(other, new Date(Date.now() - 1)));
+    expect((await status({ ...base }, session)).providers[0]?.lease).toBeUndefined();
   });
 
   it('a bad FNX_LEASE_SECONDS is a usage error before any cloud call', async () => {
