@@ -12,7 +12,7 @@ import { sampleEvent } from '../events/samples.js';
 import { localEnvironment } from '../local/environment.js';
 import { runHandler } from '../local/run-handler.js';
 import { TRIGGER_KINDS, type ProviderName, type ResolvedFunction, type ResolvedManifest, type TriggerKind } from '../manifest/model.js';
-import { selectFunctions } from '../manifest/select.js';
+import { providerForFunction, selectFunctions } from '../manifest/select.js';
 import { redactor } from '../report/redact.js';
 import type { ManifestOptions, Session } from '../session.js';
 
@@ -56,7 +56,7 @@ export async function invoke(request: InvokeRequest, session: Session): Promise<
   const local = Boolean(request.local);
   if (local && request.version !== undefined) usage('--version and --local were both given: a local run runs the handler in this project, not a deployed version.', 'Leave out --version, or --local to invoke the deployed version.');
   if (!local && request.resolveSecrets) usage('--resolve-secrets is for --local runs: a deployed function reads its secrets itself.', 'Add --local, or leave out --resolve-secrets.');
-  const provider = local ? undefined : providerOf(fn, request.provider);
+  const provider = local ? undefined : providerForFunction(fn, request.provider, 'to invoke');
   const kind = eventKind(fn, request.event);
   const data = await readEventData(request, session.cwd, request.readStdin ?? (() => Promise.resolve('')));
   const event = kind ? sampleEvent(kind, data?.value, { triggers: fn.triggers, source: data?.source ?? '--data' }) : undefined;
@@ -123,16 +123,6 @@ function variableValues(fn: ResolvedFunction): string[] {
 
 function functionNamed(manifest: ResolvedManifest, name: string): ResolvedFunction {
   return selectFunctions(manifest, [name])[0]!;
-}
-
-function providerOf(fn: ResolvedFunction, requested: string | undefined): ProviderName {
-  if (requested !== undefined) {
-    const p = fn.providers.find((x) => x === requested);
-    if (!p) usage(`--provider ${requested}: function "${fn.name}" is not deployed to it.`, `Its providers: ${fn.providers.join(', ')}.`);
-    return p;
-  }
-  if (fn.providers.length > 1) usage(`function "${fn.name}" is deployed to ${fn.providers.join(' and ')}: say which one to invoke.`, `Add --provider ${fn.providers[0]} (one of ${fn.providers.join(', ')}).`);
-  return fn.providers[0]!;
 }
 
 /** The --event kind, checked against the function: its adapter converts only the kinds it has triggers for. */

@@ -10,6 +10,7 @@ import type { LogLine } from '../driver.js';
 import { durationSeconds } from '../manifest/units.js';
 import type { ProviderName } from '../manifest/model.js';
 import type { ManifestOptions, Session } from '../session.js';
+import { providerForFunction, selectFunctions } from '../manifest/select.js';
 
 export const DEFAULT_SINCE = '10m';
 
@@ -57,21 +58,9 @@ export async function logs(request: LogsRequest, session: Session): Promise<Logs
     throw new FnxError('E_USAGE_VERSION', '--version is empty.', { hint: 'Give a version id as `fnx status` shows it, or leave --version out for every version.', exitCode: ExitCode.usage });
   }
   const manifest = await session.loadManifest(request);
-  const { targets } = await session.drivers(manifest, { functions: [request.function], providers: request.provider ? [request.provider] : [] });
-  const on = targets.filter((t) => t.functions.some((f) => f.name === request.function));
-  if (on.length > 1) {
-    throw new FnxError('E_USAGE_PROVIDER', `Function ${request.function} is deployed to ${on.map((t) => t.provider).join(' and ')}: say which one's logs to read.`, {
-      hint: `Add --provider ${on[0]?.provider ?? 'NAME'} (or another of them).`,
-      exitCode: ExitCode.usage,
-    });
-  }
-  const target = on[0];
-  if (!target) {
-    throw new FnxError('E_USAGE_PROVIDER', `Function ${request.function} is not deployed to ${request.provider ?? 'any provider with a driver'}.`, {
-      hint: 'Check the function\'s `providers:` list in fnx.yaml.',
-      exitCode: ExitCode.usage,
-    });
-  }
+  const provider = providerForFunction(selectFunctions(manifest, [request.function])[0]!, request.provider, 'to read logs from');
+  const { targets } = await session.drivers(manifest, { functions: [request.function], providers: [provider] });
+  const target = targets[0]!;
   const read = target.driver.logs?.bind(target.driver);
   if (!read) {
     throw new FnxError('E_LOGS_UNSUPPORTED', `fnx logs cannot read ${target.provider} logs yet: the ${target.provider} driver has no log reader. Nothing was read.`, {

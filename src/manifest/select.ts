@@ -35,3 +35,18 @@ export function selectProviders(manifest: ResolvedManifest, requested: readonly 
   }
   return used.filter((p) => requested.includes(p));
 }
+
+/**
+ * The one provider a command about one function works on (`invoke`, `logs`): `requested`
+ * (--provider) if the function deploys there, else its only provider. A function on several
+ * providers needs --provider; both mistakes are usage errors (exit 2). `purpose` ends the
+ * question, e.g. "to invoke".
+ */
+export function providerForFunction(fn: ResolvedFunction, requested: string | undefined, purpose: string): ProviderName {
+  const fail = (message: string, hint: string): never => {
+    throw new FnxError('E_USAGE_PROVIDER', message, { hint, exitCode: ExitCode.usage });
+  };
+  if (requested !== undefined) return fn.providers.find((x) => x === requested) ?? fail(`--provider ${requested}: function "${fn.name}" is not deployed to it.`, `Its providers: ${fn.providers.join(', ')}.`);
+  if (fn.providers.length > 1) fail(`function "${fn.name}" is deployed to ${fn.providers.join(' and ')}: say which one ${purpose}.`, `Add --provider ${fn.providers[0]} (one of ${fn.providers.join(', ')}).`);
+  return fn.providers[0]!;
+}

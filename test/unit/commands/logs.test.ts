@@ -55,7 +55,7 @@ describe('fnx logs', () => {
 
   it('a function on several providers needs --provider; a bad --since fails before the manifest is read', async () => {
     const session = fakeSession({ manifest: both, drivers: { aws: new LoggingDriver([]), azure: new LoggingDriver([]) } });
-    await expect(logs(request(), session)).rejects.toMatchObject({ code: 'E_USAGE_PROVIDER', message: 'Function api is deployed to aws and azure: say which one\'s logs to read.' });
+    await expect(logs(request(), session)).rejects.toMatchObject({ code: 'E_USAGE_PROVIDER', message: 'function "api" is deployed to aws and azure: say which one to read logs from.' });
     await expect(logs(request({ since: 'soon' }), session)).rejects.toMatchObject({ code: 'E_USAGE_SINCE' });
     expect(session.loads).toHaveLength(1);
   });
