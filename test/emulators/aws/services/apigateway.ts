@@ -374,8 +374,23 @@ function matchRoute(api: HttpApi, method: string, path: string): { routeKey: str
   return def ? { routeKey: '$default', target: def.target, params: {} } : undefined;
 }
 
+/** API Gateway's own answers (no route, integration failure): `{"message": ...}` as JSON. */
 function plain(status: number, message: string): HttpRes {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) };
+}
+
+/** Payload 2.0's query parameters: repeated keys joined with commas. */
+function queryParameters(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of query) out[k] = k in out ? `${out[k]},${v}` : v;
+  return out;
+}
+
+/** requestContext.time as API Gateway writes it: 02/Dec/2026:09:14:03 +0000. */
+function clf(d: Date): string {
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${month}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
 /** Serve a request to http://127.0.0.1:PORT/_apigw/<apiId>/[stage/]path through the API's routes. */
@@ -410,13 +425,39 @@ export async function handleApiEndpoint(em: Emulator, req: HttpReq): Promise<Htt
   const sourceArn = `arn:aws:execute-api:${em.region}:${em.accountId}:${api.apiId}/${stage}/${req.method}${path}`;
   if (!allowsService(fn, q, 'apigateway.amazonaws.com', sourceArn)) return plain(500, 'Internal Server Error');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const cookie = headers.cookie;
   const rawQuery = req.query.toString();
+  const now = new Date();
+  const requestId = `${randomBytes(4).toString('hex')}=`;
   const body = req.body.length ? req.body.toString('utf8') : undefined;
   const event =
     integration.payloadFormatVersion === '1.0'
       ? { version: '1.0', resource: route.routeKey.split(' ')[1] ?? path, path, httpMethod: req.method, headers, queryStringParameters: rawQuery ? Object.fromEntries(req.query) : null, pathParameters: route.params, body: body ?? null, isBase64Encoded: false, requestContext: { apiId: api.apiId, stage, httpMethod: req.method, path } }
-      : { version: '2.0', routeKey: route.routeKey, rawPath: path, rawQueryString: rawQuery, headers, queryStringParameters: rawQuery ? Object.fromEntries(req.query) : undefined, pathParameters: route.params, body, isBase64Encoded: false, requestContext: { apiId: api.apiId, stage, routeKey: route.routeKey, http: { method: req.method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' } } };
+      : {
+          version: '2.0',
+          routeKey: route.routeKey,
+          rawPath: path,
+          rawQueryString: rawQuery,
+          ...(cookie ? { cookies: cookie.split(/;\s*/).filter(Boolean) } : {}),
+          headers: Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'cookie')),
+          queryStringParameters: rawQuery ? queryParameters(req.query) : undefined,
+          pathParameters: route.params,
+          body,
+          isBase64Encoded: false,
+          requestContext: {
+            accountId: em.accountId,
+            apiId: api.apiId,
+            domainName: String(req.headers.host ?? `${api.apiId}.execute-api.${em.region}.amazonaws.com`),
+            domainPrefix: api.apiId,
+            http: { method: req.method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: String(req.headers['user-agent'] ?? '') },
+            requestId,
+            routeKey: route.routeKey,
+            stage,
+            time: clf(now),
+            timeEpoch: now.getTime(),
+          },
+        };
   if (fn.latest.state === 'Pending') return plain(500, 'Internal Server Error');
   // A version that is not Active yet fails the request as Lambda's throttle/conflict would.
   const out = await invokeFunction(em, fn, q, event, 'http').catch(() => undefined);
@@ -430,5 +471,6 @@ export async function handleApiEndpoint(em: Emulator, req: HttpReq): Promise<Htt
     const b = r.body === undefined ? '' : typeof r.body === 'string' ? (r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body) : JSON.stringify(r.body);
     return { status: Number(r.statusCode) || 200, headers: { 'content-type': 'application/json', ...h }, body: b };
   }
-  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result ?? null) };
+  // No statusCode: status 200, JSON content type, and the function's answer as the body (a string as it is).
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result ?? null) };
 }
