@@ -3,8 +3,8 @@
  * (src/deploy/pipeline.ts). Executes exactly the plan it reports. A release rolled back
  * automatically, or a manifest version rolled back before that is not released again
  * (src/release/rolled-back.ts; `releaseRolledBack` releases it), is a result with `failure` set
- * (exit 3), not an exception. Holds the stage lease (src/lease) from before inspect to the end,
- * except on a dry run: E_STAGE_LOCKED (exit 4) when another run holds it. Throws CloudError
+ * (exit 3), not an exception. Packages first, then holds the stage lease (src/lease) from before
+ * inspect to the end (a dry run packages while inspecting, and takes no lease): E_STAGE_LOCKED (exit 4) when another run holds it. Throws CloudError
  * 'precondition' (exit 4) when a change made outside fnx races it, InterruptedError (exit 130)
  * when interrupted.
  */
@@ -13,7 +13,7 @@ import type { FnxError } from '../errors.js';
 import type { ProviderName } from '../manifest/model.js';
 import { deployJson } from '../deploy/format.js';
 import { actorOf } from '../deploy/metadata.js';
-import { applyDeploy, load, planDeploy, releaseFailure, type Planned, type PlanRequest, type ProviderDeploy } from '../deploy/pipeline.js';
+import { applyDeploy, load, packaged, planDeploy, releaseFailure, type Planned, type PlanRequest, type ProviderDeploy } from '../deploy/pipeline.js';
 import { leaseSettings, withStageLease } from '../lease/stage-lease.js';
 import type { Session } from '../session.js';
 
@@ -51,13 +51,15 @@ export async function deploy(request: DeployRequest, session: Session): Promise<
   const loaded = await load(request, session);
   const base = (planned: Planned) => ({ deploy: planned.deploy, service: planned.manifest.service, stage: planned.manifest.stage, plans: planned.runs.map((r) => r.plan), skipped: planned.skipped });
   if (request.dryRun) {
-    const planned = await planDeploy(request, session, loaded);
+    const planned = await planDeploy(request, session, { loaded });
     request.onPlan?.(planned);
     return { dryRun: true, ...base(planned), providers: [] };
   }
+  // Packaged before the lease: a packaging error (a bad file, a budget with --strict) contacts no cloud.
+  const built = await packaged(loaded.manifest, request, session);
   const actor = actorOf(session.env);
   return withStageLease(session, loaded.manifest, loaded.targets, { command: 'deploy', settings, create: true, ...(actor ? { actor } : {}) }, async (leased) => {
-    const planned = await planDeploy(request, leased, loaded);
+    const planned = await planDeploy(request, leased, { loaded, packaged: built });
     request.onPlan?.(planned);
     const rec = await applyDeploy(
       planned,

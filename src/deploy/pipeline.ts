@@ -80,13 +80,27 @@ export interface ReleaseOptions {
   readonly clock: Clock;
 }
 
-/** load (unless given) -> package (while inspecting) -> validate -> plan. Makes no write to any cloud. */
-export async function planDeploy(request: PlanRequest, session: Session, loaded?: Loaded): Promise<Planned> {
+/** What a caller already did of planDeploy's steps: load, and package with the build's previous archives. */
+export interface Done {
+  readonly loaded?: Loaded;
+  readonly packaged?: Packaged;
+}
+
+export interface Packaged {
+  readonly artifacts: ArtifactSet;
+  readonly previous: Readonly<Record<string, PreviousArchive>>;
+}
+
+/** load -> package (while inspecting) -> validate -> plan, skipping what `done` holds. Makes no write to any cloud. */
+export async function planDeploy(request: PlanRequest, session: Session, done: Done = {}): Promise<Planned> {
   const concurrency = request.concurrency ?? 8;
   const only = request.functions ?? [];
-  const { manifest, targets, skipped } = loaded ?? (await load(request, session));
-  const previous = previousBuild(join(buildDir(manifest), 'artifacts.json'));
-  const [artifacts, states, deploy] = await Promise.all([packageStep(manifest, request, session), inspect(manifest, targets, session, concurrency), deployMetadata(manifest.rootDir, session.env)]);
+  const { manifest, targets, skipped } = done.loaded ?? (await load(request, session));
+  const [{ artifacts, previous }, states, deploy] = await Promise.all([
+    done.packaged ?? packaged(manifest, request, session),
+    inspect(manifest, targets, session, concurrency),
+    deployMetadata(manifest.rootDir, session.env),
+  ]);
   validate(manifest, artifacts, targets, states, only);
   throwIfAborted(session.signal);
   const runs = plan(manifest, artifacts, deploy, targets, states, only, session);
@@ -119,6 +133,12 @@ export async function load(request: PlanRequest, session: Session): Promise<Load
   checkStrategySupported(manifest, targets.map((t) => t.driver.capabilities), request.functions ?? []);
   throwIfAborted(session.signal);
   return { manifest, targets, skipped };
+}
+
+/** package, with the archives the stage's build held before (for the size report). */
+export async function packaged(manifest: ResolvedManifest, request: PlanRequest, session: Session): Promise<Packaged> {
+  const previous = previousBuild(join(buildDir(manifest), 'artifacts.json'));
+  return { artifacts: await packageStep(manifest, request, session), previous };
 }
 
 /** package: the stage's archives (only the selected functions'), warnings to the reporter. */

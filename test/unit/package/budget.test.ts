@@ -1,5 +1,6 @@
 // Runs the built CLI: `npm run build` first (npm test does it).
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runFnx } from '../../helpers/cli.js';
@@ -62,9 +63,22 @@ describe('fnx package: size report and package.budget', () => {
     expect(strict.code).toBe(2);
     expect(strict.stderr).toContain('error [E_PACKAGE_BUDGET] Function "api"');
 
-    const d = await runFnx(['deploy', '--strict'], { cwd: root, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' } });
-    expect(d.code, d.stderr).toBe(2);
-    expect(d.stderr).toContain('[E_PACKAGE_BUDGET]');
+    // deploy packages before its first cloud call: the endpoint never hears from it.
+    let connections = 0;
+    const endpoint = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const port = (endpoint.address() as AddressInfo).port;
+    try {
+      const d = await runFnx(['deploy', '--strict'], { cwd: root, env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' } });
+      expect(d.code, d.stderr).toBe(2);
+      expect(d.stderr).toContain('[E_PACKAGE_BUDGET]');
+      expect(connections).toBe(0);
+    } finally {
+      endpoint.close();
+    }
   });
 
   it('a budget that is not a size is a manifest error at its position', async () => {
