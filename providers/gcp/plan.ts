@@ -101,6 +101,12 @@ export function planFunction(desired: DesiredFunction, deployed: DeployedFunctio
   return { name: desired.name, id: desired.id, op, mask: op === 'update' ? [...mask, TRAFFIC_MASK] : [], codeChanged, desired, jobs, ...(publicAccess !== undefined ? { publicAccess } : {}) };
 }
 
+/** The code change as the sha256 prefixes of the deployed and the new archive (the fnx-code label). */
+function codeChange(from: string | undefined, to: string): FieldChange {
+  const short = (sha: string) => `sha256 ${sha.slice(0, 12)}`;
+  return from ? { field: 'code', from: short(from), to: short(to) } : { field: 'code', change: 'changed' };
+}
+
 export function planDeploy(req: PlanRequest): ProviderPlan {
   const { manifest } = req;
   const deployed = req.deployed.detail as GcpDeployed;
@@ -122,7 +128,7 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
     functions[fn.name] = p;
     const upload = p.codeChanged && artifact ? `upload ${formatBytes(artifact.size)}, build a new revision` : p.op === 'update' ? 'new revision (configuration)' : undefined;
     const changes = p.op === 'update' && d ? changesOf(changedFields(desired.fields, d.fields), desired, d, fn.variables ?? {}) : undefined;
-    actions.push(act(`function:${fn.name}`, p.op, 'function', p.id, fn.name, p.codeChanged && p.op === 'update' ? [{ field: 'code', change: 'changed' }, ...(changes ?? [])] : changes, upload));
+    actions.push(act(`function:${fn.name}`, p.op, 'function', p.id, fn.name, p.codeChanged && p.op === 'update' ? [codeChange(d?.code, desired.code), ...(changes ?? [])] : changes, upload));
     for (const j of p.jobs.create) actions.push(act(`trigger:${fn.name}:schedule:${j.id}`, 'create', 'trigger:schedule', j.id, fn.name, undefined, `Cloud Scheduler job "${j.schedule}" (UTC)${j.paused ? ', paused' : ''}`));
     for (const j of p.jobs.update) actions.push(act(`trigger:${fn.name}:schedule:${j.id}`, 'update', 'trigger:schedule', j.id, fn.name, undefined, `Cloud Scheduler job "${j.schedule}" (UTC)${j.paused ? ', paused' : ''}`));
     for (const id of p.jobs.delete) actions.push(act(`trigger:${fn.name}:schedule:${id}`, 'delete', 'trigger:schedule', id, fn.name));

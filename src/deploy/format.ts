@@ -42,6 +42,7 @@ export function formatChange(c: FieldChange): string {
   if (c.masked) return `${c.field}: (secret reference changed, value masked)`;
   if (c.reference !== undefined) return `${c.field}: ${c.reference} (${c.change ?? 'changed'})`;
   if (c.change === 'removed') return `${c.field}: (removed)`;
+  if (c.change !== undefined && c.from === undefined && c.to === undefined) return `${c.field}: (${c.change})`;
   return `${c.field}: ${value(c.from)} -> ${value(c.to)}`;
 }
 
