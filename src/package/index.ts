@@ -110,9 +110,10 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     const tracer = new Tracer(useCache ? join(manifest.rootDir, '.fnx', 'cache', 'trace.json') : undefined, manifest.rootDir, opts.now ?? Date.now());
     await planner.prepare(functions, tracer);
     const installed = new Map<string, InstalledFile[]>();
+    const pipWarnings: FnxError[] = [];
     for (const [name, needs] of planner.pythonNeeds(functions)) {
       step?.update(`Installing the Python dependencies of ${name}`);
-      installed.set(name, await installPythonDeps(manifest.rootDir, functions.find((f) => f.name === name)!, needs, opts.signal));
+      installed.set(name, await installPythonDeps(manifest.rootDir, functions.find((f) => f.name === name)!, needs, opts.signal, (w) => pipWarnings.push(w)));
     }
     const planned = planner.plan(functions, installed);
     // Sizes come from each file's stat: an archive past a provider's limit stops before any file is read.
@@ -166,7 +167,7 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     const total = artifacts.reduce((n, a) => n + a.size, 0);
     step?.succeed(`Packaged ${plural(artifacts.length, 'artifact')} (${formatBytes(total)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     const report = opts.onWarning ?? ((w: FnxError) => opts.reporter?.warn(formatWarning(w, manifest.rootDir)));
-    for (const w of problems) report(w);
+    for (const w of [...pipWarnings, ...problems]) report(w);
     return set;
   } catch (err) {
     step?.fail(err instanceof InterruptedError ? 'Packaging interrupted' : 'Packaging failed');

@@ -4,14 +4,19 @@
  * in), the target platform and Python version: the same requirements for the same target are
  * installed once and reused, and pip does not run again.
  *
- * pip runs as `python3 -m pip install --target <dir> --platform manylinux2014_<arch>
- * --python-version <X.Y> --implementation cp --only-binary=:all: --no-compile -r <file>...`; it
+ * pip runs as `<python> -m pip install --target <dir> --platform manylinux2014_<arch>
+ * --python-version <X.Y> --implementation cp --only-binary=:all: --no-compile -r <file>...`, where
+ * <python> is `$FNX_PYTHON`, else `python<X.Y>` when it runs as that version, else `python3`: pip evaluates
+ * environment markers (`; python_version < "3.12"`) against the interpreter it runs under, not
+ * `--python-version`, so only an interpreter of the function's version picks exactly the
+ * dependencies the function's runtime would; with another one, requirements that have such
+ * markers get a warning (W_PYTHON_MARKERS). It
  * reads the user's configuration itself (pip.conf, PIP_INDEX_URL, PIP_TRUSTED_HOST,
  * PIP_FIND_LINKS, ...), which fnx does not override. The installed tree is then trimmed to what is
  * the same on every machine: `bin/` (console scripts, whose first line names the build machine's
  * interpreter), `__pycache__/` and `*.pyc` are dropped.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -24,7 +29,6 @@ import { pythonCommand } from '../python.js';
 
 /** Changes whenever the installed tree for the same inputs would change. */
 const FORMAT = 'fnx-pip-1';
-const PYTHON = pythonCommand(process.env);
 
 export interface InstalledFile {
   readonly rel: string;
@@ -42,10 +46,45 @@ export function pythonVersion(runtime: string): string {
 }
 
 /**
- * The files of `needs` installed for `fn`'s platform (paths relative to the archive root), from
- * the cache when the same requirements were installed for the same target before.
+ * The interpreter pip runs under for Python `version` (see the top): `$FNX_PYTHON`; else
+ * `python<version>` when it runs and is that version (a version manager's shim for a version it
+ * does not activate does not count); else `python3`. `exact`: its version is the function's.
  */
-export async function installPythonDeps(rootDir: string, fn: ResolvedFunction, needs: PythonNeeds, signal?: AbortSignal): Promise<InstalledFile[]> {
+export function pipInterpreter(version: string, env: NodeJS.ProcessEnv = process.env): { command: string; exact: boolean; host?: string } {
+  if (env.FNX_PYTHON) return withVersion(env.FNX_PYTHON, version);
+  const named = withVersion(`python${version}`, version);
+  if (named.exact) return named;
+  return withVersion(pythonCommand(env), version);
+}
+
+function withVersion(command: string, version: string): { command: string; exact: boolean; host?: string } {
+  const r = spawnSync(command, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8', timeout: 10_000 });
+  const host = r.status === 0 ? r.stdout.trim() : undefined;
+  return { command, exact: host === version, ...(host ? { host } : {}) };
+}
+
+/** A requirement line with an environment marker about the Python version. */
+const VERSION_MARKER = /;[^\n#]*\bpython_(full_)?version\b/;
+
+/**
+ * W_PYTHON_MARKERS when the requirements have Python-version markers and pip runs under an
+ * interpreter of another version than the function's (undefined when it matches or cannot be told).
+ */
+function markerWarning(fn: ResolvedFunction, python: { command: string; exact: boolean; host?: string }, version: string, texts: readonly string[], at: object): FnxError | undefined {
+  if (python.exact || !python.host || !texts.some((t) => VERSION_MARKER.test(t))) return undefined;
+  return new FnxError(
+    'W_PYTHON_MARKERS',
+    `Python function "${fn.name}": its requirements have python_version markers, which pip evaluates against ${python.command} (Python ${python.host}), not the function's Python ${version}, so the archive may hold other dependencies than a Python ${version} install would.`,
+    { hint: `Put a python${version} interpreter on PATH (fnx then runs pip with it), or set FNX_PYTHON to one.`, exitCode: ExitCode.usage, ...at },
+  );
+}
+
+/**
+ * The files of `needs` installed for `fn`'s platform (paths relative to the archive root), from
+ * the cache when the same requirements were installed for the same target before. `onWarning`
+ * hears W_PYTHON_MARKERS (see the top) when pip runs.
+ */
+export async function installPythonDeps(rootDir: string, fn: ResolvedFunction, needs: PythonNeeds, signal?: AbortSignal, onWarning?: (w: FnxError) => void): Promise<InstalledFile[]> {
   const platform = pipPlatform(fn.architecture);
   const version = pythonVersion(fn.runtime);
   const texts = needs.files.map((f) => (f.endsWith('.toml') ? `${relative(rootDir, f)}\0${pyprojectRequirements(f).join('\n')}` : requirementsText(f)).replaceAll(rootDir, ''));
@@ -55,6 +94,9 @@ export async function installPythonDeps(rootDir: string, fn: ResolvedFunction, n
   if (!existsSync(join(dir, '.fnx-complete'))) {
     const tmp = `${dir}.${process.pid}.tmp`;
     rmSync(tmp, { recursive: true, force: true });
+    const python = pipInterpreter(version);
+    const warning = markerWarning(fn, python, version, texts, fn.location ? { location: fn.location } : {});
+    if (warning) onWarning?.(warning);
     const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-compile', '--target', tmp, '--platform', platform, '--python-version', version, '--implementation', 'cp', '--only-binary=:all:'];
     for (const f of needs.files) {
       if (f.endsWith('.toml')) {
@@ -66,7 +108,7 @@ export async function installPythonDeps(rootDir: string, fn: ResolvedFunction, n
       }
     }
     try {
-      await runPip(args, rootDir, fn, platform, version, signal);
+      await runPip(python.command, args, rootDir, fn, platform, version, signal);
       trim(tmp);
       writeFileSync(join(tmp, '.fnx-complete'), '');
       rmSync(dir, { recursive: true, force: true });
@@ -79,11 +121,11 @@ export async function installPythonDeps(rootDir: string, fn: ResolvedFunction, n
   return listFiles(dir);
 }
 
-function runPip(args: string[], cwd: string, fn: ResolvedFunction, platform: string, version: string, signal?: AbortSignal): Promise<void> {
+function runPip(python: string, args: string[], cwd: string, fn: ResolvedFunction, platform: string, version: string, signal?: AbortSignal): Promise<void> {
   const at = fn.location ? { location: fn.location } : {};
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new InterruptedError());
-    const child = spawn(PYTHON, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PIP_NO_WARN_SCRIPT_LOCATION: '1' } });
+    const child = spawn(python, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PIP_NO_WARN_SCRIPT_LOCATION: '1' } });
     let out = '';
     const keep = (d: Buffer) => {
       out = (out + d.toString('utf8')).slice(-64 * 1024);
@@ -97,30 +139,30 @@ function runPip(args: string[], cwd: string, fn: ResolvedFunction, platform: str
       const code = (err as { code?: string }).code;
       reject(
         code === 'ENOENT'
-          ? pipMissing(fn, `${PYTHON} is not on PATH`, at)
-          : new FnxError('E_PACKAGE_PIP', `Could not run ${PYTHON} -m pip for Python function "${fn.name}": ${err.message}.`, { exitCode: ExitCode.usage, ...at, cause: err }),
+          ? pipMissing(python, fn, `${python} is not on PATH`, at)
+          : new FnxError('E_PACKAGE_PIP', `Could not run ${python} -m pip for Python function "${fn.name}": ${err.message}.`, { exitCode: ExitCode.usage, ...at, cause: err }),
       );
     });
     child.on('close', (code) => {
       signal?.removeEventListener('abort', onAbort);
       if (signal?.aborted) return reject(new InterruptedError());
       if (code === 0) return resolve();
-      reject(pipError(out, fn, platform, version, at));
+      reject(pipError(python, out, fn, platform, version, at));
     });
   });
 }
 
-function pipMissing(fn: ResolvedFunction, why: string, at: object): FnxError {
+function pipMissing(python: string, fn: ResolvedFunction, why: string, at: object): FnxError {
   return new FnxError('E_PACKAGE_PIP_MISSING', `Python function "${fn.name}" declares dependencies, which fnx installs with pip, but ${why}.`, {
-    hint: `Install Python 3 with pip (\`${PYTHON} -m pip --version\` must work), or put the dependencies in the package yourself (a layer folder with \`python/\`).`,
+    hint: `Install Python 3 with pip (\`${python} -m pip --version\` must work), or put the dependencies in the package yourself (a layer folder with \`python/\`).`,
     exitCode: ExitCode.usage,
     ...at,
   });
 }
 
 /** What pip's output says went wrong, as an error naming the dependency when it names one. */
-function pipError(out: string, fn: ResolvedFunction, platform: string, version: string, at: object): FnxError {
-  if (/No module named pip\b/.test(out)) return pipMissing(fn, `${PYTHON} has no pip module`, at);
+function pipError(python: string, out: string, fn: ResolvedFunction, platform: string, version: string, at: object): FnxError {
+  if (/No module named pip\b/.test(out)) return pipMissing(python, fn, `${python} has no pip module`, at);
   const noDist = /No matching distribution found for (\S+)/.exec(out);
   if (noDist) {
     const spec = noDist[1]!;

@@ -2,7 +2,7 @@
 // wheelhouse this file builds: PIP_NO_INDEX / PIP_FIND_LINKS, the user's pip configuration, keep
 // pip off the network.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,26 @@ import { runFnx } from '../../helpers/cli.js';
 import { cleanupProjects, makeProject, readZip, zipNames } from './helpers.js';
 
 let wheelhouse: string;
+
+/** A Python 3.12 on this machine, to run as `python3.12` (pyenv keeps one inactive here: PYENV_VERSION activates it). */
+const python312 = ((): { command: string; env: string } | undefined => {
+  const tries: { command: string; env: Record<string, string>; prefix: string }[] = [{ command: 'python3.12', env: {}, prefix: '' }];
+  try {
+    const v = execFileSync('pyenv', ['versions', '--bare'], { encoding: 'utf8' }).split('\n').find((l) => l.startsWith('3.12'));
+    if (v) tries.push({ command: 'python3.12', env: { PYENV_VERSION: v }, prefix: `PYENV_VERSION=${v} ` });
+  } catch {
+    // no pyenv
+  }
+  for (const t of tries) {
+    try {
+      const out = execFileSync(t.command, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8', env: { ...process.env, ...t.env }, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      if (out === '3.12') return { command: execFileSync('sh', ['-c', `command -v ${t.command}`], { encoding: 'utf8' }).trim(), env: t.prefix ? `export ${t.prefix.trim()}\n` : '' };
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+})();
 
 /** Writes wheels by hand (a zip with the package, METADATA, WHEEL and RECORD), as a build backend would. */
 function buildWheels(dir: string): void {
@@ -101,6 +121,32 @@ describe('fnx package: Python dependencies installed with pip', () => {
     expect(r.stderr).toContain('hint: Pick a version of nowheel that publishes a manylinux x86_64 wheel for CPython 3.12');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(() => readFileSync(join(root, '.fnx/build/dev/functions/api.zip'))).toThrow();
+  }, 60_000);
+
+  it('pip under another Python than the function\'s: requirements with python_version markers get W_PYTHON_MARKERS, and pip did skip by the machine\'s version', async () => {
+    const machine = execFileSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim();
+    expect(machine).not.toBe('3.12');
+    const root = project('tinypure; python_version >= "3.12"\nfastplat==2.0\n');
+    const r = await runFnx(['package', '-f', 'api'], { cwd: root, env: { ...pipEnv(), FNX_PYTHON: 'python3' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`[W_PYTHON_MARKERS] Python function "api": its requirements have python_version markers, which pip evaluates against python3 (Python ${machine}), not the function's Python 3.12`);
+    const names = await zipNames(join(root, '.fnx/build/dev/functions/api.zip'));
+    expect(names).toContain('fastplat/__init__.py');
+    expect(names).not.toContain('tinypure/__init__.py');
+    // Without markers there is nothing to warn about.
+    const plain = await runFnx(['package', '-f', 'api'], { cwd: project('tinypure\n'), env: { ...pipEnv(), FNX_PYTHON: 'python3' } });
+    expect(plain.stderr).not.toContain('W_PYTHON_MARKERS');
+  }, 60_000);
+
+  it.skipIf(!python312)('a python3.12 on PATH runs pip for a python3.12 function, and its markers hold', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'fnx-py312-'));
+    writeFileSync(join(bin, 'python3.12'), `#!/bin/sh\n${python312!.env}exec ${python312!.command} "$@"\n`);
+    chmodSync(join(bin, 'python3.12'), 0o755);
+    const root = project('tinypure; python_version >= "3.12"\n');
+    const r = await runFnx(['package', '-f', 'api'], { cwd: root, env: { ...pipEnv(), PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('W_PYTHON_MARKERS');
+    expect(await zipNames(join(root, '.fnx/build/dev/functions/api.zip'))).toContain('tinypure/__init__.py');
   }, 60_000);
 
   it('pyproject.toml dependencies are installed too; a missing python3 is a clear error', async () => {
