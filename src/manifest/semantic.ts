@@ -125,6 +125,7 @@ export function checkSemantics(doc: Record<string, unknown>, locator: Locator): 
 
   providerLimits(doc, functions, locator, errors, warnings);
   httpRoutes(doc, functions, locator, errors);
+  duplicateTriggers(functions, locator, errors);
   healthProbes(doc, functions, locator, errors);
 
   for (const name of Object.keys(layers)) {
@@ -347,6 +348,26 @@ function httpRoutes(doc: Record<string, unknown>, functions: [string, Record<str
         );
       }
       seen.push({ fn: name, method, path, providers: shared });
+    });
+  }
+}
+
+/**
+ * A function's event triggers must differ: the same schedule, queue, topic, bucket or stream
+ * twice would deliver each event twice (and the clouds refuse a second identical queue or stream
+ * mapping). http triggers are left to the route check.
+ */
+function duplicateTriggers(functions: [string, Record<string, unknown>][], locator: Locator, errors: FnxError[]): void {
+  const canonical = (v: unknown): string => (Array.isArray(v) ? `[${v.map(canonical).join(',')}]` : isRecord(v) ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}` : JSON.stringify(v) ?? 'null');
+  for (const [name, fn] of functions) {
+    const seen = new Map<string, number>();
+    arr(fn.triggers).forEach((t, i) => {
+      if (!isRecord(t) || 'http' in t) return;
+      const key = canonical(t);
+      const first = seen.get(key);
+      if (first === undefined) return void seen.set(key, i);
+      const kind = Object.keys(t)[0] ?? 'trigger';
+      errors.push(problem('E_TRIGGER_DUPLICATE', `Trigger ${i + 1} of \`${name}\` (${kind}) is the same as its trigger ${first + 1}: each event would reach the function twice.`, locator.locate(join('', 'functions', name, 'triggers', i)), 'Remove one of them.'));
     });
   }
 }
