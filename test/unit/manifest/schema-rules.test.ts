@@ -97,7 +97,7 @@ const cases: Case[] = [
   fn('duration pattern', 'triggers: [{ schedule: { rate: 1h } }]', 'triggers: [{ schedule: { rate: 1d } }]', 'E_SCHEMA_PATTERN'),
   fn('queue name or arn', 'triggers: [{ queue: { name: q } }]', 'triggers: [{ queue: { name: q, arn: "arn:aws:sqs:us-east-1:123456789012:q" } }]', 'E_SCHEMA_ONE_OF'),
   fn('queue arn pattern', 'triggers: [{ queue: { arn: "arn:aws:sqs:us-east-1:123456789012:q" } }]', 'triggers: [{ queue: { arn: "q" } }]', 'E_SCHEMA_PATTERN'),
-  fn('event triggers of a function differ', 'triggers: [{ queue: { name: a } }, { queue: { name: b } }, { schedule: { rate: 5 minutes } }]', 'triggers: [{ queue: { name: a, batchSize: 5 } }, { queue: { batchSize: 5, name: a } }]', 'E_TRIGGER_DUPLICATE'),
+  fn('event triggers of a function differ', 'triggers: [{ queue: { name: a } }, { queue: { name: b } }, { schedule: { rate: 5m } }]', 'triggers: [{ queue: { name: a, batchSize: 5 } }, { queue: { batchSize: 5, name: a } }]', 'E_TRIGGER_DUPLICATE'),
   fn('queue batchSize range', 'triggers: [{ queue: { name: q, batchSize: 10000 } }]', 'triggers: [{ queue: { name: q, batchSize: 0 } }]', 'E_SCHEMA_RANGE'),
   fn('storage required', 'triggers: [{ storage: { bucket: b, events: [created] } }]', 'triggers: [{ storage: { bucket: b } }]', 'E_SCHEMA_REQUIRED'),
   fn('storage events enum', 'triggers: [{ storage: { bucket: b, events: [deleted] } }]', 'triggers: [{ storage: { bucket: b, events: [modified] } }]', 'E_SCHEMA_ENUM'),
