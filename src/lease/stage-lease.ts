@@ -90,8 +90,13 @@ export async function withStageLease<T>(session: Session, manifest: ResolvedMani
         h.revision = await h.store.write({ manifest, signal: session.signal, text: heldText(holder, new Date(Date.now() + options.settings.ttlMs)), revision: h.revision });
       } catch (err) {
         if (err instanceof CloudError && err.kind === 'precondition') {
-          lostOn = h.provider;
-          lost.abort();
+          const own = await readOwn(h.store, manifest, holder, session.signal).catch(() => 'unknown' as const);
+          if (own === 'unknown') continue;
+          if (own.kind === 'held') h.revision = own.revision;
+          else {
+            lostOn = h.provider;
+            lost.abort();
+          }
         }
         // Anything else: try again at the next renewal; the lease lasts four renewals.
       }
@@ -165,13 +170,37 @@ async function releaseAll(held: readonly Held[], manifest: ResolvedManifest, hol
   await Promise.all(
     held.map(async (h) => {
       try {
-        if (remove) await h.store.delete({ manifest, signal, revision: h.revision });
-        else await h.store.write({ manifest, signal, text: freeText(holder), revision: h.revision });
+        let revision = h.revision;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            if (remove) await h.store.delete({ manifest, signal, revision });
+            else await h.store.write({ manifest, signal, text: freeText(holder), revision });
+            return;
+          } catch (err) {
+            if (!(err instanceof CloudError && err.kind === 'precondition') || attempt >= 2) throw err;
+            // Our renewal or this release landed with its answer lost: release what is there if it is still ours.
+            const own = await readOwn(h.store, manifest, holder, signal);
+            if (own.kind !== 'held') return;
+            revision = own.revision;
+          }
+        }
       } catch (err) {
         session.reporter.warn(`${h.provider}: could not release the lease on ${stageName(manifest)} (${messageOf(err)}); it expires by itself within FNX_LEASE_SECONDS (default ${DEFAULT_TTL_SECONDS} s).`);
       }
     }),
   );
+}
+
+/**
+ * After a failed condition on a record this run wrote: whether it still holds it. A write whose
+ * answer was lost and that the driver sent again meets its own first attempt's revision, so a
+ * record naming this run as holder is ours at its current revision. 'other': another run holds
+ * it, or it was freed or deleted (by this run's own release that landed, or by a takeover).
+ */
+async function readOwn(store: StageRecordStore, manifest: ResolvedManifest, holder: LeaseHolder, signal: AbortSignal): Promise<{ kind: 'held'; revision: string } | { kind: 'other' }> {
+  const current = await store.read({ manifest, signal });
+  const state = current ? parseLease(current.text) : undefined;
+  return current && state?.kind === 'held' && state.holder.id === holder.id ? { kind: 'held', revision: current.revision } : { kind: 'other' };
 }
 
 /** The run holding the stage's lease on one provider now (for `fnx status`); undefined when free, expired or unreadable. */

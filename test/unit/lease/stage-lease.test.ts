@@ -11,7 +11,9 @@ import { promote } from '../../../src/commands/promote.js';
 import { remove } from '../../../src/commands/remove.js';
 import { status } from '../../../src/commands/status.js';
 import { showStatus } from '../../../src/cli/output.js';
-import { ExitCode, FnxError } from '../../../src/errors.js';
+import { CloudError, ExitCode, FnxError } from '../../../src/errors.js';
+import type { ProviderDriver, StageRecordStore } from '../../../src/driver.js';
+import type { Target } from '../../../src/session.js';
 import { freeText, heldText, parseLease, type LeaseHolder } from '../../../src/lease/record.js';
 import { leaseSettings, withStageLease } from '../../../src/lease/stage-lease.js';
 import { FakeCloud } from '../../fakes/fake-driver.js';
@@ -169,6 +171,49 @@ describe('stage lease', () => {
     });
     // take + at least two renewals (every 250 ms) + free
     expect(cloud.leaseWrites).toBeGreaterThanOrEqual(4);
+  });
+
+  /** The targets with the stage record store replaced by `wrap(real)`. */
+  function wrapped(targets: readonly Target[], wrap: (real: StageRecordStore) => StageRecordStore): Target[] {
+    return targets.map((t) => ({ ...t, driver: { ...t.driver, stageRecord: wrap(t.driver.stageRecord) } as ProviderDriver }));
+  }
+
+  it('a renewal whose answer was lost and that was sent again keeps the lease (its own write is not another run)', async () => {
+    const { cloud, session, reporter } = world({ FNX_LEASE_SECONDS: '1' });
+    let writes = 0;
+    // The first renewal lands, its answer is lost, and the retry meets the revision it made: precondition.
+    const targets = wrapped((await session.drivers(m, { providers: [] })).targets, (real) => ({
+      ...real,
+      write: async (req) => {
+        const rev = await real.write(req);
+        return ++writes === 2 ? real.write(req) : rev;
+      },
+    }));
+    await withStageLease(session, m, targets, { command: 'deploy', settings: leaseSettings(session.env), create: true }, async (leased) => {
+      await new Promise((r) => setTimeout(r, 700));
+      expect(leased.signal.aborted).toBe(false);
+    });
+    expect(writes).toBeGreaterThanOrEqual(4);
+    expect(parseLease(cloud.stageRecord!.text).kind).toBe('free');
+    expect(reporter.warnings).toEqual([]);
+  });
+
+  it('a renewal that landed but answered with an error is still released at the end', async () => {
+    const { cloud, session, reporter } = world({ FNX_LEASE_SECONDS: '1' });
+    let writes = 0;
+    const targets = wrapped((await session.drivers(m, { providers: [] })).targets, (real) => ({
+      ...real,
+      write: async (req) => {
+        const rev = await real.write(req);
+        if (++writes === 2) throw new CloudError('aws', 'unavailable', 'connection reset after the write');
+        return rev;
+      },
+    }));
+    await withStageLease(session, m, targets, { command: 'deploy', settings: leaseSettings(session.env), create: true }, async () => {
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect(parseLease(cloud.stageRecord!.text).kind).toBe('free');
+    expect(reporter.warnings).toEqual([]);
   });
 
   it('a failed release is a warning saying the lease expires by itself', async () => {
