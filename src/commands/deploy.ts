@@ -12,7 +12,7 @@ import type { DeployMetadata, ProviderPlan } from '../driver.js';
 import type { FnxError } from '../errors.js';
 import type { ProviderName } from '../manifest/model.js';
 import { deployJson } from '../deploy/format.js';
-import { actorOf } from '../deploy/metadata.js';
+import { actorOf, commitOf } from '../deploy/metadata.js';
 import { applyDeploy, load, packaged, planDeploy, releaseFailure, type Planned, type PlanRequest, type ProviderDeploy } from '../deploy/pipeline.js';
 import { leaseSettings, withStageLease } from '../lease/stage-lease.js';
 import type { Session } from '../session.js';
@@ -58,7 +58,8 @@ export async function deploy(request: DeployRequest, session: Session): Promise<
   // Packaged before the lease: a packaging error (a bad file, a budget with --strict) contacts no cloud.
   const built = await packaged(loaded.manifest, request, session);
   const actor = actorOf(session.env);
-  return withStageLease(session, loaded.manifest, loaded.targets, { command: 'deploy', settings, create: true, ...(actor ? { actor } : {}) }, async (leased) => {
+  const commit = await commitOf(loaded.manifest.rootDir, session.env);
+  return withStageLease(session, loaded.manifest, loaded.targets, { command: 'deploy', settings, create: true, ...(actor ? { actor } : {}), ...(commit ? { commit } : {}) }, async (leased) => {
     const planned = await planDeploy(request, leased, { loaded, packaged: built });
     request.onPlan?.(planned);
     const rec = await applyDeploy(

@@ -12,8 +12,13 @@ function gitCommit(cwd: string): Promise<string | undefined> {
   });
 }
 
+/** The commit being deployed: the project's git HEAD, else GITHUB_SHA; undefined outside git. */
+export async function commitOf(rootDir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return (await gitCommit(rootDir)) ?? (env.GITHUB_SHA && /^[0-9a-f]{7,40}$/.test(env.GITHUB_SHA) ? env.GITHUB_SHA : undefined);
+}
+
 export async function deployMetadata(rootDir: string, env: NodeJS.ProcessEnv, now = new Date()): Promise<DeployMetadata> {
-  const commit = (await gitCommit(rootDir)) ?? (env.GITHUB_SHA && /^[0-9a-f]{7,40}$/.test(env.GITHUB_SHA) ? env.GITHUB_SHA : undefined);
+  const commit = await commitOf(rootDir, env);
   const actor = actorOf(env);
   return {
     id: randomBytes(4).toString('hex'),

@@ -8,6 +8,7 @@ import { deploy, ExitCode, plan, remove, rollback, status } from '../../../src/i
 import type { ResolvedManifest } from '../../../src/manifest/model.js';
 import { conformanceProject, type ConformanceProject } from '../../conformance/project.js';
 import { FakeCloud } from '../../fakes/fake-driver.js';
+import { parseLease } from '../../../src/lease/record.js';
 import { fakeSession } from '../../fakes/fake-session.js';
 import { canary } from '../../fakes/manifest.js';
 import { writeFile } from 'node:fs/promises';
@@ -41,6 +42,14 @@ describe('programmatic API with a fake session', () => {
     expect(session.reporter.data_).toEqual([]);
     // The manifest was asked for with the project files checked (deploy packages code).
     expect(session.loads).toEqual([expect.objectContaining({ stage: 'prod', files: true })]);
+  });
+
+  it('deploy leaves the stage lease free, naming the CI actor and commit that held it last', async () => {
+    const cloud = new FakeCloud();
+    const sha = 'abc1234def5678abc1234def5678abc1234def56';
+    const session = fakeSession({ manifest: project.manifest, drivers: cloud, env: { GITHUB_ACTOR: 'octocat', GITHUB_SHA: sha } });
+    await deploy(request(project.manifest), session);
+    expect(parseLease(cloud.stageRecord!.text)).toMatchObject({ kind: 'free', last: { command: 'deploy', actor: 'octocat', commit: sha } });
   });
 
   it('a dry run returns the plan and changes nothing; onPlan sees it before the result', async () => {
