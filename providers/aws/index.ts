@@ -76,7 +76,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     rollbackTargets: checked(async (req) => rollbackTargetsOf(await readHistory(aws, req))),
     status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AwsDeployed),
-    stageRecord: stageRecordStore(),
+    stageRecord: stageRecordStore(aws, checkedAccount),
     remove: (req) => removeStage(aws, heard(req)),
   } satisfies ProviderDriver;
 }
