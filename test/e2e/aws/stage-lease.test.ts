@@ -118,6 +118,26 @@ describe('aws: the stage lease', () => {
     expect(record(aws)?.state.kind).toBe('free');
   });
 
+  it('renewals during a long apply are lease calls, not writes of the stage: the deploy reports only its own writes', async () => {
+    const aws = await startWorld({ asyncDelayMs: 1200 });
+    worlds.push(aws);
+    const dir = await newProject(files());
+    expect((await fnx(aws, dir, ['deploy', '--stage', 'dev'])).code).toBe(0);
+    await writeFile(join(dir, 'src/api.js'), 'export const handler = async () => ({ statusCode: 200, body: "v2" });\n');
+    aws.clearCalls();
+    // A 1 s lease is renewed every 250 ms; the code update alone takes 1.2 s to settle.
+    const r = await fnx(aws, dir, ['deploy', '--stage', 'dev', '--json'], { env: { FNX_LEASE_SECONDS: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    const reported = (JSON.parse(r.stdout) as { providers: { writes: number }[] }).providers[0]!.writes;
+    const renewals = aws.leaseCalls().filter((c) => c.operation === 'PutObject').length - 2;
+    expect(renewals).toBeGreaterThan(0);
+    expect(reported).toBeGreaterThan(0);
+    // The release's alias move comes after apply and is not among the apply's writes.
+    expect(aws.writeCalls().map((c) => c.operation)).toEqual(['UpdateFunctionCode', 'PublishVersion', 'UpdateAlias']);
+    expect(reported).toBe(2);
+    expect(record(aws)?.state.kind).toBe('free');
+  });
+
   it('remove deletes the lease record (the bucket stays)', async () => {
     const aws = await world();
     const dir = await newProject(files());
