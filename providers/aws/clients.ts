@@ -115,6 +115,8 @@ export interface CallOptions {
   readonly resource?: string;
   /** Narrows which failures are retried (default: throttled, unavailable, conflict, IAM propagation). */
   readonly retryable?: (err: unknown) => boolean;
+  /** A write of fnx's own bookkeeping (the stage lease), not of the stage: left out of `writes`. */
+  readonly uncounted?: boolean;
 }
 
 /** The abort signal of the read-only work in progress (see AwsClients.interruptible). */
@@ -199,7 +201,7 @@ export class AwsClients {
    * mutating operations (every attempt of a write counts: that is what the cloud saw).
    */
   async call<T>(operation: string, send: () => Promise<T>, options: CallOptions = {}): Promise<T> {
-    const write = isWriteOperation(operation);
+    const write = isWriteOperation(operation) && !options.uncounted;
     try {
       return await withRetry(
         () => {

@@ -28,6 +28,8 @@ const BY_NAME: Readonly<Record<string, CloudErrorKind>> = {
   ResourceInUseException: 'conflict',
   PreconditionFailedException: 'precondition',
   PreconditionFailed: 'precondition',
+  // S3: a conditional write (If-Match / If-None-Match) raced another write of the same key.
+  ConditionalRequestConflict: 'precondition',
   ResourceNotFoundException: 'not-found',
   NotFoundException: 'not-found',
   NoSuchEntity: 'not-found',

@@ -58,6 +58,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     await checkedAccount();
     return work(req);
   };
+  const record = stageRecordStore(aws, checkedAccount);
   return {
     capabilities: awsCapabilitiesFor(manifest),
     inspect: async (req) => state(await aws.interruptible(req.signal, () => inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()))),
@@ -76,7 +77,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     rollbackTargets: checked(async (req) => rollbackTargetsOf(await readHistory(aws, req))),
     status: async (req) => stageStatus(await inspectStage(aws, heard(req).manifest, req.concurrency, checkedAccount()), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AwsDeployed),
-    stageRecord: stageRecordStore(),
+    stageRecord: { read: (req) => record.read(heard(req)), write: (req) => record.write(heard(req)), delete: (req) => record.delete(heard(req)) },
     remove: (req) => removeStage(aws, heard(req)),
   } satisfies ProviderDriver;
 }

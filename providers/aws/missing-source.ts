@@ -64,3 +64,12 @@ export function streamDisabled(fn: string, tableArn: string, o: MissingOptions =
     ...(o.cause !== undefined ? { cause: o.cause } : {}),
   });
 }
+
+/** providers.aws.deploymentBucket names a bucket that does not exist: it holds the stage lease, and fnx does not create it. */
+export function missingDeploymentBucket(bucket: string, o: MissingOptions = {}): CloudError {
+  return missing(
+    `providers.aws.deploymentBucket: bucket "${bucket}" does not exist (or is not readable)`,
+    `fnx keeps the stage lease (and artifacts too large for a direct upload) there and does not create a bucket it is given: create it first (\`aws s3 mb s3://${bucket}\`), fix the name, or remove the setting to use fnx's own bucket.`,
+    o,
+  );
+}

@@ -5,12 +5,12 @@
  * but the artifacts' bytes: a plan computed once is what is applied.
  */
 import { type FieldChange, formatBytes, type PlanAction, type PlanOp, type PlanRequest, type ProviderPlan, referenceOf, type ResolvedManifest } from '../../src/driver.js';
-import { awsConfig } from './config.js';
 import { awsFunctions, desiredFunction, desiredLayers, type DesiredFunction, type DesiredLayer, type FunctionConfig, type Target } from './desired.js';
 import { versionDescription } from './metadata.js';
 import { missingBucket, missingStreamSource, missingTopic, streamDisabled } from './missing-source.js';
 import { isStreamSource, settingsChanges, sourceOfMapping } from './stream.js';
-import { apiName, arn, deploymentBucketName } from './names.js';
+import { apiName, arn } from './names.js';
+import { deploymentBucketOf, type DeploymentBucket } from './deployment-bucket.js';
 import { canonicalPolicy, type PolicyDocument } from './policy.js';
 import { type AwsDeployed, type DeployedFunction } from './state.js';
 
@@ -22,7 +22,7 @@ export interface AwsPlanDetail {
   readonly stage: string;
   readonly deployed: AwsDeployed;
   /** Where archives too large to send inline go; `create`: fnx creates it when missing (not one fnx.yaml names). */
-  readonly bucket: { readonly name: string; readonly create: boolean };
+  readonly bucket: DeploymentBucket;
   /** Layers to publish. */
   readonly publishLayers: readonly DesiredLayer[];
   /** Per manifest function in scope. */
@@ -372,14 +372,13 @@ export function planDeploy(req: PlanRequest): ProviderPlan {
     }
   }
 
-  const configuredBucket = awsConfig(manifest)?.deploymentBucket;
   const detail: AwsPlanDetail = {
     accountId: deployed.accountId,
     region: deployed.region,
     service: manifest.service,
     stage: manifest.stage,
     deployed,
-    bucket: { name: configuredBucket ?? deploymentBucketName(deployed.accountId, deployed.region), create: !configuredBucket },
+    bucket: deploymentBucketOf(manifest, deployed.accountId, deployed.region),
     publishLayers,
     functions,
     orphans,

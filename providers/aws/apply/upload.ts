@@ -4,33 +4,11 @@
  * which fnx creates and tags), under the plan's object key. Counts uploaded bytes.
  */
 import { readFile } from 'node:fs/promises';
-import { CreateBucketCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Artifact, type ArtifactSet, findArtifact, FnxError } from '../../../src/driver.js';
 import type { CodeRef } from '../desired.js';
-import { kindOf, type ApplyContext } from './context.js';
-import { isTransient } from '../retry.js';
-
-const bucketReady = new WeakMap<object, Promise<string>>();
-
-async function ensureBucket(ctx: ApplyContext): Promise<string> {
-  const { aws } = ctx;
-  const { name: bucket, create } = ctx.detail.bucket;
-  const exists = await aws.find('HeadBucket', () => aws.s3.send(new HeadBucketCommand({ Bucket: bucket })), { resource: bucket });
-  if (exists || !create) return bucket;
-  try {
-    await aws.call(
-      'CreateBucket',
-      () => aws.s3.send(new CreateBucketCommand({ Bucket: bucket, ...(ctx.detail.region !== 'us-east-1' ? { CreateBucketConfiguration: { LocationConstraint: ctx.detail.region as never } } : {}) })),
-      { resource: bucket, retryable: isTransient },
-    );
-  } catch (err) {
-    if (kindOf(err) !== 'conflict') throw err;
-  }
-  await aws.call('PutBucketTagging', () => aws.s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: 'fnx:deployment-bucket', Value: 'true' }] } })), {
-    resource: bucket,
-  });
-  return bucket;
-}
+import type { ApplyContext } from './context.js';
+import { ensureDeploymentBucket } from '../deployment-bucket.js';
 
 /** The archive the plan names, from the artifact set; refused when it is not the one planned. */
 export function archiveOf(artifacts: ArtifactSet, code: CodeRef): Artifact {
@@ -50,18 +28,8 @@ export async function codeLocation(ctx: ApplyContext, code: CodeRef): Promise<{ 
     aws.uploadedBytes += bytes.length;
     return { ZipFile: bytes };
   }
-  let ready = bucketReady.get(aws);
-  if (!ready) {
-    ready = ensureBucket(ctx);
-    bucketReady.set(aws, ready);
-  }
-  let bucket: string;
-  try {
-    bucket = await ready;
-  } catch (err) {
-    bucketReady.delete(aws);
-    throw err;
-  }
+  const bucket = ctx.detail.bucket.name;
+  await ensureDeploymentBucket(aws, ctx.detail.bucket);
   const body = await readFile(artifact.path);
   const key = code.key;
   await aws.call('PutObject', () => aws.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })), {

@@ -1,7 +1,7 @@
 /** End to end: release hooks must be deployable on the provider before anything changes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsEmulator } from '../../emulators/aws/index.js';
-import { fnx, newProject, startWorld } from './world.js';
+import { fnx, newProject, stageWrites, startWorld } from './world.js';
 
 const manifest = (smokeProviders: string) => `service: hooks
 providers:
@@ -36,7 +36,7 @@ describe('aws: release hooks are checked before any change', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("[E_DEPLOY_HOOK_MISSING] api's preTraffic hook `smoke` is not deployed to aws yet");
     expect(r.stderr).toContain('--function smoke');
-    expect(aws.writeCalls()).toEqual([]);
+    expect(stageWrites(aws)).toEqual([]);
 
     const both = await fnx(aws, dir, ['deploy', '--stage', 'dev', '--function', 'api', 'smoke']);
     expect(both.code, both.stderr).toBe(0);
@@ -48,6 +48,6 @@ describe('aws: release hooks are checked before any change', () => {
     const r = await fnx(aws, dir, ['deploy', '--stage', 'qa', '--provider', 'aws']);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("[E_DEPLOY_HOOK_PROVIDER] api's preTraffic hook `smoke` is not deployed to aws.");
-    expect(aws.writeCalls()).toEqual([]);
+    expect(stageWrites(aws)).toEqual([]);
   });
 });

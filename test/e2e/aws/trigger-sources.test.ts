@@ -11,7 +11,7 @@ import { loadManifest } from '../../../src/manifest/index.js';
 import { createDriver } from '../../../providers/aws/index.js';
 import { MemoryReporter } from '../../fakes/memory-reporter.js';
 import type { AwsEmulator } from '../../emulators/aws/index.js';
-import { createQueue, fnx, newProject, seed, startWorld } from './world.js';
+import { createQueue, fnx, newProject, seed, stageWrites, startWorld } from './world.js';
 
 const project = (service: string, trigger: string, extra = '') => ({
   'fnx.yaml': `service: ${service}\nproviders:\n  aws: { region: us-east-1 }\nfunctions:\n  worker:\n    handler: src/w.handler\n${extra}    triggers:\n      - ${trigger}\n`,
@@ -38,7 +38,7 @@ describe('aws: trigger sources fnx does not create', () => {
     expect(r.stderr).toContain(`error [E_CLOUD_NOT_FOUND] topic trigger of worker: topic arn:aws:sns:us-east-1:${aws.accountId}:no-such-topic does not exist; nothing was changed`);
     expect(r.stderr).toContain('hint: fnx does not create topics: create it first (`aws sns create-topic --name no-such-topic --region us-east-1`), or fix the topic name in fnx.yaml.');
     expect(r.stderr).not.toContain('run `fnx deploy` first');
-    expect(aws.writeCalls()).toEqual([]);
+    expect(stageWrites(aws)).toEqual([]);
     expect(aws.state.lambda.functions.has('tpc-dev-worker')).toBe(false);
 
     const plan = await fnx(aws, dir, ['plan', '--stage', 'dev']);
@@ -53,7 +53,7 @@ describe('aws: trigger sources fnx does not create', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error [E_CLOUD_NOT_FOUND] storage trigger of worker: bucket "no-such-bucket" does not exist (or is not readable); nothing was changed');
     expect(r.stderr).toContain('hint: fnx does not create buckets: create it first (`aws s3 mb s3://no-such-bucket`), or fix the bucket name in fnx.yaml.');
-    expect(aws.writeCalls()).toEqual([]);
+    expect(stageWrites(aws)).toEqual([]);
   });
 
   it('a topic or bucket deleted between plan and apply fails the apply without leaving an invoke permission behind', async () => {

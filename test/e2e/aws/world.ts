@@ -121,6 +121,16 @@ functions:
   };
 }
 
+/**
+ * The write calls of a run other than creating and tagging fnx's deployment bucket, which a
+ * stage's first deploy makes before anything else to hold its stage lease record (the lease's own
+ * calls are never among the emulator's writes). "No write" of a deploy stopped early means these.
+ */
+export function stageWrites(aws: AwsEmulator) {
+  const bucket = `fnx-deploy-${aws.accountId}-${aws.region}`;
+  return aws.writeCalls().filter((c) => !(c.service === 's3' && c.input.Bucket === bucket && (c.operation === 'CreateBucket' || c.operation === 'PutBucketTagging')));
+}
+
 /** Everything fnx manages, without generated ids, revisions and times: equal snapshots = same end state. */
 export function snapshot(aws: AwsEmulator) {
   const s = aws.state;

@@ -121,6 +121,10 @@ export class Emulator {
     return this.calls.filter((c) => c.write);
   }
 
+  leaseCalls(): CallRecord[] {
+    return this.calls.filter((c) => c.lease);
+  }
+
   callsTo(service: string, operation?: string): CallRecord[] {
     return this.calls.filter((c) => c.service === service && (operation === undefined || c.operation === operation));
   }
@@ -261,8 +265,9 @@ export class Emulator {
       return;
     }
 
-    const write = WRITE_OPERATION.test(routed.operation);
-    const base = { service, operation: routed.operation, write, time, input: sanitize(routed.input) };
+    const lease = routed.lease === true;
+    const write = !lease && WRITE_OPERATION.test(routed.operation);
+    const base = { service, operation: routed.operation, write, ...(lease ? { lease: true as const } : {}), time, input: sanitize(routed.input) };
     const fault: FaultKind | undefined = this.faults.decide(service, routed.operation);
     if (fault === 'reset') {
       this.record({ ...base, status: 0, fault });

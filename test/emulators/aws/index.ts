@@ -20,8 +20,10 @@ export interface AwsEmulator {
   readonly calls: CallRecord[];
   /** Every alias change in order (kept across clearCalls; emptied by reset). */
   readonly traffic: AliasChange[];
-  /** The calls with write: true. */
+  /** The calls with write: true (calls on the stage lease record are not among them). */
   writeCalls(): CallRecord[];
+  /** The calls on fnx's stage lease records (S3 keys under fnx-lease/). */
+  leaseCalls(): CallRecord[];
   /** Calls to one service, optionally one operation. */
   callsTo(service: string, operation?: string): CallRecord[];
   /** Forget recorded calls (state is kept). */

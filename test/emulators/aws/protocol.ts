@@ -39,6 +39,8 @@ export interface HttpRes {
 export interface Routed {
   operation: string;
   input: Record<string, unknown>;
+  /** A call on fnx's stage lease record (see CallRecord.lease). */
+  lease?: boolean;
   execute(): HttpRes | Promise<HttpRes>;
 }
 

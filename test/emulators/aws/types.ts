@@ -35,8 +35,13 @@ export interface CallRecord {
   service: string;
   /** API operation name, e.g. 'UpdateAlias', 'PutBucketNotificationConfiguration'. 'Unknown' when not routed. */
   operation: string;
-  /** True for mutating operations (Create*, Update*, Put*, Delete*, Publish*, Tag*, ...), whatever the outcome. */
+  /**
+   * True for mutating operations (Create*, Update*, Put*, Delete*, Publish*, Tag*, ...), whatever
+   * the outcome, except those on fnx's stage lease record (`lease`): they change no deployed thing.
+   */
   write: boolean;
+  /** Set for calls on an S3 object under `fnx-lease/` (the stage lease record), reads and writes alike. */
+  lease?: true;
   /** HTTP status returned; 0 for a connection reset. */
   status: number;
   /** clock.now() when the request was received. */

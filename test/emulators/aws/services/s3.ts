@@ -9,6 +9,9 @@ import { parseFunctionRef } from './lambda-common.js';
 
 const XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
+/** Where fnx keeps its stage lease records in a bucket: calls on these keys are recorded as `lease`, not as writes. */
+export const LEASE_PREFIX = 'fnx-lease/';
+
 const EVENT = /^s3:(ObjectCreated:(\*|Put|Post|Copy|CompleteMultipartUpload)|ObjectRemoved:(\*|Delete|DeleteMarkerCreated)|ObjectRestore:(\*|Post|Completed|Delete)|ReducedRedundancyLostObject|Replication:\*|ObjectTagging:(\*|Put|Delete)|ObjectAcl:Put|LifecycleExpiration:\*|LifecycleTransition|IntelligentTiering|TestEvent)$/;
 
 const parser = new XMLParser({
@@ -230,8 +233,41 @@ const listObjects: Handler = (em, req, bucket) => {
   return xml(`<ListBucketResult xmlns="${XMLNS}"><Name>${bucket}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${next}</ListBucketResult>`);
 };
 
+/** The object's ETag without quotes (S3 compares If-Match values with or without them). */
+function bareEtag(etag: string): string {
+  return etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+}
+
+function preconditionFailed(condition: string): AwsError {
+  return new AwsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: condition });
+}
+
+function header(req: HttpReq, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * The conditional headers of a write, as S3 evaluates them: If-Match (an ETag or `*`) needs the
+ * object and, with an ETag, that ETag (404 NoSuchKey when there is no object, 412 when it differs);
+ * If-None-Match takes only `*` (501 otherwise) and needs no object (412).
+ */
+function checkConditions(req: HttpReq, key: string, current: { etag: string } | undefined, allowNoneMatch: boolean): void {
+  const ifMatch = header(req, 'if-match');
+  const ifNoneMatch = header(req, 'if-none-match');
+  if (ifNoneMatch !== undefined && (!allowNoneMatch || ifNoneMatch.trim() !== '*')) {
+    throw new AwsError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501, { Header: 'If-None-Match' });
+  }
+  if (ifMatch !== undefined) {
+    if (!current) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
+    if (ifMatch.trim() !== '*' && bareEtag(ifMatch) !== bareEtag(current.etag)) throw preconditionFailed('If-Match');
+  }
+  if (ifNoneMatch !== undefined && current) throw preconditionFailed('If-None-Match');
+}
+
 const putObject: Handler = (em, req, bucket, key) => {
   const b = bucketOf(em, bucket);
+  checkConditions(req, key, b.objects.get(key), true);
   const body = decodeBody(req);
   const etag = `"${createHash('md5').update(body).digest('hex')}"`;
   const contentType = req.headers['content-type'];
@@ -255,8 +291,10 @@ const headObject: Handler = (em, _req, bucket, key) => {
   return { status: 200, headers: { etag: o.etag, 'content-type': o.contentType ?? 'application/octet-stream', 'content-length': String(o.body.length), 'last-modified': new Date(o.lastModified).toUTCString() } };
 };
 
-const deleteObject: Handler = (em, _req, bucket, key) => {
-  bucketOf(em, bucket).objects.delete(key);
+const deleteObject: Handler = (em, req, bucket, key) => {
+  const b = bucketOf(em, bucket);
+  checkConditions(req, key, b.objects.get(key), false);
+  b.objects.delete(key);
   return { status: 204 };
 };
 
@@ -316,8 +354,12 @@ export function createS3Service(em: Emulator): ServiceHandler {
       const input: Record<string, unknown> = { Bucket: bucket };
       if (key) input.Key = key;
       if (op.operation === 'PutObject') input.Body = `<${req.body.length} bytes>`;
+      for (const [name, field] of [['if-match', 'IfMatch'], ['if-none-match', 'IfNoneMatch']] as const) {
+        const value = header(req, name);
+        if (value !== undefined) input[field] = value;
+      }
       if (op.operation === 'PutBucketNotificationConfiguration' || op.operation === 'PutBucketTagging') input.Body = req.body.toString('utf8');
-      return { operation: op.operation, input, execute: () => op.handler(em, req, bucket, key) };
+      return { operation: op.operation, input, ...(key.startsWith(LEASE_PREFIX) ? { lease: true } : {}), execute: () => op.handler(em, req, bucket, key) };
     },
     error(err: AwsError, operation: string): HttpRes {
       if (operation.startsWith('Head')) return { status: err.status, headers: { 'x-amz-request-id': requestId() } };
