@@ -17,7 +17,7 @@ export interface FaultOptions {
   slowMs?: number;
   /** Seed of the deterministic PRNG. Default 1. */
   seed?: number;
-  /** Only these APIs: 'functions', 'run', 'scheduler', 'monitoring'. Default: all. */
+  /** Only these APIs: 'functions', 'run', 'scheduler', 'monitoring', 'secretmanager'. Default: all. */
   apis?: string[];
   /** Only these rpcs (e.g. 'UpdateService', 'GetOperation'). Default: all. */
   rpcs?: string[];
@@ -25,7 +25,7 @@ export interface FaultOptions {
 
 /** One request the emulator answered, in arrival order. */
 export interface CallRecord {
-  /** 'functions' | 'run' | 'scheduler' | 'monitoring' | 'oauth' | 'upload' | 'http' (probes to /run/) | 'unknown'. */
+  /** 'functions' | 'run' | 'scheduler' | 'monitoring' | 'secretmanager' | 'oauth' | 'upload' | 'http' (probes to /run/) | 'unknown'. */
   api: string;
   method: string;
   /** URL path without the query string. */
@@ -34,8 +34,13 @@ export interface CallRecord {
   rpc: string;
   /** HTTP status answered. */
   status: number;
-  /** True for mutating rpcs (create, update, delete, setIamPolicy, the upload PUT), whatever the outcome. */
+  /**
+   * True for mutating rpcs (create, update, delete, setIamPolicy, the upload PUT), whatever the
+   * outcome, except Secret Manager's: those are `lease`.
+   */
   write: boolean;
+  /** True for Secret Manager writes (Create/Update/DeleteSecret: where fnx keeps its stage lease), whatever the outcome. */
+  lease?: boolean;
   time: number;
   /** google.rpc.Status code name of a failed call (e.g. 'ABORTED'). */
   error?: string;
