@@ -97,6 +97,31 @@ describe('gcp stage lease', () => {
     expect(emu.leaseWrites().map((c) => `${c.rpc} ${c.status}`)).toEqual(['UpdateSecret 200', 'UpdateSecret 200']);
   });
 
+  it('lease writes that land but whose answer is lost (and are sent again) still take and free the lease', async () => {
+    const dir = await newProject(shopFiles());
+    const seq = () => emu.leaseWrites().map((c) => `${c.rpc} ${c.fault ?? c.error ?? c.status}`);
+    // The create of the secret lands, its answer is lost; sent again it meets itself (ALREADY_EXISTS).
+    emu.setFaults({ rate: 1, kinds: ['lost'], apis: ['secretmanager'], rpcs: ['CreateSecret'] });
+    const first = await fnx(emu, dir, ['deploy', '--stage', 'dev']);
+    emu.setFaults(undefined);
+    expect(first.code, first.stderr).toBe(0);
+    expect(seq().slice(0, 3)).toEqual(['CreateSecret lost', 'CreateSecret ALREADY_EXISTS', 'UpdateSecret 200']);
+    expect(parseLease(leaseText(emu, 'dev') ?? '').kind).toBe('free');
+
+    // The taking update and the freeing update land with their answers lost (seeded draw).
+    await writeFile(join(dir, 'src/api.js'), 'export const handler = async () => ({ statusCode: 200, body: "v2" });\n');
+    emu.clearCalls();
+    emu.setFaults({ rate: 0.5, seed: 8, kinds: ['lost'], apis: ['secretmanager'], rpcs: ['UpdateSecret'] });
+    const second = await fnx(emu, dir, ['deploy', '--stage', 'dev']);
+    emu.setFaults(undefined);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain('could not release');
+    // Taking: lost, sent again (FAILED_PRECONDITION: it met itself), read again (ours), written; freeing: lost, sent again, read again (free).
+    expect(seq()).toEqual(['UpdateSecret lost', 'UpdateSecret FAILED_PRECONDITION', 'UpdateSecret 200', 'UpdateSecret lost', 'UpdateSecret FAILED_PRECONDITION']);
+    expect(parseLease(leaseText(emu, 'dev') ?? '').kind).toBe('free');
+    expect(emu.state.functions.size).toBeGreaterThan(0);
+  });
+
   it('remove deletes the lease secret with the stage', async () => {
     const dir = await newProject(shopFiles());
     expect((await fnx(emu, dir, ['deploy', '--stage', 'dev'])).code).toBe(0);

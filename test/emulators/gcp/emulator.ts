@@ -372,6 +372,10 @@ export class Emulator implements InvokeHost {
     try {
       out = await route.handle(httpReq, params);
       this.calls.push({ ...record, status: out.status, ...(fault ? { fault } : {}) });
+      if (fault === 'lost') {
+        req.socket.destroy();
+        return;
+      }
     } catch (err) {
       if (!(err instanceof GcpError)) throw err;
       this.calls.push({ ...record, status: err.httpStatus, error: err.status });

@@ -111,6 +111,14 @@ describe('secret manager', () => {
     expect(refusal(await call('GET', secret('a'), undefined, false))).toEqual([401, 'UNAUTHENTICATED']);
   });
 
+  test('a lost answer: the call takes effect, the connection drops; the same create sent again is ALREADY_EXISTS', async () => {
+    emu.setFaults({ rate: 1, kinds: ['lost'], apis: ['secretmanager'], rpcs: ['CreateSecret'] });
+    await expect(create('lost-one')).rejects.toThrow();
+    expect(emu.state.secrets.has('lost-one')).toBe(true);
+    expect(refusal(await create('lost-one'))).toEqual([409, 'ALREADY_EXISTS']);
+    expect(emu.leaseWrites().map((c) => c.fault ?? c.error)).toEqual(['lost', 'ALREADY_EXISTS']);
+  });
+
   test('the project number names the same secrets; a masked field absent from the body is cleared', async () => {
     const made = await call('POST', '/v1/projects/123456789012/secrets?secretId=n', { replication, labels: { a: 'b' }, annotations: { k: 'v' } });
     const cleared = await patch('n', { etag: made.body.etag }, 'labels');

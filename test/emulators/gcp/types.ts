@@ -4,10 +4,12 @@
 /**
  * unavailable: 503 UNAVAILABLE; exhausted: 429 RESOURCE_EXHAUSTED; error500: 500 INTERNAL; reset: the
  * socket is destroyed without an answer; slow: the answer waits `slowMs`, then the call runs normally.
+ * lost: the call runs (its effect happens), then the socket is destroyed before the answer, as when
+ * the connection drops after the cloud acted: a retry meets the first attempt's effect. Only when named.
  */
-export type FaultKind = 'unavailable' | 'exhausted' | 'error500' | 'reset' | 'slow';
+export type FaultKind = 'unavailable' | 'exhausted' | 'error500' | 'reset' | 'slow' | 'lost';
 
-/** Fault injection on API calls (never on /token, the upload PUT or /run/ probes). Decided before the effect. */
+/** Fault injection on API calls (never on /token, the upload PUT or /run/ probes). Decided before the effect; only `lost` lets it happen. */
 export interface FaultOptions {
   /** Fraction of eligible calls that are faulted, 0..1. */
   rate: number;
