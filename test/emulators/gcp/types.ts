@@ -51,7 +51,7 @@ export interface CallRecord {
   updateMask?: string;
   /**
    * API calls only: path parameters (named as in the proto template, dots as '_': name, parent,
-   * function_name, service_name, job_name), query parameters (without $alt), and `body` (parsed JSON).
+   * function_name, service_name, job_name, secret_name), query parameters (without $alt), and `body` (parsed JSON).
    */
   input?: Record<string, unknown>;
 }
