@@ -9,8 +9,8 @@
  * The generated clients retry nothing for the methods fnx uses (non-idempotent): `call` retries
  * UNAVAILABLE and RESOURCE_EXHAUSTED with backoff, waits out an operation in progress (ABORTED /
  * FAILED_PRECONDITION), counts writes, and turns failures into CloudErrors. APIs without an SDK
- * here (Monitoring, Secret Manager) are plain REST through `restJson`, inside `call` like the rest. Long-running
- * operations are polled here and fail with the operation's own error message.
+ * here (Monitoring, Secret Manager) are plain REST through `restJson`, inside `call` like the
+ * rest. Long-running operations are polled here and fail with the operation's own error message.
  */
 import { createSign } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
