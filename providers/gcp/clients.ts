@@ -8,8 +8,9 @@
  *
  * The generated clients retry nothing for the methods fnx uses (non-idempotent): `call` retries
  * UNAVAILABLE and RESOURCE_EXHAUSTED with backoff, waits out an operation in progress (ABORTED /
- * FAILED_PRECONDITION), counts writes, and turns failures into CloudErrors. Long-running
- * operations are polled here and fail with the operation's own error message.
+ * FAILED_PRECONDITION), counts writes, and turns failures into CloudErrors. APIs without an SDK
+ * here (Monitoring, Secret Manager) are plain REST through `restJson`, inside `call` like the
+ * rest. Long-running operations are polled here and fail with the operation's own error message.
  */
 import { createSign } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -103,14 +104,19 @@ const KIND: Record<string, CloudErrorKind> = {
   UNAVAILABLE: 'unavailable',
 };
 
+/** The statuses that mean a `conditional` call's condition failed. */
+const CONDITION_FAILED = new Set(['FAILED_PRECONDITION', 'ABORTED', 'ALREADY_EXISTS']);
+
 /**
  * Whether fnx calls again: UNAVAILABLE and RESOURCE_EXHAUSTED always; ABORTED and
  * FAILED_PRECONDITION when they say an operation is in progress on the resource (waited out), but
- * never an etag mismatch (`etag` calls: a concurrent change).
+ * never an etag mismatch (`etag` calls: a concurrent change) nor a failed condition of a
+ * `conditional` call.
  */
-export function retryable(err: unknown, opts: Pick<CallOptions, 'etag'> = {}): boolean {
+export function retryable(err: unknown, opts: Pick<CallOptions, 'etag' | 'conditional'> = {}): boolean {
   const s = statusOf(err);
   if (s === 'UNAVAILABLE' || s === 'RESOURCE_EXHAUSTED') return true;
+  if (opts.conditional && CONDITION_FAILED.has(s)) return false;
   if ((s === 'ABORTED' && !opts.etag) || s === 'FAILED_PRECONDITION') return /in progress|being updated|try again|concurrent/i.test(messageOf(err));
   return false;
 }
@@ -124,6 +130,12 @@ export interface CallOptions {
   readonly write?: boolean;
   /** ABORTED means the etag precondition failed (a Run service update): CloudError 'precondition', never retried. */
   readonly etag?: boolean;
+  /**
+   * A write conditional on an etag or on the resource's absence (fnx's stage lease record):
+   * FAILED_PRECONDITION (stale etag), ABORTED and ALREADY_EXISTS are CloudError 'precondition',
+   * never retried. Such a call is not `write`: it changes no resource of the stage.
+   */
+  readonly conditional?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -243,6 +255,21 @@ export class GcpClients {
     return this.settings.endpoint?.url ?? `https://${api}.googleapis.com`;
   }
 
+  /**
+   * One plain REST request with the driver's credentials (meant to run inside `call`): the JSON
+   * answer, or an error carrying the answer's google.rpc status, which `call` retries and translates.
+   */
+  async restJson<T>(url: URL, init: { method?: string; body?: unknown } = {}): Promise<T> {
+    const headers: Record<string, string> = { ...(await this.authHeaders(url.origin)), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const res = await fetch(url, { method: init.method ?? 'GET', headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) });
+    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string; status?: string } } & T;
+    if (!res.ok) {
+      const status = body.error?.status ?? (res.status === 429 ? 'RESOURCE_EXHAUSTED' : res.status >= 500 ? 'UNAVAILABLE' : res.status === 404 ? 'NOT_FOUND' : 'INVALID_ARGUMENT');
+      throw Object.assign(new Error(body.error?.message ?? `${url.host} answered ${res.status}`), { status });
+    }
+    return body;
+  }
+
   /** One API call with fnx's retries; failures become CloudErrors naming `what`. */
   async call<T>(what: string, fn: (sdk: Sdk) => Promise<T>, opts: CallOptions = {}): Promise<T> {
     const sdk = await this.clients();
@@ -287,7 +314,7 @@ export class GcpClients {
         cause: err,
       });
     }
-    const kind: CloudErrorKind = s === 'ABORTED' && opts.etag ? 'precondition' : (KIND[s] ?? 'unavailable');
+    const kind: CloudErrorKind = (s === 'ABORTED' && opts.etag) || (opts.conditional && CONDITION_FAILED.has(s)) ? 'precondition' : (KIND[s] ?? 'unavailable');
     return new CloudError('gcp', kind, `${what} failed: ${s}: ${message.replace(/^\d+ [A-Z_]+: /, '')}`, { cause: err });
   }
 

@@ -14,7 +14,7 @@ import { planDeploy } from './plan.js';
 import type { GcpDeployed } from './state.js';
 import { planRemoval, stageStatus } from './status.js';
 import { readHistory, readTraffic, rollbackTargets, shiftTraffic } from './traffic.js';
-import { stageRecordStore } from './stage-record.js';
+import { leaseSecretStore } from './lease-secret.js';
 
 function state(detail: GcpDeployed): DeployedState {
   return { provider: 'gcp', functions: Object.keys(detail.functions).sort(), detail };
@@ -42,7 +42,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     rollbackTargets: (req) => rollbackTargets(c, heard(req)),
     status: async (req) => stageStatus(await inspectStage(c, heard(req).manifest), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as GcpDeployed),
-    stageRecord: stageRecordStore(),
+    stageRecord: leaseSecretStore(c),
     remove: async (req) => {
       const detail = heard(req).deployed.detail as GcpDeployed;
       const deleted: string[] = [];

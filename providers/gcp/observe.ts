@@ -17,10 +17,7 @@ async function monitoring<T>(c: GcpClients, what: string, path: string, query: R
   return c.call(what, async () => {
     const url = new URL(`${c.restBase('monitoring')}/v3/projects/${c.settings.project}/${path}`);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const res = await fetch(url, { headers: await c.authHeaders(url.origin) });
-    const body = (await res.json().catch(() => ({}))) as { error?: { code?: number; message?: string; status?: string } } & T;
-    if (!res.ok) throw Object.assign(new Error(body.error?.message ?? `Monitoring answered ${res.status}`), { status: body.error?.status ?? (res.status === 429 ? 'RESOURCE_EXHAUSTED' : res.status >= 500 ? 'UNAVAILABLE' : 'INVALID_ARGUMENT') });
-    return body;
+    return c.restJson<T>(url);
   });
 }
 

@@ -274,7 +274,9 @@ ${i % 5 === 2 ? '      - queue: { name: jobs }\n' : `      - http: { method: GET
     fnx: (dir, args, opts = {}) => gcp.fnx(emu, dir, args, { timeoutMs: 600_000, ...opts, env: { ...TIME, ...opts.env } }),
     setFaults: (p) => emu.setFaults(p && { rate: p.rate, seed: p.seed, kinds: p.stallMs ? ['unavailable', 'exhausted', 'reset', 'slow'] : ['unavailable', 'exhausted', 'reset'], slowMs: p.stallMs }),
     setGate: (failing) => emu.setAlert('chaos-gate', failing ? 'OPEN' : 'CLOSED'),
+    // The stage lease secret (state.secrets) is left out: its holder ids and times differ between runs.
     snapshot: () => normalize({ functions: emu.state.functions, services: emu.state.services, jobs: emu.state.jobs }),
+    // writes: writeCalls() leaves out the lease's own Secret Manager writes (recorded as `lease`).
     counts: () => {
       const api = emu.calls.filter((c) => c.api !== 'oauth');
       return { calls: api.length, writes: emu.writeCalls().length, faults: api.filter((c) => c.fault).length };

@@ -70,3 +70,26 @@ ${overrides.extra ?? ''}`,
     'src/worker.js': 'export const handler = async () => ({});\n',
   };
 }
+
+/** The stage lease secret's id (providers/gcp/lease-secret.ts). */
+export function leaseSecret(stage: string, service = SERVICE): string {
+  return `fnx-lease-${service}-${stage}`;
+}
+
+/** The lease record's text in the emulator (the secret's `fnx-lease` annotation), undefined without the secret. */
+export function leaseText(emu: GcpEmulator, stage: string, service = SERVICE): string | undefined {
+  const rec = emu.state.secrets.get(leaseSecret(stage, service));
+  return rec ? (((rec.resource.annotations ?? {}) as Record<string, string>)['fnx-lease'] ?? '') : undefined;
+}
+
+/** Writes the lease record as another run would, over the emulator's Secret Manager REST API (created when missing). */
+export async function plantLease(emu: GcpEmulator, stage: string, text: string, service = SERVICE): Promise<void> {
+  const headers = { authorization: `Bearer ${emu.accessToken()}`, 'content-type': 'application/json' };
+  const base = `${emu.url}/v1/projects/${emu.projectId}/secrets`;
+  const id = leaseSecret(stage, service);
+  const current = emu.state.secrets.get(id);
+  const res = current
+    ? await fetch(`${base}/${id}?updateMask=annotations`, { method: 'PATCH', headers, body: JSON.stringify({ etag: current.etag, annotations: { 'fnx-lease': text } }) })
+    : await fetch(`${base}?secretId=${id}`, { method: 'POST', headers, body: JSON.stringify({ replication: { automatic: {} }, annotations: { 'fnx-lease': text } }) });
+  if (!res.ok) throw new Error(`planting the lease answered ${res.status}: ${await res.text()}`);
+}

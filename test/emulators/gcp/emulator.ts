@@ -15,6 +15,7 @@ import { functionRoutes, handleUpload } from './services/functions.js';
 import { runRoutes } from './services/run.js';
 import { schedulerRoutes } from './services/scheduler.js';
 import { monitoringRoutes } from './services/monitoring.js';
+import { secretManagerRoutes } from './services/secretmanager.js';
 import { resolveSplit, sameSplit } from './services/run-model.js';
 import { finalizeObject, probe, publishMessage, runJob, type InvokeHost } from './services/invoke.js';
 
@@ -67,6 +68,7 @@ export class Emulator implements InvokeHost {
       ...tag('run', runRoutes(this)),
       ...tag('scheduler', schedulerRoutes(this)),
       ...tag('monitoring', monitoringRoutes(this)),
+      ...tag('secretmanager', secretManagerRoutes(this)),
       { api: 'operations', method: 'GET', pattern: template('/v2/{name=projects/*/locations/*/operations/*}'), rpc: 'GetOperation', write: false, handle: (_q, p) => this.getOperation(p.name ?? '') },
       // WaitOperation may answer before the operation is done: here it counts as one poll.
       { api: 'operations', method: 'POST', pattern: template('/v2/{name=projects/*/locations/*/operations/*}:wait'), rpc: 'WaitOperation', write: false, handle: (_q, p) => this.getOperation(p.name ?? '') },
@@ -136,6 +138,10 @@ export class Emulator implements InvokeHost {
 
   writeCalls(): CallRecord[] {
     return this.calls.filter((c) => c.write);
+  }
+
+  leaseWrites(): CallRecord[] {
+    return this.calls.filter((c) => c.lease);
   }
 
   callsTo(api: string, rpc?: string): CallRecord[] {
@@ -337,7 +343,7 @@ export class Emulator implements InvokeHost {
     }
     const api = route.api === 'operations' ? (this.state.operations.get(params.name ?? '')?.api ?? 'functions') : route.api;
     const mask = url.searchParams.get('updateMask');
-    const record = { ...base, api, rpc: route.rpc, write: route.write, ...(mask !== null ? { updateMask: mask } : {}), input: inputOf(params, url.searchParams, body) };
+    const record = { ...base, api, rpc: route.rpc, write: route.write, ...(route.lease ? { lease: true } : {}), ...(mask !== null ? { updateMask: mask } : {}), input: inputOf(params, url.searchParams, body) };
     let out: HttpRes;
     try {
       this.auth.check(httpReq);
@@ -366,6 +372,10 @@ export class Emulator implements InvokeHost {
     try {
       out = await route.handle(httpReq, params);
       this.calls.push({ ...record, status: out.status, ...(fault ? { fault } : {}) });
+      if (fault === 'lost') {
+        req.socket.destroy();
+        return;
+      }
     } catch (err) {
       if (!(err instanceof GcpError)) throw err;
       this.calls.push({ ...record, status: err.httpStatus, error: err.status });

@@ -4,7 +4,7 @@ import type { FaultKind, FaultOptions } from './types.js';
 
 export { prng } from '../shared/faults.js';
 
-export const ALL_FAULT_KINDS: FaultKind[] = ['unavailable', 'exhausted', 'error500', 'reset', 'slow'];
+export const ALL_FAULT_KINDS: FaultKind[] = ['unavailable', 'exhausted', 'error500', 'reset', 'slow', 'lost'];
 
 /** The kinds drawn from when the options name none. */
 export const DEFAULT_FAULT_KINDS: FaultKind[] = ['unavailable', 'exhausted'];

@@ -22,7 +22,10 @@ export interface GcpEmulator {
   readonly calls: CallRecord[];
   /** Every change of a service's effective split, in order (emptied in place by reset). */
   readonly traffic: TrafficChange[];
+  /** Calls with `write`: what a deploy changed (Secret Manager writes, where fnx keeps its stage lease, are not among them). */
   writeCalls(): CallRecord[];
+  /** Calls with `lease`: Secret Manager Create/Update/DeleteSecret, whatever the outcome. */
+  leaseWrites(): CallRecord[];
   callsTo(api: string, rpc?: string): CallRecord[];
   clearCalls(): void;
   trafficOf(service: string): TrafficChange[];

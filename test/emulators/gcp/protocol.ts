@@ -105,6 +105,8 @@ export interface Route {
   pattern: RegExp;
   rpc: string;
   write: boolean;
+  /** A Secret Manager write: where fnx keeps its stage lease, recorded as `lease`, not `write`. */
+  lease?: boolean;
   handle: (req: HttpReq, params: Record<string, string>) => HttpRes | Promise<HttpRes>;
 }
 

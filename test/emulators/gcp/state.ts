@@ -98,6 +98,17 @@ export interface AlertPolicyRecord {
   closeTime?: number;
 }
 
+/** A Secret Manager secret's metadata (no versions are emulated). */
+export interface SecretRecord {
+  /** The secret id (the last segment of projects/P/secrets/ID). */
+  id: string;
+  /** The Secret as written (replication, labels, annotations, ...), without name, createTime and etag. */
+  resource: Json;
+  createTime: number;
+  /** Quoted, new on every write. */
+  etag: string;
+}
+
 export interface RequestPoint {
   service: string;
   revision: string;
@@ -114,6 +125,8 @@ export interface GcpState {
   operations: Map<string, OperationRecord>;
   jobs: Map<string, JobRecord>;
   alertPolicies: Map<string, AlertPolicyRecord>;
+  /** By secret id. */
+  secrets: Map<string, SecretRecord>;
   requests: RequestPoint[];
 }
 
@@ -126,6 +139,7 @@ export function emptyState(): GcpState {
     operations: new Map(),
     jobs: new Map(),
     alertPolicies: new Map(),
+    secrets: new Map(),
     requests: [],
   };
 }

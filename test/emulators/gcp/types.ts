@@ -4,10 +4,12 @@
 /**
  * unavailable: 503 UNAVAILABLE; exhausted: 429 RESOURCE_EXHAUSTED; error500: 500 INTERNAL; reset: the
  * socket is destroyed without an answer; slow: the answer waits `slowMs`, then the call runs normally.
+ * lost: the call runs (its effect happens), then the socket is destroyed before the answer, as when
+ * the connection drops after the cloud acted: a retry meets the first attempt's effect. Only when named.
  */
-export type FaultKind = 'unavailable' | 'exhausted' | 'error500' | 'reset' | 'slow';
+export type FaultKind = 'unavailable' | 'exhausted' | 'error500' | 'reset' | 'slow' | 'lost';
 
-/** Fault injection on API calls (never on /token, the upload PUT or /run/ probes). Decided before the effect. */
+/** Fault injection on API calls (never on /token, the upload PUT or /run/ probes). Decided before the effect; only `lost` lets it happen. */
 export interface FaultOptions {
   /** Fraction of eligible calls that are faulted, 0..1. */
   rate: number;
@@ -17,7 +19,7 @@ export interface FaultOptions {
   slowMs?: number;
   /** Seed of the deterministic PRNG. Default 1. */
   seed?: number;
-  /** Only these APIs: 'functions', 'run', 'scheduler', 'monitoring'. Default: all. */
+  /** Only these APIs: 'functions', 'run', 'scheduler', 'monitoring', 'secretmanager'. Default: all. */
   apis?: string[];
   /** Only these rpcs (e.g. 'UpdateService', 'GetOperation'). Default: all. */
   rpcs?: string[];
@@ -25,7 +27,7 @@ export interface FaultOptions {
 
 /** One request the emulator answered, in arrival order. */
 export interface CallRecord {
-  /** 'functions' | 'run' | 'scheduler' | 'monitoring' | 'oauth' | 'upload' | 'http' (probes to /run/) | 'unknown'. */
+  /** 'functions' | 'run' | 'scheduler' | 'monitoring' | 'secretmanager' | 'oauth' | 'upload' | 'http' (probes to /run/) | 'unknown'. */
   api: string;
   method: string;
   /** URL path without the query string. */
@@ -34,8 +36,13 @@ export interface CallRecord {
   rpc: string;
   /** HTTP status answered. */
   status: number;
-  /** True for mutating rpcs (create, update, delete, setIamPolicy, the upload PUT), whatever the outcome. */
+  /**
+   * True for mutating rpcs (create, update, delete, setIamPolicy, the upload PUT), whatever the
+   * outcome, except Secret Manager's: those are `lease`.
+   */
   write: boolean;
+  /** True for Secret Manager writes (Create/Update/DeleteSecret: where fnx keeps its stage lease), whatever the outcome. */
+  lease?: boolean;
   time: number;
   /** google.rpc.Status code name of a failed call (e.g. 'ABORTED'). */
   error?: string;
@@ -44,7 +51,7 @@ export interface CallRecord {
   updateMask?: string;
   /**
    * API calls only: path parameters (named as in the proto template, dots as '_': name, parent,
-   * function_name, service_name, job_name), query parameters (without $alt), and `body` (parsed JSON).
+   * function_name, service_name, job_name, secret_name), query parameters (without $alt), and `body` (parsed JSON).
    */
   input?: Record<string, unknown>;
 }
