@@ -4,8 +4,8 @@
  * file reaches without loading nft.
  *
  * A file is plain when nft's analysis of it is exactly its literal specifiers:
- * - `import … from 'x'`, `export … from 'x'` and, in CommonJS, `require('x')` are `deps`;
- *   `import('x')` is `imports` (as nft files them), each with a string literal (or a template
+ * - static imports, re-exports with a source and, in CommonJS, require() calls are `deps`;
+ *   import() calls are `imports` (as nft files them), each with a string literal (or a template
  *   literal without expressions) as its only argument;
  * - nothing nft evaluates to find files: no `__dirname`, `__filename`, `import.meta`, `process`
  *   other than `process.env`, `module` other than `module.exports`, no other use of `require`
