@@ -54,3 +54,7 @@ const result = await build({
   logLevel: 'warning',
 });
 writeFileSync(join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile));
+// The chunks' own package scope: Node looks up the nearest package.json for every module it
+// resolves, and a miss (dist/cli/, dist/) is not cached, so without this file each import costs
+// two failed opens. No name: findPackage (src/init/packageRoot.ts) walks on to fnx-cli's.
+writeFileSync(join(outdir, 'package.json'), '{ "type": "module" }\n');
