@@ -9,12 +9,10 @@
 // - the cloud SDKs: a driver chunk imports them only when a command talks to that cloud;
 // - ora: loaded only for interactive sessions;
 // - esbuild (a native binary) and @vercel/nft: loaded only when packaging bundles or traces.
-// Node built-ins are required, not imported (see builtinsByRequire).
 // Also writes dist/bundle-meta.json (esbuild's metafile: which source modules each chunk holds),
 // which the start-up test reads; it is not shipped.
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,16 +22,6 @@ const outdir = join(root, 'dist/cli');
 // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require, so every
 // chunk gets one bound to its own URL.
 const banner = "import { createRequire as __fnxCreateRequire } from 'node:module'; const require = __fnxCreateRequire(import.meta.url);";
-
-// Node built-ins are loaded with require(), not import: importing a built-in builds its ES module
-// facade, which reads every export (node:fs's lazy ReadStream getter alone loads the streams).
-const builtinsByRequire = {
-  name: 'builtins-by-require',
-  setup(b) {
-    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => (args.kind !== 'require-call' && isBuiltin(args.path) ? { path: args.path, namespace: 'builtin' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
-  },
-};
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
@@ -50,7 +38,6 @@ const result = await build({
   chunkNames: '[name]-[hash]',
   legalComments: 'none',
   metafile: true,
-  plugins: [builtinsByRequire],
   logLevel: 'warning',
 });
 writeFileSync(join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile));
