@@ -402,7 +402,7 @@ export class Tracer {
     if (stats) this.bundles.set(key, JSON.stringify({ stats, value }));
   }
 
-  /** Writes this run's bundles, results (over earlier ones) and the analyses of files unchanged for 3 s. */
+  /** Writes this run's bundles, results (over earlier ones) and the analyses of files unchanged for 3 s (see there for earlier ones). */
   save(write: (file: string, text: string) => void, ensureDir: (parts: readonly string[]) => void): void {
     if (!this.file) return;
     if (this.bundles.size) ensureDir(['.fnx', 'cache', 'bundle']);
@@ -415,7 +415,13 @@ export class Tracer {
         if (this.now - st.mtimeMs >= 3000) analyses[p] = [st.size, st.mtimeMs, [...a.deps], [...a.imports], [...a.assets], a.isESM];
       } catch {}
     }
-    write(this.file, JSON.stringify({ version: `${FORMAT}/${this.version}`, results: { ...this.stored.results, ...this.results }, analyses }));
+    const results = { ...this.stored.results, ...this.results };
+    // An earlier analysis of a file that changed since stays while a kept result records that
+    // version of the file: it is what a later code-only edit is compared with.
+    const recorded = new Set<string>();
+    for (const r of Object.values(results)) for (const [rel, size, mtimeMs] of r.stats) recorded.add(`${join(this.root, rel)}\0${size}\0${mtimeMs}`);
+    for (const [p, a] of Object.entries(this.stored.analyses)) if (!analyses[p] && recorded.has(`${p}\0${a[0]}\0${a[1]}`)) analyses[p] = a;
+    write(this.file, JSON.stringify({ version: `${FORMAT}/${this.version}`, results, analyses }));
   }
 }
 

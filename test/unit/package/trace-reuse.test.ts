@@ -142,6 +142,11 @@ describe('trace cache after one edit', () => {
     edit(root, 'src/h.js', `require('pkg-b');\n${HANDLER}`);
     expect(await run()).toBe(true);
     expect(await zipNames(zip)).toContain('node_modules/pkg-b/index.js');
+    // Back to the recorded imports, seconds after the last edit (nothing since was recorded):
+    // compared with the recorded version again, the tracer stays unloaded and pkg-b leaves.
+    edit(root, 'src/h.js', HANDLER.replace('String(a)', 'String(a + 3)'));
+    expect(await run()).toBe(false);
+    expect(await zipNames(zip)).toEqual(['node_modules/pkg-a/index.js', 'node_modules/pkg-a/package.json', 'package.json', 'src/h.js']);
   });
 });
 
