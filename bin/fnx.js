@@ -12,6 +12,9 @@ if (!(major >= REQUIRED_MAJOR)) {
   );
   process.exit(1);
 }
+// V8's compile cache (Node's default folder under the temp dir; NODE_COMPILE_CACHE moves it,
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off): later runs skip compiling the CLI's chunks.
+process.getBuiltinModule?.('node:module')?.enableCompileCache?.();
 import('../dist/cli/main.js').catch((err) => {
   if (err && err.code === 'ERR_MODULE_NOT_FOUND' && /dist[\\/]cli[\\/]main\.js/.test(String(err.message))) {
     process.stderr.write('fnx: the CLI is not built. Run `npm run build` in the fnx-cli package first.\n');

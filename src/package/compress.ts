@@ -12,7 +12,6 @@ import { createDeflateRaw, crc32, deflateRaw, deflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { InterruptedError } from '../errors.js';
 import type { ContentStore } from './content-store.js';
-import { compressOnWorkers } from './compress-workers.js';
 import { fsError, isFsError } from './fs-errors.js';
 import type { Source } from './layout.js';
 
@@ -99,6 +98,8 @@ export async function compressSources(sources: Iterable<Source>, store: ContentS
   if (opts.workers && bytesToRead >= WORKER_MIN_BYTES) {
     const byPath = new Map(toRead.map((s) => [s.path, s]));
     try {
+      // Loaded only here: worker_threads is not needed for a run with little to read.
+      const { compressOnWorkers } = await import('./compress-workers.js');
       await compressOnWorkers(toRead, {
         count: opts.workers,
         level: opts.level,

@@ -23,7 +23,7 @@ import { plural } from '../report/plural.js';
 import { checkLimits } from './limits.js';
 import { collectAbove } from './heap.js';
 import { budgetProblems, largestContributors, type Contributor } from './budget.js';
-import { installPythonDeps, type InstalledFile } from './python-install.js';
+import type { InstalledFile } from './python-install.js';
 import { Tracer } from './trace.js';
 import { ensureOutputDir } from './output-dir.js';
 import { fsError, isFsError } from './fs-errors.js';
@@ -113,6 +113,8 @@ export async function packageArtifacts(manifest: ResolvedManifest, opts: Package
     const pipWarnings: FnxError[] = [];
     for (const [name, needs] of planner.pythonNeeds(functions)) {
       step?.update(`Installing the Python dependencies of ${name}`);
+      // Loaded only for Python functions that need pip (it brings child_process).
+      const { installPythonDeps } = await import('./python-install.js');
       installed.set(name, await installPythonDeps(manifest.rootDir, functions.find((f) => f.name === name)!, needs, opts.signal, (w) => pipWarnings.push(w)));
     }
     const planned = planner.plan(functions, installed);

@@ -82,6 +82,8 @@ export class Planner {
   private readonly layerCache = new Map<string, Array<{ rel: string; source: Source }>>();
   /** The last entry made for each file (see toEntries). */
   private readonly entries = new WeakMap<Source, PlannedEntry>();
+  /** walkTraced() results, by package, excludes, addon flag and traced files. */
+  private readonly packageWalks = new Map<string, Array<{ rel: string; source: Source }>>();
   /** Traced (and bundled) functions, by name, filled by prepare(). */
   private readonly prepared = new Map<string, Prepared>();
 
@@ -307,27 +309,39 @@ export class Planner {
     }
     const native = new Set(p.trace.nativePackages);
     for (const [pkg, files] of [...byPackage].sort((a, b) => compareNames(a[0], b[0]))) {
-      const dirs = new Set<string>();
-      for (const f of files) for (let d = f.slice(0, f.lastIndexOf('/')); d.length > pkg.length; d = d.slice(0, d.lastIndexOf('/'))) dirs.add(d);
-      const isNative = native.has(pkg);
-      const addon = (rel: string) => isNative && (rel.endsWith('.node') || rel.startsWith(`${pkg}/prebuilds/`));
-      const rules = treeRules({ ignore: this.ignore, exclude: fn.package.exclude, skipNodeModules: true, rootRel: (rel) => rel });
-      if (!rules.enterDir(pkg)) continue;
-      walk(
-        join(this.manifest.rootDir, pkg),
-        this.realRoot,
-        { enterDir: (d) => rules.enterDir(d) && (isNative || dirs.has(d)), takeFile: (f) => rules.takeFile(f) && (files.has(f) || addon(f)) },
-        (f) => {
-          if (!own.has(f.rel)) own.set(f.rel, toSource(f));
-        },
-        pkg,
-      );
+      // Functions that reach the same files of a package (with the same excludes) share one walk.
+      const key = JSON.stringify([pkg, fn.package.exclude, native.has(pkg), [...files]]);
+      let found = this.packageWalks.get(key);
+      if (!found) {
+        found = this.walkTraced(fn, pkg, files, native.has(pkg));
+        this.packageWalks.set(key, found);
+      }
+      for (const f of found) if (!own.has(f.rel)) own.set(f.rel, f.source);
     }
     if (p.bundle) {
       own.set(handlerFile, bundleSource(fn, handlerFile, p.bundle.code));
       own.set(`${handlerFile}.map`, bundleSource(fn, `${handlerFile}.map`, p.bundle.map));
     }
     return own;
+  }
+
+  /** The files of package folder `pkg` among `files` (traced), plus its addon files when `isNative`, with the rules applied. */
+  private walkTraced(fn: ResolvedFunction, pkg: string, files: ReadonlySet<string>, isNative: boolean): Array<{ rel: string; source: Source }> {
+    const found: Array<{ rel: string; source: Source }> = [];
+    const dirs = new Set<string>();
+    for (const f of files) for (let d = f.slice(0, f.lastIndexOf('/')); d.length > pkg.length; d = d.slice(0, d.lastIndexOf('/'))) dirs.add(d);
+    const addon = (rel: string) => isNative && (rel.endsWith('.node') || rel.startsWith(`${pkg}/prebuilds/`));
+    const rules = treeRules({ ignore: this.ignore, exclude: fn.package.exclude, skipNodeModules: true, rootRel: (rel) => rel });
+    if (!rules.enterDir(pkg)) return found;
+    walk(
+      join(this.manifest.rootDir, pkg),
+      this.realRoot,
+      // The cheap set lookups first: most of a package's entries are not traced.
+      { enterDir: (d) => (isNative || dirs.has(d)) && rules.enterDir(d), takeFile: (f) => (files.has(f) || addon(f)) && rules.takeFile(f) },
+      (f) => found.push({ rel: f.rel, source: toSource(f) }),
+      pkg,
+    );
+    return found;
   }
 
   /**

@@ -189,6 +189,12 @@ export async function traceFiles(req: TraceRequest, analysisCache?: Map<string, 
   return { files: files.filter((f) => !links.includes(f)).sort(), nativePackages, unresolved: unique, links: links.sort() };
 }
 
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
 function isOptional(name: string, pkg: PackageJson | undefined): boolean {
   return !!pkg && (pkg.optionalDependencies?.[name] !== undefined || pkg.peerDependenciesMeta?.[name]?.optional === true);
 }
@@ -216,7 +222,7 @@ interface CacheFile {
   readonly analyses: Record<string, StoredAnalysis>;
 }
 
-const FORMAT = 'fnx-trace-2';
+const FORMAT = 'fnx-trace-3';
 
 /**
  * Traces functions, reusing what earlier runs found (`file`: `.fnx/cache/trace.json`, none for
@@ -225,6 +231,11 @@ const FORMAT = 'fnx-trace-2';
  * recorded size and mtime; and each file's analysis (what it imports), trusted while the file
  * keeps its size and mtime, so after an edit only the edited file is parsed again. Nothing
  * changed in the last 3 s is recorded (an edit within the same mtime tick must not be served stale).
+ *
+ * A whole result also stands when the only paths that changed are project files (outside
+ * node_modules) whose recorded analysis describes the recorded version, had no assets, and whose
+ * new text is plain with the same imports (plain-imports.ts): an edit of code alone reaches the
+ * same files, so the result is reused and nft is not loaded.
  */
 export class Tracer {
   private readonly stored: CacheFile;
@@ -264,15 +275,67 @@ export class Tracer {
   }
 
   private fresh(stats: ReadonlyArray<[string, number, number]>): boolean {
-    for (const [rel, size, mtimeMs] of stats) {
+    return this.changed(stats)?.length === 0;
+  }
+
+  /**
+   * The recorded paths whose size or mtime differ now, each with its current stat; undefined
+   * when a path appeared, disappeared or stopped being a regular file or folder of the same kind.
+   */
+  private changed(stats: ReadonlyArray<[string, number, number]>): Array<{ index: number; size: number; mtimeMs: number }> | undefined {
+    const out: Array<{ index: number; size: number; mtimeMs: number }> = [];
+    for (const [index, [rel, size, mtimeMs]] of stats.entries()) {
       let st;
       try {
         st = statSync(join(this.root, rel));
       } catch {
         if (size === -1) continue;
+        return undefined;
+      }
+      if (size === -1) return undefined;
+      if (st.size !== size || st.mtimeMs !== mtimeMs) {
+        if (!st.isFile()) return undefined;
+        out.push({ index, size: st.size, mtimeMs: st.mtimeMs });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The record `rec` still holds when every changed path is an edit of code alone (see the class
+   * comment); the record is then brought up to date, its analyses too, where the files are old
+   * enough to be recorded.
+   */
+  private async codeOnlyEdits(key: string, rec: CacheRecord, changed: ReadonlyArray<{ index: number; size: number; mtimeMs: number }>): Promise<boolean> {
+    const checks: Array<{ abs: string; analysis: Analysis; size: number; mtimeMs: number }> = [];
+    for (const c of changed) {
+      const [rel, size, mtimeMs] = rec.stats[c.index]!;
+      if (rel.split('/').includes('node_modules') || !/\.(c|m)?js$/.test(rel)) return false;
+      const abs = join(this.root, rel);
+      const stored = this.stored.analyses[abs];
+      if (!stored || stored[0] !== size || stored[1] !== mtimeMs || stored[4].length) return false;
+      checks.push({ abs, analysis: { deps: new Set(stored[2]), imports: new Set(stored[3]), assets: new Set(), isESM: stored[5] }, size: c.size, mtimeMs: c.mtimeMs });
+    }
+    const { plainImports } = await import('./plain-imports.js');
+    for (const c of checks) {
+      let text;
+      try {
+        text = readFileSync(c.abs, 'utf8');
+      } catch {
         return false;
       }
-      if (st.size !== size || st.mtimeMs !== mtimeMs) return false;
+      const now = plainImports(text);
+      if (!now || now.isESM !== c.analysis.isESM || !sameSet(now.deps, c.analysis.deps) || !sameSet(now.imports, c.analysis.imports)) return false;
+    }
+    // Reached the same files: record the new stats where every edit is old enough to be trusted.
+    if (changed.every((c) => this.now - c.mtimeMs >= 3000)) {
+      const stats = rec.stats.map((s) => [...s] as [string, number, number]);
+      for (const c of changed) stats[c.index] = [stats[c.index]![0], c.size, c.mtimeMs];
+      this.results[key] = { stats, result: rec.result };
+      for (const c of checks) this.analysisCache.set(c.abs, c.analysis);
+      this.dirty = true;
+    } else {
+      this.results[key] = rec;
     }
     return true;
   }
@@ -280,9 +343,14 @@ export class Tracer {
   async trace(req: TraceRequest): Promise<TraceResult> {
     const key = this.key(req);
     const rec = this.results[key] ?? this.stored.results[key];
-    if (rec && this.fresh(rec.stats)) {
-      this.results[key] = rec;
-      return rec.result;
+    if (rec) {
+      const changed = this.changed(rec.stats);
+      if (changed?.length === 0) {
+        this.results[key] = rec;
+        return rec.result;
+      }
+      // A bundle's text stands in for its handler file: only a full trace knows what it reaches.
+      if (changed && !req.contents?.size && (await this.codeOnlyEdits(key, rec, changed))) return rec.result;
     }
     // A file read from `contents` is not the file on disk: never reuse or keep its analysis.
     for (const p of req.contents?.keys() ?? []) this.analysisCache.delete(p);
@@ -334,7 +402,7 @@ export class Tracer {
     if (stats) this.bundles.set(key, JSON.stringify({ stats, value }));
   }
 
-  /** Writes this run's bundles, results (over earlier ones) and the analyses of files unchanged for 3 s. */
+  /** Writes this run's bundles, results (over earlier ones) and the analyses of files unchanged for 3 s (see there for earlier ones). */
   save(write: (file: string, text: string) => void, ensureDir: (parts: readonly string[]) => void): void {
     if (!this.file) return;
     if (this.bundles.size) ensureDir(['.fnx', 'cache', 'bundle']);
@@ -347,7 +415,13 @@ export class Tracer {
         if (this.now - st.mtimeMs >= 3000) analyses[p] = [st.size, st.mtimeMs, [...a.deps], [...a.imports], [...a.assets], a.isESM];
       } catch {}
     }
-    write(this.file, JSON.stringify({ version: `${FORMAT}/${this.version}`, results: { ...this.stored.results, ...this.results }, analyses }));
+    const results = { ...this.stored.results, ...this.results };
+    // An earlier analysis of a file that changed since stays while a kept result records that
+    // version of the file: it is what a later code-only edit is compared with.
+    const recorded = new Set<string>();
+    for (const r of Object.values(results)) for (const [rel, size, mtimeMs] of r.stats) recorded.add(`${join(this.root, rel)}\0${size}\0${mtimeMs}`);
+    for (const [p, a] of Object.entries(this.stored.analyses)) if (!analyses[p] && recorded.has(`${p}\0${a[0]}\0${a[1]}`)) analyses[p] = a;
+    write(this.file, JSON.stringify({ version: `${FORMAT}/${this.version}`, results, analyses }));
   }
 }
 
