@@ -17,7 +17,7 @@ import type { AzureClients } from './clients.js';
 import { azureConfig } from './config.js';
 import { ensureStorageAccount, stageAccountName } from './storage-account.js';
 
-export const LEASE_CONTAINER = 'fnx-lease';
+const LEASE_CONTAINER = 'fnx-lease';
 const STORAGE_SCOPE = 'https://storage.azure.com/.default';
 const VERSION = '2023-11-03';
 
@@ -28,9 +28,9 @@ interface BlobAnswer {
   readonly text: string;
 }
 
-/** An answer the retry wrapper sees as what it is: throttling and 5xx are retried, a 404 reaches the caller. */
-function failure(what: string, r: BlobAnswer): Error {
-  return Object.assign(new Error(`${what}: ${r.status} ${r.code || r.text.slice(0, 200)}`.trim()), { statusCode: r.status, code: r.code });
+/** A failed answer as the retry wrapper and toCloudError read it (status and Azure's error code; AzureClients.call names the call). */
+function failure(r: BlobAnswer): Error {
+  return Object.assign(new Error(r.code ? `HTTP ${r.status}` : `HTTP ${r.status} ${r.text.slice(0, 200)}`.trim()), { statusCode: r.status, code: r.code });
 }
 
 function unauthorized(what: string, r: BlobAnswer): CloudError {
@@ -48,6 +48,7 @@ export function leaseBlobStore(az: AzureClients): StageRecordStore {
     return account ? urls(account.primaryEndpoints?.blob ?? '', req) : undefined;
   };
   const urls = (endpoint: string, req: StageRecordRequest) => {
+    if (!endpoint) throw new CloudError('azure', 'unavailable', `The storage account ${stageAccountName(req.manifest, az.settings.subscriptionId)} reports no blob endpoint (it is still being created): run the command again.`);
     const container = `${endpoint.replace(/\/+$/, '')}/${LEASE_CONTAINER}`;
     return { container, blob: `${container}/${encodeURIComponent(`${req.manifest.service}-${req.manifest.stage}`)}.json` };
   };
@@ -59,7 +60,7 @@ export function leaseBlobStore(az: AzureClients): StageRecordStore {
       const answer = { status: r.status, code: r.headers.get('x-ms-error-code') ?? '', etag: r.headers.get('etag') ?? '', text: await r.text() };
       if ((answer.status >= 200 && answer.status < 300) || expected(answer)) return answer;
       if (answer.status === 401 || answer.status === 403) throw unauthorized(what, answer);
-      throw failure(what, answer);
+      throw failure(answer);
     });
 
   const readAt = async (blob: string, what: string): Promise<StageRecord | undefined> => {
