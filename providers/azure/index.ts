@@ -40,7 +40,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     rollbackTargets: (req) => rollbackTargets(az, heard(req)),
     status: async (req) => stageStatus(await inspectStage(az, heard(req).manifest), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AzureDeployed, az.settings.subscriptionId),
-    stageRecord: leaseBlobStore(az),
+    stageRecord: leaseBlobStore(az, heard),
     remove: (req) => removeStage(az, heard(req)),
   } satisfies ProviderDriver;
 }

@@ -39,9 +39,11 @@ function unauthorized(what: string, r: BlobAnswer): CloudError {
   });
 }
 
-export function leaseBlobStore(az: AzureClients): StageRecordStore {
+/** `heard` routes retry notices to the request's reporter (index.ts). */
+export function leaseBlobStore(az: AzureClients, heard: <R extends StageRecordRequest>(req: R) => R = (req) => req): StageRecordStore {
   /** The blob URL of the stage's record, or undefined when its storage account does not exist. */
   const blobUrl = async (req: StageRecordRequest): Promise<{ container: string; blob: string } | undefined> => {
+    heard(req);
     const rg = azureConfig(req.manifest)!.resourceGroup;
     const name = stageAccountName(req.manifest, az.settings.subscriptionId);
     const account = await az.find(`read storage account ${name}`, () => az.storage.storageAccounts.getProperties(rg, name));
