@@ -10,12 +10,13 @@
 import { readFileSync } from 'node:fs';
 import { CloudError, findArtifact, InterruptedError, WorkProgress, type ApplyRequest, type ApplyResult, type PublishedVersion } from '../../src/driver.js';
 import type { AzureClients } from './clients.js';
-import { azureConfig, premiumSku, type AzureProviderConfig } from './config.js';
+import { azureConfig, premiumSku } from './config.js';
 import { disabledSetting } from './desired.js';
 import { deploymentContainer, STAGING_SLOT } from './names.js';
 import { grantSecrets } from './access.js';
 import { httpUrls } from './remove.js';
 import { deleteSubscription, putSubscription } from './event-grid.js';
+import { baseTags, ensureStorageAccount } from './storage-account.js';
 import { deployPackage, readSite, readWeight, storePackage, updateSettings, viewOf, writeTags, type SiteView } from './ops.js';
 import { nextRevision, recordedPackages, revisionOf, TAG, withPackage } from './release-tags.js';
 import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
@@ -23,19 +24,10 @@ import type { AzureDeployed, AzurePlanDetail, DesiredApp } from './state.js';
 /** App setting listing the settings fnx wrote (so a removed environment entry is removed, and nothing else). */
 export const OWNED_SETTINGS = 'FNX_SETTINGS';
 
-export function baseTags(req: { manifest: ApplyRequest['manifest'] }, config: AzureProviderConfig, fn?: string): Record<string, string> {
-  const own = fn ? (req.manifest.functions.find((f) => f.name === fn)?.tags ?? {}) : {};
-  return { ...config.tags, ...own, [TAG.managed]: 'true', [TAG.service]: req.manifest.service, [TAG.stage]: req.manifest.stage, ...(fn ? { [TAG.function]: fn } : {}) };
-}
-
 async function ensureShared(az: AzureClients, req: ApplyRequest, detail: AzurePlanDetail): Promise<{ connection: string; blob: string; account: string }> {
   const config = azureConfig(req.manifest)!;
   const rg = detail.resourceGroup;
-  if (detail.createResourceGroup) await az.call(`create resource group ${rg}`, () => az.resources.resourceGroups.createOrUpdate(rg, { location: detail.location, tags: baseTags(req, config) }), { write: true });
-  let account = detail.createStorageAccount ? undefined : await az.find(`read storage account ${detail.storageAccount}`, () => az.storage.storageAccounts.getProperties(rg, detail.storageAccount));
-  if (!account) {
-    account = await az.call(`create storage account ${detail.storageAccount}`, () => az.storage.storageAccounts.create(rg, detail.storageAccount, { location: detail.location, sku: { name: 'Standard_LRS' }, kind: 'StorageV2', minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, tags: baseTags(req, config) }, az.poll), { write: true });
-  }
+  const account = await ensureStorageAccount(az, req.manifest, { resourceGroup: detail.createResourceGroup, storageAccount: detail.createStorageAccount });
   const keys = await az.call(`read the keys of ${detail.storageAccount}`, () => az.storage.storageAccounts.listKeys(rg, detail.storageAccount));
   const key = keys.keys?.[0]?.value ?? '';
   const suffix = /core\.(.+?)\/?$/.exec(account.primaryEndpoints?.blob ?? '')?.[1] ?? 'windows.net';

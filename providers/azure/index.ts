@@ -14,7 +14,7 @@ import { planRemoval, removeStage, stageStatus } from './remove.js';
 import { vaultSuffix } from './secrets.js';
 import type { AzureDeployed } from './state.js';
 import { readHistory, readTraffic, rollbackTargets, shiftTraffic } from './traffic.js';
-import { stageRecordStore } from './stage-record.js';
+import { leaseBlobStore } from './lease-blob.js';
 
 function state(detail: AzureDeployed): DeployedState {
   return { provider: 'azure', functions: Object.keys(detail.apps).sort(), detail };
@@ -40,7 +40,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     rollbackTargets: (req) => rollbackTargets(az, heard(req)),
     status: async (req) => stageStatus(await inspectStage(az, heard(req).manifest), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AzureDeployed, az.settings.subscriptionId),
-    stageRecord: stageRecordStore(),
+    stageRecord: leaseBlobStore(az, heard),
     remove: (req) => removeStage(az, heard(req)),
   } satisfies ProviderDriver;
 }

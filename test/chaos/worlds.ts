@@ -80,14 +80,15 @@ const code = (marker: string) => `export const handler = async () => ({ statusCo
 const names = (n: number) => Array.from({ length: n }, (_, i) => `f${String(i + 1).padStart(2, '0')}`);
 
 /** Hooks `push` of an emulator's call array: `onWrite` runs after each recorded write call. */
-function watchWrites<C extends { write: boolean }>(calls: C[], state: { left: number; kill?: () => void }): void {
+/** Counts the stage's writes as counts() does: a call marked `lease` (the stage lease's record) is not one. */
+function watchWrites<C extends { write: boolean; lease?: boolean }>(calls: C[], state: { left: number; kill?: () => void }): void {
   const push = Array.prototype.push;
   Object.defineProperty(calls, 'push', {
     configurable: true,
     value(this: C[], ...items: C[]) {
       const n = push.apply(this, items);
       for (const c of items) {
-        if (!c.write || state.left <= 0) continue;
+        if (!c.write || c.lease || state.left <= 0) continue;
         state.left -= 1;
         if (state.left === 0) state.kill?.();
       }

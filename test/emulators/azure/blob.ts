@@ -1,13 +1,58 @@
 // Blob data plane, path-style as Azurite (https://127.0.0.1:<blobPort>/<account>/<container>/<blob>),
 // so @azure/storage-blob clients work against it: create container, list blobs, put (single-shot
-// BlockBlob) / get / head / delete blob, x-ms-meta-* metadata. Authorization: an Entra bearer token
-// for https://storage.azure.com (with x-ms-version ≥ 2017-11-09), SharedKey (signature not verified)
-// or a SAS (`sig` present). XML errors.
+// BlockBlob) / get / head / delete blob, x-ms-meta-* metadata, the conditional headers If-Match and
+// If-None-Match ("Specifying conditional headers for Blob service operations"; a new ETag on every
+// write). Authorization: an Entra bearer token for https://storage.azure.com (with x-ms-version ≥
+// 2017-11-09), SharedKey (signature not verified) or a SAS (`sig` present). XML errors.
 import type { Emulator } from './emulator.js';
 import type { HttpReq, HttpRes } from './protocol.js';
 import type { BlobContainer, StoredBlob } from './state.js';
 
 const VERSION = '2025-11-05';
+
+/** The container holding fnx's stage lease records (calls on it are CallRecord.lease). */
+export const LEASE_CONTAINER = 'fnx-lease';
+
+let etagSeq = 0;
+
+/** A fresh ETag, unique per write (Azure's look: 0x and 15 hex digits). */
+function newBlobEtag(): string {
+  etagSeq += 1;
+  return `"0x8DD${(Date.now() % 0x1000000).toString(16).toUpperCase().padStart(6, '0')}${etagSeq.toString(16).toUpperCase().padStart(6, '0')}"`;
+}
+
+const unquote = (s: string) => s.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+
+/**
+ * If-Match / If-None-Match of a blob request against the blob as it is (undefined: missing), as
+ * Azure evaluates them: the error answer, or undefined to go on. Writes: a condition not met is 412
+ * ConditionNotMet (If-Match on a missing blob too), except Put Blob's `If-None-Match: *` on an
+ * existing blob, 409 BlobAlreadyExists. Reads: If-None-Match matching is 304, If-Match not matching
+ * 412. One ETag per header, and If-Match with If-None-Match together, are 400.
+ */
+function conditionFails(req: HttpReq, existing: StoredBlob | undefined): HttpRes | undefined {
+  const ifMatch = header(req, 'if-match');
+  const ifNoneMatch = header(req, 'if-none-match');
+  if ((ifMatch && ifMatch.includes(',')) || (ifNoneMatch && ifNoneMatch.includes(',')) || (ifMatch && ifNoneMatch)) {
+    return xmlError(400, 'MultipleConditionHeadersNotSupported', 'Multiple condition headers are not supported.');
+  }
+  const read = req.method === 'GET' || req.method === 'HEAD';
+  const notMet = () => (read && ifNoneMatch ? { status: 304, headers: { 'x-ms-error-code': 'ConditionNotMet', 'x-ms-version': VERSION } } : xmlError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.'));
+  if (ifMatch) {
+    if (!existing) return read || req.method === 'DELETE' ? undefined : notMet();
+    if (ifMatch.trim() !== '*' && unquote(ifMatch) !== unquote(existing.etag)) return notMet();
+  }
+  if (ifNoneMatch && existing) {
+    if (ifNoneMatch.trim() === '*') return req.method === 'PUT' ? xmlError(409, 'BlobAlreadyExists', 'The specified blob already exists.') : notMet();
+    if (unquote(ifNoneMatch) === unquote(existing.etag)) return notMet();
+  }
+  return undefined;
+}
+
+function header(req: HttpReq, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v.length ? v : undefined;
+}
 
 function xmlError(status: number, code: string, message: string): HttpRes {
   return {
@@ -89,7 +134,7 @@ export function handleBlob(emu: Emulator, req: HttpReq): HttpRes {
     if (req.method === 'PUT') {
       if (container) return xmlError(409, 'ContainerAlreadyExists', 'The specified container already exists.');
       account.containers.set(containerName, { name: containerName, blobs: new Map() });
-      return { status: 201, headers: { etag: `"0x${Date.now().toString(16).toUpperCase()}"`, 'x-ms-version': VERSION } };
+      return { status: 201, headers: { etag: newBlobEtag(), 'last-modified': new Date(emu.now()).toUTCString(), 'x-ms-version': VERSION } };
     }
     if (!container) return xmlError(404, 'ContainerNotFound', 'The specified container does not exist.');
     if (req.method === 'GET' && req.query.get('comp') === 'list') {
@@ -106,20 +151,23 @@ export function handleBlob(emu: Emulator, req: HttpReq): HttpRes {
   if (req.method === 'PUT') {
     if (req.query.get('comp')) return xmlError(400, 'UnsupportedQueryParameter', `comp=${req.query.get('comp')} is not emulated (upload in one request).`);
     if (req.headers['x-ms-blob-type'] !== 'BlockBlob') return xmlError(400, 'InvalidHeaderValue', 'The value for one of the HTTP headers is not in the correct format: x-ms-blob-type.');
-    if (req.headers['if-none-match'] === '*' && existing) return xmlError(409, 'BlobAlreadyExists', 'The specified blob already exists.');
+    const failed = conditionFails(req, existing);
+    if (failed) return failed;
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (k.startsWith('x-ms-meta-') && typeof v === 'string') metadata[k.slice('x-ms-meta-'.length)] = v;
     const b: StoredBlob = {
       data: req.body,
       contentType: String(req.headers['x-ms-blob-content-type'] ?? 'application/octet-stream'),
       metadata,
-      etag: `"0x${(Date.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16).toUpperCase()}"`,
+      etag: newBlobEtag(),
       lastModified: emu.now(),
     };
     container.blobs.set(blobName, b);
     return { status: 201, headers: { etag: b.etag, 'last-modified': new Date(b.lastModified).toUTCString(), 'x-ms-version': VERSION, 'x-ms-request-server-encrypted': 'true' } };
   }
   if (!existing) return xmlError(404, 'BlobNotFound', 'The specified blob does not exist.');
+  const failed = conditionFails(req, existing);
+  if (failed) return failed;
   if (req.method === 'GET') return { status: 200, headers: blobHeaders(existing), body: existing.data };
   if (req.method === 'HEAD') return { status: 200, headers: blobHeaders(existing) };
   if (req.method === 'DELETE') {

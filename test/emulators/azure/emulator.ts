@@ -22,7 +22,7 @@ import { accessRoutes } from './access.js';
 import { eventGridRoutes } from './event-grid.js';
 import { advanceDeployments, deploymentStatusRoutes, handleScm } from './scm.js';
 import { handleApp } from './app-host.js';
-import { blobOperation, handleBlob } from './blob.js';
+import { blobOperation, handleBlob, LEASE_CONTAINER } from './blob.js';
 import type {
   AlertStatus,
   AppHandler,
@@ -112,7 +112,11 @@ export class Emulator {
   // ---------- public API (see AzureEmulator in index.ts) ----------
 
   writeCalls(): CallRecord[] {
-    return this.calls.filter((c) => c.write);
+    return this.calls.filter((c) => c.write && !c.lease);
+  }
+
+  leaseWrites(): CallRecord[] {
+    return this.calls.filter((c) => c.write && c.lease);
   }
 
   clearCalls(): void {
@@ -457,7 +461,7 @@ export class Emulator {
     const time = this.now();
     const req = await this.readReq(raw);
     const operation = blobOperation(req);
-    const base: Omit<CallRecord, 'status' | 'time'> = { service: 'blob', method: req.method, path: req.path, operation, write: req.method === 'PUT' || req.method === 'DELETE' };
+    const base: Omit<CallRecord, 'status' | 'time'> = { service: 'blob', method: req.method, path: req.path, operation, write: req.method === 'PUT' || req.method === 'DELETE', ...(req.segments[1] === LEASE_CONTAINER ? { lease: true } : {}) };
     const faulted = await this.fault('blob', operation, res, base, time);
     if (faulted === 'done') return;
     if (faulted === 'slow') base.fault = 'slow';

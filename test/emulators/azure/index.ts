@@ -25,7 +25,10 @@ export interface AzureEmulator {
   readonly calls: CallRecord[];
   /** Every routing change in order: rampUpRules set/cleared, swaps, deployments. */
   readonly traffic: TrafficEvent[];
+  /** The mutating calls (CallRecord.write) that change the stage: the stage lease's own (CallRecord.lease) left out. */
   writeCalls(): CallRecord[];
+  /** The mutating calls on the stage lease records (container `fnx-lease`). */
+  leaseWrites(): CallRecord[];
   clearCalls(): void;
   /** Replace the fault options (undefined or rate 0 = none). Restarts the PRNG from the seed. */
   setFaults(faults: FaultOptions | undefined): void;

@@ -51,6 +51,8 @@ export interface CallRecord {
   fault?: FaultKind;
   /** Error code when the call failed (ARM `error.code` or App Service `Code`). */
   errorCode?: string;
+  /** A blob call on fnx's stage lease container (`fnx-lease`): writeCalls() leaves it out, leaseWrites() lists it. */
+  lease?: boolean;
   /** For scm/app calls: the site and slot ('production' for the main site). */
   app?: string;
   slot?: string;
