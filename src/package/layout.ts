@@ -282,7 +282,7 @@ export class Planner {
       const layers = fn.layers.map((n) => this.layer(fn, n));
       jobs.push(prepare({ root: this.manifest.rootDir, fn, handlerFile, layers, generated, tracer }).then((p) => void this.prepared.set(fn.name, p)));
     }
-    // All run at once (esbuild and nft work in parallel); the first failure in function order is reported.
+    // All start at once (esbuild bundles in parallel; the tracer runs two nft traces at a time); the first failure in function order is reported.
     const settled = await Promise.allSettled(jobs);
     for (const r of settled) if (r.status === 'rejected') throw r.reason;
   }
