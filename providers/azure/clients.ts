@@ -17,7 +17,7 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { AzureCliCredential, ChainedTokenCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/identity';
-import { ExitCode, FnxError, InterruptedError, retry, type Environment } from '../../src/driver.js';
+import { CloudError, ExitCode, FnxError, InterruptedError, retry, type Environment } from '../../src/driver.js';
 import type { AzureProviderConfig } from './config.js';
 import { errorKind, toCloudError } from './errors.js';
 
@@ -104,7 +104,8 @@ export class AzureClients {
       }, {
         options: this.backoff,
         retryable: (err) => {
-          if (isCredentialError(err)) return false;
+          // fnx's own verdicts (a refused credential, a usage error) are final; only the cloud's answers are retried.
+          if (isCredentialError(err) || (err instanceof FnxError && !(err instanceof CloudError))) return false;
           const kind = errorKind(err);
           return !o.expect?.includes(kind) && (kind === 'throttled' || kind === 'conflict' || kind === 'unavailable');
         },
