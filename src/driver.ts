@@ -47,6 +47,7 @@ export { GLYPH } from './report/format.js';
 export { plural } from './report/plural.js';
 export { WorkProgress } from './report/work-progress.js';
 export { backoffMs, retry, type BackoffOptions, type RetryPolicy } from './retry.js';
+export { firstError, mapBounded, type BoundedOptions } from './bounded.js';
 export { sleep } from './sleep.js';
 
 /** The environment a command runs in (the CLI passes the process's): drivers read settings only from it. */

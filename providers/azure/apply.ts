@@ -8,7 +8,7 @@
  * Idempotent: a re-run after a crash finds what exists and continues.
  */
 import { readFileSync } from 'node:fs';
-import { CloudError, findArtifact, InterruptedError, WorkProgress, type ApplyRequest, type ApplyResult, type PublishedVersion } from '../../src/driver.js';
+import { CloudError, findArtifact, InterruptedError, mapBounded, WorkProgress, type ApplyRequest, type ApplyResult, type PublishedVersion } from '../../src/driver.js';
 import type { AzureClients } from './clients.js';
 import { azureConfig, premiumSku } from './config.js';
 import { disabledSetting } from './desired.js';
@@ -191,19 +191,22 @@ export async function applyPlan(az: AzureClients, req: ApplyRequest): Promise<Ap
   if (detail.apps.length || detail.createResourceGroup || detail.createStorageAccount || detail.plans.length) {
     const shared = await ensureShared(az, req, detail);
     const progress = new WorkProgress(req.reporter, detail.apps.length, 'azure');
-    for (const d of detail.apps) {
-      if (req.signal.aborted) throw interrupted();
-      progress.start(d.function);
-      try {
-        published.push(config.plan === 'flex' ? await applyFlex(az, req, d, shared, deployed) : await applyPremium(az, req, d, shared, deployed));
-        const site = await readSite(az, config.resourceGroup, d.app);
-        if (site) hostsAfter.set(d.function, site.hosts);
-        progress.end(d.function, `${d.function}: ${d.app} ${d.version}`);
-      } catch (err) {
-        progress.end(d.function, `${d.function}: failed`, false);
-        throw err;
-      }
-    }
+    // Apps are independent: at most `concurrency` are changed at once, in the plan's order.
+    published.push(
+      ...(await mapBounded(detail.apps, { limit: req.concurrency, signal: req.signal, interrupted }, async (d) => {
+        progress.start(d.function);
+        try {
+          const version = config.plan === 'flex' ? await applyFlex(az, req, d, shared, deployed) : await applyPremium(az, req, d, shared, deployed);
+          const site = await readSite(az, config.resourceGroup, d.app);
+          if (site) hostsAfter.set(d.function, site.hosts);
+          progress.end(d.function, `${d.function}: ${d.app} ${d.version}`);
+          return version;
+        } catch (err) {
+          progress.end(d.function, `${d.function}: failed`, false);
+          throw err;
+        }
+      })),
+    );
   }
   // Subscriptions after the code: Event Grid validates that the destination function exists.
   for (const s of detail.subscriptions?.put ?? []) {

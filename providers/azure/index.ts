@@ -29,7 +29,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
   };
   return {
     capabilities: azureCapabilitiesFor(manifest),
-    inspect: async (req) => state(await inspectStage(az, heard(req).manifest)),
+    inspect: async (req) => state(await inspectStage(az, heard(req).manifest, req.concurrency)),
     plan: (req) => planDeploy(req, az.settings.subscriptionId, suffix),
     apply: (req) => applyPlan(az, heard(req)),
     traffic: (req) => readTraffic(az, heard(req)),
@@ -38,7 +38,7 @@ export function createDriver(manifest: ResolvedManifest, env: Environment): Prov
     invoke: (req) => invokeFunction(az, req),
     history: (req) => readHistory(az, heard(req)),
     rollbackTargets: (req) => rollbackTargets(az, heard(req)),
-    status: async (req) => stageStatus(await inspectStage(az, heard(req).manifest), req.manifest),
+    status: async (req) => stageStatus(await inspectStage(az, heard(req).manifest, req.concurrency), req.manifest),
     planRemove: (req) => planRemoval(req.manifest, req.deployed.detail as AzureDeployed, az.settings.subscriptionId),
     stageRecord: leaseBlobStore(az, heard),
     remove: (req) => removeStage(az, heard(req)),

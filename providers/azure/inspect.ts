@@ -1,5 +1,5 @@
 /** Reads what fnx owns for a service+stage in its resource group (by tags). Read-only. */
-import type { ResolvedManifest } from '../../src/driver.js';
+import { mapBounded, type ResolvedManifest } from '../../src/driver.js';
 import type { AzureClients } from './clients.js';
 import { azureConfig, azureFunctions } from './config.js';
 import { bindingsOf } from './entry.js';
@@ -10,7 +10,8 @@ import { readSite, readWeight } from './ops.js';
 import { TAG } from './release-tags.js';
 import type { AzureDeployed, DeployedApp } from './state.js';
 
-export async function inspectStage(az: AzureClients, manifest: ResolvedManifest): Promise<AzureDeployed> {
+/** Reads per site run at most `concurrency` at once. */
+export async function inspectStage(az: AzureClients, manifest: ResolvedManifest, concurrency: number): Promise<AzureDeployed> {
   const config = azureConfig(manifest)!;
   const rg = config.resourceGroup;
   const scope = scopeOf(manifest, az.settings.subscriptionId);
@@ -33,24 +34,27 @@ export async function inspectStage(az: AzureClients, manifest: ResolvedManifest)
     return out;
   });
   const apps: Record<string, DeployedApp> = {};
-  for (const s of sites) {
+  // Sites are read side by side, at most `concurrency` at once; `apps` keeps the listing's order.
+  const read = await mapBounded(sites, { limit: concurrency }, async (s) => {
     const site = await readSite(az, rg, s.name);
-    if (!site) continue;
+    if (!site) return undefined;
+    const premium = config.plan === 'premium';
+    const slot = premium ? await readSite(az, rg, s.name, STAGING_SLOT) : undefined;
+    const weight = premium ? await readWeight(az, rg, s.name) : 0;
+    return { name: s.name, site, slot, weight };
+  });
+  for (const r of read) {
+    if (!r) continue;
+    const { site, slot } = r;
     const fn = site.tags[TAG.function]!;
-    let slot: Awaited<ReturnType<typeof readSite>>;
-    let weight = 0;
-    if (config.plan === 'premium') {
-      slot = await readSite(az, rg, s.name, STAGING_SLOT);
-      weight = await readWeight(az, rg, s.name);
-    }
     if (config.plan === 'flex' && site.planId) plans.push(site.planId.split('/').pop()!);
     apps[fn] = {
       function: fn,
-      name: s.name,
+      name: r.name,
       tags: site.tags,
       ...(site.tags[TAG.version] ? { version: site.tags[TAG.version] } : {}),
       ...(slot?.tags[TAG.version] ? { slotVersion: slot.tags[TAG.version] } : {}),
-      weight,
+      weight: r.weight,
       hosts: site.hosts,
     };
   }

@@ -12,7 +12,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- resources are the SDK's JSON */
 import { readFileSync } from 'node:fs';
-import { type ApplyRequest, type ApplyResult, type Artifact, CloudError, findArtifact, FnxError, InterruptedError, type PublishedVersion, type ReleaseRecord, retry, ROLLBACK_STRATEGY } from '../../src/driver.js';
+import { type ApplyRequest, type ApplyResult, type Artifact, CloudError, findArtifact, FnxError, InterruptedError, mapBounded, type PublishedVersion, type ReleaseRecord, retry, ROLLBACK_STRATEGY } from '../../src/driver.js';
 import type { GcpClients } from './clients.js';
 import { functionBody } from './desired.js';
 import { describeFunction, INVOKER, readService } from './inspect.js';
@@ -171,33 +171,14 @@ export async function applyPlan(c: GcpClients, req: ApplyRequest): Promise<Apply
   const startBytes = c.uploadedBytes;
   const urls: Record<string, string[]> = {};
   // Functions are independent: their builds run side by side, at most `concurrency` at once.
-  const planned = Object.values(detail.functions);
-  const published: PublishedVersion[] = new Array(planned.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < planned.length) {
-      const i = next++;
-      const p = planned[i]!;
-      if (req.signal.aborted) throw new InterruptedError();
-      published[i] = await applyFunction(c, req, p, detail.deployed.functions[p.name]);
-      const uri = detail.deployed.functions[p.name]?.uri;
-      if (p.desired.public) {
-        const f = await readFunctionUri(c, p, uri);
-        if (f) urls[p.name] = [f];
-      }
+  const published = await mapBounded(Object.values(detail.functions), { limit: req.concurrency, signal: req.signal }, async (p) => {
+    const version = await applyFunction(c, req, p, detail.deployed.functions[p.name]);
+    if (p.desired.public) {
+      const f = await readFunctionUri(c, p, detail.deployed.functions[p.name]?.uri);
+      if (f) urls[p.name] = [f];
     }
-  };
-  let failure: unknown;
-  const stopOnError = async () => {
-    try {
-      await worker();
-    } catch (err) {
-      failure ??= err;
-      next = planned.length; // start no other function; the ones in flight finish
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(req.concurrency, planned.length)) }, stopOnError));
-  if (failure !== undefined) throw failure;
+    return version;
+  });
   for (const n of detail.orphans) {
     const d = detail.deployed.functions[n];
     if (d) await deleteFunction(c, d, req.signal);

@@ -7,7 +7,7 @@
  * only for the bytes of the archives the plan names.
  */
 import pLimit from 'p-limit';
-import { type ApplyRequest, type ApplyResult, FnxError, InterruptedError, type PublishedVersion, WorkProgress } from '../../../src/driver.js';
+import { type ApplyRequest, type ApplyResult, firstError, InterruptedError, type PublishedVersion, WorkProgress } from '../../../src/driver.js';
 import type { AwsClients } from '../clients.js';
 import type { DesiredFunction } from '../desired.js';
 import { statementId } from '../names.js';
@@ -26,11 +26,6 @@ import { applyStorage } from './triggers/storage.js';
 import { applyStreams } from './triggers/stream.js';
 import { applyTopics } from './triggers/topic.js';
 import { applyVersion } from './version.js';
-
-/** Most useful error of several: a concurrent-change precondition first (exit 4), then the first. */
-function firstError(errors: unknown[]): unknown {
-  return errors.find((e) => (e as { kind?: string }).kind === 'precondition') ?? errors.find((e) => e instanceof FnxError && !(e instanceof InterruptedError)) ?? errors[0];
-}
 
 /** `d` with the ARNs of the layer versions this apply published in place of their `layer:<name>` placeholders. */
 function withLayers(d: DesiredFunction, layerArns: Readonly<Record<string, string>>): DesiredFunction {
