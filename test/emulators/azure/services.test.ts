@@ -1,6 +1,7 @@
 // Blob data plane with the unmodified @azure/storage-blob client, health (metrics, metric alerts),
 // resource group delete (LRO) and listing, faults (reset, error500, slow) on ARM and scm.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:tls';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzureEmulator, type AzureEmulator } from './index.js';
 import { clientsFor, credentialFor, FakeClock, FAST, trustEmulatorCa, zipOf, type Clients } from './helpers.js';
@@ -153,6 +154,30 @@ describe('faults', () => {
     const kinds = new Set(emu.calls.filter((x) => x.fault).map((x) => x.fault));
     expect([...kinds].sort()).toEqual(['error500', 'reset', 'slow']);
     expect(emu.calls.filter((x) => x.fault === 'reset').every((x) => x.status === 0)).toBe(true);
+  });
+
+  it('a reset closes the connection even when its answer waits behind another on the socket', async () => {
+    // Two pipelined requests on one TLS connection: the second's response has no socket of its own
+    // until the first is answered. A reset must still close the connection, not leave the call hanging.
+    await c.resources.resourceGroups.createOrUpdate(RG, { location: LOC });
+    const token = (await credentialFor(emu).getToken('https://management.azure.com/.default')).token;
+    emu.setFaults({ rate: 1, kinds: ['reset'], operations: ['ResourceGroups_List'] });
+    emu.clearCalls();
+    const { port } = new URL(emu.armUrl);
+    const sock = connect({ host: '127.0.0.1', port: Number(port), ca: emu.caPem, servername: 'localhost' });
+    const received: Buffer[] = [];
+    sock.on('data', (d: Buffer) => received.push(d));
+    const sub = `/subscriptions/${emu.subscriptionId}/resourcegroups`;
+    const request = (path: string) => `GET ${path}?api-version=2025-04-01 HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${token}\r\n\r\n`;
+    sock.write(request(`${sub}/${RG}`) + request(sub));
+    const ended = await new Promise<string>((resolve) => {
+      sock.on('close', () => resolve('closed'));
+      setTimeout(() => resolve('still open after 5 s'), 5000);
+    });
+    sock.destroy();
+    expect(ended).toBe('closed');
+    expect(emu.calls.map((x) => `${x.operation} ${x.status}`).sort()).toEqual(['ResourceGroups_Get 200', 'ResourceGroups_List 0']);
+    expect(Buffer.concat(received).toString()).not.toContain('"value"');
   });
 
   it('the same seed gives the same faults; scm calls are eligible', async () => {
