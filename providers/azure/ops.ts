@@ -14,6 +14,8 @@ export interface SiteView {
   readonly hosts: string[];
   readonly planId?: string;
   readonly principalId?: string;
+  /** When the site's last slot swap completed (slotSwapStatus.timestampUtc), ISO 8601. */
+  readonly lastSwap?: string;
 }
 
 interface SiteLike {
@@ -24,6 +26,7 @@ interface SiteLike {
   defaultHostName?: string;
   serverFarmId?: string;
   identity?: { principalId?: string };
+  slotSwapStatus?: { timestampUtc?: Date | string };
 }
 
 export function viewOf(site: SiteLike): SiteView {
@@ -36,6 +39,7 @@ export function viewOf(site: SiteLike): SiteView {
     hosts: hosts.length ? hosts : site.defaultHostName ? [site.defaultHostName] : [],
     ...(site.serverFarmId ? { planId: site.serverFarmId } : {}),
     ...(site.identity?.principalId ? { principalId: site.identity.principalId } : {}),
+    ...(site.slotSwapStatus?.timestampUtc ? { lastSwap: new Date(site.slotSwapStatus.timestampUtc).toISOString() } : {}),
   };
 }
 
@@ -76,8 +80,22 @@ export async function writeWeight(az: AzureClients, rg: string, app: string, slo
   await az.call(`route ${Math.round(weight * 100)}% of ${app} to its ${STAGING_SLOT} slot`, () => az.web.webApps.updateConfiguration(rg, app, { experiments: { rampUpRules } }), { write: true });
 }
 
-export async function swapSlot(az: AzureClients, rg: string, app: string): Promise<void> {
-  await az.call(`swap ${app} with its ${STAGING_SLOT} slot`, () => az.web.webApps.swapSlotWithProduction(rg, app, { targetSlot: STAGING_SLOT, preserveVnet: true }, az.poll), { write: true });
+/**
+ * Swaps the staging slot into production, once. A swap is not idempotent: sent again it swaps
+ * back. So before a retry (the answer or a poll of the operation was lost, or the site was busy)
+ * the site's slotSwapStatus is read: a completion after `lastSwap` (the site as read before) means
+ * an earlier attempt's swap landed, and nothing is sent again.
+ */
+export async function swapSlot(az: AzureClients, rg: string, app: string, lastSwap: string | undefined): Promise<void> {
+  let attempts = 0;
+  await az.call(`swap ${app} with its ${STAGING_SLOT} slot`, async () => {
+    if (attempts++ > 0) {
+      const now = await az.web.webApps.get(rg, app);
+      const completed = viewOf(now as SiteLike).lastSwap;
+      if (completed !== undefined && completed !== lastSwap) return;
+    }
+    await az.web.webApps.swapSlotWithProduction(rg, app, { targetSlot: STAGING_SLOT, preserveVnet: true }, az.poll);
+  }, { write: true });
 }
 
 interface ScmDeployment {

@@ -77,7 +77,7 @@ export async function shiftTraffic(az: AzureClients, req: ShiftRequest): Promise
       if (p.weight > 0) await writeWeight(az, p.rg, p.app, undefined, 0);
     } else if (req.primary === inSlot && p.slot) {
       if (p.weight > 0) await writeWeight(az, p.rg, p.app, undefined, 0);
-      await swapSlot(az, p.rg, p.app);
+      await swapSlot(az, p.rg, p.app, p.site.lastSwap);
       await writeTags(az, p.slot.id, { ...p.slot.tags, [TAG.version]: serving ?? '' });
     } else {
       throw new CloudError('azure', 'not-found', `Version ${req.primary} of ${fn} is neither in production (${serving ?? 'none'}) nor in its staging slot (${inSlot ?? 'none'}).`);

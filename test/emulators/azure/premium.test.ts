@@ -58,7 +58,11 @@ describe('Elastic Premium', () => {
     await c.web.webApps.updateConfiguration(RG, APP, { experiments: { rampUpRules: [{ name: 'staging', actionHostName: slot.defaultHostName, reroutePercentage: 10 }] } });
     await c.web.webApps.updateConfiguration(RG, APP, { experiments: { rampUpRules: [{ name: 'staging', actionHostName: slot.defaultHostName, reroutePercentage: 10 }] } });
     await c.web.webApps.updateConfiguration(RG, APP, { experiments: { rampUpRules: [] } });
+    expect((await c.web.webApps.get(RG, APP)).slotSwapStatus).toBeUndefined();
     await c.web.webApps.swapSlotWithProduction(RG, APP, { targetSlot: 'staging', preserveVnet: true }, FAST);
+    const swapped = (await c.web.webApps.get(RG, APP)).slotSwapStatus;
+    expect(swapped).toMatchObject({ sourceSlotName: 'production', destinationSlotName: 'staging' });
+    expect(swapped!.timestampUtc).toBeInstanceOf(Date);
     const prod = await c.web.webApps.listApplicationSettings(RG, APP);
     const stag = await c.web.webApps.listApplicationSettingsSlot(RG, APP, 'staging');
     expect(prod.properties).toEqual({ AzureWebJobsStorage: expect.stringContaining('AccountName=fnxprem'), COLOR: 'green' });

@@ -108,6 +108,8 @@ export interface Site {
   slotConfigNames: { appSettingNames: string[]; connectionStringNames: string[]; azureStorageConfigNames: string[] };
   functionAppConfig?: Json;
   identity?: Json;
+  /** The last swap that completed (Site.slotSwapStatus on the site and its slots). */
+  slotSwapStatus?: { timestampUtc: string; sourceSlotName: string; destinationSlotName: string };
 }
 
 export interface Operation {

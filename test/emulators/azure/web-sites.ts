@@ -76,6 +76,7 @@ export function siteBody(emu: Emulator, site: Site, inst: SiteInstance): Json {
       resourceGroup: site.resourceGroup,
       siteConfig: { ...siteConfig, appSettings: null },
       ...(site.functionAppConfig && inst.slot === 'production' ? { functionAppConfig: site.functionAppConfig } : {}),
+      ...(site.slotSwapStatus ? { slotSwapStatus: site.slotSwapStatus } : {}),
       lastModifiedTimeUtc: new Date(emu.now()).toISOString(),
     },
   };

@@ -146,6 +146,7 @@ function swap(ctx: RouteContext, sourceSlot: string) {
       b.siteConfig = { ...ca, ...(eb === undefined ? {} : { experiments: eb }) };
       a.etag = newEtag();
       b.etag = newEtag();
+      site.slotSwapStatus = { timestampUtc: new Date(emu.now()).toISOString(), sourceSlotName: a.slot, destinationSlotName: b.slot };
       const prod = a.slot === 'production' ? a : b.slot === 'production' ? b : undefined;
       const production = slotContent(prod ?? site.production);
       emu.traffic.push({ kind: 'swap', app: site.name, time: emu.now(), sourceSlot: a.slot, targetSlot: b.slot, sha256InProduction: prod?.package?.sha256, production });
