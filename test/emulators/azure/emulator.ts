@@ -330,7 +330,7 @@ export class Emulator {
   }
 
   /** Decide and apply a fault: 'done' when the fault answered (or reset) the call, 'slow' when the call goes on after a stall. */
-  private async fault(service: CallService, operation: string, raw: IncomingMessage, res: ServerResponse, base: Omit<CallRecord, 'status' | 'time'>, time: number): Promise<'done' | 'slow' | undefined> {
+  private async fault(service: CallService, operation: string, res: ServerResponse, base: Omit<CallRecord, 'status' | 'time'>, time: number): Promise<'done' | 'slow' | undefined> {
     const kind = this.faults.decide(service, operation);
     if (!kind) return undefined;
     if (kind === 'slow') {
@@ -341,7 +341,7 @@ export class Emulator {
       this.record({ ...base, status: 0, fault: kind, time });
       // The request's socket, not res.socket: a response still queued behind another on a kept-alive
       // socket has no socket yet, and the call would hang unanswered instead of being reset.
-      raw.socket.destroy();
+      res.req.socket.destroy();
       return 'done';
     }
     const out =
@@ -360,7 +360,7 @@ export class Emulator {
     if (isLoginPath(req.segments)) {
       const operation = loginOperation(req.segments);
       const base = { service: 'login' as const, method: req.method, path: req.path, operation, write: false };
-      if ((await this.fault('login', operation, raw, res, base, time)) === 'done') return;
+      if ((await this.fault('login', operation, res, base, time)) === 'done') return;
       let out: HttpRes;
       try {
         out = handleLogin({ url: this.armUrl, tenantId: this.tenantId, clientId: this.clientId, clientSecret: this.clientSecret, tokens: this.state.tokens, now: () => this.now() }, req);
@@ -381,7 +381,7 @@ export class Emulator {
     try {
       this.authenticate(req);
       if (apiVersion === undefined) throw new AzureError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
-      const faulted = await this.fault('arm', operation, raw, res, base, time);
+      const faulted = await this.fault('arm', operation, res, base, time);
       if (faulted === 'done') return;
       if (faulted === 'slow') {
         base.fault = 'slow';
@@ -464,7 +464,7 @@ export class Emulator {
     const req = await this.readReq(raw);
     const operation = blobOperation(req);
     const base: Omit<CallRecord, 'status' | 'time'> = { service: 'blob', method: req.method, path: req.path, operation, write: req.method === 'PUT' || req.method === 'DELETE', ...(req.segments[1] === LEASE_CONTAINER ? { lease: true } : {}) };
-    const faulted = await this.fault('blob', operation, raw, res, base, time);
+    const faulted = await this.fault('blob', operation, res, base, time);
     if (faulted === 'done') return;
     if (faulted === 'slow') base.fault = 'slow';
     const out = handleBlob(this, req);
@@ -484,7 +484,7 @@ export class Emulator {
     try {
       if (!site) throw new AzureError(404, 'NotFound', 'Site not found.');
       const inst = this.instance(site, slot);
-      const faulted = await this.fault(service, operation, raw, res, base, time);
+      const faulted = await this.fault(service, operation, res, base, time);
       if (faulted === 'done') return;
       if (faulted === 'slow') {
         base.fault = 'slow';
