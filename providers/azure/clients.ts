@@ -17,7 +17,7 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { AzureCliCredential, ChainedTokenCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/identity';
-import { CloudError, ExitCode, FnxError, InterruptedError, retry, type Environment } from '../../src/driver.js';
+import { CloudError, ExitCode, FnxError, InterruptedError, positiveNumberFromEnv, retry, type Environment } from '../../src/driver.js';
 import type { AzureProviderConfig } from './config.js';
 import { errorKind, toCloudError } from './errors.js';
 
@@ -32,7 +32,12 @@ export interface AzureSettings {
   readonly local: boolean;
   readonly credential: TokenCredential;
   readonly tried: string;
+  /** How long one SDK request may go unanswered before it is abandoned (and retried as 'unavailable'). */
+  readonly attemptTimeoutMs: number;
 }
+
+/** ARM answers a synchronous request well within this; long-running work is polled, one short request at a time. */
+const ATTEMPT_TIMEOUT_MS = 120_000;
 
 function credentialOf(env: Environment): { credential: TokenCredential; tried: string } {
   const authorityHost = env.AZURE_AUTHORITY_HOST;
@@ -62,7 +67,8 @@ export function azureSettings(config: AzureProviderConfig, env: Environment): Az
   }
   const local = /^https:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(armEndpoint);
   const audience = env.AZURE_RESOURCE_MANAGER_AUDIENCE ?? (/usgovcloudapi\.net/.test(armEndpoint) ? 'https://management.usgovcloudapi.net' : /chinacloudapi\.cn/.test(armEndpoint) ? 'https://management.chinacloudapi.cn' : 'https://management.azure.com');
-  return { subscriptionId, armEndpoint, armScope: `${audience.replace(/\/+$/, '').replace(/\/\.default$/, '')}/.default`, local, ...credentialOf(env) };
+  const attemptTimeoutMs = positiveNumberFromEnv(env, 'FNX_AZURE_ATTEMPT_TIMEOUT_MS', 'E_USAGE_AZURE_ATTEMPT_TIMEOUT', 'How long one Azure request may go unanswered, in milliseconds (a testing aid); unset it for the default of 120000.') ?? ATTEMPT_TIMEOUT_MS;
+  return { subscriptionId, armEndpoint, armScope: `${audience.replace(/\/+$/, '').replace(/\/\.default$/, '')}/.default`, local, attemptTimeoutMs, ...credentialOf(env) };
 }
 
 export interface CallOptions {
@@ -83,7 +89,12 @@ export class AzureClients {
   readonly poll: { readonly updateIntervalInMs: number };
 
   constructor(readonly settings: AzureSettings) {
-    const options = { endpoint: settings.armEndpoint, credentials: { scopes: [settings.armScope] }, retryOptions: { maxRetries: settings.local ? 1 : 3, retryDelayInMs: settings.local ? 20 : 800 } };
+    const options = {
+      endpoint: settings.armEndpoint,
+      credentials: { scopes: [settings.armScope] },
+      retryOptions: { maxRetries: settings.local ? 1 : 3, retryDelayInMs: settings.local ? 20 : 800 },
+      additionalPolicies: [{ policy: attemptTimeout(settings.attemptTimeoutMs), position: 'perRetry' as const }],
+    };
     this.web = new WebSiteManagementClient(settings.credential, settings.subscriptionId, options);
     this.resources = new ResourceManagementClient(settings.credential, settings.subscriptionId, options);
     this.storage = new StorageManagementClient(settings.credential, settings.subscriptionId, options);
@@ -160,4 +171,32 @@ export class AzureClients {
 function isCredentialError(err: unknown): boolean {
   const name = (err as { name?: string })?.name ?? '';
   return ['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError', 'AuthenticationRequiredError'].includes(name) || /\bAADSTS\d+/.test((err as { message?: string })?.message ?? '');
+}
+
+interface TimedRequest {
+  timeout: number;
+}
+
+/**
+ * A pipeline policy: every SDK request that sets no timeout of its own is abandoned after `ms`
+ * without an answer (the SDK sets none, so a connection that never answers would hang the run).
+ * The abandoned attempt fails with code ETIMEDOUT and no status: kind 'unavailable', retried.
+ */
+function attemptTimeout(ms: number) {
+  const timed = new WeakSet<TimedRequest>();
+  return {
+    name: 'fnxAttemptTimeout',
+    async sendRequest<Req extends TimedRequest, Res>(request: Req, next: (request: Req) => Promise<Res>): Promise<Res> {
+      if (!(request.timeout > 0)) {
+        request.timeout = ms;
+        timed.add(request);
+      }
+      try {
+        return await next(request);
+      } catch (err) {
+        if (!timed.has(request) || (err as { name?: string }).name !== 'AbortError') throw err;
+        throw Object.assign(new Error(`no answer within ${ms / 1000} s`), { code: 'ETIMEDOUT', cause: err });
+      }
+    },
+  };
 }

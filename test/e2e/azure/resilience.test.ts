@@ -36,3 +36,36 @@ describe.each(['flex', 'premium'] as const)('azure %s with 20%% faults', (plan) 
     expect((status.stdout.match(/"live"/g) ?? []).length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('azure: a request that is never answered', () => {
+  let emu: AzureEmulator;
+  beforeAll(async () => {
+    emu = await startWorld();
+    emu.setAlertState('shop-errors', 'Healthy');
+  });
+  afterAll(async () => {
+    await emu?.close();
+  });
+
+  it('is abandoned after the attempt timeout and retried: the deploy converges', { timeout: 120_000 }, async () => {
+    const dir = await newProject(shopFiles('flex'));
+    emu.setFaults({ rate: 0.5, kinds: ['hang'], operations: ['WebApps_Get', 'WebApps_CreateOrUpdate'], seed: 3 });
+    const r = await fnx(emu, dir, ['deploy', '--stage', 'dev'], { env: { FNX_AZURE_ATTEMPT_TIMEOUT_MS: '1000' } });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(emu.calls.filter((c) => c.fault === 'hang').length).toBeGreaterThan(0);
+    emu.setFaults(undefined);
+    emu.clearCalls();
+    const again = await fnx(emu, dir, ['deploy', '--stage', 'dev']);
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(emu.writeCalls()).toEqual([]);
+  });
+
+  it('FNX_AZURE_ATTEMPT_TIMEOUT_MS that is not a positive number is a usage error before any call', async () => {
+    const dir = await newProject(shopFiles('flex'));
+    emu.clearCalls();
+    const r = await fnx(emu, dir, ['deploy', '--stage', 'dev'], { env: { FNX_AZURE_ATTEMPT_TIMEOUT_MS: 'soon' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('FNX_AZURE_ATTEMPT_TIMEOUT_MS must be a positive number, got "soon"');
+    expect(emu.calls.filter((c) => c.service === 'arm')).toEqual([]);
+  });
+});

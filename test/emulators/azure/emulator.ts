@@ -337,6 +337,11 @@ export class Emulator {
       await new Promise((r) => setTimeout(r, this.faults.slowMs));
       return 'slow';
     }
+    if (kind === 'hang') {
+      // Left unanswered: the client gives up (its socket closes) or the emulator closes.
+      this.record({ ...base, status: 0, fault: kind, time });
+      return 'done';
+    }
     if (kind === 'reset') {
       this.record({ ...base, status: 0, fault: kind, time });
       // The request's socket, not res.socket: a response still queued behind another on a kept-alive

@@ -1,7 +1,7 @@
 // Public types of the local Azure emulator. Drivers and tests import these; keep them stable.
 
-/** A fault the emulator can answer a call with instead of executing it. */
-export type FaultKind = 'throttle' | 'error500' | 'reset' | 'slow';
+/** A fault the emulator can answer a call with instead of executing it ('hang': read, never answered, never executed; only when listed in `kinds`). */
+export type FaultKind = 'throttle' | 'error500' | 'reset' | 'slow' | 'hang';
 
 /** Which listener a call reached: ARM (management), the Entra ID token endpoint, a site's scm (Kudu) or default host, the blob data plane. */
 export type CallService = 'arm' | 'login' | 'scm' | 'app' | 'blob';
@@ -13,7 +13,7 @@ export type CallService = 'arm' | 'login' | 'scm' | 'app' | 'blob';
 export interface FaultOptions {
   /** Fraction of eligible calls that are faulted, 0..1. */
   rate: number;
-  /** Kinds to choose from (uniformly, with the seeded PRNG). Default: all four. */
+  /** Kinds to choose from (uniformly, with the seeded PRNG). Default: throttle, error500, reset, slow. */
   kinds?: FaultKind[];
   /** Delay of a `slow` fault in ms. Default 2000. */
   slowMs?: number;
